@@ -1,0 +1,153 @@
+import { runPlain, runStream } from '../core/generation-run.js';
+import { planGeneration, type GenerationPlan, type PlannedToolCall } from '../core/generator.js';
+import { deterministicHex } from '../core/hashing.js';
+import { SSE_DONE, SSE_TYPE, sseData } from '../core/http-io.js';
+import { isEmbeddingModel, isVisionModel } from '../core/model-traits.js';
+import type { RequestContext } from '../core/router.js';
+import { unixSeconds } from '../core/timing.js';
+import {
+  openAiChatSteps,
+  openAiFinishReason,
+  openAiToolCalls,
+  type ChatStep,
+} from '../openai/openai-frames.js';
+import { formatFromResponseFormat, readChatRequest } from '../openai/openai-request.js';
+import {
+  badRequest,
+  validationError,
+  VLLM_INFERENCE_ERRORS,
+  VLLM_STREAM_ERROR,
+} from './vllm-errors.js';
+import { checkContextLength, requestId, vllmJson, vllmModel } from './vllm-request.js';
+
+const toolCallId = (call: PlannedToolCall) => `chatcmpl-tool-${deterministicHex(32, call.id)}`;
+
+/**
+ * `POST /v1/chat/completions` (reference §3.4, §3.5): a role-only first chunk, `finish_reason`
+ * (and `stop_reason`) on the chunk with the last delta, a usage chunk whenever
+ * `stream_options` is present (include_usage defaults to true inside it), every field dumped
+ * (nulls included) when not streaming.
+ */
+export async function handleVllmChat(ctx: RequestContext): Promise<void> {
+  const { sim } = ctx;
+  const body = await vllmJson(ctx);
+  const request = readChatRequest(body, (message, param) =>
+    validationError(param ?? 'body', message),
+  );
+  const model = vllmModel(ctx, body.model);
+  const served = model.name;
+  if (isEmbeddingModel(served)) throw badRequest('The model does not support Chat Completions API');
+  if (request.imageUrls.length > 0 && !isVisionModel(served)) {
+    throw badRequest(`${served} is not a multimodal model`);
+  }
+  const kwargs = body.chat_template_kwargs as { enable_thinking?: unknown } | undefined;
+  const query = {
+    seed: sim.options.seed,
+    model: served,
+    messages: request.messages,
+    answerTokens: sim.options.answerTokens,
+    tools: request.tools,
+    toolChoice: request.toolChoice,
+    ...(kwargs?.enable_thinking === false ? { think: false } : {}),
+    format: formatFromResponseFormat(request.responseFormat),
+  };
+  const draft = planGeneration({ ...query, maxTokens: request.maxTokens });
+  // Without max_tokens vLLM allows what is left of the context window.
+  const maxTokens = checkContextLength(ctx, draft.promptTokens, request.maxTokens);
+  const plan =
+    maxTokens >= draft.completionTokens ? draft : planGeneration({ ...query, maxTokens });
+  const id = `chatcmpl-${requestId(ctx)}`;
+  const created = unixSeconds();
+  const finishReason = openAiFinishReason(plan);
+  const steps = openAiChatSteps(plan, toolCallId);
+  const usage = {
+    prompt_tokens: plan.promptTokens,
+    total_tokens: plan.promptTokens + plan.completionTokens,
+    completion_tokens: plan.completionTokens,
+  };
+  const wantsUsage =
+    request.streamOptions !== undefined && request.streamOptions.include_usage !== false;
+  const base = { id, object: 'chat.completion.chunk', created, model: served };
+  const chunk = (delta: Record<string, unknown>, last: boolean) =>
+    sseData({
+      ...base,
+      choices: [
+        last
+          ? { index: 0, delta, logprobs: null, finish_reason: finishReason, stop_reason: null }
+          : { index: 0, delta, logprobs: null, finish_reason: null },
+      ],
+    });
+
+  await sim.runInference(
+    ctx,
+    model,
+    VLLM_INFERENCE_ERRORS,
+    (lease) => {
+      lease.usage(plan.promptTokens, plan.completionTokens);
+      if (!request.stream) {
+        return runPlain(ctx, lease, {
+          tokens: plan.completionTokens,
+          body: () => ({
+            id,
+            object: 'chat.completion',
+            created,
+            model: served,
+            choices: [
+              {
+                index: 0,
+                message: message(plan),
+                logprobs: null,
+                finish_reason: finishReason,
+                stop_reason: null,
+              },
+            ],
+            service_tier: null,
+            system_fingerprint: null,
+            usage: { ...usage, prompt_tokens_details: null },
+            prompt_logprobs: null,
+            kv_transfer_params: null,
+          }),
+          error: () => VLLM_INFERENCE_ERRORS.simulated(500),
+        });
+      }
+      return runStream(ctx, lease, {
+        contentType: SSE_TYPE,
+        headersEarly: true,
+        head: chunk({ role: 'assistant', content: '' }, false),
+        stepCount: steps.length,
+        step: (index) => chunk(delta(steps[index] as ChatStep), index === steps.length - 1),
+        tail: () =>
+          (steps.length === 0 ? chunk({}, true) : '') +
+          (wantsUsage ? sseData({ ...base, choices: [], usage }) : '') +
+          SSE_DONE,
+        error: () => VLLM_STREAM_ERROR,
+        malformed: 'data: {"id":"' + id + '","object":\n\n',
+      });
+    },
+    { finishReason },
+  );
+}
+
+function delta(step: ChatStep): Record<string, unknown> {
+  switch (step.kind) {
+    case 'reasoning':
+      return { reasoning_content: step.text };
+    case 'content':
+      return { content: step.text };
+    case 'tool_call':
+      return { tool_calls: [step.toolCall] };
+  }
+}
+
+function message(plan: GenerationPlan) {
+  return {
+    role: 'assistant',
+    content: plan.toolCalls.length > 0 ? null : plan.text,
+    refusal: null,
+    annotations: null,
+    audio: null,
+    function_call: null,
+    tool_calls: openAiToolCalls(plan, toolCallId),
+    reasoning_content: plan.thinking || null,
+  };
+}

@@ -1,0 +1,45 @@
+import {
+  describeIssues,
+  logsAnswerSchema,
+  logsCommandSchema,
+  type LogsCommand,
+} from '@switchyard/contracts';
+import { parseCount } from '../cli/args.js';
+import { EXIT, UsageError } from '../cli/cli-errors.js';
+import { parseFleetArgs } from '../fleet/fleet-options.js';
+import { withSession } from '../fleet/nats-session.js';
+import { writeJson, writeLine } from '../output/write.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** The most lines one `logs` call may ask for (the orchestrator's own limit). */
+const MAX_LINES = 10_000;
+
+/**
+ * `switchyard logs <backend> [--lines N]`: the last lines a managed backend wrote, oldest first,
+ * each as `<time> <stream> <line>`; `--json` prints the orchestrator's answer.
+ */
+export async function logs(args: readonly string[]): Promise<number> {
+  const { parsed, options } = parseFleetArgs(
+    { name: 'logs', required: ['backend'], values: ['--lines'] },
+    args,
+  );
+  const lines = parsed.value('--lines');
+  const command: LogsCommand = {
+    backend: parsed.positionals[0] as string,
+    ...(lines === undefined ? {} : { lines: parseCount('--lines', lines, MAX_LINES) }),
+  };
+  const valid = logsCommandSchema.safeParse(command);
+  if (!valid.success) throw new UsageError(`logs: ${describeIssues(valid.error.issues)}`);
+  return withSession(options.configFile, async (session) => {
+    const answer = await session.request(
+      'orchestrator',
+      session.subjects.orchestrator('logs'),
+      command,
+      logsAnswerSchema,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
+    if (options.json) writeJson(answer);
+    else for (const line of answer.lines) writeLine(`${line.at} ${line.stream} ${line.line}`);
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,17 @@
+import { spawn } from 'node:child_process';
+import { serviceEntry } from '../stack/service-entries.js';
+
+/** `switchyard sim …`: runs the backend simulator with the same arguments, in the foreground. */
+export function sim(args: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [serviceEntry('sim'), ...args], { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.removeListener('SIGINT', forward);
+      process.removeListener('SIGTERM', forward);
+      resolve(code ?? (signal === null ? 1 : 128 + 15));
+    }),
+  );
+}

@@ -1,0 +1,192 @@
+import type { BackendKind, SwitchyardConfig } from '@switchyard/contracts';
+import { readConfig } from '@switchyard/service';
+import { parseArgs } from '../cli/args.js';
+import { UsageError } from '../cli/cli-errors.js';
+import { planNats } from '../stack/nats-launcher.js';
+import { ServiceProcesses, type RunningChild } from '../stack/service-processes.js';
+import { serviceEntry, type ServiceName } from '../stack/service-entries.js';
+import { isListening } from '../stack/tcp-probe.js';
+
+const SIM_MODES = ['auto', 'on', 'off'] as const;
+export type SimMode = (typeof SIM_MODES)[number];
+
+export interface UpOptions {
+  configArgs: string[];
+  sim: SimMode;
+}
+
+/** The servers each kind listens on by default, which `--sim auto` looks for first. */
+const WELL_KNOWN_PORTS: Record<BackendKind, number> = { ollama: 11434, lmstudio: 1234, vllm: 8000 };
+const KINDS = Object.keys(WELL_KNOWN_PORTS) as BackendKind[];
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 15_000;
+
+interface StackBackend {
+  id: string;
+  kind: BackendKind;
+  url: string;
+}
+
+/** `switchyard up [--config FILE] [--sim auto|on|off]`. */
+export function upCommand(args: readonly string[]): Promise<number> {
+  const parsed = parseArgs({ name: 'up', values: ['--config', '--sim'] }, args);
+  const config = parsed.value('--config');
+  const sim = parsed.value('--sim') ?? 'auto';
+  if (!(SIM_MODES as readonly string[]).includes(sim)) {
+    throw new UsageError(`--sim takes auto, on or off (got "${sim}")`);
+  }
+  return up({ configArgs: config === undefined ? [] : ['--config', config], sim: sim as SimMode });
+}
+
+/**
+ * `switchyard up`: NATS (started when none answers at the configured URL), simulated backends
+ * when asked or when no real one is found, then every service as a child process. Runs until
+ * SIGINT/SIGTERM, then stops everything in reverse order.
+ */
+export async function up(
+  options: UpOptions,
+  output: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
+  const config = readConfig({ argv: options.configArgs });
+  const say = (line: string): void => void output.write(`switchyard: ${line}\n`);
+  const processes = new ServiceProcesses(output, 'isTTY' in output && output.isTTY === true);
+  const stop = async (): Promise<number> => {
+    say('stopping everything…');
+    await processes.stopAll(STOP_GRACE_MS);
+    say('stopped');
+    return 0;
+  };
+  // The first signal stops the stack in order; a second one (an impatient Ctrl-C) kills it.
+  // A terminal's Ctrl-C also reaches the children directly; they shut down on their own.
+  let signals = 0;
+  const signalled = new Promise<void>((resolve) => {
+    const onSignal = (): void => {
+      signals += 1;
+      if (signals === 1) resolve();
+      else processes.killAll();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
+  try {
+    const natsUrl = config.nats.servers[0] as string;
+    const nats = await planNats(natsUrl);
+    if (nats.kind === 'start') {
+      const server = processes.start({ name: 'nats', command: nats.program, args: nats.args });
+      await server.firstLine((line) => line.includes('Server is ready'), READY_TIMEOUT_MS);
+      say(`started nats-server at ${natsUrl} (JetStream on)`);
+    } else {
+      say(`using the NATS server at ${natsUrl}`);
+    }
+
+    const backends = await chooseBackends(config, options.sim, processes, say);
+    const env: Record<string, string> = {
+      SWITCHYARD_NATS__SERVERS: config.nats.servers.join(','),
+      SWITCHYARD_BACKENDS: JSON.stringify(backends.map(({ id, kind, url }) => ({ id, kind, url }))),
+    };
+    // The services read the same file as `up` did.
+    const file = configPath(options.configArgs);
+    if (file !== undefined) env['SWITCHYARD_CONFIG'] = file;
+
+    const started: RunningChild[] = [];
+    const run = (service: ServiceName, name: string = service): void => {
+      started.push(
+        processes.start({ name, command: process.execPath, args: [serviceEntry(service)], env }),
+      );
+    };
+    run('discovery');
+    run('orchestrator');
+    for (const kind of KINDS) {
+      const served = backends.filter((backend) => backend.kind === kind).length;
+      const replicas = served === 0 ? 0 : config.workers[kind].replicas;
+      for (let i = 1; i <= replicas; i++)
+        run(`${kind}-worker`, replicas > 1 ? `${kind}-worker-${i}` : `${kind}-worker`);
+    }
+    run('gateway');
+    await Promise.all(
+      started.map((child) =>
+        child.firstLine((line) => line.includes(' started'), READY_TIMEOUT_MS),
+      ),
+    );
+
+    say(`ready: NATS at ${natsUrl}, subject prefix "${config.nats.subject_prefix}"`);
+    for (const backend of backends)
+      say(`backend ${backend.id} (${backend.kind}) at ${backend.url}`);
+    const gatewayUrl = `http://${config.gateway.host}:${config.gateway.port}`;
+    say(`gateway (OpenAI /v1 and Ollama /api) at ${gatewayUrl}`);
+    say(
+      `try: curl ${gatewayUrl}/v1/chat/completions -d '{"model":"llama3.2","messages":[{"role":"user","content":"Say hello."}]}'`,
+    );
+    say(
+      `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs llama3.2:latest "Say hello."`,
+    );
+    say('Ctrl-C stops everything.');
+  } catch (error) {
+    process.stderr.write(`switchyard: ${(error as Error).message}\n`);
+    await processes.stopAll(STOP_GRACE_MS);
+    return 1;
+  }
+
+  // A child that dies is reported by ServiceProcesses; the rest keep running until a signal.
+  await signalled;
+  return stop();
+}
+
+async function chooseBackends(
+  config: SwitchyardConfig,
+  sim: SimMode,
+  processes: ServiceProcesses,
+  say: (line: string) => void,
+): Promise<StackBackend[]> {
+  const configured: StackBackend[] = config.backends.map(({ id, kind, url }) => ({
+    id,
+    kind,
+    url,
+  }));
+  const found: StackBackend[] = [];
+  if (configured.length === 0 && sim !== 'on') {
+    for (const kind of KINDS) {
+      if (await isListening('127.0.0.1', WELL_KNOWN_PORTS[kind])) {
+        found.push({
+          id: `${kind}-local`,
+          kind,
+          url: `http://127.0.0.1:${WELL_KNOWN_PORTS[kind]}`,
+        });
+      }
+    }
+  }
+  const real = [...configured, ...found];
+  if (sim === 'off' || (sim === 'auto' && real.length > 0)) {
+    if (real.length === 0)
+      say('no backends configured or found on the well-known ports; workers have nothing to serve');
+    return real;
+  }
+  say(
+    '*** no real backend found: starting SIMULATED Ollama, LM Studio and vLLM servers (--sim off to prevent) ***',
+  );
+  const sims = await Promise.all(KINDS.map((kind) => startSim(kind, processes)));
+  return [...(sim === 'on' ? real : []), ...sims];
+}
+
+async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise<StackBackend> {
+  const wellKnown = WELL_KNOWN_PORTS[kind];
+  const port = (await isListening('127.0.0.1', wellKnown)) ? 0 : wellKnown;
+  const child = processes.start({
+    name: `sim-${kind}`,
+    command: process.execPath,
+    args: [serviceEntry('sim'), '--kind', kind, '--port', String(port), '--load-ms', '0'],
+  });
+  const line = await child.firstLine(
+    (text) => text.includes('"event":"listening"'),
+    READY_TIMEOUT_MS,
+  );
+  const { url } = JSON.parse(line) as { url: string };
+  return { id: `sim-${kind}`, kind, url };
+}
+
+function configPath(args: readonly string[]): string | undefined {
+  const index = args.indexOf('--config');
+  if (index >= 0) return args[index + 1];
+  return args.find((arg) => arg.startsWith('--config='))?.slice('--config='.length);
+}

@@ -1,0 +1,72 @@
+import { BACKEND_KINDS, workerServiceKind, type BackendKind } from '@switchyard/contracts';
+import { queryWorkerInfo, type NatsConnection } from '@switchyard/nats';
+
+/** One running worker process, as it describes itself on `$SRV.INFO`. */
+export interface FleetWorker {
+  /** The service name: `ollama-worker`, `lmstudio-worker`, `vllm-worker`. */
+  name: string;
+  /** The instance id NATS micro services give each process. */
+  id: string;
+  kind: BackendKind;
+  /** The models it serves now, sorted. */
+  models: string[];
+}
+
+/** A model the fleet serves now, the kinds of backend behind it and how many workers serve it. */
+export interface ServedModel {
+  model: string;
+  kinds: BackendKind[];
+  workers: number;
+}
+
+/** The longest wait for the first answers. */
+const INFO_MAX_WAIT_MS = 2_000;
+
+/**
+ * Every worker that answers `$SRV.INFO` within `timeoutMs` (at most two seconds: workers answer
+ * at once). Workers are NATS micro services whose endpoints carry `metadata.model`, so this is
+ * what the fleet serves now, with no registry in between. No worker at all is an empty list.
+ */
+export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promise<FleetWorker[]> {
+  const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
+  return infos
+    .flatMap((info) => {
+      const kind = info.metadata?.['kind'];
+      if (workerServiceKind(info.name) === undefined || !isKind(kind)) return [];
+      const models = new Set<string>();
+      for (const endpoint of info.endpoints ?? []) {
+        const model = endpoint.metadata?.['model'];
+        if (model !== undefined) models.add(model);
+      }
+      return [{ name: info.name, id: info.id, kind, models: [...models].sort(byText) }];
+    })
+    .sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id));
+}
+
+/** The models a set of workers serves, sorted by name. */
+export function servedModels(workers: readonly FleetWorker[]): ServedModel[] {
+  const byModel = new Map<string, { kinds: Set<BackendKind>; workers: number }>();
+  for (const worker of workers) {
+    for (const model of worker.models) {
+      const entry = byModel.get(model) ?? { kinds: new Set(), workers: 0 };
+      entry.kinds.add(worker.kind);
+      entry.workers += 1;
+      byModel.set(model, entry);
+    }
+  }
+  return [...byModel.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([model, entry]) => ({
+      model,
+      kinds: [...entry.kinds].sort(byText),
+      workers: entry.workers,
+    }));
+}
+
+function isKind(value: string | undefined): value is BackendKind {
+  return (BACKEND_KINDS as readonly (string | undefined)[]).includes(value);
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+import { UnavailableError } from '../cli/cli-errors.js';
+
+/** The services a command may find missing, and how a person starts each. */
+const HOW_TO_START = {
+  orchestrator: 'switchyard-orchestrator',
+  discovery: 'switchyard-discovery',
+  worker: 'a worker (switchyard-ollama-worker, switchyard-lmstudio-worker, switchyard-vllm-worker)',
+} as const;
+
+export type FleetService = keyof typeof HOW_TO_START;
+
+/** Nothing answered on `subject`: names the missing service and how to start it. */
+export function missingService(service: FleetService, subject: string): UnavailableError {
+  const who = service === 'worker' ? 'no worker' : `no ${service}`;
+  return new UnavailableError(
+    `${who} answers on ${subject}: start the stack with "switchyard up", or run ` +
+      `${HOW_TO_START[service]} with this configuration's NATS settings`,
+  );
+}
+
+/** The service answered nothing within the timeout: it may be running but stuck or overloaded. */
+export function silentService(
+  service: FleetService,
+  subject: string,
+  timeoutMs: number,
+): UnavailableError {
+  return new UnavailableError(
+    `no answer from the ${service} on ${subject} within ${timeoutMs} ms: is it running ` +
+      `(switchyard up, or ${HOW_TO_START[service]}) and connected to this NATS server? ` +
+      '(--timeout waits longer)',
+  );
+}
+
+/** A chat found nobody subscribed to the model's subject. */
+export function modelNotServed(model: string, subject: string): UnavailableError {
+  return new UnavailableError(
+    `no worker serves model "${model}" (nobody answers on ${subject}): "switchyard models" lists ` +
+      'what the fleet serves now; start the backend that has it (switchyard start BACKEND) and its ' +
+      'worker, or the whole stack with "switchyard up"',
+  );
+}

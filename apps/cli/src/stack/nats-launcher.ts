@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostAndPort, isListening } from './tcp-probe.js';
+
+const NATS_DEFAULT_PORT = 4222;
+
+/** What to tell a person whose machine has no nats-server. */
+export const NATS_INSTALL_HINT = [
+  'nats-server was not found on PATH. Install it, then run this again:',
+  '  Debian/Ubuntu: sudo apt-get install nats-server',
+  '  macOS:         brew install nats-server',
+  '  anywhere:      go install github.com/nats-io/nats-server/v2@latest',
+].join('\n');
+
+export class NatsServerMissingError extends Error {
+  override readonly name = 'NatsServerMissingError';
+  constructor() {
+    super(NATS_INSTALL_HINT);
+  }
+}
+
+export type NatsPlan =
+  | { kind: 'existing'; url: string }
+  | { kind: 'start'; url: string; program: string; args: string[] };
+
+/**
+ * Uses the NATS server at the configured URL when one answers there; otherwise plans to start
+ * `nats-server` (JetStream on, its own store) on that address.
+ */
+export async function planNats(url: string): Promise<NatsPlan> {
+  const { host, port } = hostAndPort(url, NATS_DEFAULT_PORT);
+  if (await isListening(host, port)) return { kind: 'existing', url };
+  const found = spawnSync('nats-server', ['--version'], { stdio: 'ignore' });
+  if (found.error !== undefined || found.status !== 0) throw new NatsServerMissingError();
+  const store = mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
+  return {
+    kind: 'start',
+    url,
+    program: 'nats-server',
+    args: ['-a', host, '-p', String(port), '-js', '-sd', store],
+  };
+}

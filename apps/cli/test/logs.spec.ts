@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LogsAnswer } from '@switchyard/contracts';
+import { freePorts } from '@switchyard/testing';
+import { FleetBed, simCommand } from './support/fleet-bed.js';
+
+// `switchyard logs` shows what a managed backend wrote, as the orchestrator kept it.
+describe('switchyard logs', () => {
+  let bed: FleetBed;
+
+  beforeAll(async () => {
+    const [port] = (await freePorts(1)) as [number];
+    bed = await FleetBed.start(
+      {
+        backends: [
+          {
+            id: 'sim-managed',
+            kind: 'ollama',
+            url: `http://127.0.0.1:${port}`,
+            mode: 'managed',
+            command: simCommand('ollama', port),
+          },
+        ],
+      },
+      ['orchestrator'],
+    );
+    expect((await bed.cli(['start', 'sim-managed'])).code).toBe(0);
+  }, 90_000);
+
+  afterAll(async () => {
+    await bed?.close();
+  });
+
+  it("prints the backend's lines with their time and stream", async () => {
+    const run = await bed.cli(['logs', 'sim-managed']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z (stdout|stderr) /);
+    expect(lines.some((line) => / stdout \{.*"event":"listening"/.test(line))).toBe(true);
+  });
+
+  it('--lines N prints only the last N, and --json the whole answer', async () => {
+    const all = JSON.parse((await bed.cli(['logs', 'sim-managed', '--json'])).stdout) as LogsAnswer;
+    expect(all.backend).toBe('sim-managed');
+    expect(all.lines.length).toBeGreaterThan(1);
+    // The sim writes only when it starts and stops, so the last line stays the last.
+    const last = await bed.cli(['logs', 'sim-managed', '--lines', '1']);
+    expect(last.code).toBe(0);
+    const line = all.lines.at(-1);
+    expect(last.stdout).toBe(`${line?.at} ${line?.stream} ${line?.line}\n`);
+  });
+});

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectedCompletion } from '@switchyard/backend-sim';
+import { Subjects } from '@switchyard/contracts';
+import { connectNats, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
+import { freePorts, startServiceProcess, waitFor, type ServiceProcess } from '@switchyard/testing';
+import { isListening } from '../src/stack/tcp-probe.js';
+
+const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+// `switchyard up --sim on` on its own NATS port: the whole stack from one command.
+describe('switchyard up', () => {
+  let natsUrl: string;
+  let gatewayUrl: string;
+  let stack: ServiceProcess;
+  let nc: NatsConnection;
+  let output = '';
+
+  beforeAll(async () => {
+    const [port, httpPort] = await freePorts(2);
+    natsUrl = `nats://127.0.0.1:${port}`;
+    gatewayUrl = `http://127.0.0.1:${httpPort}`;
+    stack = startServiceProcess(cli, {
+      args: ['up', '--sim', 'on'],
+      env: { SWITCHYARD_NATS__SERVERS: natsUrl, SWITCHYARD_GATEWAY__PORT: String(httpPort) },
+    });
+    stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
+      timeoutMs: 60_000,
+      description: 'the stack to be ready',
+    });
+    expect(output).toContain('switchyard: ready');
+    nc = await connectNats({ servers: [natsUrl] }, { name: 'up-test' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await nc?.close();
+    if (stack.child.exitCode === null) await stack.stop('SIGKILL');
+  });
+
+  it('says loudly that the backends are simulated', () => {
+    expect(output).toMatch(/starting SIMULATED Ollama, LM Studio and vLLM/);
+  });
+
+  it.each([
+    ['ollama', 'llama3.2:latest'],
+    ['lmstudio', 'qwen2.5-7b-instruct'],
+    ['vllm', 'Qwen/Qwen2.5-0.5B-Instruct'],
+  ] as const)('answers a chat request for the %s sim over NATS', async (kind, model) => {
+    const client = new RequestStreamClient(nc, { subjects: new Subjects(), idleTimeoutMs: 10_000 });
+    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+    const request = { id: `up-test-${kind}`, model, messages, timeout_ms: 20_000 };
+    const result = await client.collect(new Subjects().chat(model, kind), request);
+    expect(result.start.kind).toBe(kind);
+    expect(result.text).toBe(expectedCompletion({ model, messages }).text);
+  });
+
+  it('serves the OpenAI API through the gateway', async () => {
+    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+    const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama3.2', messages }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe(
+      expectedCompletion({ model: 'llama3.2:latest', messages }).text,
+    );
+  });
+
+  it('stops every process it started on SIGTERM and exits 0', async () => {
+    const exit = await stack.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).toContain('switchyard: stopped');
+    const url = new URL(natsUrl);
+    for (const port of [Number(url.port), Number(new URL(gatewayUrl).port), 11434, 1234, 8000]) {
+      expect(await isListening('127.0.0.1', port)).toBe(false);
+    }
+  }, 30_000);
+});
+
+describe('switchyard usage errors', () => {
+  it('exits 2 with a one-line error for an unknown command or option', async () => {
+    const unknown = startServiceProcess(cli, { args: ['bogus'] });
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.stderr()).toMatch(/^switchyard: unknown command "bogus"/);
+
+    const badSim = startServiceProcess(cli, { args: ['up', '--sim', 'maybe'] });
+    expect((await badSim.exited).code).toBe(2);
+    expect(badSim.stderr()).toMatch(/--sim takes auto, on or off \(got "maybe"\)/);
+  });
+
+  it('says how to install nats-server when none answers and the binary is missing', async () => {
+    const [port] = await freePorts(1);
+    const run = startServiceProcess(cli, {
+      args: ['up'],
+      env: { PATH: '/nonexistent', SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}` },
+    });
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr()).toMatch(
+      /nats-server was not found on PATH[\s\S]*apt-get install nats-server/,
+    );
+  });
+});

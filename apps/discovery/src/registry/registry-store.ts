@@ -1,0 +1,66 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import { registryEntrySchema, type RegistryEntry, type Subjects } from '@switchyard/contracts';
+import type { NatsConnection } from '@switchyard/nats';
+
+/** The KV bucket could not be opened or created (JetStream off, no permission, …). */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError';
+}
+
+/**
+ * The fleet registry in its JetStream KV bucket: one key per backend id, the value a registry
+ * entry as JSON. The bucket keeps one revision per key and its `max_age` is `entry_ttl_ms`:
+ * every live entry is rewritten at least once per heartbeat, so an entry that nobody confirms
+ * (every discovery replica gone) disappears on its own. Entries discovery itself gives up on are
+ * deleted explicitly, so watchers see the delete at once.
+ */
+export class RegistryStore {
+  private constructor(readonly kv: KV) {}
+
+  static async open(nc: NatsConnection, bucket: string, ttlMs: number): Promise<RegistryStore> {
+    return new RegistryStore(await openBucket(nc, bucket, ttlMs));
+  }
+
+  async put(entry: RegistryEntry): Promise<void> {
+    await this.kv.put(entry.id, JSON.stringify(entry));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.kv.delete(id);
+  }
+
+  /** Every valid entry; values that do not parse (another version's writers) are skipped. */
+  async list(): Promise<RegistryEntry[]> {
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys()) keys.push(key);
+    const entries = await Promise.all(keys.map((key) => this.get(key)));
+    return entries
+      .filter((entry): entry is RegistryEntry => entry !== undefined)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async get(id: string): Promise<RegistryEntry | undefined> {
+    const stored = await this.kv.get(id);
+    if (stored === null || stored.operation !== 'PUT') return undefined;
+    try {
+      const parsed = registryEntrySchema.safeParse(stored.json());
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Opens a KV bucket, creating it when missing; an existing bucket keeps its own settings. */
+export async function openBucket(nc: NatsConnection, bucket: string, ttlMs: number): Promise<KV> {
+  try {
+    return await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs });
+  } catch (error) {
+    throw new RegistryUnavailableError(`cannot open the KV bucket "${bucket}"`, { cause: error });
+  }
+}
+
+/** The bucket holding the discovery replicas' leader lease, next to the registry's. */
+export function leaseBucket(subjects: Subjects): string {
+  return `${subjects.registryBucket}_lease`;
+}

@@ -1,0 +1,174 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import {
+  healthEventSchema,
+  registrySnapshotSchema,
+  Subjects,
+  switchyardConfigSchema,
+  type HealthEvent,
+  type RegistryEntry,
+  type SwitchyardConfigInput,
+} from '@switchyard/contracts';
+import { createLogger } from '@switchyard/service';
+import {
+  freePorts,
+  SCHEDULING_SLACK_MS,
+  startNatsServer,
+  waitFor,
+  type NatsServer,
+} from '@switchyard/testing';
+import { DiscoveryService } from '../../src/discovery.service.js';
+
+/**
+ * Short timings, so every behaviour shows within a second or two. What a loaded machine can
+ * stretch without the backend being at fault carries the scheduling slack: a probe answer the
+ * scheduler held up must not read as a slow (degraded) or dead backend, and a lease renewal
+ * (every third of lease_ttl_ms, a JetStream write) must not miss its expiry and flip the leader.
+ */
+export const TEST_DISCOVERY = {
+  interval_ms: 250,
+  model_refresh_ms: 600,
+  probe_timeout_ms: 1_500 + SCHEDULING_SLACK_MS,
+  degraded_latency_ms: 1_200 + SCHEDULING_SLACK_MS,
+  max_backoff_ms: 1_000,
+  heartbeat_ms: 1_000,
+  entry_ttl_ms: 5_000,
+  lease_ttl_ms: 900 + SCHEDULING_SLACK_MS,
+} as const;
+
+export interface WellKnownPorts {
+  ollama: number;
+  lmstudio: number;
+  vllm: number;
+}
+
+/**
+ * A nats-server (JetStream on) of the test's own, a connection that records every health event,
+ * and discovery replicas started in this process, each with its own connection like a process
+ * of its own. `close()` stops all of it.
+ */
+export class DiscoveryHarness {
+  readonly subjects = new Subjects();
+  readonly events: HealthEvent[] = [];
+  private readonly replicas: { service: DiscoveryService; nc: NatsConnection }[] = [];
+
+  private constructor(
+    readonly nats: NatsServer,
+    readonly nc: NatsConnection,
+    /** Free ports standing in for 11434, 1234 and 8000; nothing listens there unless a test binds it. */
+    readonly wellKnown: WellKnownPorts,
+  ) {
+    nc.subscribe(this.subjects.healthWildcard, {
+      callback: (error, message) => {
+        if (!error) this.events.push(healthEventSchema.parse(message.json()));
+      },
+    });
+  }
+
+  static async start(): Promise<DiscoveryHarness> {
+    const nats = await startNatsServer();
+    const nc = await connect({ servers: nats.url, name: 'discovery-test' });
+    const [ollama, lmstudio, vllm] = (await freePorts(3)) as [number, number, number];
+    return new DiscoveryHarness(nats, nc, { ollama, lmstudio, vllm });
+  }
+
+  /** Starts a discovery replica with the test timings, probing the test's well-known ports. */
+  async startDiscovery(config: SwitchyardConfigInput = {}): Promise<DiscoveryService> {
+    const parsed = switchyardConfigSchema.parse({
+      ...config,
+      nats: { servers: [this.nats.url] },
+      discovery: { ...TEST_DISCOVERY, well_known: this.wellKnown, ...config.discovery },
+    });
+    const nc = await connect({ servers: this.nats.url, name: 'discovery' });
+    const logger = createLogger({
+      service: 'discovery',
+      config: { level: 'silent', format: 'json' },
+    });
+    const service = new DiscoveryService(nc, this.subjects, parsed, logger);
+    this.replicas.push({ service, nc });
+    await service.start();
+    return service;
+  }
+
+  async stopDiscovery(service: DiscoveryService): Promise<void> {
+    const index = this.replicas.findIndex((replica) => replica.service === service);
+    const [replica] = this.replicas.splice(index, 1);
+    await replica?.service.stop();
+    await replica?.nc.drain();
+  }
+
+  /** The registry as the KV bucket holds it, by id. */
+  async bucket(): Promise<Map<string, RegistryEntry>> {
+    const kv = await new Kvm(this.nc).open(this.subjects.registryBucket);
+    const entries = new Map<string, RegistryEntry>();
+    for await (const key of await kv.keys()) {
+      const stored = await kv.get(key);
+      if (stored?.operation === 'PUT') entries.set(key, stored.json<RegistryEntry>());
+    }
+    return entries;
+  }
+
+  /**
+   * Whether the bucket holds a live entry for this id. A direct get: listing the keys runs a
+   * consumer that can wait forever when entries expire (max_age) during the listing.
+   */
+  async inBucket(id: string): Promise<boolean> {
+    const kv = await new Kvm(this.nc).open(this.subjects.registryBucket);
+    return (await kv.get(id))?.operation === 'PUT';
+  }
+
+  async snapshot(): Promise<RegistryEntry[]> {
+    const reply = await this.nc.request(this.subjects.discoverySnapshot, '', {
+      timeout: 2_000 + SCHEDULING_SLACK_MS,
+    });
+    return registrySnapshotSchema.parse(reply.json()).backends;
+  }
+
+  /** Waits until the snapshot has an entry with this id that satisfies `check`, and returns it. */
+  async waitForEntry(
+    id: string,
+    check: (entry: RegistryEntry) => boolean,
+    timeoutMs = 3_000 + SCHEDULING_SLACK_MS,
+  ): Promise<RegistryEntry> {
+    let found: RegistryEntry | undefined;
+    await waitFor(
+      async () => {
+        found = (await this.snapshot()).find((entry) => entry.id === id);
+        return found !== undefined && check(found);
+      },
+      { timeoutMs, intervalMs: 50, description: `registry entry ${id} to match` },
+    );
+    return found as RegistryEntry;
+  }
+
+  /**
+   * Waits until `count` change events of this id have arrived, and returns them. The registry
+   * (and so the snapshot) is updated before the event is published, so an entry seen in the
+   * snapshot does not mean its event has reached this connection yet.
+   */
+  async waitForChanges(id: string, count = 1): Promise<HealthEvent[]> {
+    await waitFor(() => this.changes(id).length >= count, {
+      timeoutMs: SCHEDULING_SLACK_MS,
+      intervalMs: 10,
+      description: `${count} change event(s) of ${id}`,
+    });
+    return this.changes(id);
+  }
+
+  changes(id?: string): HealthEvent[] {
+    return this.events.filter(
+      (event) => event.type === 'change' && (id === undefined || event.backend.id === id),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const replica of [...this.replicas]) await this.stopDiscovery(replica.service);
+    await this.nc.drain();
+    await this.nats.stop();
+  }
+}
+
+/** The registry id discovery gives a well-known port on loopback. */
+export function localId(kind: string, port: number): string {
+  return `${kind}-127-0-0-1-${port}`;
+}

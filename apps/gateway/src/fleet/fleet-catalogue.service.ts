@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BACKEND_KINDS, workerServiceKind, type BackendKind } from '@switchyard/contracts';
+import {
+  NATS_CONNECTION,
+  queryWorkerInfo,
+  type NatsConnection,
+  type ServiceInfo,
+} from '@switchyard/nats';
+import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
+
+/** A model the fleet can serve now, and the kinds of backend behind it. */
+export interface FleetModel {
+  id: string;
+  kinds: BackendKind[];
+  /** Worker instances serving it. */
+  workers: number;
+}
+
+/** How long a listing is reused: model lists change in seconds, requests come in milliseconds. */
+export const CATALOGUE_TTL_MS = 2_000;
+/** How long the listing waits for workers to answer `$SRV.INFO`. */
+const INFO_MAX_WAIT_MS = 1_000;
+
+/**
+ * What the fleet can serve, asked of the workers themselves: each worker is a NATS micro service
+ * whose endpoints carry `metadata.model`, so `$SRV.INFO` lists every served model with no
+ * registry in between. Cached briefly; concurrent callers share one query.
+ */
+@Injectable()
+export class FleetCatalogue {
+  private cached: { at: number; models: FleetModel[] } | undefined;
+  private pending: Promise<FleetModel[]> | undefined;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async models(options: { fresh?: boolean } = {}): Promise<FleetModel[]> {
+    if (!options.fresh && this.cached && Date.now() - this.cached.at < CATALOGUE_TTL_MS) {
+      return this.cached.models;
+    }
+    this.pending ??= this.query().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  /** Drops the cached listing: the fleet's models just changed (a model was copied or deleted). */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  async find(id: string, options: { fresh?: boolean } = {}): Promise<FleetModel | undefined> {
+    return (await this.models(options)).find((model) => model.id === id);
+  }
+
+  private async query(): Promise<FleetModel[]> {
+    let infos: ServiceInfo[] = [];
+    try {
+      infos = await queryWorkerInfo(this.nc, { maxWaitMs: INFO_MAX_WAIT_MS });
+    } catch (error) {
+      // A listing that fails is an empty fleet for now; the next one asks again.
+      this.logger.debug({ err: error }, 'fleet listing got no answer');
+    }
+    const models = modelsOf(infos);
+    this.cached = { at: Date.now(), models };
+    return models;
+  }
+}
+
+/** The models in a set of `$SRV.INFO` answers from workers, sorted by name. */
+export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
+  const byModel = new Map<string, { kinds: Set<BackendKind>; workers: Set<string> }>();
+  for (const info of infos) {
+    if (workerServiceKind(info.name) === undefined) continue;
+    const kind = info.metadata?.['kind'];
+    if (kind === undefined || !(BACKEND_KINDS as readonly string[]).includes(kind)) continue;
+    for (const endpoint of info.endpoints ?? []) {
+      const model = endpoint.metadata?.['model'];
+      if (model === undefined) continue;
+      const entry = byModel.get(model) ?? { kinds: new Set(), workers: new Set() };
+      entry.kinds.add(kind as BackendKind);
+      entry.workers.add(info.id);
+      byModel.set(model, entry);
+    }
+  }
+  return [...byModel.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, entry]) => ({ id, kinds: [...entry.kinds].sort(), workers: entry.workers.size }));
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  REQUEST_ID_HEADER,
+  Subjects,
+  SwitchyardError,
+  type RegistryEntry,
+  type SwitchyardConfig,
+} from '@switchyard/contracts';
+import { NATS_CONNECTION, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
+import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { generateRequestId } from '../http/request-id.js';
+import { FleetCatalogue } from './fleet-catalogue.service.js';
+import { FleetRegistry } from './fleet-registry.service.js';
+
+/** The Ollama model commands the gateway's Ollama API forwards (`pull` goes through the orchestrator). */
+export type OllamaModelCommand = 'delete' | 'copy';
+
+/** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
+export type CommandOutcome = 'done' | 'missing';
+
+/**
+ * Forwards Ollama model commands to the workers that manage the backends
+ * (`<prefix>.v1.backend.<id>.<command>`), choosing the backends from the fleet registry: every
+ * Ollama backend that lists the model. When none lists it, the registry may be behind (a model
+ * pulled or copied since discovery's last look), so every Ollama backend is asked and each
+ * answers for itself. A command reaches every holder, so that after a delete no Ollama backend
+ * still serves the model, and after a copy the new name is served wherever the old one was.
+ */
+@Injectable()
+export class ModelManagement {
+  private readonly client: RequestStreamClient;
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly registry: FleetRegistry,
+    private readonly catalogue: FleetCatalogue,
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {
+    this.timeoutMs = config.gateway.request_timeout_ms;
+    this.client = new RequestStreamClient(nc, {
+      subjects,
+      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      logger,
+    });
+  }
+
+  /**
+   * Runs `command` with `fields` on the Ollama backends holding `model`. Resolves `missing` when
+   * no backend has it; throws the first failure that is not "no such model" (naming its backend).
+   */
+  async run(
+    command: OllamaModelCommand,
+    model: string,
+    fields: Record<string, unknown>,
+    requestId: string,
+  ): Promise<CommandOutcome> {
+    const ollama = (await this.registry.reachable()).filter((entry) => entry.kind === 'ollama');
+    const holders = ollama.filter((entry) => holds(entry, model));
+    const targets = holders.length > 0 ? holders : ollama;
+    const natsId = generateRequestId();
+    const outcomes = await Promise.all(
+      targets.map((entry, index) =>
+        this.send(entry.id, command, { ...fields, id: `${natsId}-${index + 1}` }, requestId).then(
+          () => undefined,
+          (error: unknown) => SwitchyardError.from(error),
+        ),
+      ),
+    );
+    let done = false;
+    let failure: SwitchyardError | undefined;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome === undefined) {
+        done = true;
+        continue;
+      }
+      if (outcome.code === 'model_not_found') continue;
+      // Only configured backends have a worker that manages them; one found on a well-known
+      // port may not. When the registry did not point at it, its silence says nothing.
+      if (outcome.code === 'no_responders' && holders.length === 0) continue;
+      const backend = (targets[index] as RegistryEntry).id;
+      failure ??= describe(outcome, backend);
+    }
+    if (done) this.catalogue.forget();
+    if (failure !== undefined) throw failure;
+    this.logger.info({ request_id: requestId, command, model, done }, 'model command forwarded');
+    return done ? 'done' : 'missing';
+  }
+
+  private async send(
+    backend: string,
+    command: OllamaModelCommand,
+    request: Record<string, unknown> & { id: string },
+    requestId: string,
+  ): Promise<void> {
+    await this.client.collect(this.subjects.management(backend, command), request, {
+      timeoutMs: this.timeoutMs,
+      headers: { [REQUEST_ID_HEADER]: requestId },
+    });
+  }
+}
+
+function holds(entry: RegistryEntry, model: string): boolean {
+  return entry.models.some((candidate) => candidate.name === model);
+}
+
+function describe(error: SwitchyardError, backend: string): SwitchyardError {
+  const message =
+    error.code === 'no_responders'
+      ? `no worker manages backend ${backend}: add it to a worker's backends to manage its models`
+      : `backend ${backend}: ${error.message}`;
+  return new SwitchyardError(error.code, message, {
+    cause: error,
+    retryable: error.retryable,
+    details: { ...error.details, backend },
+  });
+}

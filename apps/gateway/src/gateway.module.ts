@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { SwitchyardConfig } from '@switchyard/contracts';
+import { serviceNatsModule, SWITCHYARD_CONFIG } from '@switchyard/service';
+import { TokenBudget } from './auth/token-budget.js';
+import { FleetCatalogue } from './fleet/fleet-catalogue.service.js';
+import { FleetRegistry } from './fleet/fleet-registry.service.js';
+import { ModelManagement } from './fleet/model-management.service.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { HealthController } from './http/health.controller.js';
+import { InFlightRequests } from './http/in-flight-requests.service.js';
+import { RequestCaps } from './limits/request-caps.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { OllamaManagementController } from './ollama/ollama-management.controller.js';
+import { OllamaController } from './ollama/ollama.controller.js';
+import { OpenAIController } from './openai/openai.controller.js';
+import { AdminController } from './orchestration/admin.controller.js';
+import { OrchestratorClient } from './orchestration/orchestrator-client.service.js';
+import { FleetRouter } from './routing/fleet-router.service.js';
+
+/** The gateway service's root module. */
+@Module({
+  imports: [serviceNatsModule()],
+  controllers: [
+    HealthController,
+    MetricsController,
+    OpenAIController,
+    OllamaController,
+    OllamaManagementController,
+    AdminController,
+  ],
+  providers: [
+    FleetCatalogue,
+    FleetRegistry,
+    ModelManagement,
+    OrchestratorClient,
+    GatewayMetrics,
+    FleetRouter,
+    InFlightRequests,
+    RequestCaps,
+    {
+      provide: TokenBudget,
+      inject: [SWITCHYARD_CONFIG],
+      useFactory: (config: SwitchyardConfig) => new TokenBudget(config.gateway.rate_limit),
+    },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class GatewayModule {}

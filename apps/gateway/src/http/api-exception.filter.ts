@@ -1,0 +1,48 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { SwitchyardError } from '@switchyard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  fromHttpFrameworkError,
+  renderOllamaError,
+  renderOpenAIError,
+  type RenderedError,
+} from './error-envelopes.js';
+
+/** Every error any route throws, in the envelope of the API the client called. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendError(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception);
+  }
+}
+
+/** Renders `exception` on `reply`, unless the answer has already started (then it just ends). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, exception: unknown): void {
+  if (reply.sent || reply.raw.headersSent) {
+    if (!reply.raw.writableEnded) reply.raw.end();
+    return;
+  }
+  const error = toSwitchyardError(exception);
+  const rendered = renderFor(request.url, error);
+  if (error.code === 'internal') request.log.error({ err: exception }, 'request failed');
+  void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+}
+
+export function renderFor(url: string, error: SwitchyardError): RenderedError {
+  return isOllamaPath(url) ? renderOllamaError(error) : renderOpenAIError(error);
+}
+
+function isOllamaPath(url: string): boolean {
+  return url === '/' || url.startsWith('/api/') || url === '/api';
+}
+
+function toSwitchyardError(exception: unknown): SwitchyardError {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return fromHttpFrameworkError(
+      Object.assign(new Error(exception.message, { cause: exception }), { statusCode: status }),
+    );
+  }
+  return fromHttpFrameworkError(exception);
+}

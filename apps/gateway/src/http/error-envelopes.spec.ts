@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '@switchyard/contracts';
+import { fromHttpFrameworkError, renderOllamaError, renderOpenAIError } from './error-envelopes.js';
+
+describe('error envelopes', () => {
+  it('render OpenAI errors with the catalogue status, type and code', () => {
+    const notFound = new SwitchyardError('model_not_found', 'no such model', {
+      details: { param: 'model' },
+    });
+    expect(renderOpenAIError(notFound)).toEqual({
+      status: 404,
+      headers: {},
+      body: {
+        error: {
+          message: 'no such model',
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_found',
+        },
+      },
+    });
+    expect(renderOpenAIError(new SwitchyardError('timeout', 'slow')).status).toBe(504);
+    expect(renderOpenAIError(new SwitchyardError('unauthorized', 'who')).body).toMatchObject({
+      error: { type: 'authentication_error' },
+    });
+  });
+
+  it('add Retry-After to 429 and 503, from the hint when there is one', () => {
+    const limited = new SwitchyardError('rate_limited', 'slow down', {
+      details: { retry_after_ms: 2_500 },
+    });
+    expect(renderOpenAIError(limited)).toMatchObject({
+      status: 429,
+      headers: { 'retry-after': '3' },
+    });
+    expect(renderOllamaError(new SwitchyardError('overloaded', 'busy'))).toEqual({
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: { error: 'busy' },
+    });
+  });
+
+  it('map framework errors by status and never leak a 5xx for a client mistake', () => {
+    const tooBig = Object.assign(new Error('Request body is too large'), { statusCode: 413 });
+    expect(fromHttpFrameworkError(tooBig).code).toBe('payload_too_large');
+    const media = Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 });
+    expect(fromHttpFrameworkError(media).code).toBe('bad_request');
+    expect(fromHttpFrameworkError(new Error('bug')).code).toBe('internal');
+  });
+});

@@ -1,0 +1,93 @@
+import { SwitchyardError, type ErrorCode } from '@switchyard/contracts';
+
+/** An error rendered for HTTP: the status, the body and any extra headers (`Retry-After`). */
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** OpenAI's `error.type` for each status family, as its SDKs and clients expect them. */
+function openAIType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** The OpenAI error object (the value of the envelope's `error`, also used mid-stream). */
+export function openAIErrorObject(error: SwitchyardError): Record<string, unknown> {
+  const param = error.details?.['param'];
+  return {
+    message: error.message,
+    type: openAIType(httpStatusOf(error)),
+    param: typeof param === 'string' ? param : null,
+    code: error.code,
+  };
+}
+
+/** `{"error": {message, type, param, code}}` with the catalogue's status. */
+export function renderOpenAIError(error: SwitchyardError): RenderedError {
+  return {
+    status: httpStatusOf(error),
+    headers: retryHeaders(error),
+    body: { error: openAIErrorObject(error) },
+  };
+}
+
+/** Ollama's own shape: `{"error": "message"}`. */
+export function renderOllamaError(error: SwitchyardError): RenderedError {
+  return {
+    status: httpStatusOf(error),
+    headers: retryHeaders(error),
+    body: { error: error.message },
+  };
+}
+
+/**
+ * `cancelled` (499) is nginx's convention for a client that left; nobody reads the answer, but a
+ * status outside the standard range would trip some HTTP stacks, so it goes out as 400.
+ */
+function httpStatusOf(error: SwitchyardError): number {
+  return error.code === 'cancelled' ? 400 : error.httpStatus;
+}
+
+const DEFAULT_RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
+  rate_limited: 1,
+  overloaded: 1,
+  no_responders: 1,
+  backend_unavailable: 1,
+};
+
+function retryHeaders(error: SwitchyardError): Record<string, string> {
+  if (error.httpStatus !== 429 && error.httpStatus !== 503) return {};
+  const hinted = error.details?.['retry_after_ms'];
+  const seconds =
+    typeof hinted === 'number' && hinted > 0
+      ? Math.ceil(hinted / 1000)
+      : (DEFAULT_RETRY_AFTER_S[error.code] ?? 1);
+  return { 'retry-after': String(seconds) };
+}
+
+/** Fastify's own request errors (body too large, broken JSON, wrong media type) as ours. */
+export function fromHttpFrameworkError(error: unknown): SwitchyardError {
+  if (error instanceof SwitchyardError) return error;
+  const status =
+    (error as { statusCode?: unknown; status?: unknown }).statusCode ??
+    (error as { status?: unknown }).status;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof status === 'number') {
+    if (status === 413) return new SwitchyardError('payload_too_large', message, { cause: error });
+    if (status === 404) return new SwitchyardError('not_found', message, { cause: error });
+    if (status === 401) return new SwitchyardError('unauthorized', message, { cause: error });
+    if (status === 429) return new SwitchyardError('rate_limited', message, { cause: error });
+    if (status >= 400 && status < 500) {
+      return new SwitchyardError('bad_request', message, {
+        cause: error,
+        details: { http_status: status },
+      });
+    }
+  }
+  return SwitchyardError.from(error, 'internal');
+}

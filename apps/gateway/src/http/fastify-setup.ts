@@ -1,0 +1,80 @@
+import type { SwitchyardConfig } from '@switchyard/contracts';
+import type { FastifyInstance } from 'fastify';
+import { AccessPolicy } from '../auth/api-key.policy.js';
+import { RateLimiter } from '../auth/rate-limiter.js';
+import { noteCaller } from '../auth/request-caller.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
+import { sendError } from './api-exception.filter.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+import { markStart, modelOf } from './request-timing.js';
+
+/** Scrapes are the monitoring system's business, not a caller's budget. */
+const UNLIMITED_PATHS = new Set(['/metrics']);
+
+/**
+ * What happens to every request before a controller sees it: the body limit, JSON parsing, the
+ * request id header, request metrics, the access check and rate limits. Runs before Nest registers routes.
+ */
+export function configureFastify(
+  fastify: FastifyInstance,
+  config: SwitchyardConfig['gateway'],
+  metrics: GatewayMetrics,
+): void {
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit = config.body_limit_bytes;
+  });
+  acceptJsonWhateverTheContentType(fastify);
+  const access = new AccessPolicy(config);
+  const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit);
+  fastify.addHook('onRequest', async (request, reply) => {
+    markStart(request.raw);
+    reply.header(REQUEST_ID_HEADER, request.id);
+    // `close` also fires for streamed (hijacked) answers, which skip Fastify's own hooks.
+    reply.raw.once('close', () => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.request(route, modelOf(request.raw), reply.raw.statusCode);
+    });
+    try {
+      const caller = access.check({
+        path: request.url,
+        authorization: request.headers.authorization,
+        apiKey: headerValue(request.headers['x-api-key']),
+        remoteAddress: request.socket.remoteAddress,
+      });
+      if (caller !== undefined && !UNLIMITED_PATHS.has(request.url)) {
+        noteCaller(request.raw, caller);
+        limiter?.take(caller.id, caller.keyHash);
+      }
+    } catch (error) {
+      sendError(request, reply, error);
+      return reply;
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Ollama reads every body as JSON whatever its content type, and its documented usage is
+ * `curl … -d '{…}'`, which says `application/x-www-form-urlencoded`; OpenAI clients say
+ * `application/json`. So every body is parsed as JSON, and bad JSON is a 400.
+ */
+function acceptJsonWhateverTheContentType(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch (error) {
+      const message = `the body is not valid JSON: ${(error as Error).message}`;
+      done(Object.assign(new Error(message), { statusCode: 400 }), undefined);
+    }
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,104 @@
+import type { ServerResponse } from 'node:http';
+import { SwitchyardError, type DeltaFrame, type EndFrame } from '@switchyard/contracts';
+import type { StreamFrame } from '@switchyard/nats';
+import type { FastifyReply } from 'fastify';
+
+export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
+
+/** How a stream's pieces are framed on the wire: SSE events or NDJSON lines. */
+export interface StreamFormat {
+  contentType: string;
+  /** One message as it goes on the wire. */
+  encode(message: unknown): string;
+  /** What closes a complete stream (`data: [DONE]`), if anything. */
+  trailer?: string;
+  /** A failure after the stream started, in the API's shape; the stream ends after it. */
+  error(error: SwitchyardError): string;
+}
+
+/**
+ * Writes an answer as a stream: the status and headers first, then each message as the frames
+ * produce it, respecting backpressure (a slow client slows the read of the NATS stream, whose
+ * bounded buffer then cancels the work rather than pinning memory). A failure after the headers
+ * went out is written in-band and the stream ends without its trailer, so a client can tell a
+ * cut-off answer from a complete one.
+ */
+export async function writeStream(
+  reply: FastifyReply,
+  format: StreamFormat,
+  messages: AsyncIterable<unknown>,
+): Promise<void> {
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    ...headersOf(reply),
+    'content-type': format.contentType,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  try {
+    for await (const message of messages) await write(raw, format.encode(message));
+    if (format.trailer !== undefined) await write(raw, format.trailer);
+  } catch (thrown) {
+    const error = SwitchyardError.from(thrown);
+    if (!raw.destroyed) await write(raw, format.error(error));
+  } finally {
+    if (!raw.writableEnded) raw.end();
+  }
+}
+
+/**
+ * Sends a whole JSON answer with the gateway-overhead header (the whole overhead; without one,
+ * no header rather than the first-token figure set while the answer was read).
+ */
+export function sendJson(
+  reply: FastifyReply,
+  body: unknown,
+  overheadMs: number | undefined,
+): Promise<void> | FastifyReply {
+  if (overheadMs !== undefined) reply.header(OVERHEAD_HEADER, overheadMs.toFixed(1));
+  else reply.removeHeader(OVERHEAD_HEADER);
+  return reply.code(200).header('content-type', 'application/json').send(JSON.stringify(body));
+}
+
+/** Reads a routed stream to its end. */
+export async function collectFrames(
+  frames: AsyncIterable<StreamFrame>,
+): Promise<{ deltas: DeltaFrame[]; end: EndFrame }> {
+  const deltas: DeltaFrame[] = [];
+  for await (const frame of frames) {
+    if (frame.type === 'delta') deltas.push(frame);
+    else if (frame.type === 'end') return { deltas, end: frame };
+  }
+  throw new SwitchyardError('stream_interrupted', 'the reply stream ended without an end frame');
+}
+
+/** Gateway time for a request: all of it minus what the backend reported spending. */
+export function overheadMs(startedAt: number, end: EndFrame): number | undefined {
+  const backend = end.timings?.total_ms;
+  if (backend === undefined) return undefined;
+  return Math.max(0, performance.now() - startedAt - backend);
+}
+
+async function write(raw: ServerResponse, data: string): Promise<void> {
+  if (raw.destroyed) throw new SwitchyardError('cancelled', 'the client went away');
+  if (raw.write(data)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      raw.removeListener('drain', done);
+      raw.removeListener('close', done);
+      resolve();
+    };
+    raw.once('drain', done);
+    raw.once('close', done);
+  });
+}
+
+function headersOf(reply: FastifyReply): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}

@@ -1,0 +1,27 @@
+import { managedModelNameSchema, SwitchyardError } from '@switchyard/contracts';
+import { resolveTarget } from '../routing/model-route.js';
+
+/**
+ * A model name from an Ollama management request as the Ollama backends know it: an `ollama/`
+ * prefix is dropped (it pins the kind, as for inference; another kind's prefix is refused, since
+ * only Ollama backends delete and copy models), and a name without a tag means `:latest`, as
+ * Ollama reads it. Management names are held to the strict alphabet of the protocol.
+ */
+export function ollamaManagedName(raw: string, param: string): string {
+  const target = resolveTarget(raw, { aliases: {}, fallbacks: {} });
+  if (target.kind !== undefined && target.kind !== 'ollama') {
+    throw new SwitchyardError(
+      'unsupported',
+      `${param}: only Ollama backends manage models this way, not ${target.kind}`,
+      { details: { param } },
+    );
+  }
+  const tail = target.model.slice(target.model.lastIndexOf('/') + 1);
+  const name = tail.includes(':') ? target.model : `${target.model}:latest`;
+  const parsed = managedModelNameSchema.safeParse(name);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'invalid model name';
+    throw new SwitchyardError('bad_request', `${param}: ${message}`, { details: { param } });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,220 @@
+import {
+  chatRequestSchema,
+  completionRequestSchema,
+  embeddingRequestSchema,
+  SwitchyardError,
+  type ChatMessage,
+  type ContentPart,
+  type ResponseFormat,
+} from '@switchyard/contracts';
+import type { z } from 'zod';
+import { badRequestFrom, parseBody } from '../http/bad-request.js';
+import { defined } from '../http/defined.js';
+import {
+  ollamaChatBodySchema,
+  ollamaEmbedBodySchema,
+  ollamaGenerateBodySchema,
+  ollamaLegacyEmbeddingBodySchema,
+  type OllamaChatBody,
+  type OllamaMessage,
+  type OllamaOptions,
+} from './ollama-request.schemas.js';
+
+export interface TranslatedOllamaRequest {
+  model: unknown;
+  /** Ollama streams unless told `stream: false`. */
+  stream: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface TranslatedOllamaGenerate extends TranslatedOllamaRequest {
+  /** No prompt at all: Ollama's "load the model" shortcut, answered without generating. */
+  loadOnly: boolean;
+}
+
+const ROUTED = { id: 'check', model: 'check' } as const;
+
+/** `POST /api/chat` as a canonical chat request. */
+export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { loadOnly: boolean } {
+  const body = parseBody(ollamaChatBodySchema, raw);
+  const messages = body.messages ?? [];
+  const canonical = defined({
+    messages: translateMessages(messages),
+    tools: body.tools?.map(({ function: fn }) =>
+      defined({ name: fn.name, description: fn.description, parameters: fn.parameters }),
+    ),
+    response_format: translateFormat(body.format),
+    reasoning_effort: translateThink(body.think),
+    ...sampling(body.options),
+    options: passthrough(body),
+  });
+  return {
+    model: body.model,
+    stream: body.stream !== false,
+    loadOnly: messages.length === 0,
+    body: messages.length === 0 ? canonical : checked(chatRequestSchema, canonical),
+  };
+}
+
+/** `POST /api/generate` as a canonical completion request. */
+export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
+  const body = parseBody(ollamaGenerateBodySchema, raw);
+  if ((body.images?.length ?? 0) > 0) {
+    throw new SwitchyardError(
+      'bad_request',
+      'images are supported on /api/chat, not /api/generate',
+      {
+        details: { param: 'images' },
+      },
+    );
+  }
+  const prompt = body.prompt ?? '';
+  const options = passthrough(body, {
+    system: body.system ?? undefined,
+    raw: body.raw ?? undefined,
+  });
+  const canonical = defined({
+    prompt,
+    suffix: body.suffix ?? undefined,
+    ...sampling(body.options),
+    options,
+  });
+  return {
+    model: body.model,
+    stream: body.stream !== false,
+    loadOnly: prompt.length === 0 && body.suffix == null,
+    body: checked(completionRequestSchema, canonical),
+  };
+}
+
+/** `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical. */
+export function translateOllamaEmbed(raw: unknown): {
+  model: unknown;
+  body: Record<string, unknown>;
+} {
+  const body = parseBody(ollamaEmbedBodySchema, raw);
+  const canonical = defined({
+    input: typeof body.input === 'string' ? [body.input] : body.input,
+    truncate: body.truncate ?? undefined,
+    dimensions: body.dimensions ?? undefined,
+    options: body.keep_alive == null ? undefined : { ollama: { keep_alive: body.keep_alive } },
+  });
+  return { model: body.model, body: checked(embeddingRequestSchema, canonical) };
+}
+
+export function translateOllamaLegacyEmbedding(raw: unknown): {
+  model: unknown;
+  body: Record<string, unknown>;
+} {
+  const body = parseBody(ollamaLegacyEmbeddingBodySchema, raw);
+  return translateOllamaEmbed({
+    model: body.model,
+    input: [body.prompt],
+    keep_alive: body.keep_alive,
+  });
+}
+
+function translateMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
+  // Ollama names a tool result by the tool; the canonical form names the call it answers.
+  const callIds = new Map<string, string>();
+  return messages.map((message, m) => {
+    const toolCalls = message.tool_calls?.map((call, c) => {
+      const id = `call_${m}_${c}`;
+      callIds.set(call.function.name, id);
+      const args = call.function.arguments;
+      return {
+        id,
+        name: call.function.name,
+        arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+      };
+    });
+    const text = message.content ?? '';
+    const images = message.images ?? [];
+    const content: string | ContentPart[] =
+      images.length === 0
+        ? text
+        : [
+            ...(text.length > 0 ? [{ type: 'text' as const, text }] : []),
+            ...images.map((data) => ({ type: 'image' as const, data })),
+          ];
+    const toolCallId =
+      message.role === 'tool' && message.tool_name !== undefined
+        ? callIds.get(message.tool_name)
+        : undefined;
+    return defined({
+      role: message.role,
+      content,
+      name: message.role === 'tool' ? message.tool_name : undefined,
+      tool_calls: toolCalls,
+      tool_call_id: toolCallId,
+      reasoning: message.thinking,
+    }) as ChatMessage;
+  });
+}
+
+function translateFormat(format: OllamaChatBody['format']): ResponseFormat | undefined {
+  if (format === null || format === undefined || format === '') return undefined;
+  return format === 'json' ? { type: 'json_object' } : { type: 'json_schema', schema: format };
+}
+
+function translateThink(think: OllamaChatBody['think']) {
+  if (think === null || think === undefined) return undefined;
+  if (think === false) return 'none' as const;
+  return think === true ? ('medium' as const) : think;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'temperature',
+  'top_p',
+  'top_k',
+  'min_p',
+  'seed',
+  'stop',
+  'num_predict',
+  'repeat_penalty',
+  'presence_penalty',
+  'frequency_penalty',
+]);
+
+function sampling(options: OllamaOptions | null | undefined) {
+  if (options === null || options === undefined) return {};
+  const stop = options.stop;
+  const limit = options.num_predict;
+  return {
+    max_tokens: limit !== undefined && limit > 0 ? limit : undefined,
+    temperature: options.temperature,
+    top_p: options.top_p,
+    top_k: options.top_k,
+    min_p: options.min_p,
+    seed: options.seed,
+    stop: typeof stop === 'string' ? [stop] : stop,
+    presence_penalty: options.presence_penalty,
+    frequency_penalty: options.frequency_penalty,
+    repeat_penalty: options.repeat_penalty,
+  };
+}
+
+/**
+ * What only an Ollama backend understands (runtime options such as `num_ctx`, `keep_alive`, a
+ * boolean `think`) travels in `options.ollama`; workers of other kinds ignore it.
+ */
+function passthrough(
+  body: { options?: OllamaOptions | null; keep_alive?: string | number | null; think?: unknown },
+  extra: Record<string, unknown> = {},
+): { ollama: Record<string, unknown> } | undefined {
+  const ollama: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body.options ?? {})) {
+    if (!KNOWN_OPTIONS.has(key)) ollama[key] = value;
+  }
+  if (body.keep_alive !== null && body.keep_alive !== undefined)
+    ollama['keep_alive'] = body.keep_alive;
+  if (typeof body.think === 'boolean') ollama['think'] = body.think;
+  Object.assign(ollama, defined(extra));
+  return Object.keys(ollama).length === 0 ? undefined : { ollama };
+}
+
+function checked(schema: z.ZodType, canonical: Record<string, unknown>): Record<string, unknown> {
+  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
+  if (!parsed.success) throw badRequestFrom(parsed.error);
+  return canonical;
+}

@@ -1,0 +1,170 @@
+import type { DeltaFrame, EndFrame, FinishReason } from '@switchyard/contracts';
+import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
+
+type Line = Record<string, unknown>;
+
+/** Ollama's `done_reason`: it says `stop` for tool calls too. */
+function doneReason(reason: FinishReason): string {
+  return reason === 'length' ? 'length' : 'stop';
+}
+
+/**
+ * The statistics of Ollama's final object, in integer nanoseconds. `total_duration` is the whole
+ * request as the gateway saw it; the rest come from the backend's timings, and a value that is
+ * unknown or zero is left out, as Ollama leaves zero metrics out.
+ */
+export function ollamaStatistics(end: EndFrame, totalMs: number): Line {
+  const ms = (value: number): number => Math.round(value * 1e6);
+  const timings = end.timings ?? { source: 'worker' as const };
+  const stats: Line = { total_duration: ms(totalMs) };
+  if (timings.load_ms) stats['load_duration'] = ms(timings.load_ms);
+  stats['prompt_eval_count'] = end.usage.prompt_tokens;
+  const promptMs = (timings.ttft_ms ?? 0) - (timings.load_ms ?? 0);
+  if (promptMs > 0) stats['prompt_eval_duration'] = ms(promptMs);
+  stats['eval_count'] = end.usage.completion_tokens;
+  const tps = timings.tokens_per_second;
+  if (tps !== undefined && tps > 0 && end.usage.completion_tokens > 0) {
+    stats['eval_duration'] = Math.round((end.usage.completion_tokens / tps) * 1e9);
+  }
+  return stats;
+}
+
+/** Frames as `/api/chat` NDJSON lines; tool calls go out whole, just before the final line. */
+export class OllamaChatLines {
+  private readonly fragments: NonNullable<DeltaFrame['tool_calls']> = [];
+
+  constructor(private readonly model: string) {}
+
+  delta(frame: DeltaFrame): Line | undefined {
+    if (frame.tool_calls !== undefined) this.fragments.push(...frame.tool_calls);
+    if (frame.text === undefined && frame.reasoning === undefined) return undefined;
+    const message: Line = { role: 'assistant', content: frame.text ?? '' };
+    if (frame.reasoning !== undefined) message['thinking'] = frame.reasoning;
+    return this.line(message, false);
+  }
+
+  closing(end: EndFrame, totalMs: number): Line[] {
+    const lines: Line[] = [];
+    if (this.fragments.length > 0) {
+      lines.push(
+        this.line(
+          { role: 'assistant', content: '', tool_calls: ollamaToolCalls(this.fragments) },
+          false,
+        ),
+      );
+    }
+    lines.push({
+      ...this.line({ role: 'assistant', content: '' }, true),
+      done_reason: doneReason(end.finish_reason),
+      ...ollamaStatistics(end, totalMs),
+    });
+    return lines;
+  }
+
+  private line(message: Line, done: boolean): Line {
+    return { model: this.model, created_at: new Date().toISOString(), message, done };
+  }
+}
+
+/** A whole `/api/chat` answer (`stream: false`). */
+export function ollamaChatAnswer(
+  model: string,
+  deltas: readonly DeltaFrame[],
+  end: EndFrame,
+  totalMs: number,
+): Line {
+  const message: Line = {
+    role: 'assistant',
+    content: deltas.map((frame) => frame.text ?? '').join(''),
+  };
+  const thinking = deltas.map((frame) => frame.reasoning ?? '').join('');
+  if (thinking.length > 0) message['thinking'] = thinking;
+  const fragments = deltas.flatMap((frame) => frame.tool_calls ?? []);
+  if (fragments.length > 0) message['tool_calls'] = ollamaToolCalls(fragments);
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    message,
+    done: true,
+    done_reason: doneReason(end.finish_reason),
+    ...ollamaStatistics(end, totalMs),
+  };
+}
+
+/** Frames as `/api/generate` NDJSON lines. */
+export class OllamaGenerateLines {
+  constructor(private readonly model: string) {}
+
+  delta(frame: DeltaFrame): Line | undefined {
+    if (frame.text === undefined && frame.reasoning === undefined) return undefined;
+    const line = this.line(frame.text ?? '', false);
+    if (frame.reasoning !== undefined) line['thinking'] = frame.reasoning;
+    return line;
+  }
+
+  closing(end: EndFrame, totalMs: number): Line[] {
+    return [
+      {
+        ...this.line('', true),
+        done_reason: doneReason(end.finish_reason),
+        ...ollamaStatistics(end, totalMs),
+      },
+    ];
+  }
+
+  private line(response: string, done: boolean): Line {
+    return { model: this.model, created_at: new Date().toISOString(), response, done };
+  }
+}
+
+/** A whole `/api/generate` answer (`stream: false`). */
+export function ollamaGenerateAnswer(
+  model: string,
+  deltas: readonly DeltaFrame[],
+  end: EndFrame,
+  totalMs: number,
+): Line {
+  const thinking = deltas.map((frame) => frame.reasoning ?? '').join('');
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    response: deltas.map((frame) => frame.text ?? '').join(''),
+    ...(thinking.length > 0 ? { thinking } : {}),
+    done: true,
+    done_reason: doneReason(end.finish_reason),
+    ...ollamaStatistics(end, totalMs),
+  };
+}
+
+/** Ollama's answer to a request with no prompt: the model is loaded, nothing generated. */
+export function ollamaLoadAnswer(model: string, field: 'response' | 'message'): Line {
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    ...(field === 'response' ? { response: '' } : { message: { role: 'assistant', content: '' } }),
+    done: true,
+    done_reason: 'load',
+  };
+}
+
+function ollamaToolCalls(fragments: NonNullable<DeltaFrame['tool_calls']>): Line[] {
+  return assembleToolCalls(fragments).map((call, index) => ({
+    id: call.id,
+    function: {
+      index,
+      name: call.function.name,
+      arguments: parseArguments(call.function.arguments),
+    },
+  }));
+}
+
+/** Ollama sends arguments as an object; a model's malformed JSON is kept under `_raw`. */
+function parseArguments(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? value : { _raw: text };
+  } catch {
+    return { _raw: text };
+  }
+}

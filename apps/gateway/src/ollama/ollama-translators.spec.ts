@@ -1,0 +1,107 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
+import { translateOllamaChat, translateOllamaGenerate } from './ollama-request.translator.js';
+import { OllamaChatLines, ollamaStatistics } from './ollama-response.translator.js';
+
+const end: EndFrame = {
+  type: 'end',
+  seq: 3,
+  finish_reason: 'length',
+  usage: { prompt_tokens: 5, completion_tokens: 10 },
+  timings: { source: 'backend', load_ms: 100, ttft_ms: 150, tokens_per_second: 50, total_ms: 400 },
+};
+
+describe('Ollama requests as canonical requests', () => {
+  it('translate images, tool calls and results, format, think and options', () => {
+    const translated = translateOllamaChat({
+      model: 'llava',
+      messages: [
+        { role: 'user', content: 'look', images: ['aGk='] },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ function: { name: 'see', arguments: { a: 1 } } }],
+        },
+        { role: 'tool', content: 'cat', tool_name: 'see' },
+      ],
+      format: 'json',
+      think: false,
+      keep_alive: '5m',
+      options: { num_predict: 7, temperature: 0.1, stop: 'x', num_ctx: 8192 },
+    });
+    expect(translated.stream).toBe(true);
+    expect(translated.loadOnly).toBe(false);
+    expect(translated.body).toEqual({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image', data: 'aGk=' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ id: 'call_1_0', name: 'see', arguments: '{"a":1}' }],
+        },
+        { role: 'tool', content: 'cat', name: 'see', tool_call_id: 'call_1_0' },
+      ],
+      response_format: { type: 'json_object' },
+      reasoning_effort: 'none',
+      max_tokens: 7,
+      temperature: 0.1,
+      stop: ['x'],
+      options: { ollama: { num_ctx: 8192, keep_alive: '5m', think: false } },
+    });
+  });
+
+  it('treat a request without a prompt as the load shortcut, and pass system to Ollama', () => {
+    expect(translateOllamaGenerate({ model: 'm' }).loadOnly).toBe(true);
+    const generate = translateOllamaGenerate({
+      model: 'm',
+      prompt: 'p',
+      system: 's',
+      stream: false,
+    });
+    expect(generate).toMatchObject({
+      stream: false,
+      loadOnly: false,
+      body: { prompt: 'p', options: { ollama: { system: 's' } } },
+    });
+  });
+});
+
+describe('frames as Ollama lines', () => {
+  it('report integer nanosecond statistics, leaving unknown ones out', () => {
+    expect(ollamaStatistics(end, 420.5)).toEqual({
+      total_duration: 420_500_000,
+      load_duration: 100_000_000,
+      prompt_eval_count: 5,
+      prompt_eval_duration: 50_000_000,
+      eval_count: 10,
+      eval_duration: 200_000_000,
+    });
+    expect(ollamaStatistics({ ...end, timings: undefined }, 1)).toEqual({
+      total_duration: 1_000_000,
+      prompt_eval_count: 5,
+      eval_count: 10,
+    });
+  });
+
+  it('send whole tool calls with object arguments before the final line', () => {
+    const lines = new OllamaChatLines('m');
+    const frame: DeltaFrame = {
+      type: 'delta',
+      seq: 1,
+      tool_calls: [{ index: 0, id: 'c', name: 'f', arguments: '{"q":"x"}' }],
+    };
+    expect(lines.delta(frame)).toBeUndefined();
+    const closing = lines.closing({ ...end, finish_reason: 'tool_calls' }, 1);
+    expect(closing[0]).toMatchObject({
+      done: false,
+      message: { tool_calls: [{ function: { name: 'f', arguments: { q: 'x' } } }] },
+    });
+    expect(closing[1]).toMatchObject({ done: true, done_reason: 'stop' });
+  });
+});

@@ -1,0 +1,244 @@
+import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { SwitchyardError, type InferenceOperation } from '@switchyard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TokenBudget } from '../auth/token-budget.js';
+import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
+import { parseBody } from '../http/bad-request.js';
+import { InFlightRequests } from '../http/in-flight-requests.service.js';
+import { startOf } from '../http/request-timing.js';
+import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
+import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
+import { RequestCaps } from '../limits/request-caps.js';
+import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
+import { answerRouted } from '../routing/routed-answer.js';
+import { ollamaShowBodySchema } from './ollama-request.schemas.js';
+import {
+  translateOllamaChat,
+  translateOllamaEmbed,
+  translateOllamaGenerate,
+  translateOllamaLegacyEmbedding,
+} from './ollama-request.translator.js';
+import {
+  OllamaChatLines,
+  ollamaChatAnswer,
+  OllamaGenerateLines,
+  ollamaGenerateAnswer,
+  ollamaLoadAnswer,
+} from './ollama-response.translator.js';
+import { OLLAMA_NDJSON } from './ollama-stream.format.js';
+
+/** The Ollama version this API answers as; clients switch features on by it. */
+export const OLLAMA_COMPATIBLE_VERSION = '0.12.0';
+
+/** Ollama's names for the capped fields (see `gateway.limits`). */
+const OLLAMA_CAP_PARAMS = {
+  chat: { prompt: 'messages', maxTokens: 'options.num_predict' },
+  generate: { prompt: 'prompt', maxTokens: 'options.num_predict' },
+} as const;
+
+/** The Ollama-compatible API over the same fleet, whatever kind of backend serves a model. */
+@Controller()
+export class OllamaController {
+  constructor(
+    private readonly router: FleetRouter,
+    private readonly catalogue: FleetCatalogue,
+    private readonly inFlight: InFlightRequests,
+    private readonly budget: TokenBudget,
+    private readonly caps: RequestCaps,
+  ) {}
+
+  /** Fastify answers `HEAD /` from this route too, as Ollama does. */
+  @Get()
+  @Header('content-type', 'text/plain; charset=utf-8')
+  root(): string {
+    return 'Ollama is running';
+  }
+
+  @Get('api/version')
+  version(): { version: string } {
+    return { version: OLLAMA_COMPATIBLE_VERSION };
+  }
+
+  @Get('api/tags')
+  async tags(): Promise<unknown> {
+    return { models: (await this.catalogue.models()).map(tagEntry) };
+  }
+
+  /** Every model the fleet serves; whether each is in memory now is the backends' business. */
+  @Get('api/ps')
+  async ps(): Promise<unknown> {
+    const expires = new Date(Date.now() + 5 * 60_000).toISOString();
+    return {
+      models: (await this.catalogue.models()).map((model) => ({
+        ...tagEntry(model),
+        expires_at: expires,
+        size_vram: 0,
+      })),
+    };
+  }
+
+  @Post('api/show')
+  @HttpCode(200)
+  async show(@Req() request: FastifyRequest): Promise<unknown> {
+    const body = parseBody(ollamaShowBodySchema, request.body);
+    const name = body.model ?? body.name ?? '';
+    const model = await this.catalogue.find(String(await this.resolveName(name)));
+    if (model === undefined) {
+      throw new SwitchyardError('model_not_found', `model '${name}' not found`);
+    }
+    return {
+      modelfile: '',
+      parameters: '',
+      template: '',
+      details: details(),
+      model_info: {},
+      kinds: model.kinds,
+      modified_at: new Date(0).toISOString(),
+    };
+  }
+
+  @Post('api/chat')
+  async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateOllamaChat(request.body);
+    const model = await this.resolveName(translated.model);
+    if (translated.loadOnly) {
+      await sendJson(reply, ollamaLoadAnswer(String(model), 'message'), undefined);
+      return;
+    }
+    const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
+    await this.answer(request, reply, 'chat', model, body, async (routed) => {
+      if (!translated.stream) {
+        const { deltas, end } = await collectFrames(routed.frames);
+        const total = performance.now() - startOf(request.raw);
+        await sendJson(
+          reply,
+          ollamaChatAnswer(routed.model, deltas, end, total),
+          overheadMs(startOf(request.raw), end),
+        );
+        return;
+      }
+      const lines = new OllamaChatLines(routed.model);
+      await writeStream(reply, OLLAMA_NDJSON, ndjson(routed, lines, startOf(request.raw)));
+    });
+  }
+
+  @Post('api/generate')
+  async generate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateOllamaGenerate(request.body);
+    const model = await this.resolveName(translated.model);
+    if (translated.loadOnly) {
+      await sendJson(reply, ollamaLoadAnswer(String(model), 'response'), undefined);
+      return;
+    }
+    const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
+    await this.answer(request, reply, 'complete', model, body, async (routed) => {
+      if (!translated.stream) {
+        const { deltas, end } = await collectFrames(routed.frames);
+        const total = performance.now() - startOf(request.raw);
+        await sendJson(
+          reply,
+          ollamaGenerateAnswer(routed.model, deltas, end, total),
+          overheadMs(startOf(request.raw), end),
+        );
+        return;
+      }
+      const lines = new OllamaGenerateLines(routed.model);
+      await writeStream(reply, OLLAMA_NDJSON, ndjson(routed, lines, startOf(request.raw)));
+    });
+  }
+
+  @Post('api/embed')
+  async embed(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateOllamaEmbed(request.body);
+    const model = await this.resolveName(translated.model);
+    await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
+      const { deltas, end } = await collectFrames(routed.frames);
+      const vectors = deltas
+        .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
+        .sort((a, b) => a.index - b.index)
+        .map((embedding) => decodeFloat32(embedding.b64));
+      const totalMs = performance.now() - startOf(request.raw);
+      const body = {
+        model: routed.model,
+        embeddings: vectors,
+        total_duration: Math.round(totalMs * 1e6),
+        prompt_eval_count: end.usage.prompt_tokens,
+      };
+      await sendJson(reply, body, overheadMs(startOf(request.raw), end));
+    });
+  }
+
+  /** The legacy single-vector endpoint: `{"prompt"}` in, `{"embedding"}` out. */
+  @Post('api/embeddings')
+  async embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateOllamaLegacyEmbedding(request.body);
+    const model = await this.resolveName(translated.model);
+    await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
+      const { deltas, end } = await collectFrames(routed.frames);
+      const first = deltas.find((frame) => frame.embedding !== undefined)?.embedding;
+      const embedding = first === undefined ? [] : decodeFloat32(first.b64);
+      await sendJson(reply, { embedding }, overheadMs(startOf(request.raw), end));
+    });
+  }
+
+  private answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: InferenceOperation,
+    model: unknown,
+    body: Record<string, unknown>,
+    write: (routed: RoutedStream) => Promise<void>,
+  ): Promise<void> {
+    const deps = { inFlight: this.inFlight, router: this.router, budget: this.budget };
+    return answerRouted(deps, request, reply, operation, model, body, write);
+  }
+
+  /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
+  private async resolveName(model: unknown): Promise<unknown> {
+    if (typeof model !== 'string' || model.length === 0) return model;
+    const tail = model.slice(model.lastIndexOf('/') + 1);
+    if (tail.includes(':')) return model;
+    const models = await this.catalogue.models();
+    if (models.some((entry) => entry.id === model)) return model;
+    const tagged = `${model}:latest`;
+    return models.some((entry) => entry.id === tagged) ? tagged : model;
+  }
+}
+
+async function* ndjson(
+  routed: RoutedStream,
+  lines: OllamaChatLines | OllamaGenerateLines,
+  startedAt: number,
+): AsyncGenerator<unknown> {
+  for await (const frame of routed.frames) {
+    if (frame.type === 'delta') {
+      const line = lines.delta(frame);
+      if (line !== undefined) yield line;
+    } else if (frame.type === 'end') {
+      yield* lines.closing(frame, performance.now() - startedAt);
+    }
+  }
+}
+
+function details(): Record<string, unknown> {
+  return {
+    parent_model: '',
+    format: '',
+    family: '',
+    families: null,
+    parameter_size: '',
+    quantization_level: '',
+  };
+}
+
+function tagEntry(model: FleetModel): Record<string, unknown> {
+  return {
+    name: model.id,
+    model: model.id,
+    modified_at: new Date(0).toISOString(),
+    size: 0,
+    digest: '',
+    details: details(),
+    kinds: model.kinds,
+  };
+}

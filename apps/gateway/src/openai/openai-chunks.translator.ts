@@ -1,0 +1,177 @@
+import type { DeltaFrame, EndFrame, ToolCallDelta } from '@switchyard/contracts';
+
+/** What every chunk of one answer shares. */
+export interface AnswerIdentity {
+  id: string;
+  created: number;
+  model: string;
+}
+
+type Chunk = Record<string, unknown>;
+
+/**
+ * Frames as OpenAI `chat.completion.chunk`s: the role on the first chunk, one chunk per delta,
+ * the finish reason on a chunk of its own and, when the client asked for it, a usage chunk with
+ * no choices (every other chunk then carries `usage: null`, as OpenAI's do).
+ */
+export class ChatChunkTranslator {
+  constructor(
+    private readonly answer: AnswerIdentity,
+    private readonly includeUsage: boolean,
+  ) {}
+
+  opening(): Chunk {
+    return this.chunk({ role: 'assistant', content: '' }, null);
+  }
+
+  delta(frame: DeltaFrame): Chunk | undefined {
+    const delta: Record<string, unknown> = {};
+    if (frame.reasoning !== undefined) delta['reasoning_content'] = frame.reasoning;
+    if (frame.text !== undefined) delta['content'] = frame.text;
+    if (frame.tool_calls !== undefined) delta['tool_calls'] = frame.tool_calls.map(toolCallDelta);
+    return Object.keys(delta).length === 0 ? undefined : this.chunk(delta, null);
+  }
+
+  closing(end: EndFrame): Chunk[] {
+    const chunks = [this.chunk({}, end.finish_reason)];
+    if (this.includeUsage) {
+      chunks.push({ ...this.base(), choices: [], usage: usageOf(end) });
+    }
+    return chunks;
+  }
+
+  private chunk(delta: Record<string, unknown>, finishReason: string | null): Chunk {
+    return {
+      ...this.base(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...(this.includeUsage ? { usage: null } : {}),
+    };
+  }
+
+  private base(): Chunk {
+    const { id, created, model } = this.answer;
+    return { id, object: 'chat.completion.chunk', created, model, system_fingerprint: null };
+  }
+}
+
+/** Frames as OpenAI `text_completion` chunks (the legacy completions API). */
+export class CompletionChunkTranslator {
+  constructor(
+    private readonly answer: AnswerIdentity,
+    private readonly includeUsage: boolean,
+  ) {}
+
+  delta(frame: DeltaFrame): Chunk | undefined {
+    return frame.text === undefined ? undefined : this.chunk(frame.text, null);
+  }
+
+  closing(end: EndFrame): Chunk[] {
+    const chunks = [this.chunk('', end.finish_reason)];
+    if (this.includeUsage) chunks.push({ ...this.base(), choices: [], usage: usageOf(end) });
+    return chunks;
+  }
+
+  private chunk(text: string, finishReason: string | null): Chunk {
+    return {
+      ...this.base(),
+      choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
+      ...(this.includeUsage ? { usage: null } : {}),
+    };
+  }
+
+  private base(): Chunk {
+    const { id, created, model } = this.answer;
+    return { id, object: 'text_completion', created, model };
+  }
+}
+
+/** A whole chat answer as OpenAI's `chat.completion`. */
+export function chatCompletion(
+  answer: AnswerIdentity,
+  deltas: readonly DeltaFrame[],
+  end: EndFrame,
+): Chunk {
+  const text = deltas.map((frame) => frame.text ?? '').join('');
+  const reasoning = deltas.map((frame) => frame.reasoning ?? '').join('');
+  const toolCalls = assembleToolCalls(deltas.flatMap((frame) => frame.tool_calls ?? []));
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: text.length === 0 && toolCalls.length > 0 ? null : text,
+  };
+  if (reasoning.length > 0) message['reasoning_content'] = reasoning;
+  if (toolCalls.length > 0) message['tool_calls'] = toolCalls;
+  return {
+    id: answer.id,
+    object: 'chat.completion',
+    created: answer.created,
+    model: answer.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: end.finish_reason }],
+    usage: usageOf(end),
+    system_fingerprint: null,
+  };
+}
+
+/** A whole completion as OpenAI's `text_completion`. */
+export function textCompletion(
+  answer: AnswerIdentity,
+  deltas: readonly DeltaFrame[],
+  end: EndFrame,
+): Chunk {
+  return {
+    id: answer.id,
+    object: 'text_completion',
+    created: answer.created,
+    model: answer.model,
+    choices: [
+      {
+        index: 0,
+        text: deltas.map((frame) => frame.text ?? '').join(''),
+        logprobs: null,
+        finish_reason: end.finish_reason,
+      },
+    ],
+    usage: usageOf(end),
+  };
+}
+
+export interface AssembledToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** Tool-call fragments joined per `index`, in index order. */
+export function assembleToolCalls(fragments: readonly ToolCallDelta[]): AssembledToolCall[] {
+  const calls = new Map<number, AssembledToolCall>();
+  for (const fragment of fragments) {
+    const call = calls.get(fragment.index) ?? {
+      id: '',
+      type: 'function' as const,
+      function: { name: '', arguments: '' },
+    };
+    if (fragment.id !== undefined) call.id = fragment.id;
+    if (fragment.name !== undefined) call.function.name += fragment.name;
+    if (fragment.arguments !== undefined) call.function.arguments += fragment.arguments;
+    calls.set(fragment.index, call);
+  }
+  return [...calls.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
+}
+
+function toolCallDelta(fragment: ToolCallDelta): Record<string, unknown> {
+  const out: Record<string, unknown> = { index: fragment.index };
+  if (fragment.id !== undefined) {
+    out['id'] = fragment.id;
+    out['type'] = 'function';
+  }
+  const fn: Record<string, string> = { arguments: fragment.arguments ?? '' };
+  if (fragment.name !== undefined) fn['name'] = fragment.name;
+  out['function'] = fn;
+  return out;
+}
+
+export function usageOf(end: EndFrame): Record<string, number> {
+  const { prompt_tokens, completion_tokens } = end.usage;
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/** Backends answer an empty text with no vector at all; it is the client's mistake. */
+const nonEmpty = z.string().min(1, 'texts to embed must not be empty');
+
+/**
+ * OpenAI request bodies as clients send them. Fields Switchyard does not act on are accepted
+ * and ignored (as OpenAI-compatible servers do); fields whose meaning cannot be honoured are
+ * refused by the translators with a 400 naming them.
+ */
+
+const stopSchema = z.union([z.string(), z.array(z.string()), z.null()]).optional();
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string(), detail: z.string().optional() }),
+});
+const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
+const otherPart = z.object({ type: z.string() }).loose();
+
+export const openAIContentPartSchema = z.union([textPart, imagePart, refusalPart, otherPart]);
+export type OpenAIContentPart = z.infer<typeof openAIContentPartSchema>;
+
+const toolCall = z.object({
+  id: z.string().min(1),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string().min(1), arguments: z.string() }),
+});
+
+export const openAIMessageSchema = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.array(openAIContentPartSchema), z.null()]).optional(),
+  name: z.string().optional(),
+  tool_calls: z.array(toolCall).nullish(),
+  tool_call_id: z.string().optional(),
+  reasoning_content: z.string().nullish(),
+});
+export type OpenAIMessage = z.infer<typeof openAIMessageSchema>;
+
+const functionTool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+]);
+
+const responseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().optional(),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
+const sampling = {
+  max_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  top_k: z.number().int().nullish(),
+  min_p: z.number().nullish(),
+  seed: z.number().int().nullish(),
+  stop: stopSchema,
+  presence_penalty: z.number().nullish(),
+  frequency_penalty: z.number().nullish(),
+  repetition_penalty: z.number().nullish(),
+  n: z.number().int().nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  user: z.string().optional(),
+};
+
+export const openAIChatBodySchema = z.object({
+  model: z.unknown(),
+  messages: z.array(openAIMessageSchema).min(1, 'messages must hold at least one message'),
+  tools: z.array(functionTool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: responseFormat.nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+  ...sampling,
+});
+export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;
+
+export const openAICompletionBodySchema = z.object({
+  model: z.unknown(),
+  prompt: z.union([z.string(), z.array(z.string()).length(1, 'send one prompt per request')]),
+  suffix: z.string().nullish(),
+  echo: z.boolean().nullish(),
+  best_of: z.number().int().nullish(),
+  logprobs: z.number().int().nullish(),
+  ...sampling,
+});
+export type OpenAICompletionBody = z.infer<typeof openAICompletionBodySchema>;
+
+export const openAIEmbeddingBodySchema = z.object({
+  model: z.unknown(),
+  input: z.union([nonEmpty, z.array(nonEmpty).min(1, 'input must hold at least one string')]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().positive().optional(),
+  user: z.string().optional(),
+});
+export type OpenAIEmbeddingBody = z.infer<typeof openAIEmbeddingBodySchema>;

@@ -1,0 +1,147 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '@switchyard/contracts';
+import {
+  translateChatRequest,
+  translateCompletionRequest,
+  translateEmbeddingRequest,
+} from './openai-request.translator.js';
+
+function thrown(run: () => unknown): SwitchyardError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SwitchyardError) return error;
+    throw error;
+  }
+  throw new Error('expected a SwitchyardError');
+}
+
+describe('OpenAI requests as canonical requests', () => {
+  it('translate messages with images, tool calls, tool results and every option', () => {
+    const translated = translateChatRequest({
+      model: 'llava:13b',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: 'developer', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'look', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: 'c1', content: 'a cat' },
+      ],
+      tools: [{ type: 'function', function: { name: 'look', parameters: { type: 'object' } } }],
+      tool_choice: { type: 'function', function: { name: 'look' } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'x', schema: { type: 'object' } },
+      },
+      max_tokens: 10,
+      max_completion_tokens: 20,
+      stop: 'END',
+      reasoning_effort: 'minimal',
+      temperature: 0.5,
+      seed: 7,
+      user: 'ignored',
+    });
+    expect(translated).toEqual({
+      model: 'llava:13b',
+      stream: true,
+      includeUsage: true,
+      // The output limit came as max_completion_tokens, so errors about it name that field.
+      maxTokensParam: 'max_completion_tokens',
+      body: {
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image', media_type: 'image/png', data: 'iVBORw0KGgo=' },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', name: 'look', arguments: '{}' }],
+          },
+          { role: 'tool', content: 'a cat', tool_call_id: 'c1' },
+        ],
+        tools: [{ name: 'look', parameters: { type: 'object' } }],
+        tool_choice: { name: 'look' },
+        response_format: { type: 'json_schema', name: 'x', schema: { type: 'object' } },
+        reasoning_effort: 'low',
+        max_tokens: 20,
+        temperature: 0.5,
+        seed: 7,
+        stop: ['END'],
+      },
+    });
+  });
+
+  it('refuse what cannot be honoured, naming the field', () => {
+    expect(
+      thrown(() =>
+        translateChatRequest({
+          model: 'm',
+          messages: [
+            {
+              role: 'user',
+              content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }],
+            },
+          ],
+        }),
+      ).details,
+    ).toEqual({ param: 'messages[0].content[0]' });
+    expect(
+      thrown(() =>
+        translateChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], n: 2 }),
+      ).details,
+    ).toEqual({ param: 'n' });
+    expect(
+      thrown(() =>
+        translateChatRequest({
+          model: 'm',
+          messages: [{ role: 'user', content: 'x' }],
+          temperature: 9,
+        }),
+      ).message,
+    ).toMatch(/^temperature: /);
+    expect(thrown(() => translateChatRequest([])).code).toBe('bad_request');
+    expect(
+      thrown(() => translateCompletionRequest({ model: 'm', prompt: 'x', echo: true })).details,
+    ).toEqual({ param: 'echo' });
+  });
+
+  it('translate completions and embeddings', () => {
+    expect(
+      translateCompletionRequest({ model: 'm', prompt: ['once'], suffix: 'end', stop: null }),
+    ).toEqual({
+      model: 'm',
+      stream: false,
+      includeUsage: false,
+      body: { prompt: 'once', suffix: 'end' },
+      maxTokensParam: 'max_tokens',
+    });
+    expect(translateEmbeddingRequest({ model: 'e', input: 'one', dimensions: 8 })).toEqual({
+      model: 'e',
+      encoding: 'float',
+      body: { input: ['one'], dimensions: 8 },
+    });
+    expect(
+      translateEmbeddingRequest({ model: 'e', input: ['a', 'b'], encoding_format: 'base64' })
+        .encoding,
+    ).toBe('base64');
+    expect(thrown(() => translateEmbeddingRequest({ model: 'e', input: [''] })).code).toBe(
+      'bad_request',
+    );
+  });
+});

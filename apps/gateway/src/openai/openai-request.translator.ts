@@ -1,0 +1,210 @@
+import {
+  chatRequestSchema,
+  completionRequestSchema,
+  embeddingRequestSchema,
+  type ChatMessage,
+  type ContentPart,
+  type ResponseFormat,
+  type ToolChoice,
+} from '@switchyard/contracts';
+import type { z } from 'zod';
+import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
+import { defined } from '../http/defined.js';
+import {
+  openAIChatBodySchema,
+  openAICompletionBodySchema,
+  openAIEmbeddingBodySchema,
+  type OpenAIChatBody,
+  type OpenAIContentPart,
+  type OpenAIMessage,
+} from './openai-request.schemas.js';
+
+/** A translated request: the client's model name, how to answer, and the canonical body. */
+export interface TranslatedRequest {
+  model: unknown;
+  stream: boolean;
+  includeUsage: boolean;
+  /** The canonical request without `id`, `model` and `timeout_ms`, which routing adds. */
+  body: Record<string, unknown>;
+  /** The field the client set the output limit with, for errors about it. */
+  maxTokensParam: string;
+}
+
+export interface TranslatedEmbedding {
+  model: unknown;
+  encoding: 'float' | 'base64';
+  body: Record<string, unknown>;
+}
+
+// Stand-ins for the fields routing fills in, so the canonical schema can check the rest.
+const ROUTED = { id: 'check', model: 'check' } as const;
+
+/** `POST /v1/chat/completions` as a canonical chat request. */
+export function translateChatRequest(raw: unknown): TranslatedRequest {
+  const body = parseBody(openAIChatBodySchema, raw);
+  refuseMultipleChoices(body.n);
+  const canonical = defined({
+    messages: body.messages.map((message, i) => translateMessage(message, i)),
+    tools: body.tools?.map(({ function: fn }) =>
+      defined({
+        name: fn.name,
+        description: fn.description,
+        parameters: fn.parameters,
+        strict: fn.strict ?? undefined,
+      }),
+    ),
+    tool_choice: translateToolChoice(body.tool_choice),
+    response_format: translateResponseFormat(body.response_format),
+    reasoning_effort: translateEffort(body.reasoning_effort),
+    ...sampling(body, body.max_completion_tokens ?? body.max_tokens),
+  });
+  return {
+    model: body.model,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    body: checked(chatRequestSchema, canonical),
+    maxTokensParam: body.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens',
+  };
+}
+
+/** `POST /v1/completions` as a canonical completion request. */
+export function translateCompletionRequest(raw: unknown): TranslatedRequest {
+  const body = parseBody(openAICompletionBodySchema, raw);
+  refuseMultipleChoices(body.n);
+  if (body.echo === true) throw unsupported('echo is not supported', 'echo');
+  if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
+  const prompt = typeof body.prompt === 'string' ? body.prompt : (body.prompt[0] as string);
+  const canonical = defined({
+    prompt,
+    suffix: body.suffix ?? undefined,
+    ...sampling(body, body.max_tokens),
+  });
+  return {
+    model: body.model,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    body: checked(completionRequestSchema, canonical),
+    maxTokensParam: 'max_tokens',
+  };
+}
+
+/** `POST /v1/embeddings` as a canonical embedding request. */
+export function translateEmbeddingRequest(raw: unknown): TranslatedEmbedding {
+  const body = parseBody(openAIEmbeddingBodySchema, raw);
+  const canonical = defined({
+    input: typeof body.input === 'string' ? [body.input] : body.input,
+    dimensions: body.dimensions,
+  });
+  return {
+    model: body.model,
+    encoding: body.encoding_format ?? 'float',
+    body: checked(embeddingRequestSchema, canonical),
+  };
+}
+
+function translateMessage(message: OpenAIMessage, index: number): ChatMessage {
+  const content = message.content ?? null;
+  return defined({
+    role: message.role,
+    content: typeof content === 'string' || content === null ? content : parts(content, index),
+    name: message.name,
+    tool_calls: message.tool_calls?.map((call) => ({
+      id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+    })),
+    tool_call_id: message.tool_call_id,
+    reasoning: message.reasoning_content ?? undefined,
+  }) as ChatMessage;
+}
+
+const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/]+={0,2})$/;
+
+function parts(content: OpenAIContentPart[], message: number): ContentPart[] {
+  return content.map((part, i): ContentPart => {
+    const param = `messages[${message}].content[${i}]`;
+    if (part.type === 'text' && 'text' in part && typeof part.text === 'string') {
+      return { type: 'text', text: part.text };
+    }
+    if (part.type === 'refusal' && 'refusal' in part && typeof part.refusal === 'string') {
+      return { type: 'text', text: part.refusal };
+    }
+    if (part.type === 'image_url' && 'image_url' in part) {
+      const url = (part.image_url as { url?: unknown } | undefined)?.url;
+      const match = typeof url === 'string' ? DATA_URL.exec(url) : null;
+      if (match === null) {
+        throw unsupported(
+          'images must be base64 data URLs (data:image/<type>;base64,…); the gateway fetches no URLs',
+          param,
+        );
+      }
+      return { type: 'image', media_type: match[1] as string, data: match[2] as string };
+    }
+    throw unsupported(`content parts of type "${String(part.type)}" are not supported`, param);
+  });
+}
+
+function translateToolChoice(choice: OpenAIChatBody['tool_choice']): ToolChoice | undefined {
+  if (choice === null || choice === undefined) return undefined;
+  return typeof choice === 'string' ? choice : { name: choice.function.name };
+}
+
+function translateResponseFormat(
+  format: OpenAIChatBody['response_format'],
+): ResponseFormat | undefined {
+  if (format === null || format === undefined) return undefined;
+  if (format.type !== 'json_schema') return { type: format.type };
+  const { name, schema, strict } = format.json_schema;
+  return defined({
+    type: 'json_schema' as const,
+    name,
+    schema: schema ?? {},
+    strict: strict ?? undefined,
+  });
+}
+
+function translateEffort(effort: OpenAIChatBody['reasoning_effort']) {
+  if (effort === null || effort === undefined) return undefined;
+  if (effort === 'minimal') return 'low';
+  if (effort === 'xhigh') return 'max';
+  return effort;
+}
+
+interface SamplingInput {
+  temperature?: number | null | undefined;
+  top_p?: number | null | undefined;
+  top_k?: number | null | undefined;
+  min_p?: number | null | undefined;
+  seed?: number | null | undefined;
+  stop?: string | string[] | null | undefined;
+  presence_penalty?: number | null | undefined;
+  frequency_penalty?: number | null | undefined;
+  repetition_penalty?: number | null | undefined;
+}
+
+function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
+  const stop = body.stop ?? undefined;
+  return {
+    max_tokens: maxTokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    top_p: body.top_p ?? undefined,
+    top_k: body.top_k ?? undefined,
+    min_p: body.min_p ?? undefined,
+    seed: body.seed ?? undefined,
+    stop: typeof stop === 'string' ? [stop] : stop,
+    presence_penalty: body.presence_penalty ?? undefined,
+    frequency_penalty: body.frequency_penalty ?? undefined,
+    repeat_penalty: body.repetition_penalty ?? undefined,
+  };
+}
+
+function refuseMultipleChoices(n: number | null | undefined): void {
+  if ((n ?? 1) !== 1) throw unsupported('only n = 1 is supported', 'n');
+}
+
+/** Runs the canonical schema over the translation, so a bad value is a 400 here, not later. */
+function checked(schema: z.ZodType, canonical: Record<string, unknown>): Record<string, unknown> {
+  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
+  if (!parsed.success) throw badRequestFrom(parsed.error);
+  return canonical;
+}

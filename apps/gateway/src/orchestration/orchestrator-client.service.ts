@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  backendStatusSchema,
+  orchestratorErrorReplySchema,
+  REQUEST_ID_HEADER,
+  statusAnswerSchema,
+  Subjects,
+  SwitchyardError,
+  type BackendKind,
+  type BackendStatus,
+  type PullCommand,
+  type SwitchyardConfig,
+} from '@switchyard/contracts';
+import {
+  NATS_CONNECTION,
+  RequestStreamClient,
+  type FrameStream,
+  type NatsConnection,
+} from '@switchyard/nats';
+import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { generateRequestId } from '../http/request-id.js';
+
+/** `status` answers at once; waiting longer means no orchestrator is there. */
+const STATUS_TIMEOUT_MS = 2_000;
+
+/**
+ * The gateway's side of the orchestrator's commands: status for `/admin/backends`, start, stop
+ * and restart for the admin routes, `ensure` for models nobody serves yet, and pulls for
+ * `/api/pull`. Each call carries the client's request id in its headers.
+ */
+@Injectable()
+export class OrchestratorClient {
+  private readonly client: RequestStreamClient;
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly subjects: Subjects,
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_LOGGER) logger: Logger,
+  ) {
+    this.timeoutMs = config.gateway.request_timeout_ms;
+    this.client = new RequestStreamClient(nc, {
+      subjects,
+      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      logger,
+    });
+  }
+
+  /** Every configured backend as the orchestrator sees it, or `undefined` with no orchestrator. */
+  async status(): Promise<BackendStatus[] | undefined> {
+    let json: unknown;
+    try {
+      const reply = await this.nc.request(this.subjects.orchestrator('status'), '{}', {
+        timeout: STATUS_TIMEOUT_MS,
+      });
+      json = reply.json();
+    } catch {
+      return undefined;
+    }
+    const failure = orchestratorErrorReplySchema.safeParse(json);
+    if (failure.success) throw SwitchyardError.fromWire(failure.data.error);
+    return statusAnswerSchema.parse(json).backends;
+  }
+
+  /** Starts, stops or restarts a configured backend and resolves with its new status. */
+  async command(
+    command: 'start' | 'stop' | 'restart',
+    backend: string,
+    requestId: string,
+    signal?: AbortSignal,
+  ): Promise<BackendStatus> {
+    const request = { id: generateRequestId(), backend, timeout_ms: this.timeoutMs };
+    const answer = await this.client.collect(this.subjects.orchestrator(command), request, {
+      headers: { [REQUEST_ID_HEADER]: requestId },
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const result = answer.deltas.find((delta) => delta.result !== undefined)?.result;
+    return backendStatusSchema.parse(result);
+  }
+
+  /**
+   * Asks the orchestrator to make `model` servable and waits (until `timeoutMs`) for the answer.
+   * Resolves `false` when there is nothing to start — no orchestrator, or no managed backend
+   * lists the model — and throws when a start was tried and failed.
+   */
+  async ensure(
+    model: string,
+    kind: BackendKind | undefined,
+    call: { requestId: string; timeoutMs: number; signal: AbortSignal },
+  ): Promise<boolean> {
+    const request = {
+      id: generateRequestId(),
+      model,
+      ...(kind === undefined ? {} : { kind }),
+      timeout_ms: call.timeoutMs,
+    };
+    try {
+      await this.client.collect(this.subjects.orchestrator('ensure'), request, {
+        signal: call.signal,
+        headers: { [REQUEST_ID_HEADER]: call.requestId },
+      });
+      return true;
+    } catch (error) {
+      const failure = SwitchyardError.from(error);
+      if (failure.code === 'no_responders' || failure.code === 'model_not_found') return false;
+      throw failure;
+    }
+  }
+
+  /** A pull's frame stream: `progress` deltas, then the end. */
+  pull(
+    fields: Omit<PullCommand, 'id' | 'timeout_ms'>,
+    requestId: string,
+    signal: AbortSignal,
+  ): FrameStream {
+    const request = { ...fields, id: generateRequestId(), timeout_ms: this.timeoutMs };
+    return this.client.stream(this.subjects.orchestrator('pull'), request, {
+      signal,
+      headers: { [REQUEST_ID_HEADER]: requestId },
+    });
+  }
+}

@@ -1,0 +1,286 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  modelNameSchema,
+  REQUEST_ID_HEADER,
+  Subjects,
+  SwitchyardError,
+  type InferenceOperation,
+  type StartFrame,
+  type SwitchyardConfig,
+} from '@switchyard/contracts';
+import {
+  NATS_CONNECTION,
+  RequestStreamClient,
+  type NatsConnection,
+  type StreamFrame,
+} from '@switchyard/nats';
+import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
+import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
+import { generateRequestId } from '../http/request-id.js';
+import { overheadMs } from '../http/response-streams.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
+import { backoffDelay, sleepUnlessAborted } from './backoff.js';
+import { routeCandidates, type ModelTarget } from './model-route.js';
+import { firstTokenOverhead, resume } from './opened-stream.js';
+
+/** An answer that has started: the first content frame has arrived, nothing was sent yet. */
+export interface RoutedStream {
+  /** The model that answers (after aliases and fallbacks). */
+  model: string;
+  start: StartFrame;
+  /** Delta frames and the end frame, from the first content frame on; leaving early cancels. */
+  frames: AsyncIterable<StreamFrame>;
+  /** Tries it took, over every candidate model. */
+  attempts: number;
+  fellBack: boolean;
+  /**
+   * The gateway's overhead up to the first token: its time to first token minus the worker's
+   * (`ttft_ms` of the first delta), or, for an answer that ended at once, the whole overhead.
+   * Undefined when the worker did not say.
+   */
+  firstTokenOverheadMs: number | undefined;
+}
+
+export interface OpenOptions {
+  /** The HTTP request id, sent to the worker in the `REQUEST_ID_HEADER` for its logs. */
+  requestId: string;
+  signal: AbortSignal;
+  /** When the HTTP request arrived (`performance.now()`), for time-to-first-token. */
+  startedAt: number;
+}
+
+/**
+ * Sends canonical requests to the fleet and owns everything between "a client asked for model
+ * X" and "the first token is here": aliases and kind prefixes, retries with backoff on retryable
+ * failures, the fallback chain, the request's deadline and the streams' idle timeout. Once a
+ * first token exists nothing is retried: the client may already have seen it.
+ */
+@Injectable()
+export class FleetRouter {
+  private readonly client: RequestStreamClient;
+  private readonly gateway: SwitchyardConfig['gateway'];
+
+  constructor(
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly catalogue: FleetCatalogue,
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly metrics: GatewayMetrics,
+    private readonly orchestrator: OrchestratorClient,
+  ) {
+    this.gateway = config.gateway;
+    this.client = new RequestStreamClient(nc, {
+      subjects,
+      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      logger,
+    });
+  }
+
+  /**
+   * Opens `operation` on the model a client named, with `body` as the rest of the canonical
+   * request. Resolves when the first content frame (or an empty answer's end) has arrived;
+   * rejects with a {@link SwitchyardError} when every try failed.
+   */
+  async open(
+    operation: InferenceOperation,
+    clientModel: unknown,
+    body: Record<string, unknown>,
+    options: OpenOptions,
+  ): Promise<RoutedStream> {
+    const name = checkModelName(clientModel);
+    const deadline = Date.now() + this.gateway.request_timeout_ms;
+    const candidates = routeCandidates(name, this.gateway);
+    const { max_attempts, initial_backoff_ms, max_backoff_ms } = this.gateway.retries;
+    // Protocol ids are the gateway's own, unique per try: a client reusing its x-request-id
+    // (which travels in the header) must not share another request's cancel subject.
+    const natsId = generateRequestId();
+    let attempts = 0;
+    let firstError: SwitchyardError | undefined;
+    const ensured = new Set<string>();
+    for (const [index, target] of candidates.entries()) {
+      let error: SwitchyardError | undefined;
+      for (let attempt = 1; attempt <= max_attempts; attempt++) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw timeoutError(this.gateway.request_timeout_ms);
+        attempts++;
+        try {
+          const opened = await this.attempt(operation, target, body, {
+            id: `${natsId}-${attempts}`,
+            requestId: options.requestId,
+            timeoutMs: remaining,
+            signal: options.signal,
+          });
+          const firstTokenMs = performance.now() - options.startedAt;
+          this.metrics.firstTokenAfter(operation, firstTokenMs);
+          const frames = this.measured(opened.frames, target.model, options.startedAt);
+          return {
+            start: opened.start,
+            frames,
+            model: target.model,
+            attempts,
+            fellBack: index > 0,
+            firstTokenOverheadMs: firstTokenOverhead(opened.first, firstTokenMs, options.startedAt),
+          };
+        } catch (thrown) {
+          error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
+        }
+        if (error.code === 'model_not_found' && !ensured.has(target.model)) {
+          ensured.add(target.model);
+          if (await this.startOnDemand(target, deadline, options)) {
+            // A worker serves it now: this try did not count.
+            attempt -= 1;
+            continue;
+          }
+        }
+        if (!error.retryable || error.code === 'timeout') break;
+        if (attempt < max_attempts) {
+          const delay = backoffDelay(attempt, {
+            initialMs: initial_backoff_ms,
+            maxMs: max_backoff_ms,
+          });
+          if (Date.now() + delay >= deadline) break;
+          this.logger.debug({ request_id: options.requestId, err: error, delay }, 'retrying');
+          this.metrics.retried(error.code);
+          await sleepUnlessAborted(delay, options.signal);
+        }
+      }
+      if (error === undefined) continue;
+      if (error.code === 'no_responders') error = await this.notServedOr(error, target, true);
+      firstError ??= error;
+      const fallBack = error.retryable || error.code === 'model_not_found';
+      if (!fallBack || error.code === 'timeout' || index === candidates.length - 1) {
+        // A fallback that does not exist says less about the failure than the first one did.
+        throw error.code === 'model_not_found' ? firstError : error;
+      }
+      this.logger.info(
+        { request_id: options.requestId, model: target.model, err: error },
+        'falling back',
+      );
+      this.metrics.fellBack();
+    }
+    throw firstError ?? new SwitchyardError('internal', 'no model to route to');
+  }
+
+  /** The frames, counting tokens and the gateway's overhead when the end frame passes. */
+  private async *measured(
+    frames: AsyncIterable<StreamFrame>,
+    model: string,
+    startedAt: number,
+  ): AsyncGenerator<StreamFrame> {
+    for await (const frame of frames) {
+      if (frame.type === 'end') {
+        this.metrics.answered(frame.model ?? model, frame, overheadMs(startedAt, frame));
+      }
+      yield frame;
+    }
+  }
+
+  private async attempt(
+    operation: InferenceOperation,
+    target: ModelTarget,
+    body: Record<string, unknown>,
+    call: { id: string; requestId: string; timeoutMs: number; signal: AbortSignal },
+  ): Promise<{ start: StartFrame; first: StreamFrame; frames: AsyncIterable<StreamFrame> }> {
+    const subject = this.subjects.inference(operation, target.model, target.kind);
+    const request = { ...body, id: call.id, model: target.model, timeout_ms: call.timeoutMs };
+    const iterator = this.client
+      .stream(subject, request, {
+        timeoutMs: call.timeoutMs,
+        signal: call.signal,
+        headers: { [REQUEST_ID_HEADER]: call.requestId },
+      })
+      [Symbol.asyncIterator]();
+    let start: StartFrame | undefined;
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) throw new SwitchyardError('internal', 'the reply stream ended early');
+        const frame = next.value;
+        if (frame.type === 'start') start = frame;
+        else if (frame.type !== 'heartbeat' && start !== undefined) {
+          return { start, first: frame, frames: resume(frame, iterator) };
+        }
+      }
+    } catch (error) {
+      await iterator.return?.();
+      throw error;
+    }
+  }
+
+  /**
+   * Nobody serves the model: the orchestrator may run a backend that can (`ensure`). Waits for it
+   * within the request's deadline; `false` when there is nothing to start.
+   */
+  private async startOnDemand(
+    target: ModelTarget,
+    deadline: number,
+    options: OpenOptions,
+  ): Promise<boolean> {
+    const timeoutMs = deadline - Date.now();
+    if (timeoutMs <= 0) return false;
+    this.logger.info(
+      { request_id: options.requestId, model: target.model },
+      'no worker serves the model; asking the orchestrator to start it',
+    );
+    const started = await this.orchestrator.ensure(target.model, target.kind, {
+      requestId: options.requestId,
+      timeoutMs,
+      signal: options.signal,
+    });
+    if (started) this.metrics.startedOnDemand();
+    return started;
+  }
+
+  /** What a failure means for routing: the caller's abort wins; nobody serving it is a 404. */
+  private async classify(
+    error: SwitchyardError,
+    target: ModelTarget,
+    signal: AbortSignal,
+  ): Promise<SwitchyardError> {
+    if (signal.aborted) {
+      const reason: unknown = signal.reason;
+      return reason instanceof SwitchyardError
+        ? reason
+        : new SwitchyardError('cancelled', 'the client went away', { cause: reason });
+    }
+    if (error.code === 'no_responders') return this.notServedOr(error, target, false);
+    return error;
+  }
+
+  private async notServedOr(
+    error: SwitchyardError,
+    target: ModelTarget,
+    fresh: boolean,
+  ): Promise<SwitchyardError> {
+    const model = await this.catalogue.find(target.model, { fresh });
+    if (model !== undefined && (target.kind === undefined || model.kinds.includes(target.kind))) {
+      return error;
+    }
+    const behind = target.kind === undefined ? '' : ` on a ${target.kind} backend`;
+    return new SwitchyardError(
+      'model_not_found',
+      `model "${target.model}" is not served${behind}`,
+      {
+        cause: error,
+        details: { param: 'model' },
+      },
+    );
+  }
+}
+
+/** The model name a client sent, checked before it goes anywhere near a subject. */
+export function checkModelName(value: unknown): string {
+  const parsed = modelNameSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new SwitchyardError('bad_request', parsed.error.issues[0]?.message ?? 'invalid model', {
+      details: { param: 'model' },
+    });
+  }
+  return parsed.data;
+}
+
+function timeoutError(ms: number): SwitchyardError {
+  return new SwitchyardError('timeout', `no answer within the request timeout of ${ms} ms`);
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import { expectedCompletion } from '@switchyard/backend-sim';
+import OpenAI from 'openai';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const MODEL = 'llama3.2:latest';
+const messages = [{ role: 'user' as const, content: 'Count.' }];
+
+describe('GET /metrics', () => {
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ backends: [{ kind: 'ollama' }] });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('counts requests by route, model and status, tokens, first-token time and overhead', async () => {
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    await client.chat.completions.create({ model: MODEL, messages });
+    const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true });
+    for await (const _chunk of stream) {
+      // read to the end
+    }
+    await client.chat.completions.create({ model: 'nobody', messages }).catch(() => undefined);
+    const plan = expectedCompletion({ model: MODEL, messages });
+
+    const response = await fetch(`${fleet.url}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    const value = (line: string): number => {
+      const found = text.split('\n').find((candidate) => candidate.startsWith(`${line} `));
+      return found === undefined ? Number.NaN : Number(found.slice(line.length + 1));
+    };
+    const prefix = 'switchyard_gateway_';
+    expect(
+      value(`${prefix}requests_total{route="/v1/chat/completions",model="${MODEL}",status="200"}`),
+    ).toBe(2);
+    expect(
+      value(`${prefix}requests_total{route="/v1/chat/completions",model="-",status="404"}`),
+    ).toBe(1);
+    expect(value(`${prefix}tokens_total{direction="out",model="${MODEL}"}`)).toBe(
+      2 * plan.completionTokens,
+    );
+    expect(value(`${prefix}tokens_total{direction="in",model="${MODEL}"}`)).toBe(
+      2 * plan.promptTokens,
+    );
+    expect(value(`${prefix}time_to_first_token_seconds_count{operation="chat"}`)).toBe(2);
+    expect(value(`${prefix}overhead_seconds_count`)).toBe(2);
+    expect(value(`${prefix}in_flight_requests`)).toBe(0);
+    expect(text).toContain(`${prefix}process_cpu_seconds_total`);
+  });
+});

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import { expectedCompletion, expectedEmbedding } from '@switchyard/backend-sim';
+import { Ollama } from 'ollama';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const MODEL = 'llama3.2:latest';
+const VLLM_MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
+const EMBEDDER = 'all-minilm:latest';
+const messages = [{ role: 'user', content: 'Name a river.' }];
+
+describe('the Ollama API through the gateway (ollama SDK)', () => {
+  let fleet: Fleet;
+  let ollama: Ollama;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ backends: [{ kind: 'ollama' }, { kind: 'vllm' }] });
+    ollama = new Ollama({ host: fleet.url });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('streams a chat as NDJSON, with a final object carrying done_reason and durations', async () => {
+    const plan = expectedCompletion({ model: MODEL, messages });
+    let text = '';
+    let last: Record<string, unknown> = {};
+    for await (const part of await ollama.chat({ model: 'llama3.2', messages, stream: true })) {
+      text += part.message.content;
+      last = part as unknown as Record<string, unknown>;
+    }
+    expect(text).toBe(plan.text);
+    expect(last).toMatchObject({
+      done: true,
+      done_reason: 'stop',
+      eval_count: plan.completionTokens,
+    });
+    expect(Number.isInteger(last['total_duration'])).toBe(true);
+    expect(last['prompt_eval_count']).toBe(plan.promptTokens);
+  });
+
+  it('answers a chat with stream:false, for a model behind vLLM too', async () => {
+    const answer = await ollama.chat({ model: VLLM_MODEL, messages, stream: false });
+    expect(answer.message.content).toBe(expectedCompletion({ model: VLLM_MODEL, messages }).text);
+    expect(answer.done_reason).toBe('stop');
+  });
+
+  it('generates, streamed and not, honouring num_predict', async () => {
+    const prompt = 'Why is the sky blue?';
+    const plan = expectedCompletion({ model: MODEL, prompt, maxTokens: 4 });
+    const whole = await ollama.generate({ model: MODEL, prompt, options: { num_predict: 4 } });
+    expect(whole.response).toBe(plan.text);
+    expect(whole.done_reason).toBe('length');
+    let text = '';
+    const stream = await ollama.generate({
+      model: MODEL,
+      prompt,
+      stream: true,
+      options: { num_predict: 4 },
+    });
+    for await (const part of stream) text += part.response;
+    expect(text).toBe(plan.text);
+  });
+
+  it('embeds with /api/embed and the legacy /api/embeddings', async () => {
+    const result = await ollama.embed({ model: EMBEDDER, input: ['alpha', 'beta'] });
+    expect(result.embeddings).toHaveLength(2);
+    expect(result.embeddings[1]).toEqual(
+      Array.from(expectedEmbedding({ model: EMBEDDER, text: 'beta' })),
+    );
+    const legacy = await ollama.embeddings({ model: EMBEDDER, prompt: 'alpha' });
+    expect(legacy.embedding).toHaveLength(384);
+  });
+
+  it('lists tags and running models, and shows a model', async () => {
+    const tags = await ollama.list();
+    expect(tags.models.map((model) => model.name)).toEqual(
+      expect.arrayContaining([MODEL, EMBEDDER, VLLM_MODEL]),
+    );
+    const ps = await ollama.ps();
+    expect(ps.models.map((model) => model.name)).toContain(MODEL);
+    const shown = await ollama.show({ model: MODEL });
+    expect(shown).toMatchObject({ details: expect.any(Object), kinds: ['ollama'] });
+    await expect(ollama.show({ model: 'missing:latest' })).rejects.toMatchObject({
+      status_code: 404,
+    });
+  });
+
+  it('answers delete 503 naming the registry when no discovery keeps one (no JetStream here)', async () => {
+    const response = await fetch(`${fleet.url}/api/delete`, {
+      method: 'DELETE',
+      body: JSON.stringify({ model: MODEL }),
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: expect.stringContaining('fleet registry') });
+    expect((await ollama.list()).models.map((model) => model.name)).toContain(MODEL);
+  });
+
+  it('answers the root, the version, and errors as {"error"}', async () => {
+    const root = await fetch(fleet.url);
+    expect(await root.text()).toBe('Ollama is running');
+    expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
+    const head = await fetch(fleet.url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const missing = await fetch(`${fleet.url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'nobody:latest', messages }),
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: expect.stringContaining('nobody:latest') });
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ollama } from 'ollama';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const MODEL = 'llama3.2:latest';
+
+/** The error the ollama client raises for a call, with its status. */
+async function rejectionOf(
+  call: Promise<unknown>,
+): Promise<{ status_code?: number; error?: string }> {
+  try {
+    await call;
+  } catch (error) {
+    return error as { status_code?: number; error?: string };
+  }
+  throw new Error('the call succeeded');
+}
+
+// Delete and copy through the gateway with the official ollama client, unmodified: the gateway
+// finds the Ollama backend in the registry discovery keeps and forwards the worker's command.
+describe('Ollama model management through the gateway (ollama SDK)', () => {
+  let fleet: Fleet;
+  let ollama: Ollama;
+
+  beforeAll(async () => {
+    fleet = await startFleet({ backends: [{ kind: 'ollama' }, { kind: 'vllm' }], discovery: true });
+    ollama = new Ollama({ host: fleet.url });
+  });
+  afterAll(() => fleet?.close());
+
+  const listed = async (): Promise<string[]> =>
+    (await ollama.list()).models.map((model) => model.name);
+
+  it('copies a model on the backend that holds it; the copy is listed and answers', async () => {
+    await expect(ollama.copy({ source: MODEL, destination: 'mine:v1' })).resolves.toEqual({
+      status: 'success',
+    });
+    expect(
+      fleet
+        .sim('ollama')
+        .models()
+        .map((model) => model.name),
+    ).toContain('mine:v1');
+    expect(await listed()).toContain('mine:v1');
+    const answer = await ollama.chat({
+      model: 'mine:v1',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: false,
+    });
+    expect(answer.message.content.length).toBeGreaterThan(0);
+  });
+
+  it('deletes a model, with ollama/ and without its :latest tag, exactly as Ollama answers', async () => {
+    await ollama.copy({ source: MODEL, destination: 'scratch' });
+    expect(
+      fleet
+        .sim('ollama')
+        .models()
+        .map((model) => model.name),
+    ).toContain('scratch:latest');
+    const response = await fetch(`${fleet.url}/api/delete`, {
+      method: 'DELETE',
+      body: JSON.stringify({ model: 'ollama/scratch' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    expect(
+      fleet
+        .sim('ollama')
+        .models()
+        .map((model) => model.name),
+    ).not.toContain('scratch:latest');
+    expect(await listed()).not.toContain('scratch:latest');
+  });
+
+  it('deletes with the client, then answers 404 in Ollama words for the gone model', async () => {
+    await expect(ollama.delete({ model: 'mine:v1' })).resolves.toEqual({ status: 'success' });
+    expect(
+      fleet
+        .sim('ollama')
+        .models()
+        .map((model) => model.name),
+    ).not.toContain('mine:v1');
+    const again = await rejectionOf(ollama.delete({ model: 'mine:v1' }));
+    expect(again).toMatchObject({ status_code: 404, error: "model 'mine:v1' not found" });
+    const copy = await rejectionOf(ollama.copy({ source: 'ghost:1b', destination: 'x:1' }));
+    expect(copy).toMatchObject({ status_code: 404, error: 'model "ghost:1b" not found' });
+  });
+
+  it('refuses bad input with 400 and {"error"}, before any backend is asked', async () => {
+    const cases: [string, string, unknown][] = [
+      ['DELETE', '/api/delete', {}],
+      ['DELETE', '/api/delete', { model: '../etc/passwd' }],
+      ['DELETE', '/api/delete', { model: 'vllm/Qwen/Qwen2.5-0.5B-Instruct' }],
+      ['POST', '/api/copy', { source: MODEL }],
+      ['POST', '/api/copy', { source: MODEL, destination: 'bad name' }],
+      ['POST', '/api/copy', [1, 2]],
+    ];
+    for (const [method, path, body] of cases) {
+      const response = await fetch(`${fleet.url}${path}`, { method, body: JSON.stringify(body) });
+      expect({ path, body, status: response.status }).toEqual({ path, body, status: 400 });
+      expect(await response.json()).toEqual({ error: expect.any(String) });
+    }
+    expect(
+      fleet
+        .sim('ollama')
+        .models()
+        .map((model) => model.name),
+    ).toContain(MODEL);
+  });
+});

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import OpenAI, { BadRequestError, NotFoundError } from 'openai';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const MODEL = 'llama3.2:latest';
+
+const HOSTILE_NAMES = [
+  'llama3.2:latest.>',
+  'llama3.2:*',
+  '*',
+  '>',
+  'llama3.2:latest.ollama',
+  'llama3_2E2_3Alatest',
+  'llama3 2:latest',
+  'llama3.2/latest',
+  'ollama/*',
+  'ллама:latest',
+  '🦙:latest',
+  'a.b.c',
+];
+
+describe('OpenAI error envelopes', () => {
+  let fleet: Fleet;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      backends: [{ kind: 'ollama' }],
+      gateway: { body_limit_bytes: 4096 },
+    });
+    client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('raises NotFoundError with model_not_found for a model nobody serves', async () => {
+    const call = client.chat.completions.create({
+      model: 'no-such-model:latest',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await expect(call).rejects.toBeInstanceOf(NotFoundError);
+    await call.catch((error: NotFoundError) => {
+      expect(error.status).toBe(404);
+      expect(error.code).toBe('model_not_found');
+      expect(error.type).toBe('invalid_request_error');
+    });
+  });
+
+  it('raises BadRequestError naming the field for an invalid request', async () => {
+    const call = client.chat.completions.create({ model: MODEL, messages: [] });
+    await expect(call).rejects.toBeInstanceOf(BadRequestError);
+    await call.catch((error: BadRequestError) => {
+      expect(error.param).toBe('messages');
+      expect(error.message).toMatch(/at least one message/);
+    });
+  });
+
+  it('answers 413 in the envelope for a body over the limit', async () => {
+    const response = await fetch(`${fleet.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, input: 'x'.repeat(8192) }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('payload_too_large');
+    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('answers 400 in the envelope for broken JSON and 404 for an unknown route', async () => {
+    const broken = await fetch(`${fleet.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":',
+    });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    const unknown = await fetch(`${fleet.url}/v1/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('lists models and looks one up, with the kinds behind it', async () => {
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+    expect(models.map((model) => model.id)).toEqual(
+      expect.arrayContaining(['llama3.2:latest', 'all-minilm:latest']),
+    );
+    const one = await client.models.retrieve(MODEL);
+    expect(one).toMatchObject({ id: MODEL, object: 'model', kinds: ['ollama'] });
+    await expect(client.models.retrieve('missing')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  describe('model names from clients', () => {
+    it.each(HOSTILE_NAMES)(
+      '%s → 404 model_not_found, never another model answering',
+      async (model) => {
+        const sim = fleet.sim('ollama');
+        sim.resetStats();
+        const response = await fetch(`${fleet.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        expect(response.status).toBe(404);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+          'model_not_found',
+        );
+        expect(sim.stats().received).toBe(0);
+      },
+    );
+
+    it.each(['', ' padded', 'a\nb', 'x'.repeat(300), 42, null])(
+      'refuses %j with 400 naming the model field',
+      async (model) => {
+        const response = await fetch(`${fleet.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        expect(response.status).toBe(400);
+        const body = (await response.json()) as { error: { code: string; param: string } };
+        expect(body.error).toMatchObject({ code: 'bad_request', param: 'model' });
+      },
+    );
+  });
+});

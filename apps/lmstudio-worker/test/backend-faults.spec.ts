@@ -1,0 +1,4 @@
+import { describeBackendFaults } from '@switchyard/testing';
+import { LMSTUDIO } from './support/lmstudio-testbed.js';
+
+describeBackendFaults(LMSTUDIO);

@@ -1,0 +1,4 @@
+import { describeJsonMode } from '@switchyard/testing';
+import { LMSTUDIO } from './support/lmstudio-testbed.js';
+
+describeJsonMode(LMSTUDIO);

@@ -1,0 +1,4 @@
+import { describeToolCalls } from '@switchyard/testing';
+import { LMSTUDIO } from './support/lmstudio-testbed.js';
+
+describeToolCalls(LMSTUDIO);

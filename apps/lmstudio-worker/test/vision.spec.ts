@@ -1,0 +1,4 @@
+import { describeVision } from '@switchyard/testing';
+import { LMSTUDIO } from './support/lmstudio-testbed.js';
+
+describeVision(LMSTUDIO);

@@ -1,0 +1,258 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ChatRequest } from '@switchyard/contracts';
+import {
+  toOllamaChatBody,
+  toOllamaEmbedBody,
+  toOllamaGenerateBody,
+} from './ollama-request.translator.js';
+
+const chat = (extra: Partial<ChatRequest>): ChatRequest => ({
+  id: 'req_1',
+  model: 'qwen3',
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...extra,
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('toOllamaChatBody', () => {
+  it('translates a full chat request into the exact /api/chat body', () => {
+    const body = toOllamaChatBody(
+      chat({
+        model: 'llava:13b',
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in this picture?' },
+              { type: 'text', text: 'And the weather?' },
+              { type: 'image', data: 'iVBORw0KGgo=', media_type: 'image/png' },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: null,
+            reasoning: 'Need the weather tool.',
+            tool_calls: [
+              { id: 'call_ab12cd34', name: 'get_weather', arguments: '{"city":"Tokyo"}' },
+            ],
+          },
+          { role: 'tool', content: '{"temp":21}', tool_call_id: 'call_ab12cd34' },
+        ],
+        tools: [
+          {
+            name: 'get_weather',
+            description: 'Current weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            strict: true,
+          },
+        ],
+        tool_choice: 'auto',
+        response_format: { type: 'json_schema', schema: { type: 'object' } },
+        reasoning_effort: 'high',
+        max_tokens: 64,
+        temperature: 0.2,
+        top_p: 0.9,
+        top_k: 40,
+        min_p: 0.05,
+        seed: 42,
+        stop: ['\n\n'],
+        presence_penalty: 0.5,
+        frequency_penalty: 0.25,
+        repeat_penalty: 1.1,
+      }),
+    );
+    expect(body).toEqual({
+      model: 'llava:13b',
+      stream: true,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: 'What is in this picture?\nAnd the weather?',
+          images: ['iVBORw0KGgo='],
+        },
+        {
+          role: 'assistant',
+          content: '',
+          thinking: 'Need the weather tool.',
+          tool_calls: [
+            {
+              id: 'call_ab12cd34',
+              function: { index: 0, name: 'get_weather', arguments: { city: 'Tokyo' } },
+            },
+          ],
+        },
+        {
+          role: 'tool',
+          content: '{"temp":21}',
+          tool_name: 'get_weather',
+          tool_call_id: 'call_ab12cd34',
+        },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Current weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+      format: { type: 'object' },
+      think: 'high',
+      options: {
+        num_predict: 64,
+        temperature: 0.2,
+        top_p: 0.9,
+        top_k: 40,
+        min_p: 0.05,
+        seed: 42,
+        stop: ['\n\n'],
+        presence_penalty: 0.5,
+        frequency_penalty: 0.25,
+        repeat_penalty: 1.1,
+      },
+    });
+  });
+
+  it('sends a minimal request with nothing but what was asked', () => {
+    expect(toOllamaChatBody(chat({}))).toEqual({
+      model: 'qwen3',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+  });
+
+  it('maps json_object to format "json" and reasoning "none" to think false', () => {
+    const body = toOllamaChatBody(
+      chat({ response_format: { type: 'json_object' }, reasoning_effort: 'none' }),
+    );
+    expect(body.format).toBe('json');
+    expect(body.think).toBe(false);
+  });
+
+  it('narrows the tools offered by tool_choice, since Ollama cannot force one', () => {
+    const tools = [{ name: 'a' }, { name: 'b' }];
+    expect(toOllamaChatBody(chat({ tools, tool_choice: 'none' })).tools).toBeUndefined();
+    expect(toOllamaChatBody(chat({ tools, tool_choice: { name: 'b' } })).tools).toEqual([
+      { type: 'function', function: { name: 'b' } },
+    ]);
+    expect(toOllamaChatBody(chat({ tools, tool_choice: 'required' })).tools).toHaveLength(2);
+  });
+
+  it('puts request-level passthrough next to options and everything else inside, winning over translated values', () => {
+    const body = toOllamaChatBody(
+      chat({
+        max_tokens: 10,
+        temperature: 0.5,
+        options: {
+          ollama: {
+            keep_alive: '10m',
+            think: true,
+            num_ctx: 8192,
+            num_gpu: 99,
+            num_thread: 8,
+            num_predict: 20,
+            options: { mirostat: 2 },
+            model: 'other',
+            stream: false,
+          },
+          vllm: { repetition_penalty: 1.2 },
+        },
+      }),
+    );
+    expect(body).toEqual({
+      model: 'qwen3',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+      keep_alive: '10m',
+      think: true,
+      options: {
+        num_predict: 20,
+        temperature: 0.5,
+        num_ctx: 8192,
+        num_gpu: 99,
+        num_thread: 8,
+        mirostat: 2,
+      },
+    });
+  });
+
+  it('takes a tool name from the message when no earlier call matches, and refuses non-object arguments', () => {
+    const body = toOllamaChatBody(
+      chat({ messages: [{ role: 'tool', name: 'lookup', content: 'x', tool_call_id: 'gone' }] }),
+    );
+    expect(body.messages[0]).toEqual({
+      role: 'tool',
+      content: 'x',
+      tool_name: 'lookup',
+      tool_call_id: 'gone',
+    });
+    const bad = chat({
+      messages: [
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', name: 'f', arguments: '[1]' }],
+        },
+      ],
+    });
+    expect(thrownBy(() => toOllamaChatBody(bad))).toMatchObject({
+      code: 'bad_request',
+      message: 'tool call arguments must be a JSON object',
+    });
+  });
+});
+
+describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
+  it('translates a completion with suffix and options', () => {
+    expect(
+      toOllamaGenerateBody({
+        id: 'r',
+        model: 'codellama:7b-code',
+        prompt: 'def add(',
+        suffix: '    return a + b',
+        max_tokens: 32,
+        stop: ['\n\n'],
+        options: { ollama: { raw: true, num_ctx: 4096 } },
+      }),
+    ).toEqual({
+      model: 'codellama:7b-code',
+      prompt: 'def add(',
+      suffix: '    return a + b',
+      stream: true,
+      raw: true,
+      options: { num_predict: 32, stop: ['\n\n'], num_ctx: 4096 },
+    });
+  });
+
+  it('translates a batch embedding with truncate, dimensions and keep_alive', () => {
+    expect(
+      toOllamaEmbedBody({
+        id: 'r',
+        model: 'all-minilm',
+        input: ['a', 'b'],
+        truncate: false,
+        dimensions: 256,
+        options: { ollama: { keep_alive: -1, num_ctx: 512 } },
+      }),
+    ).toEqual({
+      model: 'all-minilm',
+      input: ['a', 'b'],
+      truncate: false,
+      dimensions: 256,
+      keep_alive: -1,
+      options: { num_ctx: 512 },
+    });
+  });
+});

@@ -1,0 +1,186 @@
+import {
+  SwitchyardError,
+  type BackendOptions,
+  type ChatMessage,
+  type ChatRequest,
+  type CompletionRequest,
+  type EmbeddingRequest,
+} from '@switchyard/contracts';
+import { compact, isRecord, joinText, type SamplingRequest } from '@switchyard/worker-runtime';
+import type {
+  OllamaChatBody,
+  OllamaEmbedBody,
+  OllamaGenerateBody,
+  OllamaMessage,
+  OllamaTool,
+  OllamaToolCall,
+  OllamaTopLevel,
+} from './ollama-wire.types.js';
+
+/**
+ * Keys of `options.ollama` that are request fields next to `options`; every other key is a
+ * runtime option (`num_ctx`, `num_gpu`, `num_thread`, `mirostat`…) and goes inside `options`.
+ * A nested `options` object is merged into `options` too. Passthrough values win over the
+ * translated ones (they are the more specific ask), except for the fields that say what the
+ * request is (`model`, `messages`, `prompt`, `input`, `stream`), which stay ours.
+ */
+export const OLLAMA_TOP_LEVEL_KEYS: readonly string[] = [
+  'keep_alive',
+  'think',
+  'format',
+  'truncate',
+  'shift',
+  'logprobs',
+  'top_logprobs',
+  'raw',
+  'system',
+  'template',
+  'context',
+  'dimensions',
+];
+const OWN_KEYS: readonly string[] = ['model', 'messages', 'prompt', 'input', 'stream'];
+
+export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
+  const body: OllamaChatBody = {
+    model: request.model,
+    messages: toOllamaMessages(request.messages),
+    stream: true,
+  };
+  const tools = toOllamaTools(request);
+  if (tools !== undefined) body.tools = tools;
+  const format = request.response_format;
+  if (format?.type === 'json_object') body.format = 'json';
+  else if (format?.type === 'json_schema') body.format = format.schema;
+  if (request.reasoning_effort !== undefined) {
+    body.think = request.reasoning_effort === 'none' ? false : request.reasoning_effort;
+  }
+  return withPassthrough(body, ollamaOptions(request), request.options);
+}
+
+export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerateBody {
+  const body: OllamaGenerateBody = { model: request.model, prompt: request.prompt, stream: true };
+  if (request.suffix !== undefined) body.suffix = request.suffix;
+  return withPassthrough(body, ollamaOptions(request), request.options);
+}
+
+export function toOllamaEmbedBody(request: EmbeddingRequest): OllamaEmbedBody {
+  const body: OllamaEmbedBody = {
+    model: request.model,
+    input: [...request.input],
+    ...compact({ truncate: request.truncate, dimensions: request.dimensions }),
+  };
+  return withPassthrough(body as OllamaEmbedBody & OllamaTopLevel, {}, request.options);
+}
+
+/** Canonical sampling as Ollama's runtime `options` (`max_tokens` is `num_predict`). */
+export function ollamaOptions(request: SamplingRequest): Record<string, unknown> {
+  return compact({
+    num_predict: request.max_tokens,
+    temperature: request.temperature,
+    top_p: request.top_p,
+    top_k: request.top_k,
+    min_p: request.min_p,
+    seed: request.seed,
+    stop: request.stop,
+    presence_penalty: request.presence_penalty,
+    frequency_penalty: request.frequency_penalty,
+    repeat_penalty: request.repeat_penalty,
+  });
+}
+
+function withPassthrough<T extends OllamaTopLevel>(
+  body: T,
+  translatedOptions: Record<string, unknown>,
+  backendOptions: BackendOptions | undefined,
+): T {
+  const options = { ...translatedOptions };
+  for (const [key, value] of Object.entries(backendOptions?.ollama ?? {})) {
+    if (OWN_KEYS.includes(key)) continue;
+    if (key === 'options' && isRecord(value)) Object.assign(options, value);
+    else if (OLLAMA_TOP_LEVEL_KEYS.includes(key)) (body as OllamaTopLevel)[key] = value;
+    else options[key] = value;
+  }
+  if (Object.keys(options).length > 0) body.options = options;
+  return body;
+}
+
+/**
+ * Canonical messages as Ollama's: content is one string (text parts joined with `\n`), images
+ * go to `images` as raw base64, assistant tool-call arguments become objects, and a tool
+ * result names its tool in `tool_name`, looked up from the assistant call it answers.
+ */
+export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessage[] {
+  const toolNames = new Map<string, string>();
+  return messages.map((message) => {
+    const content = message.content;
+    const out: OllamaMessage = {
+      role: message.role === 'developer' ? 'system' : message.role,
+      content: content === null ? '' : typeof content === 'string' ? content : joinText(content),
+    };
+    if (Array.isArray(content)) {
+      const images = content.flatMap((part) => (part.type === 'image' ? [part.data] : []));
+      if (images.length > 0) out.images = images;
+    }
+    if (message.reasoning !== undefined) out.thinking = message.reasoning;
+    if (message.tool_calls !== undefined && message.tool_calls.length > 0) {
+      out.tool_calls = message.tool_calls.map((call, index): OllamaToolCall => {
+        toolNames.set(call.id, call.name);
+        return {
+          id: call.id,
+          function: { index, name: call.name, arguments: parseArguments(call.arguments) },
+        };
+      });
+    }
+    if (message.role === 'tool') {
+      const name =
+        (message.tool_call_id === undefined ? undefined : toolNames.get(message.tool_call_id)) ??
+        message.name;
+      if (name !== undefined) out.tool_name = name;
+      if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
+    }
+    return out;
+  });
+}
+
+/**
+ * Ollama cannot force a tool, so `tool_choice` narrows what it is offered: `none` offers no
+ * tools, a named function offers only that one, `auto` and `required` offer them all.
+ */
+function toOllamaTools(request: ChatRequest): OllamaTool[] | undefined {
+  const choice = request.tool_choice;
+  if (request.tools === undefined || request.tools.length === 0 || choice === 'none') {
+    return undefined;
+  }
+  const offered =
+    typeof choice === 'object'
+      ? request.tools.filter((tool) => tool.name === choice.name)
+      : request.tools;
+  return offered.map((tool) => ({
+    type: 'function',
+    function: compact({
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.parameters,
+    }) as OllamaTool['function'],
+  }));
+}
+
+/** OpenAI-style arguments (a JSON string) as the object Ollama wants; empty means none. */
+function parseArguments(text: string): Record<string, unknown> {
+  if (text.trim().length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SwitchyardError('bad_request', 'tool call arguments must be a JSON object', {
+      details: { arguments: text.slice(0, 200) },
+      cause: error,
+    });
+  }
+  if (!isRecord(parsed)) {
+    throw new SwitchyardError('bad_request', 'tool call arguments must be a JSON object', {
+      details: { arguments: text.slice(0, 200) },
+    });
+  }
+  return parsed;
+}

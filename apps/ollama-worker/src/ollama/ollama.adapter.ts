@@ -1,0 +1,109 @@
+import {
+  SwitchyardError,
+  type ChatRequest,
+  type CompletionRequest,
+  type EmbeddingRequest,
+  type ModelInfo,
+} from '@switchyard/contracts';
+import {
+  BackendHttpClient,
+  readNdjson,
+  type BackendAdapter,
+  type BackendEndpoint,
+  type BackendHttpClientOptions,
+  type BackendManagement,
+  type GenerationEvent,
+} from '@switchyard/worker-runtime';
+import { toOllamaEmbeddingEvents } from './ollama-embed.translator.js';
+import { translateOllamaError } from './ollama-errors.js';
+import { ollamaManagement } from './ollama-management.capability.js';
+import { toModelInfos } from './ollama-models.translator.js';
+import {
+  toOllamaChatBody,
+  toOllamaEmbedBody,
+  toOllamaGenerateBody,
+} from './ollama-request.translator.js';
+import { OllamaStreamTranslator } from './ollama-stream.translator.js';
+import type { OllamaListedModel, OllamaRunningModel } from './ollama-wire.types.js';
+
+/**
+ * Ollama through its native API: chat on `/api/chat`, completions on `/api/generate` (both
+ * streamed as NDJSON), embeddings on `/api/embed`, models from `/api/tags` and `/api/ps`.
+ * The native API (not `/v1`) is used because only it reports load and evaluation timings,
+ * passes runtime options such as `num_ctx`, and reports mid-stream errors.
+ */
+export class OllamaAdapter implements BackendAdapter {
+  readonly kind = 'ollama' as const;
+  /**
+   * Ollama runs `OLLAMA_NUM_PARALLEL` requests per loaded model and queues the rest itself;
+   * a few at once keeps several loaded models busy without hiding a long queue inside it.
+   */
+  readonly defaultMaxConcurrency = 4;
+  /** The client, shared with the model management functions. */
+  readonly http: BackendHttpClient;
+  readonly management: BackendManagement;
+
+  constructor(options: Omit<BackendHttpClientOptions, 'translateError'> = {}) {
+    this.http = new BackendHttpClient({ ...options, translateError: translateOllamaError });
+    this.management = ollamaManagement(this.http);
+  }
+
+  async listModels(endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]> {
+    const [tags, running] = await Promise.all([
+      this.http.json(endpoint, { path: '/api/tags', signal }),
+      this.http.json(endpoint, { path: '/api/ps', signal }),
+    ]);
+    return toModelInfos(modelsOf<OllamaListedModel>(tags), modelsOf<OllamaRunningModel>(running));
+  }
+
+  async *chat(
+    endpoint: BackendEndpoint,
+    request: ChatRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    yield* this.generate(endpoint, '/api/chat', toOllamaChatBody(request), signal);
+  }
+
+  async *complete(
+    endpoint: BackendEndpoint,
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    yield* this.generate(endpoint, '/api/generate', toOllamaGenerateBody(request), signal);
+  }
+
+  async *embed(
+    endpoint: BackendEndpoint,
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const json = toOllamaEmbedBody(request);
+    const answer = await this.http.json(endpoint, { path: '/api/embed', json, signal });
+    yield* toOllamaEmbeddingEvents(answer, request.input.length);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async *generate(
+    endpoint: BackendEndpoint,
+    path: string,
+    json: unknown,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const response = await this.http.stream(endpoint, { path, json, signal });
+    const translator = new OllamaStreamTranslator();
+    for await (const line of readNdjson(response.body)) {
+      yield* translator.push(line);
+      // Nothing follows the done line; leaving now also frees the request at once.
+      if (translator.done) return;
+    }
+    throw new SwitchyardError('backend_error', 'the Ollama stream ended before its done line');
+  }
+}
+
+function modelsOf<T>(answer: unknown): T[] {
+  const models = (answer as { models?: unknown } | undefined)?.models;
+  return Array.isArray(models) ? (models as T[]) : [];
+}

@@ -1,0 +1,4 @@
+import { describeBackendFaults } from '@switchyard/testing';
+import { OLLAMA } from './support/ollama-testbed.js';
+
+describeBackendFaults(OLLAMA);

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
+import { SwitchyardError } from '@switchyard/contracts';
+import { freePorts } from '@switchyard/testing';
+import { OrchestratorBed } from './support/orchestrator-bed.js';
+
+// Something else runs it; the orchestrator only watches and reports.
+describe('a monitored backend', () => {
+  let bed: OrchestratorBed;
+  let sim: RunningSimulator;
+  let port: number;
+
+  beforeAll(async () => {
+    [port] = (await freePorts(1)) as [number];
+    sim = await startSimulator({ kind: 'vllm', port, loadMs: 0 });
+    bed = await OrchestratorBed.start({
+      backends: [{ id: 'watched', kind: 'vllm', url: sim.url, mode: 'monitored' }],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await bed.close();
+    await sim.close();
+  });
+
+  it('is reported ready while its health endpoint answers', async () => {
+    await bed.waitForEvent('watched', 'ready');
+    expect((await bed.status('watched'))[0]).toMatchObject({ mode: 'monitored', state: 'ready' });
+  });
+
+  it('is reported stopped when nothing listens any more, and ready again when it is back', async () => {
+    const after = bed.events.length;
+    await sim.close();
+    const stopped = await bed.waitForEvent('watched', 'stopped', { after });
+    expect(stopped.message).toMatch(/connection refused/);
+    sim = await startSimulator({ kind: 'vllm', port, loadMs: 0 });
+    await bed.waitForEvent('watched', 'ready', { after });
+  });
+
+  it('is never started or stopped by the orchestrator', async () => {
+    const error = await bed.command('stop', 'watched').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'unsupported' });
+    expect((error as Error).message).toMatch(/monitored/);
+  });
+});

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
+import { SwitchyardError } from '@switchyard/contracts';
+import { OrchestratorBed } from './support/orchestrator-bed.js';
+
+describe('model pulls through the orchestrator', () => {
+  let bed: OrchestratorBed;
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ kind: 'ollama', port: 0, pullMs: 400 });
+    bed = await OrchestratorBed.start({
+      workers: { ollama: { refresh_interval_ms: 300 } },
+      backends: [{ id: 'box', kind: 'ollama', url: sim.url, mode: 'external' }],
+    });
+    await bed.startOllamaWorker();
+  }, 60_000);
+
+  afterAll(async () => {
+    await bed.close();
+    await sim.close();
+  });
+
+  it("streams the backend's progress to the caller and ends when the model is there", async () => {
+    const request = { id: 'pull-qwen', model: 'qwen3:0.6b', timeout_ms: 30_000 };
+    const statuses: string[] = [];
+    let completed = 0;
+    for await (const frame of bed.client.stream(bed.subjects.orchestrator('pull'), request)) {
+      if (frame.type === 'start') expect(frame).toMatchObject({ kind: 'ollama', backend: 'box' });
+      if (frame.type === 'delta' && frame.progress) {
+        statuses.push(frame.progress.status);
+        completed = Math.max(completed, frame.progress.completed ?? 0);
+      }
+    }
+    expect(statuses[0]).toBe('pulling manifest');
+    expect(statuses.at(-1)).toBe('success');
+    expect(completed).toBeGreaterThan(0);
+    const tags = (await (await fetch(`${sim.url}/api/tags`)).json()) as {
+      models: { name: string }[];
+    };
+    expect(tags.models.map((m) => m.name)).toContain('qwen3:0.6b');
+  });
+});
+
+describe('model pulls when airgapped', () => {
+  let bed: OrchestratorBed;
+
+  beforeAll(async () => {
+    bed = await OrchestratorBed.start({
+      orchestrator: { pull_mode: 'airgapped' },
+      backends: [{ id: 'box', kind: 'ollama', url: 'http://127.0.0.1:9', mode: 'external' }],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await bed.close();
+  });
+
+  it('are refused with an error that says why and how to pre-stage models', async () => {
+    const request = { id: 'pull-refused', model: 'qwen3:0.6b', timeout_ms: 10_000 };
+    const error = await bed.client
+      .collect(bed.subjects.orchestrator('pull'), request)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'pull_refused', retryable: false });
+    expect((error as Error).message).toMatch(/airgapped/);
+    expect((error as Error).message).toMatch(/Pre-stage models/);
+  });
+});

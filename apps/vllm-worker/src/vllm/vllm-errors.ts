@@ -1,0 +1,45 @@
+import {
+  backendError,
+  codeForStatus,
+  isContextLengthMessage,
+  openAiErrorDetails,
+  openAiErrorInfo,
+  type BackendErrorTranslator,
+} from '@switchyard/worker-runtime';
+
+/**
+ * vLLM's errors as catalogued errors, in both shapes it has used: the envelope of v0.10.1+
+ * (`{"error":{message,type,param,code:<status>}}`) and the older flat body
+ * (`{"object":"error",message,type,param,code}`), plus its 401 `{"error":"Unauthorized"}`.
+ * - Inside a stream the HTTP status is 200, so the status in `code` decides;
+ * - 404 naming a model (`The model \`x\` does not exist.`) → `model_not_found`; a missing LoRA
+ *   adapter → `not_found`;
+ * - context overflow (`This model's maximum context length is …`) → `context_length_exceeded`;
+ * - a feature the server was not started with or the model lacks (`"auto" tool choice requires
+ *   --enable-auto-tool-choice …`, `does not support Embeddings API`, images sent to a model that
+ *   `is not a multimodal model`) → `unsupported`;
+ * - 503 (the engine died) → `backend_unavailable`; the rest by status.
+ */
+export const translateVllmError: BackendErrorTranslator = (response) => {
+  const info = openAiErrorInfo(response);
+  const details = openAiErrorDetails(info);
+  const status =
+    response.status === 200 && typeof info.code === 'number' ? info.code : response.status;
+  if (status === 404) {
+    const modelMissing = /model/i.test(info.message) && !/lora/i.test(info.message);
+    return backendError(modelMissing ? 'model_not_found' : 'not_found', response, details);
+  }
+  if (isContextLengthMessage(info.message)) {
+    return backendError('context_length_exceeded', response, details);
+  }
+  if (
+    status < 500 &&
+    /does not support|not (currently )?supported|requires --|is not a multimodal model/i.test(
+      info.message,
+    )
+  ) {
+    return backendError('unsupported', response, details);
+  }
+  if (status === 503) return backendError('backend_unavailable', response, details);
+  return backendError(codeForStatus(status), response, details);
+};

@@ -1,0 +1,130 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ChatRequest } from '@switchyard/contracts';
+import {
+  toVllmChatBody,
+  toVllmCompletionBody,
+  toVllmEmbeddingBody,
+} from './vllm-request.translator.js';
+
+const chat = (extra: Partial<ChatRequest>): ChatRequest => ({
+  id: 'req_1',
+  model: 'my-model',
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...extra,
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('toVllmChatBody', () => {
+  it('translates a full chat request into the exact /v1/chat/completions body', () => {
+    expect(
+      toVllmChatBody(
+        chat({
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Describe' },
+                { type: 'image', data: '/9j/4AAQ' },
+              ],
+            },
+          ],
+          tools: [{ name: 'get_weather', parameters: { type: 'object' } }],
+          tool_choice: { name: 'get_weather' },
+          response_format: { type: 'json_object' },
+          reasoning_effort: 'max',
+          max_tokens: 256,
+          temperature: 0.1,
+          top_k: 20,
+          min_p: 0.1,
+          repeat_penalty: 1.05,
+          seed: 7,
+          options: {
+            vllm: {
+              repetition_penalty: 1.2,
+              guided_json: { type: 'object' },
+              priority: 1,
+              stream: false,
+            },
+            ollama: { num_ctx: 1 },
+          },
+        }),
+      ),
+    ).toEqual({
+      model: 'my-model',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Describe' },
+            { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQ' } },
+          ],
+        },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 256,
+      temperature: 0.1,
+      seed: 7,
+      top_k: 20,
+      min_p: 0.1,
+      repetition_penalty: 1.2,
+      tools: [
+        { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      response_format: { type: 'json_object' },
+      reasoning_effort: 'high',
+      guided_json: { type: 'object' },
+      priority: 1,
+    });
+  });
+
+  it('switches thinking off through the chat template for reasoning effort none', () => {
+    const body = toVllmChatBody(chat({ reasoning_effort: 'none' }));
+    expect(body['chat_template_kwargs']).toEqual({ enable_thinking: false });
+    expect(body['reasoning_effort']).toBeUndefined();
+  });
+});
+
+describe('toVllmCompletionBody and toVllmEmbeddingBody', () => {
+  it('translates a completion, and refuses a suffix vLLM cannot serve', () => {
+    expect(
+      toVllmCompletionBody({ id: 'r', model: 'my-model', prompt: 'Once', stop: ['.'] }),
+    ).toEqual({
+      model: 'my-model',
+      prompt: 'Once',
+      stream: true,
+      stream_options: { include_usage: true },
+      stop: ['.'],
+    });
+    expect(
+      thrownBy(() => toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a', suffix: 'b' })),
+    ).toMatchObject({ code: 'unsupported' });
+  });
+
+  it('asks for base64 embeddings with dimensions', () => {
+    expect(
+      toVllmEmbeddingBody({
+        id: 'r',
+        model: 'bge',
+        input: ['a'],
+        dimensions: 128,
+        options: { vllm: { truncate_prompt_tokens: 512, encoding_format: 'float' } },
+      }),
+    ).toEqual({
+      model: 'bge',
+      input: ['a'],
+      encoding_format: 'base64',
+      dimensions: 128,
+      truncate_prompt_tokens: 512,
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import {
+  SwitchyardError,
+  type ChatRequest,
+  type CompletionRequest,
+  type EmbeddingRequest,
+} from '@switchyard/contracts';
+import {
+  compact,
+  mergePassthrough,
+  openAiReasoningEffort,
+  openAiSampling,
+  toOpenAiMessages,
+  toOpenAiResponseFormat,
+  toOpenAiTools,
+  type SamplingRequest,
+} from '@switchyard/worker-runtime';
+
+/** Fields `options.vllm` cannot override: they decide what the request is and how it is read. */
+const OWN_KEYS = ['model', 'messages', 'prompt', 'input', 'stream', 'encoding_format'] as const;
+
+/**
+ * `POST /v1/chat/completions`, streamed with usage. `options.vllm` is merged over the body:
+ * vLLM's extra parameters (`repetition_penalty`, `guided_json`, `structured_outputs`,
+ * `chat_template_kwargs`, `priority`…) and anything a newer vLLM accepts. Reasoning effort
+ * `none` switches thinking off the way vLLM's chat templates read it
+ * (`chat_template_kwargs.enable_thinking: false`); the other efforts go as `reasoning_effort`.
+ */
+export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
+  const body = {
+    model: request.model,
+    messages: toOpenAiMessages(request.messages),
+    stream: true,
+    stream_options: { include_usage: true },
+    ...vllmSampling(request),
+    ...toOpenAiTools(request.tools, request.tool_choice),
+    ...compact({
+      response_format: toOpenAiResponseFormat(request.response_format),
+      reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
+      chat_template_kwargs:
+        request.reasoning_effort === 'none' ? { enable_thinking: false } : undefined,
+    }),
+  };
+  return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
+}
+
+/** `POST /v1/completions`, streamed with usage. vLLM does not support `suffix`. */
+export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
+  if (request.suffix !== undefined) {
+    throw new SwitchyardError('unsupported', 'vLLM completions do not support a suffix');
+  }
+  const body = {
+    model: request.model,
+    prompt: request.prompt,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...vllmSampling(request),
+  };
+  return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
+}
+
+/**
+ * `POST /v1/embeddings` as base64 (a third of the bytes of float text, decoded exactly).
+ * `truncate` is not translated: vLLM's `truncate_prompt_tokens` differs between versions, so
+ * it is left to `options.vllm`.
+ */
+export function toVllmEmbeddingBody(request: EmbeddingRequest): Record<string, unknown> {
+  const body = {
+    model: request.model,
+    input: [...request.input],
+    encoding_format: 'base64',
+    ...compact({ dimensions: request.dimensions }),
+  };
+  return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
+}
+
+/** OpenAI's sampling fields plus vLLM's `top_k`, `min_p` and `repetition_penalty`. */
+function vllmSampling(request: SamplingRequest): Record<string, unknown> {
+  return {
+    ...openAiSampling(request),
+    ...compact({
+      top_k: request.top_k,
+      min_p: request.min_p,
+      repetition_penalty: request.repeat_penalty,
+    }),
+  };
+}

@@ -1,0 +1,110 @@
+import type {
+  ChatRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  ModelInfo,
+} from '@switchyard/contracts';
+import {
+  BackendHttpClient,
+  openAiEmbeddingEvents,
+  translateOpenAiStream,
+  type BackendAdapter,
+  type BackendEndpoint,
+  type BackendHttpClientOptions,
+  type BackendManagement,
+  type GenerationEvent,
+} from '@switchyard/worker-runtime';
+import { translateVllmError } from './vllm-errors.js';
+import { vllmManagement } from './vllm-management.capability.js';
+import { toVllmModelInfos } from './vllm-models.translator.js';
+import {
+  toVllmChatBody,
+  toVllmCompletionBody,
+  toVllmEmbeddingBody,
+} from './vllm-request.translator.js';
+import type { VllmModelCard } from './vllm-wire.types.js';
+
+/**
+ * vLLM through its OpenAI-compatible server: chat and completions stream as SSE with a usage
+ * chunk (the finish reason rides on the last text chunk; its text is emitted before the end),
+ * embeddings come as base64, models from `/v1/models`.
+ */
+export class VllmAdapter implements BackendAdapter {
+  readonly kind = 'vllm' as const;
+  /**
+   * vLLM batches continuously and queues beyond `--max-num-seqs` itself; this many at once keeps
+   * a batch full while leaving the queueing (and its deadlines) to the worker.
+   */
+  readonly defaultMaxConcurrency = 64;
+  /** The client, shared with the model management functions. */
+  readonly http: BackendHttpClient;
+  readonly management: BackendManagement;
+
+  constructor(options: Omit<BackendHttpClientOptions, 'translateError'> = {}) {
+    this.http = new BackendHttpClient({ ...options, translateError: translateVllmError });
+    this.management = vllmManagement(this.http);
+  }
+
+  async listModels(endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]> {
+    return toVllmModelInfos(await listVllmModelCards(this.http, endpoint, signal));
+  }
+
+  async *chat(
+    endpoint: BackendEndpoint,
+    request: ChatRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const json = toVllmChatBody(request);
+    yield* this.stream(endpoint, '/v1/chat/completions', json, 'chat', signal);
+  }
+
+  async *complete(
+    endpoint: BackendEndpoint,
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const json = toVllmCompletionBody(request);
+    yield* this.stream(endpoint, '/v1/completions', json, 'completion', signal);
+  }
+
+  async *embed(
+    endpoint: BackendEndpoint,
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const json = toVllmEmbeddingBody(request);
+    const answer = await this.http.json(endpoint, { path: '/v1/embeddings', json, signal });
+    yield* openAiEmbeddingEvents(answer, request.input.length);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async *stream(
+    endpoint: BackendEndpoint,
+    path: string,
+    json: unknown,
+    mode: 'chat' | 'completion',
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const startedAt = Date.now();
+    const response = await this.http.stream(endpoint, { path, json, signal, eventStream: true });
+    yield* translateOpenAiStream(response.body, {
+      mode,
+      startedAt,
+      translateError: translateVllmError,
+    });
+  }
+}
+
+/** The served model cards, LoRA adapters included (`GET /v1/models`). */
+export async function listVllmModelCards(
+  http: BackendHttpClient,
+  endpoint: BackendEndpoint,
+  signal: AbortSignal,
+): Promise<VllmModelCard[]> {
+  const answer = await http.json(endpoint, { path: '/v1/models', signal });
+  const data = (answer as { data?: unknown } | undefined)?.data;
+  return Array.isArray(data) ? (data as VllmModelCard[]) : [];
+}

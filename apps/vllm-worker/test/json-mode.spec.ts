@@ -1,0 +1,4 @@
+import { describeJsonMode } from '@switchyard/testing';
+import { VLLM } from './support/vllm-testbed.js';
+
+describeJsonMode(VLLM);

@@ -1,0 +1,4 @@
+import { describeOperations } from '@switchyard/testing';
+import { VLLM } from './support/vllm-testbed.js';
+
+describeOperations(VLLM);

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import { runServiceLifecycle } from '@switchyard/testing';
+
+const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('vllm-worker process', () => {
+  it('starts from its build, connects to NATS under its name, and exits 0 on SIGTERM', async () => {
+    const run = await runServiceLifecycle(entry, 'vllm-worker');
+    expect(run.connectionNames).toContain('vllm-worker');
+    expect(run.exit).toEqual({ code: 0, signal: null });
+    expect(run.messages).toEqual(
+      expect.arrayContaining([
+        'vllm-worker started',
+        'vllm-worker shutting down',
+        'vllm-worker stopped',
+      ]),
+    );
+    expect(run.logs.every((line) => line['service'] === 'vllm-worker')).toBe(true);
+  });
+});

@@ -1,0 +1,4 @@
+import { describeToolCalls } from '@switchyard/testing';
+import { VLLM } from './support/vllm-testbed.js';
+
+describeToolCalls(VLLM);

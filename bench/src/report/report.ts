@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MachineInfo } from '../machine.js';
+import type { BenchOptions } from '../options.js';
+import { renderCancellation, type CancellationResult } from '../scenarios/cancellation.js';
+import { renderCpuCost, type CpuCostResult } from '../scenarios/cpu-cost.js';
+import { renderMemory, type MemoryResult } from '../scenarios/memory.js';
+import { renderNonStreaming, type NonStreamingResult } from '../scenarios/non-streaming.js';
+import { renderScaleOut, type ScaleOutResult } from '../scenarios/scale-out.js';
+import { renderStreaming, type StreamingResult } from '../scenarios/streaming.js';
+
+export interface BenchResults {
+  machine: MachineInfo;
+  options: Pick<BenchOptions, 'rounds' | 'durationSec' | 'scenarios' | 'cancels'>;
+  nonStreaming?: NonStreamingResult;
+  streaming?: StreamingResult;
+  cpuCost?: CpuCostResult;
+  cancellation?: CancellationResult;
+  scaleOut?: ScaleOutResult;
+  memory?: MemoryResult;
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, options } = results;
+  const parts = [
+    '# Switchyard benchmark',
+    [
+      `${machine.date} · ${machine.cores} cores (${machine.cpuModel}) · Node ${machine.node} · ` +
+        `nats-server ${machine.natsServer} · Portkey ${machine.portkey} · load average at start ${machine.loadAtStart}`,
+      `${options.rounds} rounds (each runs direct, Portkey, Switchyard in turn); values are medians over ` +
+        `rounds; "added" is the path minus direct in the same round; ${options.durationSec} s per ` +
+        `request-rate run. Goals are the issue's targets, shown and never asserted.`,
+    ].join('\n'),
+  ];
+  const section = (title: string, note: string, body: string | undefined): void => {
+    if (body !== undefined) parts.push(`## ${title}`, note, body);
+  };
+  section(
+    '1. Non-streaming chat',
+    'Simulator with no delay (16-token answers); autocannon at each concurrency.',
+    results.nonStreaming && renderNonStreaming(results.nonStreaming),
+  );
+  section(
+    '2. Streaming chat',
+    results.streaming
+      ? `${results.streaming.answerTokens} tokens per answer at ${results.streaming.tokensPerSecond} tokens/s; every stream checked against the direct answer's text (${results.streaming.expectedChunks} tokens; tokens that arrive together may share a chunk).`
+      : '',
+    results.streaming && renderStreaming(results.streaming),
+  );
+  section(
+    '3. CPU per request',
+    results.cpuCost
+      ? `From /proc/<pid>/stat (user + system) over the scenario 1 runs at concurrency ${results.cpuCost.concurrency}, divided by answered requests.`
+      : '',
+    results.cpuCost && renderCpuCost(results.cpuCost),
+  );
+  section(
+    '4. Cancellation',
+    'The client aborts after 3 tokens; time until the simulator\'s HTTP server sees the connection close (same monotonic clock). "Ran to the end": the abort never reached the simulator.',
+    results.cancellation && renderCancellation(results.cancellation),
+  );
+  section(
+    '5. Scale-out',
+    'Simulators limited to 4 concurrent requests at 50 tokens/s; 8 closed-loop callers per pair. Efficiency = throughput ÷ (pairs × throughput of one pair), per path.',
+    results.scaleOut && renderScaleOut(results.scaleOut),
+  );
+  section(
+    '6. Memory',
+    'VmRSS from /proc/<pid>/status: idle after start-up, and at the end of scenario 2.',
+    results.memory && renderMemory(results.memory),
+  );
+  return parts.join('\n\n') + '\n';
+}
+
+/** Formats with the workspace's prettier when it is installed, so the files pass `format:check`. */
+async function pretty(text: string, filepath: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(filepath)) ?? {};
+    return await prettier.format(text, { ...config, filepath });
+  } catch {
+    return text;
+  }
+}
+
+/** Writes latest.md and latest.json into `dir` and returns the Markdown. */
+export async function writeResults(dir: string, results: BenchResults): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const mdFile = join(dir, 'latest.md');
+  const jsonFile = join(dir, 'latest.json');
+  const markdown = await pretty(renderMarkdown(results), mdFile);
+  writeFileSync(mdFile, markdown);
+  writeFileSync(jsonFile, await pretty(JSON.stringify(results, null, 2), jsonFile));
+  return markdown;
+}

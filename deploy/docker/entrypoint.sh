@@ -1,0 +1,10 @@
+#!/bin/sh
+# Runs one Switchyard service by name; the rest of the arguments go to it.
+set -eu
+service="${1:-gateway}"
+[ "$#" -gt 0 ] && shift
+case "$service" in
+  gateway|discovery|orchestrator|ollama-worker|lmstudio-worker|vllm-worker) exec node "/app/apps/$service/dist/main.js" "$@" ;;
+  sim) exec node /app/apps/backend-sim/dist/main.js "$@" ;;
+  *) echo "unknown service \"$service\"; use gateway, discovery, orchestrator, ollama-worker, lmstudio-worker, vllm-worker or sim" >&2; exit 2 ;;
+esac

@@ -1,0 +1,82 @@
+// Ask a Switchyard fleet for a chat completion over plain NATS, with no Switchyard code:
+//
+//   node chat-over-nats.mjs [model] [prompt]
+//
+// NATS_URL (default nats://127.0.0.1:4222) and SWITCHYARD_PREFIX (default switchyard) pick the
+// server and subject prefix. It prints the answer as it streams, then one JSON line with the
+// finish reason and usage. Ctrl-C cancels the request upstream.
+import { connect } from '@nats-io/transport-node';
+
+const [model = 'llama3.2:latest', prompt = 'Say hello.'] = process.argv.slice(2);
+const prefix = process.env.SWITCHYARD_PREFIX ?? 'switchyard';
+const IDLE_TIMEOUT_MS = 30_000;
+
+// The model-name token: letters, digits and "-" stay; any other UTF-16 code unit c becomes
+// "_" + 2 hex digits (c < 0x80) or "_u" + 4 hex digits, upper case; "" becomes "_".
+function modelToken(name) {
+  if (name === '') return '_';
+  let token = '';
+  for (const char of name.split('')) {
+    const unit = char.charCodeAt(0);
+    if (/^[A-Za-z0-9-]$/.test(char)) token += char;
+    else if (unit < 0x80) token += `_${unit.toString(16).toUpperCase().padStart(2, '0')}`;
+    else token += `_u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return token;
+}
+
+const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+const requestId = `example-${Date.now().toString(36)}`;
+const inbox = `_INBOX.${requestId}`;
+const replies = nc.subscribe(inbox);
+
+const cancel = () =>
+  nc.publish(
+    `${prefix}.v1.cancel.${requestId}`,
+    JSON.stringify({ request_id: requestId, reason: 'interrupted' }),
+  );
+process.once('SIGINT', () => {
+  cancel();
+  replies.unsubscribe();
+});
+
+nc.publish(
+  `${prefix}.v1.chat.${modelToken(model)}`,
+  JSON.stringify({ id: requestId, model, messages: [{ role: 'user', content: prompt }] }),
+  { reply: inbox },
+);
+
+let expectedSeq = 0;
+let exitCode = 1;
+let idle = setTimeout(() => replies.unsubscribe(), IDLE_TIMEOUT_MS);
+for await (const message of replies) {
+  // With headers on (the default), the server answers a request nobody serves with a 503 status.
+  if (message.headers?.code === 503) {
+    console.error(`no worker serves ${model}`);
+    break;
+  }
+  const frame = message.json();
+  if (frame.seq !== expectedSeq++) {
+    console.error(`frame ${expectedSeq - 1} is missing`);
+    break;
+  }
+  clearTimeout(idle);
+  idle = setTimeout(() => replies.unsubscribe(), IDLE_TIMEOUT_MS);
+  if (frame.type === 'delta' && frame.text) process.stdout.write(frame.text);
+  if (frame.type === 'end') {
+    process.stdout.write(
+      `\n${JSON.stringify({ finish_reason: frame.finish_reason, usage: frame.usage })}\n`,
+    );
+    exitCode = 0;
+    break;
+  }
+  if (frame.type === 'error') {
+    console.error(
+      `\n${frame.error.code}: ${frame.error.message} (retryable: ${frame.error.retryable})`,
+    );
+    break;
+  }
+}
+clearTimeout(idle);
+await nc.drain();
+process.exit(exitCode);

@@ -1,0 +1,302 @@
+import { z } from 'zod';
+import { backendKindSchema } from '../messages/backend-kind.js';
+import { backendIdSchema } from '../messages/request-common.js';
+import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
+
+/**
+ * The schema of `switchyard.yaml`. Every field has a default where one makes sense, so an empty
+ * file is a working single-machine configuration. Every field can be overridden from the
+ * environment (see `environment-overrides.ts`). Secrets belong in the environment, not the file.
+ */
+
+/** A list given either as a YAML/JSON array or, from the environment, as "a,b,c". */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter((part) => part.length > 0)
+        : value,
+    z.array(item),
+  );
+}
+
+const milliseconds = z.number().int().positive();
+
+export const natsConfigSchema = z.strictObject({
+  servers: listOf(z.string().min(1)).default(['nats://127.0.0.1:4222']),
+  subject_prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+      'use dot-separated tokens of letters, digits, "_" and "-"',
+    )
+    .default(DEFAULT_SUBJECT_PREFIX),
+  /** The connection name shown by the server's monitoring; defaults to the service name. */
+  name: z.string().optional(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  token: z.string().optional(),
+  /** An nkey seed (starts with `SU`); prefer the environment for it. */
+  nkey_seed: z.string().optional(),
+  creds_file: z.string().optional(),
+  tls: z
+    .object({
+      ca_file: z.string().optional(),
+      cert_file: z.string().optional(),
+      key_file: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Try `servers` in random order, which spreads a fleet's clients over a cluster; `false` tries
+   * them in the order listed, so a client prefers the first (after a reconnect as well).
+   */
+  randomize_servers: z.boolean().default(true),
+  /** How long to wait before trying again after a lost connection; it retries forever. */
+  reconnect_wait_ms: milliseconds.default(1_000),
+  /** The most time a request may wait for a connection while the client reconnects. */
+  connect_timeout_ms: milliseconds.default(5_000),
+});
+
+export const logConfigSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: human-readable on a terminal, JSON otherwise. */
+  format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+});
+
+export const shutdownConfigSchema = z.strictObject({
+  /** How long in-flight work may take to finish after SIGTERM before it is cancelled. */
+  grace_ms: milliseconds.default(10_000),
+});
+
+export const managedCommandSchema = z.strictObject({
+  program: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  cwd: z.string().optional(),
+});
+
+export const backendConfigSchema = z.strictObject({
+  id: backendIdSchema,
+  kind: backendKindSchema,
+  url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
+  /**
+   * `managed`: the orchestrator runs the process. `monitored`: something else runs it and
+   * Switchyard watches it. `external`: assumed to be running; no process work at all.
+   */
+  mode: z.enum(['managed', 'monitored', 'external']).default('external'),
+  /** Requests sent to this endpoint at once; the default depends on the kind. */
+  max_concurrency: z.number().int().positive().max(4096).optional(),
+  /** Requests that may wait for a slot; beyond it they fail with `overloaded`. */
+  queue_size: z.number().int().nonnegative().max(100_000).default(64),
+  /** How long a request may wait in the queue. */
+  queue_timeout_ms: milliseconds.default(30_000),
+  api_key: z.string().optional(),
+  command: managedCommandSchema.optional(),
+  /** Models this backend can serve when started, for on-demand starts. */
+  models: z.array(z.string()).default([]),
+  /** Stop (managed) or unload the model after this long unused; absent means never. */
+  idle_ttl_ms: milliseconds.optional(),
+});
+export type BackendConfig = z.infer<typeof backendConfigSchema>;
+
+export const gatewayConfigSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  /** 0 picks a free port (the gateway logs the one it got), for tests and side-by-side runs. */
+  port: z.number().int().min(0).max(65_535).default(8484),
+  /** Bind to a non-loopback address even when no API keys are configured. */
+  allow_unauthenticated_remote: z.boolean().default(false),
+  /** SHA-256 hashes (hex) of accepted API keys. */
+  api_key_hashes: listOf(
+    z.string().regex(/^[0-9a-f]{64}$/, 'use the hex SHA-256 of the key'),
+  ).default([]),
+  admin_key_hashes: listOf(
+    z.string().regex(/^[0-9a-f]{64}$/, 'use the hex SHA-256 of the key'),
+  ).default([]),
+  /**
+   * Requests and tokens each caller may use: per API key, or per client address when there are
+   * no keys. Requests: a token bucket, `burst` at once (default: a minute's worth), refilled at
+   * the per-minute rate; `per_key` sets another request rate for a key, by its SHA-256 hex.
+   * Tokens: the prompt and completion tokens the answers report, from a budget of a minute's
+   * worth refilled at `tokens_per_minute`; the answer that overspends finishes, the next request
+   * is refused until the budget is positive again. Absent: no limit.
+   */
+  rate_limit: z
+    .strictObject({
+      requests_per_minute: z.number().int().positive().optional(),
+      burst: z.number().int().positive().optional(),
+      per_key: z
+        .record(
+          z.string().regex(/^[0-9a-f]{64}$/, 'use the hex SHA-256 of the key'),
+          z.number().int().positive(),
+        )
+        .default({}),
+      tokens_per_minute: z.number().int().positive().optional(),
+    })
+    .refine(
+      (limit) => limit.requests_per_minute !== undefined || limit.tokens_per_minute !== undefined,
+      { error: 'set requests_per_minute, tokens_per_minute or both' },
+    )
+    .optional(),
+  /**
+   * Caps on what one request may ask for, checked before it is routed (400 naming the field).
+   * Prompt tokens are estimated as the characters of the prompt's text divided by 4 (rounded up),
+   * cheaply and without a tokenizer. A request without `max_tokens` gets `max_output_tokens`.
+   */
+  limits: z
+    .strictObject({
+      /** The most messages one chat request may carry. */
+      max_messages: z.number().int().positive().max(10_000).default(1_000),
+      /** The most prompt tokens (estimated) one chat or completion request may carry. */
+      max_prompt_tokens: z.number().int().positive().optional(),
+      /** The most output tokens (`max_tokens`, `num_predict`) one request may ask for. */
+      max_output_tokens: z.number().int().positive().optional(),
+    })
+    .prefault({}),
+  body_limit_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  request_timeout_ms: milliseconds.default(300_000),
+  stream_idle_timeout_ms: milliseconds.default(30_000),
+  /** Model names clients may use for other models: `{ "gpt-4o": "llama3.2:latest" }`. */
+  aliases: z.record(z.string(), z.string()).default({}),
+  /** Models tried in order when a model's backends fail before the first token. */
+  fallbacks: z.record(z.string(), z.array(z.string())).default({}),
+  retries: z
+    .object({
+      max_attempts: z.number().int().min(1).max(10).default(3),
+      initial_backoff_ms: milliseconds.default(100),
+      max_backoff_ms: milliseconds.default(2_000),
+    })
+    .prefault({}),
+});
+
+export const workerConfigSchema = z.strictObject({
+  replicas: z.number().int().min(0).max(64).default(1),
+  /** How often the worker re-reads which models its backends serve. */
+  refresh_interval_ms: milliseconds.default(5_000),
+  /** How often a quiet request gets a heartbeat frame. */
+  heartbeat_interval_ms: milliseconds.default(1_000),
+});
+
+/** The ports where each kind listens unless told otherwise, probed on every `discovery.hosts`. */
+export const WELL_KNOWN_PORTS = { ollama: 11_434, lmstudio: 1_234, vllm: 8_000 } as const;
+
+const tcpPort = z.number().int().min(1).max(65_535);
+
+export const discoveryConfigSchema = z
+  .strictObject({
+    /** How often each endpoint is checked while it answers. */
+    interval_ms: milliseconds.default(5_000),
+    /** How often each endpoint's model list (and identity) is read again. */
+    model_refresh_ms: milliseconds.default(30_000),
+    /** Probe Ollama 11434, LM Studio 1234 and vLLM 8000 on `hosts` as well as the configured backends. */
+    well_known_ports: z.boolean().default(true),
+    /** The port probed for each kind when `well_known_ports` is on; change it only to test. */
+    well_known: z
+      .strictObject({
+        ollama: tcpPort.default(WELL_KNOWN_PORTS.ollama),
+        lmstudio: tcpPort.default(WELL_KNOWN_PORTS.lmstudio),
+        vllm: tcpPort.default(WELL_KNOWN_PORTS.vllm),
+      })
+      .prefault({}),
+    hosts: listOf(z.string().min(1)).default(['127.0.0.1']),
+    /** The most one probe request may take, connection included. */
+    probe_timeout_ms: milliseconds.default(2_000),
+    /** The most of a probe answer that is read; a bigger answer fails the check. */
+    max_response_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
+    /** An answer slower than this makes a backend `degraded`. */
+    degraded_latency_ms: milliseconds.default(1_000),
+    /** The longest pause between checks of an endpoint that keeps failing (backoff cap). */
+    max_backoff_ms: milliseconds.default(60_000),
+    /** How often every entry is re-published (KV and a heartbeat event) when nothing changes. */
+    heartbeat_ms: milliseconds.default(15_000),
+    /** A registry entry nobody has confirmed for this long expires. */
+    entry_ttl_ms: milliseconds.default(60_000),
+    /** How long the active replica's lease lasts without renewal before another replica takes over. */
+    lease_ttl_ms: milliseconds.min(100).default(10_000),
+  })
+  .refine((discovery) => discovery.heartbeat_ms < discovery.entry_ttl_ms, {
+    error: 'heartbeat_ms must be below entry_ttl_ms, or healthy entries expire between heartbeats',
+    path: ['heartbeat_ms'],
+  });
+export type DiscoveryConfig = z.infer<typeof discoveryConfigSchema>;
+
+export const orchestratorConfigSchema = z.strictObject({
+  /** `airgapped` refuses every model pull. */
+  pull_mode: z.enum(['local-only', 'airgapped']).default('local-only'),
+  /** Fleet-wide cap on loaded models; the least recently used idle model is unloaded first. */
+  max_loaded_models: z.number().int().positive().optional(),
+  /** How long a managed backend may take from spawn to answering its health endpoint. */
+  start_timeout_ms: milliseconds.default(120_000),
+  /** After SIGTERM, how long a managed backend gets before SIGKILL. */
+  stop_grace_ms: milliseconds.default(10_000),
+  /** How often a starting backend's health endpoint is polled. */
+  ready_poll_ms: milliseconds.default(500),
+  /** How often a ready managed or a monitored backend's health endpoint is checked. */
+  health_interval_ms: milliseconds.default(5_000),
+  /** Failed health checks in a row that make a ready backend `unhealthy`. */
+  unhealthy_after: z.number().int().positive().max(100).default(3),
+  /** Lines of each managed backend's output kept for `logs`. */
+  log_lines: z.number().int().positive().max(100_000).default(1_000),
+  restart: z
+    .strictObject({
+      /** The first restart after a crash waits this long; each further one twice as long. */
+      initial_backoff_ms: milliseconds.default(1_000),
+      max_backoff_ms: milliseconds.default(30_000),
+      /** More crashes than this within `window_ms` make the backend `failed`: no more restarts. */
+      max_restarts: z.number().int().nonnegative().max(1_000).default(5),
+      window_ms: milliseconds.default(300_000),
+    })
+    .prefault({}),
+  /** How often workers' `$SRV.STATS` are read to learn which models are in use. */
+  usage_poll_ms: milliseconds.default(5_000),
+  /** How long an `ensure` waits, after the backend is ready, for a worker to serve the model. */
+  worker_wait_ms: milliseconds.default(60_000),
+});
+export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
+
+export const switchyardConfigSchema = z.strictObject({
+  nats: natsConfigSchema.prefault({}),
+  log: logConfigSchema.prefault({}),
+  shutdown: shutdownConfigSchema.prefault({}),
+  gateway: gatewayConfigSchema.prefault({}),
+  backends: z
+    .array(backendConfigSchema)
+    .default([])
+    .refine((backends) => new Set(backends.map((b) => b.id)).size === backends.length, {
+      error: 'backend ids must be unique',
+    }),
+  workers: z
+    .object({
+      ollama: workerConfigSchema.prefault({}),
+      lmstudio: workerConfigSchema.prefault({}),
+      vllm: workerConfigSchema.prefault({}),
+    })
+    .prefault({}),
+  discovery: discoveryConfigSchema.prefault({}),
+  orchestrator: orchestratorConfigSchema.prefault({}),
+});
+
+/** The configuration as written (every field optional). */
+export type SwitchyardConfigInput = z.input<typeof switchyardConfigSchema>;
+/** The configuration after defaults, as services read it. */
+export type SwitchyardConfig = z.output<typeof switchyardConfigSchema>;
+export type NatsConfig = SwitchyardConfig['nats'];
+export type LogConfig = SwitchyardConfig['log'];
+
+/** Paths of fields that hold secrets, for log redaction. */
+export const SECRET_CONFIG_PATHS = [
+  'nats.password',
+  'nats.token',
+  'nats.nkey_seed',
+  'backends[*].api_key',
+] as const;

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { configJsonSchema } from './config-json-schema.js';
+import { environmentOverrides, InvalidConfigError, resolveConfig } from './load-config.js';
+
+const committedSchemaPath = new URL('../../../../switchyard.schema.json', import.meta.url);
+
+describe('configuration', () => {
+  it('fills every default from an empty file', () => {
+    const config = resolveConfig(undefined);
+    expect(config.nats.servers).toEqual(['nats://127.0.0.1:4222']);
+    expect(config.nats.subject_prefix).toBe('switchyard');
+    expect(config.gateway.host).toBe('127.0.0.1');
+    expect(config.gateway.port).toBe(8484);
+    expect(config.gateway.retries.max_attempts).toBe(3);
+    expect(config.shutdown.grace_ms).toBe(10_000);
+    expect(config.workers.vllm.replicas).toBe(1);
+    expect(config.backends).toEqual([]);
+  });
+
+  it('lets the environment override any field, lists and array elements included', () => {
+    const config = resolveConfig(
+      { backends: [{ id: 'ollama-1', kind: 'ollama', url: 'http://127.0.0.1:11434' }] },
+      {
+        SWITCHYARD_GATEWAY__PORT: '9000',
+        SWITCHYARD_NATS__SERVERS: 'nats://a:4222, nats://b:4222',
+        SWITCHYARD_NATS__PASSWORD: 's3cret',
+        SWITCHYARD_BACKENDS__0__MAX_CONCURRENCY: '2',
+        SWITCHYARD_LOG__LEVEL: 'debug',
+        SWITCHYARD_CONFIG: '/etc/switchyard.yaml',
+        PATH: '/usr/bin',
+      },
+    );
+    expect(config.gateway.port).toBe(9000);
+    expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
+    expect(config.nats.password).toBe('s3cret');
+    expect(config.backends[0]?.max_concurrency).toBe(2);
+    expect(config.backends[0]?.url).toBe('http://127.0.0.1:11434');
+    expect(config.log.level).toBe('debug');
+  });
+
+  it('reads variables that do not name a section as something else', () => {
+    expect(environmentOverrides({ SWITCHYARD_CONFIG: 'x.yaml', SWITCHYARD_SIM: 'on' })).toEqual({});
+  });
+
+  it('fails with a message naming the field, the value and what is allowed', () => {
+    const error = captureConfigError({
+      gateway: { port: 70_000 },
+      backends: [{ id: 'x', kind: 'tgi', url: 'http://h' }],
+    });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^gateway\.port: .*65535.* \(got 70000\)$/),
+        expect.stringMatching(
+          /^backends\[0\]\.kind: .*"ollama"\|"lmstudio"\|"vllm".* \(got "tgi"\)$/,
+        ),
+      ]),
+    );
+    expect(error.message).toMatch(/^invalid configuration \(switchyard\.yaml\):/);
+  });
+
+  it('names unknown fields, so a typo is not silently ignored', () => {
+    const error = captureConfigError({ gateway: { prot: 1 } });
+    expect(error.problems).toEqual(['gateway: unknown field "prot"']);
+  });
+
+  it('never prints a secret value', () => {
+    const error = captureConfigError({ nats: { password: 12345 } });
+    expect(error.message).toContain('nats.password');
+    expect(error.message).not.toContain('12345');
+  });
+
+  it('keeps the committed JSON Schema in sync with the zod schema', () => {
+    const committed: unknown = JSON.parse(readFileSync(committedSchemaPath, 'utf8'));
+    expect(committed).toEqual(configJsonSchema());
+  });
+});
+
+function captureConfigError(content: unknown): InvalidConfigError {
+  try {
+    resolveConfig(content);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}

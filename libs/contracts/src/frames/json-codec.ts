@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Every protocol message is compact UTF-8 JSON. */
+export function encodeMessage(message: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(message));
+}
+
+/**
+ * Parses and validates one message. Anything that is not JSON or does not match the schema is a
+ * `bad_request` naming the first problem, so a handler never sees an invalid message.
+ */
+export function decodeMessage<T extends z.ZodType>(
+  schema: T,
+  data: Uint8Array,
+  what: string,
+): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch (error) {
+    throw new SwitchyardError('bad_request', `${what} is not valid JSON`, { cause: error });
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    throw new SwitchyardError(
+      'bad_request',
+      `${what} is invalid: ${describeIssues(result.error.issues)}`,
+      {
+        details: {
+          issues: result.error.issues
+            .slice(0, 10)
+            .map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        },
+      },
+    );
+  }
+  return result.data;
+}
+
+/** One line naming each problem and where it is, for error messages. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) =>
+      issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`,
+    )
+    .join('; ');
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import { chatRequestSchema } from '../messages/chat-request.js';
+import { decodeMessage, encodeMessage } from './json-codec.js';
+import { isTerminalFrame, replyFrameSchema, type ReplyFrame } from './reply-frames.js';
+
+const frames: ReplyFrame[] = [
+  {
+    type: 'start',
+    seq: 0,
+    request_id: 'r1',
+    worker: 'w1',
+    kind: 'ollama',
+    backend: 'ollama-1',
+    cancel: 'switchyard.v1.cancel.r1',
+  },
+  { type: 'heartbeat', seq: 1, phase: 'loading' },
+  {
+    type: 'delta',
+    seq: 2,
+    text: 'Hel',
+    tool_calls: [{ index: 0, id: 'call_1', name: 'f', arguments: '{"a"' }],
+  },
+  { type: 'delta', seq: 3, embedding: { index: 0, b64: 'AACAPw==' } },
+  {
+    type: 'end',
+    seq: 4,
+    finish_reason: 'stop',
+    usage: { prompt_tokens: 3, completion_tokens: 1 },
+    timings: { source: 'backend', ttft_ms: 12.5, tokens_per_second: 80 },
+  },
+  { type: 'error', seq: 5, error: new SwitchyardError('overloaded', 'busy').toWire() },
+];
+
+describe('reply frames', () => {
+  it('round-trip through the JSON codec unchanged', () => {
+    for (const frame of frames) {
+      expect(decodeMessage(replyFrameSchema, encodeMessage(frame), 'frame')).toEqual(frame);
+    }
+  });
+
+  it('mark end and error as terminal and nothing else', () => {
+    expect(frames.filter(isTerminalFrame).map((frame) => frame.type)).toEqual(['end', 'error']);
+  });
+
+  it('reject frames of unknown type or without a sequence number', () => {
+    expect(replyFrameSchema.safeParse({ type: 'bogus', seq: 1 }).success).toBe(false);
+    expect(replyFrameSchema.safeParse({ type: 'delta', text: 'x' }).success).toBe(false);
+    expect(replyFrameSchema.safeParse({ type: 'delta', seq: -1 }).success).toBe(false);
+  });
+});
+
+describe('decodeMessage', () => {
+  it('turns bytes that are not JSON into bad_request', () => {
+    const error = captureError(() =>
+      decodeMessage(chatRequestSchema, new TextEncoder().encode('{nope'), 'chat request'),
+    );
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect((error as SwitchyardError).code).toBe('bad_request');
+    expect((error as SwitchyardError).message).toBe('chat request is not valid JSON');
+  });
+
+  it('names the invalid field', () => {
+    const bytes = encodeMessage({ id: 'r1', model: 'm', messages: [] });
+    const error = captureError(() =>
+      decodeMessage(chatRequestSchema, bytes, 'chat request'),
+    ) as SwitchyardError;
+    expect(error.code).toBe('bad_request');
+    expect(error.message).toMatch(
+      /^chat request is invalid: messages: messages must hold at least one message/,
+    );
+  });
+});
+
+function captureError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

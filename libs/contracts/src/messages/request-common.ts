@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { SUBJECT_SAFE_ID } from '../subjects/subjects.js';
+
+/** Model names are free text up to this length; the subject encoding makes any of them safe. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+
+// Control characters never belong in a model name and make logs and subjects unreadable.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export const modelNameSchema = z
+  .string()
+  .min(1, 'model is required')
+  .max(MAX_MODEL_NAME_LENGTH, `model names are at most ${MAX_MODEL_NAME_LENGTH} characters`)
+  .refine(
+    (name) => !CONTROL_CHARACTERS.test(name),
+    'model names must not contain control characters',
+  )
+  .refine((name) => name.trim() === name, 'model names must not start or end with white space');
+
+/** A request id doubles as a subject token (for cancellation), so it has a narrow alphabet. */
+export const requestIdSchema = z
+  .string()
+  .regex(SUBJECT_SAFE_ID, 'request ids are 1 to 128 letters, digits, "_" or "-"');
+
+/** Backend ids appear in subjects and KV keys unencoded. */
+export const backendIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'backend ids are 1 to 63 lower-case letters, digits, "_" or "-", starting with a letter or digit',
+  );
+
+/**
+ * Backend-specific settings passed through untouched to the backend of that kind, such as
+ * Ollama's `options` (`num_ctx`, `num_gpu`, `num_thread`) and `keep_alive`, or vLLM's extra
+ * sampling parameters. A worker ignores the sections of other kinds.
+ */
+export const backendOptionsSchema = z.object({
+  ollama: z.record(z.string(), z.unknown()).optional(),
+  lmstudio: z.record(z.string(), z.unknown()).optional(),
+  vllm: z.record(z.string(), z.unknown()).optional(),
+});
+export type BackendOptions = z.infer<typeof backendOptionsSchema>;
+
+/** Sampling parameters shared by chat and completion requests; absent means the backend's default. */
+export const samplingFields = {
+  max_tokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(5).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  min_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string().min(1).max(256)).max(16).optional(),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+  repeat_penalty: z.number().min(0).optional(),
+};
+
+/** Fields every inference request carries. */
+export const requestMetaFields = {
+  /** Chosen by the caller; names the request in logs and in the cancel subject. */
+  id: requestIdSchema,
+  model: modelNameSchema,
+  /** How long the caller waits, in milliseconds from sending; the worker gives up after it. */
+  timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60 * 60 * 1000)
+    .optional(),
+  options: backendOptionsSchema.optional(),
+};

@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { chatRequestSchema } from './chat-request.js';
+import { embeddingRequestSchema } from './embedding-request.js';
+import { modelNameSchema, requestIdSchema } from './request-common.js';
+
+describe('canonical requests', () => {
+  it('accept a full chat request with text and image parts, tools, format and passthrough options', () => {
+    const request = {
+      id: 'req_1',
+      model: 'llava:13b',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', data: 'iVBORw0KGgo=', media_type: 'image/png' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', name: 'look', arguments: '{"x":1}' }],
+        },
+        { role: 'tool', content: '{"ok":true}', tool_call_id: 'call_1' },
+      ],
+      tools: [{ name: 'look', parameters: { type: 'object' } }],
+      tool_choice: 'auto',
+      response_format: { type: 'json_schema', schema: { type: 'object' } },
+      temperature: 0.2,
+      seed: 42,
+      stop: ['\n\n'],
+      max_tokens: 64,
+      timeout_ms: 30_000,
+      options: { ollama: { num_ctx: 8192, keep_alive: '10m' }, vllm: { repetition_penalty: 1.1 } },
+    };
+    expect(chatRequestSchema.parse(request)).toEqual(request);
+  });
+
+  it('reject what a backend could not serve, naming the field', () => {
+    const result = chatRequestSchema.safeParse({
+      id: 'r',
+      model: 'm',
+      messages: [{ role: 'robot', content: 'x' }],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['messages', 0, 'role']);
+    expect(embeddingRequestSchema.safeParse({ id: 'r', model: 'm', input: [] }).success).toBe(
+      false,
+    );
+  });
+
+  it('accept model names with dots, colons, slashes and unicode, and refuse control characters', () => {
+    for (const name of [
+      'llama3.2:latest',
+      'qwen/qwen3-4b',
+      'hf.co/org/m:Q4_K_M',
+      'модель',
+      'a*b>c',
+    ]) {
+      expect(modelNameSchema.safeParse(name).success).toBe(true);
+    }
+    for (const name of ['', 'a\nb', ' padded', 'x'.repeat(257)]) {
+      expect(modelNameSchema.safeParse(name).success).toBe(false);
+    }
+  });
+
+  it('keep request ids safe to put in a subject', () => {
+    expect(requestIdSchema.safeParse('chatcmpl-abc_123').success).toBe(true);
+    for (const id of ['a.b', 'a*', '>', 'with space', ''])
+      expect(requestIdSchema.safeParse(id).success).toBe(false);
+  });
+});

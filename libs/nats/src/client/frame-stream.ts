@@ -1,0 +1,243 @@
+import {
+  headers as natsHeaders,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/transport-node';
+import {
+  decodeMessage,
+  encodeMessage,
+  isTerminalFrame,
+  replyFrameSchema,
+  SwitchyardError,
+  type CancelMessage,
+  type DeltaFrame,
+  type EndFrame,
+  type HeartbeatFrame,
+  type ReplyFrame,
+  type StartFrame,
+} from '@switchyard/contracts';
+import type { NatsLogger } from '../logger.js';
+import { orderViolation, statusError } from './frame-checks.js';
+import { FrameQueue } from './frame-queue.js';
+import type { ReplyInbox, ReplyRoute } from './reply-inbox.js';
+
+/** The frames a caller reads: everything but `error`, which is thrown instead. */
+export type StreamFrame = StartFrame | DeltaFrame | HeartbeatFrame | EndFrame;
+
+/**
+ * The reply stream of one request. Iterate it once with `for await`: it yields the `start` frame,
+ * then `delta` and `heartbeat` frames in order, and the `end` frame last; an `error` frame, a
+ * broken stream, the deadline or an abort throw a {@link SwitchyardError} instead. Leaving the loop
+ * early (`break`, an exception) cancels the request.
+ */
+export interface FrameStream extends AsyncIterable<StreamFrame> {
+  readonly requestId: string;
+}
+
+/** Everything one stream needs, resolved by the client. */
+export interface FrameStreamSetup {
+  nc: NatsConnection;
+  /** Where the replies come in: the client's shared inbox subscription. */
+  inbox: ReplyInbox;
+  subject: string;
+  payload: Uint8Array;
+  requestId: string;
+  cancelSubject: string;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  maxBufferedBytes: number;
+  signal: AbortSignal | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  logger: NatsLogger;
+}
+
+const MAX_CANCEL_REASON = 1024;
+
+export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> {
+  readonly requestId: string;
+  private readonly queue = new FrameQueue<{ frame: ReplyFrame; bytes: number }>();
+  private bufferedBytes = 0;
+  private route: ReplyRoute | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private nextSeq = 0;
+  /** No more frames will be accepted: the terminal frame came, or the stream failed. */
+  private finished = false;
+  /** Set when the stream failed locally; thrown once, in place of any buffered frames. */
+  private failure: SwitchyardError | undefined;
+  /** The reader has seen the end: the last frame, or the error. */
+  private done = false;
+  private waiters: (() => void)[] = [];
+  private readonly onAbort = () => {
+    const reason: unknown = this.setup.signal?.reason;
+    this.fail(
+      new SwitchyardError('cancelled', 'the caller cancelled the request', { cause: reason }),
+      true,
+    );
+  };
+
+  constructor(private readonly setup: FrameStreamSetup) {
+    this.requestId = setup.requestId;
+    if (setup.signal?.aborted) {
+      const reason: unknown = setup.signal.reason;
+      this.fail(
+        new SwitchyardError('cancelled', 'cancelled before it was sent', { cause: reason }),
+        false,
+      );
+      return;
+    }
+    try {
+      // Listen before publishing: the reply may come back before publish() returns.
+      this.route = setup.inbox.open((error, msg) => this.onMessage(error, msg));
+      setup.nc.publish(setup.subject, setup.payload, {
+        reply: this.route.subject,
+        ...(setup.headers === undefined ? {} : { headers: headersOf(setup.headers) }),
+      });
+    } catch (error) {
+      this.fail(SwitchyardError.from(error, 'internal'), false);
+      return;
+    }
+    setup.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.deadlineTimer = setTimeout(
+      () =>
+        this.fail(
+          new SwitchyardError('timeout', `no complete answer within ${setup.timeoutMs} ms`),
+          true,
+        ),
+      setup.timeoutMs,
+    );
+    this.idleTimer = setTimeout(
+      () =>
+        this.fail(
+          new SwitchyardError(
+            'stream_interrupted',
+            `no frame for ${setup.idleTimeoutMs} ms: the responder went quiet (it may have died)`,
+          ),
+          true,
+        ),
+      setup.idleTimeoutMs,
+    );
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamFrame> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<StreamFrame>> {
+    for (;;) {
+      if (this.done) return { done: true, value: undefined };
+      if (this.failure) {
+        this.done = true;
+        throw this.failure;
+      }
+      const entry = this.queue.take();
+      if (entry !== undefined) {
+        const { frame } = entry;
+        this.bufferedBytes -= entry.bytes;
+        if (isTerminalFrame(frame)) this.done = true;
+        if (frame.type === 'error') throw SwitchyardError.fromWire(frame.error);
+        return { done: false, value: frame };
+      }
+      if (this.finished) {
+        this.done = true;
+        continue;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** The reader left early: cancel the request unless it has already ended. */
+  async return(): Promise<IteratorResult<StreamFrame>> {
+    this.fail(new SwitchyardError('cancelled', 'the caller stopped reading the stream'), true);
+    this.done = true;
+    return { done: true, value: undefined };
+  }
+
+  private onMessage(error: Error | null, msg: Msg | undefined): void {
+    if (this.finished) return;
+    if (error || msg === undefined) {
+      const reason = error?.message ?? 'the reply subscription closed';
+      this.fail(new SwitchyardError('stream_interrupted', reason, { cause: error }), true);
+      return;
+    }
+    this.idleTimer?.refresh();
+    const status = statusError(msg, this.setup.subject);
+    if (status) {
+      // no_responders: nobody got the request, so there is nothing to cancel.
+      this.fail(status, status.code !== 'no_responders');
+      return;
+    }
+    let frame: ReplyFrame;
+    try {
+      frame = decodeMessage(replyFrameSchema, msg.data, 'reply frame');
+    } catch (decodeError) {
+      const reason = decodeError instanceof Error ? decodeError.message : String(decodeError);
+      this.fail(new SwitchyardError('internal', reason, { cause: decodeError }), true);
+      return;
+    }
+    const violation = orderViolation(frame, this.nextSeq, this.requestId);
+    if (violation) {
+      this.fail(violation, true);
+      return;
+    }
+    this.nextSeq++;
+    if (this.bufferedBytes + msg.data.length > this.setup.maxBufferedBytes) {
+      this.fail(
+        new SwitchyardError(
+          'stream_interrupted',
+          `the caller fell behind: ${this.queue.size} frames (${this.bufferedBytes} bytes) were waiting to be read`,
+        ),
+        true,
+      );
+      return;
+    }
+    this.bufferedBytes += msg.data.length;
+    this.queue.push({ frame, bytes: msg.data.length });
+    if (isTerminalFrame(frame)) this.finish();
+    this.wake();
+  }
+
+  private fail(error: SwitchyardError, cancel: boolean): void {
+    if (this.finished) return;
+    this.failure = error;
+    this.queue.clear();
+    this.bufferedBytes = 0;
+    this.finish();
+    if (cancel) this.sendCancel(error.message);
+    this.wake();
+  }
+
+  private finish(): void {
+    this.finished = true;
+    clearTimeout(this.deadlineTimer);
+    clearTimeout(this.idleTimer);
+    this.setup.signal?.removeEventListener('abort', this.onAbort);
+    this.route?.close();
+  }
+
+  private sendCancel(reason: string): void {
+    const message: CancelMessage = {
+      request_id: this.requestId,
+      reason: reason.slice(0, MAX_CANCEL_REASON),
+    };
+    try {
+      this.setup.nc.publish(this.setup.cancelSubject, encodeMessage(message));
+    } catch (error) {
+      // The connection is gone; the worker's own deadline ends the request instead.
+      this.setup.logger.debug({ err: error, request_id: this.requestId }, 'cancel not sent');
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function headersOf(values: Readonly<Record<string, string>>): MsgHdrs {
+  const result = natsHeaders();
+  for (const [name, value] of Object.entries(values)) result.set(name, value);
+  return result;
+}

@@ -1,0 +1,151 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  encodeMessage,
+  SwitchyardError,
+  type DeltaFrame,
+  type EndFrame,
+  type StartFrame,
+  type Subjects,
+} from '@switchyard/contracts';
+import { silentLogger, type NatsLogger } from '../logger.js';
+import { FrameStreamImpl, type FrameStream } from './frame-stream.js';
+import { ReplyInbox } from './reply-inbox.js';
+
+/** What every streamed request carries: its id (for cancellation) and optionally its deadline. */
+export interface StreamRequest {
+  id: string;
+  timeout_ms?: number | undefined;
+}
+
+/**
+ * How many bytes of frames a caller may leave unread before its stream fails. A reader that keeps
+ * up never gets near it; it only bounds the memory a stalled reader can pin.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface RequestStreamClientOptions {
+  /** Builds the cancel subject; its prefix must be the workers'. */
+  subjects: Subjects;
+  /**
+   * Longest silence (no frame at all; heartbeats count) before the stream fails with
+   * `stream_interrupted`. Keep it several heartbeat intervals long.
+   */
+  idleTimeoutMs: number;
+  /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. */
+  maxBufferedBytes?: number;
+  logger?: NatsLogger;
+}
+
+export interface StreamCallOptions {
+  /** The whole request's deadline, from sending. Default: the request's `timeout_ms`. */
+  timeoutMs?: number;
+  /** Overrides the client's idle timeout for this request. */
+  idleTimeoutMs?: number;
+  /** Aborting it cancels the request: the worker is told, the stream throws `cancelled`. */
+  signal?: AbortSignal;
+  /** NATS headers sent with the request, such as `REQUEST_ID_HEADER`. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** A whole answer, for callers that do not stream. */
+export interface StreamResult {
+  start: StartFrame;
+  deltas: DeltaFrame[];
+  end: EndFrame;
+  /** The `text` of every delta, joined. */
+  text: string;
+}
+
+/**
+ * The calling side of the request-stream protocol: sends a request to a subject with a fresh
+ * reply inbox and reads the numbered frames that come back.
+ *
+ * Failures are {@link SwitchyardError}s with catalogued codes:
+ * - `no_responders` at once when nobody subscribes to the subject (NATS's 503 status);
+ * - `timeout` when the deadline passes; the worker is sent a cancel;
+ * - `stream_interrupted` when no frame arrives for the idle timeout (the responder died or the
+ *   connection broke: retrying elsewhere may work), when a frame is lost (a `seq` gap), or when
+ *   the reader falls more than `maxBufferedBytes` behind; the worker is sent a cancel;
+ * - `cancelled` when the caller's signal aborts; the worker is sent a cancel;
+ * - the worker's own error, rebuilt from its `error` frame.
+ *
+ * Buffering is bounded: NATS has no flow control on a reply inbox, so a reader that falls too
+ * far behind fails its stream (and cancels the work) rather than letting memory grow.
+ */
+export class RequestStreamClient {
+  private readonly logger: NatsLogger;
+  private readonly maxBufferedBytes: number;
+  private readonly inbox: ReplyInbox;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: RequestStreamClientOptions,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.inbox = new ReplyInbox(nc);
+    positive(options.idleTimeoutMs, 'idleTimeoutMs');
+    positive(this.maxBufferedBytes, 'maxBufferedBytes', 'bytes');
+  }
+
+  /**
+   * Sends `request` to `subject` and returns its reply stream. The request goes out at once;
+   * iterate the stream to read the answer (see {@link FrameStream}). Throws at once a
+   * `RangeError` when there is no deadline, and `bad_request` when the request id cannot name a
+   * cancel subject.
+   */
+  stream(subject: string, request: StreamRequest, options: StreamCallOptions = {}): FrameStream {
+    const timeoutMs = options.timeoutMs ?? request.timeout_ms;
+    if (timeoutMs === undefined) {
+      throw new RangeError('give the request a deadline: timeoutMs, or timeout_ms in the request');
+    }
+    positive(timeoutMs, 'timeoutMs');
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.options.idleTimeoutMs;
+    positive(idleTimeoutMs, 'idleTimeoutMs');
+    let cancelSubject: string;
+    try {
+      cancelSubject = this.options.subjects.cancel(request.id);
+    } catch (error) {
+      throw new SwitchyardError('bad_request', (error as Error).message, { cause: error });
+    }
+    return new FrameStreamImpl({
+      nc: this.nc,
+      inbox: this.inbox,
+      subject,
+      payload: encodeMessage(request),
+      requestId: request.id,
+      cancelSubject,
+      timeoutMs,
+      idleTimeoutMs,
+      maxBufferedBytes: this.maxBufferedBytes,
+      signal: options.signal,
+      headers: options.headers,
+      logger: this.logger,
+    });
+  }
+
+  /** Sends `request` and waits for the whole answer. Fails as {@link stream} does. */
+  async collect(
+    subject: string,
+    request: StreamRequest,
+    options: StreamCallOptions = {},
+  ): Promise<StreamResult> {
+    let start: StartFrame | undefined;
+    const deltas: DeltaFrame[] = [];
+    for await (const frame of this.stream(subject, request, options)) {
+      if (frame.type === 'start') start = frame;
+      else if (frame.type === 'delta') deltas.push(frame);
+      else if (frame.type === 'end' && start !== undefined) {
+        return { start, deltas, end: frame, text: deltas.map((d) => d.text ?? '').join('') };
+      }
+    }
+    // The stream checks that a start frame comes first and that it ends with end or an error.
+    throw new SwitchyardError('internal', 'the reply stream ended without an end frame');
+  }
+}
+
+function positive(value: number, name: string, unit = 'milliseconds'): void {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive number of ${unit} (got ${value})`);
+  }
+}

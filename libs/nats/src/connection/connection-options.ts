@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import {
+  credsAuthenticator,
+  nkeyAuthenticator,
+  nkeys,
+  tokenAuthenticator,
+  usernamePasswordAuthenticator,
+  type Authenticator,
+  type NodeConnectionOptions,
+} from '@nats-io/transport-node';
+import type { NatsConfig } from '@switchyard/contracts';
+import { NatsConnectError } from './nats-connect.error.js';
+
+/** Upper bound of the random delay added to each reconnect wait, so a fleet does not reconnect in step. */
+export const RECONNECT_JITTER_MS = 500;
+
+/**
+ * Turns the `nats` section of the configuration into nats.js connection options. Every auth
+ * method is configuration: user/password, token, nkey seed, creds file (read here) and TLS files
+ * (read by the transport). The client reconnects forever; a lost server is an outage to ride out,
+ * not a reason for a service to stop.
+ */
+export async function buildConnectionOptions(
+  config: NatsConfig,
+  name?: string,
+): Promise<NodeConnectionOptions> {
+  const options: NodeConnectionOptions = {
+    servers: config.servers,
+    noRandomize: !config.randomize_servers,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: config.reconnect_wait_ms,
+    reconnectJitter: RECONNECT_JITTER_MS,
+    reconnectJitterTLS: RECONNECT_JITTER_MS,
+    timeout: config.connect_timeout_ms,
+  };
+  const connectionName = name ?? config.name;
+  if (connectionName !== undefined) options.name = connectionName;
+  const authenticators = await buildAuthenticators(config);
+  if (authenticators.length > 0) options.authenticator = authenticators;
+  if (config.tls !== undefined) {
+    const { ca_file, cert_file, key_file } = config.tls;
+    if ((cert_file === undefined) !== (key_file === undefined)) {
+      throw new NatsConnectError(
+        'nats.tls.cert_file and nats.tls.key_file go together: set both for a client certificate, or neither',
+      );
+    }
+    options.tls = {
+      ...(ca_file === undefined ? {} : { caFile: ca_file }),
+      ...(cert_file === undefined ? {} : { certFile: cert_file }),
+      ...(key_file === undefined ? {} : { keyFile: key_file }),
+    };
+  }
+  return options;
+}
+
+async function buildAuthenticators(config: NatsConfig): Promise<Authenticator[]> {
+  const authenticators: Authenticator[] = [];
+  if (config.password !== undefined && config.user === undefined) {
+    throw new NatsConnectError('nats.password is set but nats.user is not: set both or neither');
+  }
+  if (config.user !== undefined) {
+    authenticators.push(usernamePasswordAuthenticator(config.user, config.password));
+  }
+  if (config.token !== undefined) authenticators.push(tokenAuthenticator(config.token));
+  if (config.nkey_seed !== undefined) {
+    const seed = new TextEncoder().encode(config.nkey_seed.trim());
+    try {
+      nkeys.fromSeed(seed);
+    } catch (error) {
+      // The seed itself never goes into a message: it is a secret.
+      throw new NatsConnectError('nats.nkey_seed is not a valid nkey seed (it starts with "SU")', {
+        cause: error,
+      });
+    }
+    authenticators.push(nkeyAuthenticator(seed));
+  }
+  if (config.creds_file !== undefined) {
+    let creds: Uint8Array;
+    try {
+      creds = await readFile(config.creds_file);
+    } catch (error) {
+      throw new NatsConnectError(`nats.creds_file ${config.creds_file} cannot be read`, {
+        cause: error,
+      });
+    }
+    authenticators.push(credsAuthenticator(creds));
+  }
+  return authenticators;
+}
+
+/** A server URL fit for logs: credentials in it are replaced. */
+export function redactServerUrl(server: string): string {
+  return server.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { chatRequestSchema, SwitchyardError } from '@switchyard/contracts';
+import { waitFor } from '@switchyard/testing';
+import { startStreamFixture, usage, type StreamFixture } from './support/stream-fixture.js';
+
+// docs/examples/chat-over-nats.mjs is the protocol page's promise that plain nats.js is enough;
+// this runs it, unmodified, against a StreamServer.
+const example = fileURLToPath(
+  new URL('../../../docs/examples/chat-over-nats.mjs', import.meta.url),
+);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
+  let fx: StreamFixture;
+  let cancelReason: SwitchyardError | undefined;
+
+  beforeAll(async () => {
+    fx = await startStreamFixture({ heartbeatIntervalMs: 100 });
+    fx.server.serve(
+      fx.subjects.chat('llama3.2:latest'),
+      { schema: chatRequestSchema },
+      (request, ctx) => {
+        ctx.start({ kind: 'ollama', backend: 'ollama-local' });
+        ctx.setPhase('loading');
+        ctx.send({ type: 'delta', text: 'Hello' });
+        ctx.send({ type: 'delta', text: `, ${String(request.messages[0]?.content)}` });
+        return { finish_reason: 'stop', usage };
+      },
+    );
+    fx.server.serve(fx.subjects.chat('endless'), { schema: chatRequestSchema }, async (_r, ctx) => {
+      ctx.start({ kind: 'vllm', backend: 'vllm-1' });
+      ctx.send({ type: 'delta', text: 'thinking' });
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      cancelReason = ctx.signal.reason as SwitchyardError;
+      throw ctx.signal.reason;
+    });
+    await fx.serverNc.flush();
+  });
+
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  function run(args: string[], interruptOn?: string): Promise<Run> {
+    const child = spawn(process.execPath, [example, ...args], {
+      env: { ...process.env, NATS_URL: fx.nats.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result: Run = { code: null, stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => {
+      result.stdout += chunk.toString();
+      if (interruptOn !== undefined && result.stdout.includes(interruptOn)) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    return once(child, 'exit').then(([code]) => {
+      clearTimeout(timer);
+      result.code = code as number | null;
+      return result;
+    });
+  }
+
+  it('streams an answer and prints the finish reason and usage', async () => {
+    const { code, stdout, stderr } = await run(['llama3.2:latest', 'world']);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`Hello, world\n${JSON.stringify({ finish_reason: 'stop', usage })}\n`);
+    expect(code).toBe(0);
+  });
+
+  it('reports no responders for a model nobody serves', async () => {
+    const { code, stderr } = await run(['no-such-model']);
+    expect(stderr).toContain('no worker serves no-such-model');
+    expect(code).toBe(1);
+  });
+
+  it('cancels upstream on Ctrl-C', async () => {
+    const { code } = await run(['endless'], 'thinking');
+    expect(code).toBe(1);
+    await waitFor(() => cancelReason !== undefined, { description: 'the cancel to arrive' });
+    expect(cancelReason?.code).toBe('cancelled');
+    expect(cancelReason?.message).toBe('the caller cancelled the request: interrupted');
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { startNatsServer, type NatsServer } from '@switchyard/testing';
+import { Subjects, type ChatRequest } from '@switchyard/contracts';
+import {
+  connectNats,
+  RequestStreamClient,
+  StreamServer,
+  type NatsConnection,
+  type NatsLogger,
+  type RequestStreamClientOptions,
+  type StreamServerOptions,
+} from '../../src/index.js';
+
+/** A real nats-server, a serving and a calling connection, and both ends of the protocol. */
+export interface StreamFixture {
+  nats: NatsServer;
+  serverNc: NatsConnection;
+  clientNc: NatsConnection;
+  subjects: Subjects;
+  server: StreamServer;
+  client: RequestStreamClient;
+  close(): Promise<void>;
+}
+
+export interface StreamFixtureOptions
+  extends
+    Partial<
+      Pick<StreamServerOptions, 'heartbeatIntervalMs' | 'defaultTimeoutMs' | 'maxRequestBytes'>
+    >,
+    Partial<Pick<RequestStreamClientOptions, 'idleTimeoutMs' | 'maxBufferedBytes'>> {
+  serverLogger?: NatsLogger;
+}
+
+export async function startStreamFixture(
+  options: StreamFixtureOptions = {},
+): Promise<StreamFixture> {
+  const nats = await startNatsServer({ jetstream: false });
+  const config = { servers: [nats.url], reconnect_wait_ms: 50 };
+  const serverNc = await connectNats(config, { name: 'test-worker' });
+  const clientNc = await connectNats(config, { name: 'test-caller' });
+  const subjects = new Subjects();
+  const server = new StreamServer(serverNc, {
+    subjects,
+    workerId: 'worker-1',
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
+    defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
+    ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }),
+    ...(options.serverLogger === undefined ? {} : { logger: options.serverLogger }),
+  });
+  const client = new RequestStreamClient(clientNc, {
+    subjects,
+    idleTimeoutMs: options.idleTimeoutMs ?? 5_000,
+    ...(options.maxBufferedBytes === undefined
+      ? {}
+      : { maxBufferedBytes: options.maxBufferedBytes }),
+  });
+  return {
+    nats,
+    serverNc,
+    clientNc,
+    subjects,
+    server,
+    client,
+    close: async () => {
+      await server.stop({ graceMs: 0 });
+      await Promise.all([serverNc.close(), clientNc.close()]);
+      await nats.stop();
+    },
+  };
+}
+
+/** A valid chat request with a fresh id. */
+export function chatRequest(overrides: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    id: `req-${randomUUID()}`,
+    model: 'llama3.2:latest',
+    messages: [{ role: 'user', content: 'Hello' }],
+    ...overrides,
+  };
+}
+
+export const usage = { prompt_tokens: 3, completion_tokens: 2 };
+
+/** A logger that keeps what it is told, for asserting on status logging. */
+export function recordingLogger(): NatsLogger & { messages: string[] } {
+  const messages: string[] = [];
+  const record = (_fields: object, message?: string) => {
+    if (message !== undefined) messages.push(message);
+  };
+  return { messages, debug: record, info: record, warn: record, error: record };
+}
+
+/** Runs `fn` and returns what it threw, failing if it did not throw. */
+export async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

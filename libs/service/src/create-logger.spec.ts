@@ -1,0 +1,50 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from '@jest/globals';
+import { createLogger } from './create-logger.js';
+
+function capture(format: 'json' | 'pretty' | 'auto', isTerminal = false) {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const logger = createLogger({
+    service: 'gateway',
+    config: { level: 'info', format },
+    destination: stream,
+    isTerminal,
+  });
+  return { logger, output: () => chunks.join('') };
+}
+
+describe('createLogger', () => {
+  it('writes one JSON object per line with the service name', () => {
+    const { logger, output } = capture('json');
+    logger.info({ model: 'llama3' }, 'routed');
+    const line = JSON.parse(output().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ service: 'gateway', model: 'llama3', msg: 'routed', level: 30 });
+  });
+
+  it('never writes secrets', () => {
+    const { logger, output } = capture('json');
+    logger.info(
+      {
+        config: { nats: { password: 'hunter2', token: 'tok-123' } },
+        headers: { authorization: 'Bearer sk-1' },
+      },
+      'x',
+    );
+    logger.info({ password: 'p4ss', api_key: 'sk-2' }, 'y');
+    expect(output()).not.toMatch(/hunter2|tok-123|sk-1|p4ss|sk-2/);
+    expect(output()).toContain('[redacted]');
+  });
+
+  it('is human-readable on a terminal and JSON elsewhere when the format is auto', () => {
+    const terminal = capture('auto', true);
+    terminal.logger.info('hello');
+    expect(() => JSON.parse(terminal.output().trim())).toThrow();
+    expect(terminal.output()).toContain('hello');
+
+    const piped = capture('auto', false);
+    piped.logger.info('hello');
+    expect(JSON.parse(piped.output().trim())).toMatchObject({ msg: 'hello' });
+  });
+});

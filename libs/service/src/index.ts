@@ -1,0 +1,20 @@
+// The public surface of @switchyard/service: what every Switchyard process shares.
+
+export { readConfig, DEFAULT_CONFIG_FILE, type ConfigSource } from './read-config-file.js';
+export {
+  createLogger,
+  REDACTED_LOG_PATHS,
+  type Logger,
+  type LoggerOptions,
+} from './create-logger.js';
+export { NestPinoLogger } from './nest-logger.js';
+export { SERVICE_LOGGER, SERVICE_NAME, SWITCHYARD_CONFIG } from './service-tokens.js';
+export {
+  runService,
+  EXIT_FAILURE,
+  EXIT_INVALID_CONFIG,
+  type RunningService,
+  type ServiceContext,
+  type ServiceDefinition,
+} from './run-service.js';
+export { serviceNatsModule } from './service-nats.module.js';

@@ -1,0 +1,158 @@
+import 'reflect-metadata';
+import {
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { InvalidConfigError, type SwitchyardConfig } from '@switchyard/contracts';
+import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import type { Logger } from 'pino';
+import { createLogger } from './create-logger.js';
+import { NestPinoLogger } from './nest-logger.js';
+import { readConfig, type ConfigSource } from './read-config-file.js';
+import { ServiceCoreModule } from './service-core.module.js';
+
+/** Exit code for a configuration that does not validate (sysexits' EX_CONFIG). */
+export const EXIT_INVALID_CONFIG = 78;
+/** Exit code when shutdown overran its grace period or start-up failed. */
+export const EXIT_FAILURE = 1;
+/** Time allowed on top of the grace period for draining NATS and closing sockets. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
+export interface ServiceContext {
+  name: string;
+  config: SwitchyardConfig;
+  logger: Logger;
+}
+
+export interface ServiceDefinition {
+  /** The service's name: on every log line and the NATS connection name. */
+  name: string;
+  /** The root module. Its providers can inject `SWITCHYARD_CONFIG`, `SERVICE_LOGGER` and `SERVICE_NAME`. */
+  rootModule: Type<unknown>;
+  /** Creates the Nest application; a plain application context (no HTTP server) by default. */
+  createApplication?: (
+    module: DynamicModule,
+    logger: NestPinoLogger,
+  ) => Promise<INestApplicationContext>;
+  /** Runs once the application is initialised, for example to start listening. */
+  afterInit?: (app: INestApplicationContext, context: ServiceContext) => Promise<void>;
+}
+
+export interface RunningService extends ServiceContext {
+  app: INestApplicationContext;
+  /** Shuts down as a signal would, without exiting the process. */
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts a service process: reads and validates the configuration (an invalid one ends the
+ * process with a message naming each problem), creates the logger and the Nest application, and
+ * installs SIGTERM/SIGINT handling. On a signal the application closes: services stop taking
+ * work and finish or cancel what is in flight within `shutdown.grace_ms` (their
+ * `beforeApplicationShutdown` hooks), NATS drains (`onApplicationShutdown`), and the process
+ * exits 0. A shutdown that overruns, or a second signal, exits 1.
+ */
+export async function runService(
+  definition: ServiceDefinition,
+  source?: ConfigSource,
+): Promise<RunningService> {
+  const config = loadConfigOrExit(source);
+  const logger = createLogger({ service: definition.name, config: config.log });
+  const context: ServiceContext = { name: definition.name, config, logger };
+
+  @Module({
+    imports: [ServiceCoreModule.forRoot(definition.name, config, logger), definition.rootModule],
+  })
+  class ServiceRootModule {}
+
+  const nestLogger = new NestPinoLogger(logger);
+  const root: DynamicModule = { module: ServiceRootModule };
+  let app: INestApplicationContext;
+  try {
+    app = definition.createApplication
+      ? await definition.createApplication(root, nestLogger)
+      : await NestFactory.createApplicationContext(root, {
+          logger: nestLogger,
+          abortOnError: false,
+        });
+    await app.init();
+    await definition.afterInit?.(app, context);
+    await subscriptionsLive(app, config.nats.connect_timeout_ms);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    process.exit(EXIT_FAILURE);
+  }
+  logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
+
+  // A service runs until it is told to stop, even when nothing else holds the event loop open.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop requested'): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, `${definition.name} shutting down`);
+      clearInterval(keepAlive);
+      await app.close();
+      logger.info(`${definition.name} stopped`);
+    })();
+    return stopping;
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping !== undefined) {
+      logger.warn({ signal }, 'second signal during shutdown; exiting now');
+      process.exit(EXIT_FAILURE);
+    }
+    const overrun = setTimeout(() => {
+      logger.error(
+        { grace_ms: config.shutdown.grace_ms },
+        'shutdown overran its grace period; exiting',
+      );
+      process.exit(EXIT_FAILURE);
+    }, config.shutdown.grace_ms + SHUTDOWN_MARGIN_MS);
+    overrun.unref();
+    stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(EXIT_FAILURE);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  return { ...context, app, stop };
+}
+
+function loadConfigOrExit(source: ConfigSource | undefined): SwitchyardConfig {
+  try {
+    return readConfig(source);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_INVALID_CONFIG);
+  }
+}
+
+/**
+ * Waits until the NATS server has every subscription the service made while starting (a round
+ * trip), so that "started" means a request sent now finds its responder. Services without NATS
+ * skip it; a server that does not answer in time delays "started" no longer than that.
+ */
+async function subscriptionsLive(app: INestApplicationContext, timeoutMs: number): Promise<void> {
+  let nc: NatsConnection;
+  try {
+    nc = app.get<NatsConnection>(NATS_CONNECTION, { strict: false });
+  } catch {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    nc.flush().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
+  clearTimeout(timer);
+}

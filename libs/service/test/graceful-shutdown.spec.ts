@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import { SCHEDULING_SLACK_MS } from '@switchyard/testing';
+
+const fixture = fileURLToPath(new URL('./fixtures/fixture-service.mjs', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  lines: () => Record<string, unknown>[];
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startFixture(env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [fixture], {
+    env: { ...process.env, SWITCHYARD_LOG__FORMAT: 'json', SWITCHYARD_CONFIG: '/dev/null', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const lines = () =>
+    stdout
+      .split('\n')
+      .filter((line) => line.trim().length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { child, lines, stderr: () => stderr, exit };
+}
+
+async function waitForLine(
+  run: Run,
+  msg: string,
+  timeoutMs = 10_000 + SCHEDULING_SLACK_MS,
+): Promise<void> {
+  const started = Date.now();
+  while (!run.lines().some((line) => line['msg'] === msg)) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`no "${msg}" line; stderr: ${run.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('service lifecycle', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'finishes in-flight work on %s, then exits 0',
+    async (signal) => {
+      const run = startFixture();
+      await waitForLine(run, 'fixture started');
+      run.child.kill(signal);
+      const { code } = await run.exit;
+
+      expect(code).toBe(0);
+      const messages = run.lines().map((line) => line['msg']);
+      expect(messages).toEqual([
+        'fixture started',
+        'fixture shutting down',
+        'finishing in-flight work',
+        'in-flight work finished',
+        'fixture stopped',
+      ]);
+      expect(run.lines().every((line) => line['service'] === 'fixture')).toBe(true);
+    },
+  );
+
+  it('exits 1 when shutdown overruns the grace period', async () => {
+    const run = startFixture({ SWITCHYARD_SHUTDOWN__GRACE_MS: '100', FIXTURE_WORK_MS: '60000' });
+    await waitForLine(run, 'fixture started');
+    const signalled = Date.now();
+    run.child.kill('SIGTERM');
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(15_000);
+    expect(run.lines().map((line) => line['msg'])).toContain(
+      'shutdown overran its grace period; exiting',
+    );
+  });
+
+  it('refuses to start with an invalid configuration, naming the field and the value', async () => {
+    const run = startFixture({ SWITCHYARD_GATEWAY__PORT: '99999' });
+    const { code } = await run.exit;
+    expect(code).toBe(78);
+    expect(run.stderr()).toMatch(/gateway\.port: .*\(got 99999\)/);
+  });
+});

@@ -1,0 +1,46 @@
+// Test helpers: real nats-server processes on random loopback ports, single and clustered, and a
+// testbed that runs a worker kind (handed in by its app's tests) behind its own server.
+export { startNatsServer, type NatsServer, type NatsServerOptions } from './nats-server.js';
+export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
+export { NatsServerNotFoundError, NatsServerStartError } from './nats-server-process.js';
+export { waitFor, sleep, WaitTimeoutError, type WaitForOptions } from './wait-for.js';
+export { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS } from './scheduling-slack.js';
+export { freePorts } from './free-ports.js';
+export { getMonitoringJson } from './monitoring.js';
+export {
+  startServiceProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './service-process.js';
+export { runServiceLifecycle, type ServiceLifecycleRun } from './service-lifecycle.js';
+export {
+  TEST_WORKER_SETTINGS,
+  WorkerTestbed,
+  type InProcessWorker,
+  type InProcessWorkerOptions,
+  type TestBackend,
+  type TestEndpoint,
+  type TestWorkerSettings,
+  type WorkerKindSpec,
+  type WorkerTestbedOptions,
+} from './worker-testbed.js';
+export { RawReplies } from './raw-replies.js';
+export { assembleDeltas, float32FromBase64, type AssembledDeltas } from './frame-assembly.js';
+export {
+  chatRequest,
+  completionRequest,
+  embeddingRequest,
+  plainMessages,
+  testRequestId,
+  TINY_PNG_BASE64,
+} from './requests.js';
+export * from './worker-conformance/index.js';
+export {
+  defineManagementBed,
+  nextId as nextManagementRequestId,
+  rejectionOf,
+  type BedBackend,
+  type ManagementBed,
+  type ManagementBedKind,
+  type ManagementBedOptions,
+} from './management-bed.js';

@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '@switchyard/contracts';
+import { splitLines } from './line-splitter.js';
+
+async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
+  for (const part of parts) yield part;
+}
+
+async function collect(source: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of source) out.push(line);
+  return out;
+}
+
+describe('splitLines', () => {
+  it('ends lines at \\n, \\r\\n and \\r, keeping empty lines', async () => {
+    expect(await collect(splitLines(chunks('a\nb\r\nc\rd\n\ne')))).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      '',
+      'e',
+    ]);
+  });
+
+  it('joins lines split across chunks, including a \\r\\n split between two chunks', async () => {
+    expect(await collect(splitLines(chunks('da', 'ta: 1\r', '\ndata: 2\r', 'x\n')))).toEqual([
+      'data: 1',
+      'data: 2',
+      'x',
+    ]);
+  });
+
+  it('decodes UTF-8 characters whose bytes are split across chunks', async () => {
+    const bytes = new TextEncoder().encode('héllo 🚀\n');
+    const cut = bytes.indexOf(0xf0) + 2;
+    expect(
+      await collect(splitLines(chunks(bytes.slice(0, 2), bytes.slice(2, cut), bytes.slice(cut)))),
+    ).toEqual(['héllo 🚀']);
+  });
+
+  it('refuses a line longer than the limit, whether it ends or keeps growing', async () => {
+    await expect(collect(splitLines(chunks('12345\n'), 4))).rejects.toMatchObject({
+      code: 'backend_error',
+    });
+    const endless = splitLines(chunks('12', '34', '56'), 4);
+    const error = await collect(endless).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect((error as SwitchyardError).details).toEqual({ max_line_length: 4 });
+    expect(await collect(splitLines(chunks('1234\n1234'), 4))).toEqual(['1234', '1234']);
+  });
+});

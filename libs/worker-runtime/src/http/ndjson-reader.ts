@@ -1,0 +1,34 @@
+import { SwitchyardError } from '@switchyard/contracts';
+import { DEFAULT_MAX_LINE_LENGTH, splitLines, type ByteSource } from './line-splitter.js';
+
+export interface NdjsonReaderOptions {
+  /** Default 16 MiB. */
+  maxLineLength?: number;
+}
+
+/**
+ * Reads newline-delimited JSON (Ollama's streams): one parsed value per non-blank line. A line
+ * that is not JSON is a `backend_error` whose cause is the parse error and whose details show the
+ * start of the line.
+ */
+export async function* readNdjson(
+  source: ByteSource,
+  options: NdjsonReaderOptions = {},
+): AsyncGenerator<unknown, void, undefined> {
+  for await (const line of splitLines(source, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
+    if (line.trim().length === 0) continue;
+    yield parseJsonLine(line, 'NDJSON line');
+  }
+}
+
+/** Parses one line of a stream; malformed JSON is a catalogued `backend_error`. */
+export function parseJsonLine(line: string, what: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    throw new SwitchyardError('backend_error', `the backend sent a malformed ${what}`, {
+      details: { line: line.slice(0, 200) },
+      cause: error,
+    });
+  }
+}

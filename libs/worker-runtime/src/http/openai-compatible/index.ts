@@ -1,0 +1,5 @@
+export * from './openai-embeddings.js';
+export * from './openai-errors.js';
+export * from './openai-request.translator.js';
+export * from './openai-stream.translator.js';
+export type * from './openai-wire.types.js';

@@ -1,0 +1,96 @@
+// The OpenAI Chat Completions / Completions / Embeddings wire format as LM Studio and vLLM speak
+// it. Request shapes are what we send; response shapes are what we read, every field optional
+// because a backend's answer is read defensively, never trusted.
+
+export interface OpenAiTextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface OpenAiImagePart {
+  type: 'image_url';
+  image_url: { url: string };
+}
+
+export type OpenAiContentPart = OpenAiTextPart | OpenAiImagePart;
+
+export interface OpenAiToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface OpenAiChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | OpenAiContentPart[] | null;
+  name?: string;
+  tool_calls?: OpenAiToolCall[];
+  tool_call_id?: string;
+}
+
+export interface OpenAiTool {
+  type: 'function';
+  function: {
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean;
+  };
+}
+
+export type OpenAiToolChoice =
+  'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+export type OpenAiResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean };
+    };
+
+export interface OpenAiToolCallDelta {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+export interface OpenAiDelta {
+  role?: string;
+  content?: string | null;
+  /** vLLM before the rename and LM Studio 0.3.x. */
+  reasoning_content?: string | null;
+  /** vLLM after the rename. */
+  reasoning?: string | null;
+  tool_calls?: OpenAiToolCallDelta[] | null;
+}
+
+export interface OpenAiStreamChoice {
+  index?: number;
+  /** Chat chunks. */
+  delta?: OpenAiDelta;
+  /** Completion chunks. */
+  text?: string;
+  finish_reason?: string | null;
+}
+
+export interface OpenAiUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+}
+
+export interface OpenAiStreamChunk {
+  id?: string;
+  object?: string;
+  model?: string;
+  choices?: OpenAiStreamChoice[];
+  usage?: OpenAiUsage | null;
+}
+
+export interface OpenAiEmbeddingResponse {
+  model?: string;
+  data?: { index?: number; embedding?: number[] | string }[];
+  usage?: OpenAiUsage;
+}

@@ -1,0 +1,129 @@
+import { endianness } from 'node:os';
+import {
+  SwitchyardError,
+  type DeltaFrame,
+  type EndFrame,
+  type Timings,
+  type ToolCallDelta,
+  type UnnumberedFrame,
+} from '@switchyard/contracts';
+import type { EndEvent, GenerationEvent } from '../backend-adapter.js';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+export interface GenerationClock {
+  /** When the worker sent the request to the backend (after any queueing), from `performance.now()`. */
+  readonly sentAt: number;
+  /** How long the request waited for a slot. */
+  readonly queueMs: number;
+}
+
+/**
+ * Turns an adapter's events into reply frames (without sequence numbers; the NATS server numbers
+ * them). Empty deltas are skipped, embeddings become base64 float32, the first output carries the
+ * worker's time to it (`ttft_ms`, for callers that account for time while streaming), the end frame gets the
+ * backend's timings or, where the backend reports none, the worker's own measurement of time to
+ * first token and tokens per second. A generation that stops without an end is a
+ * `backend_error`, never a silent success.
+ */
+export async function* framesFromGeneration(
+  events: AsyncIterable<GenerationEvent>,
+  clock: GenerationClock,
+): AsyncGenerator<UnnumberedFrame> {
+  let firstOutputAt: number | undefined;
+  for await (const event of events) {
+    switch (event.type) {
+      case 'loading':
+        yield { type: 'heartbeat', phase: 'loading' };
+        break;
+      case 'delta': {
+        const frame = deltaFrame(event.text, event.reasoning, event.tool_calls);
+        if (frame === undefined) break;
+        if (firstOutputAt === undefined) {
+          firstOutputAt = performance.now();
+          frame.ttft_ms = round(firstOutputAt - clock.sentAt);
+        }
+        yield frame;
+        break;
+      }
+      case 'embedding': {
+        const frame: Omit<DeltaFrame, 'seq'> = {
+          type: 'delta',
+          embedding: { index: event.index, b64: float32ToBase64(event.vector) },
+        };
+        if (firstOutputAt === undefined) {
+          firstOutputAt = performance.now();
+          frame.ttft_ms = round(firstOutputAt - clock.sentAt);
+        }
+        yield frame;
+        break;
+      }
+      case 'end':
+        yield endFrame(event, clock, firstOutputAt, performance.now());
+        return;
+    }
+  }
+  throw new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
+}
+
+function deltaFrame(
+  text: string | undefined,
+  reasoning: string | undefined,
+  toolCalls: readonly ToolCallDelta[] | undefined,
+): Omit<DeltaFrame, 'seq'> | undefined {
+  const frame: Omit<DeltaFrame, 'seq'> = { type: 'delta' };
+  if (text) frame.text = text;
+  if (reasoning) frame.reasoning = reasoning;
+  if (toolCalls !== undefined && toolCalls.length > 0) frame.tool_calls = [...toolCalls];
+  return Object.keys(frame).length > 1 ? frame : undefined;
+}
+
+function endFrame(
+  event: EndEvent,
+  clock: GenerationClock,
+  firstOutputAt: number | undefined,
+  endedAt: number,
+): UnnumberedFrame {
+  const timings: Timings = event.timings ?? measuredTimings(event, clock, firstOutputAt, endedAt);
+  const frame: Omit<EndFrame, 'seq'> = {
+    type: 'end',
+    finish_reason: event.finish_reason,
+    usage: event.usage,
+    timings: {
+      ...timings,
+      queue_ms: round(clock.queueMs),
+      total_ms: round(endedAt - clock.sentAt),
+    },
+  };
+  if (event.model !== undefined) frame.model = event.model;
+  return frame;
+}
+
+function measuredTimings(
+  event: EndEvent,
+  clock: GenerationClock,
+  firstOutputAt: number | undefined,
+  endedAt: number,
+): Timings {
+  const timings: Timings = { source: 'worker' };
+  if (firstOutputAt === undefined) return timings;
+  timings.ttft_ms = round(firstOutputAt - clock.sentAt);
+  const generatingSeconds = (endedAt - firstOutputAt) / 1000;
+  if (generatingSeconds > 0 && event.usage.completion_tokens > 1) {
+    timings.tokens_per_second = round((event.usage.completion_tokens - 1) / generatingSeconds);
+  }
+  return timings;
+}
+
+/** Little-endian float32 bytes as base64: OpenAI's `encoding_format: "base64"`. */
+export function float32ToBase64(vector: Float32Array): string {
+  if (LITTLE_ENDIAN)
+    return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, index) => bytes.writeFloatLE(value, index * 4));
+  return bytes.toString('base64');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

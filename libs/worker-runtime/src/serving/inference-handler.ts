@@ -1,0 +1,116 @@
+import { SwitchyardError, type BackendKind } from '@switchyard/contracts';
+import type { NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
+import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
+import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
+import { pickEndpoint } from './endpoint-picker.js';
+import { framesFromGeneration } from './generation-frames.js';
+
+export interface InferenceHandlerDeps<Request> {
+  kind: BackendKind;
+  /** The endpoints serving a model now. */
+  endpointsFor(model: string): readonly BackendEndpoint[];
+  limiterOf(endpoint: BackendEndpoint): EndpointLimiter;
+  /**
+   * The endpoint said it does not have a model it was listed with: time to read its list again.
+   * `log` is the request's logger.
+   */
+  onModelLost(endpoint: BackendEndpoint, model: string, log: NatsLogger): void;
+  /** The adapter call for this operation. */
+  generate(
+    endpoint: BackendEndpoint,
+    request: Request,
+    signal: AbortSignal,
+  ): AsyncIterable<GenerationEvent>;
+}
+
+/**
+ * Serves one inference request: picks an endpoint, announces it in the start frame, waits for a
+ * slot (heartbeating `queued`), then streams the backend's answer. The slot is released however
+ * the request ends, so a cancelled or failed request never holds backend capacity.
+ *
+ * A backend that no longer has a model it was listed with (deleted since the last refresh) fails
+ * the request with a retryable `model_not_found`: another replica may still have the model, so the
+ * caller should try elsewhere rather than give up, and this worker re-reads its models at once.
+ */
+export function inferenceHandler<Request extends { model: string }>(
+  deps: InferenceHandlerDeps<Request>,
+) {
+  const serve = served(deps);
+  // One line per request at debug level, through the request's logger, so every request can be
+  // followed by the caller's request id without flooding the log at the default level.
+  return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
+    const startedAt = performance.now();
+    try {
+      const end = await serve(request, ctx);
+      ctx.log.debug(
+        {
+          model: request.model,
+          finish_reason: end.finish_reason,
+          usage: end.usage,
+          ms: Math.round(performance.now() - startedAt),
+        },
+        'request done',
+      );
+      return end;
+    } catch (error) {
+      ctx.log.debug({ model: request.model, err: error }, 'request failed');
+      throw error;
+    }
+  };
+}
+
+function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Request>) {
+  return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
+    const endpoint = pickEndpoint(deps.endpointsFor(request.model), deps.limiterOf);
+    if (endpoint === undefined) {
+      // The model went away between the subscription and this request; another worker may have it.
+      throw new SwitchyardError(
+        'backend_unavailable',
+        `this worker no longer serves "${request.model}"`,
+      );
+    }
+    ctx.start({ kind: deps.kind, backend: endpoint.id });
+    ctx.log.debug({ model: request.model, backend: endpoint.id }, 'request started');
+    const limiter = deps.limiterOf(endpoint);
+    const mustWait = !limiter.hasFreeSlot;
+    if (mustWait) ctx.setPhase('queued');
+    const slot = await limiter.acquire(ctx.signal);
+    try {
+      if (mustWait) ctx.setPhase('running');
+      const clock = { sentAt: performance.now(), queueMs: slot.waitedMs };
+      let phase: string | undefined;
+      for await (const frame of framesFromGeneration(
+        deps.generate(endpoint, request, ctx.signal),
+        clock,
+      )) {
+        if (frame.type === 'end') {
+          const { type: _type, ...end } = frame;
+          return end;
+        }
+        if (frame.type === 'heartbeat') {
+          if (frame.phase !== undefined) ctx.setPhase(frame.phase);
+          phase = frame.phase;
+        } else if (frame.type === 'delta') {
+          // Output means the load is over: later quiet spells are generation, not loading.
+          if (phase === 'loading') ctx.setPhase('running');
+          phase = 'running';
+          ctx.send(frame);
+        }
+      }
+      throw new SwitchyardError(
+        'backend_error',
+        'the backend ended its answer without finishing it',
+      );
+    } catch (error) {
+      if (!(error instanceof SwitchyardError) || error.code !== 'model_not_found') throw error;
+      deps.onModelLost(endpoint, request.model, ctx.log);
+      throw new SwitchyardError(
+        'model_not_found',
+        `${endpoint.id} no longer has "${request.model}": ${error.message}`,
+        { retryable: true, cause: error, ...(error.details ? { details: error.details } : {}) },
+      );
+    } finally {
+      slot.release();
+    }
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError, type ModelInfo } from '@switchyard/contracts';
+import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
+import { ModelDirectory } from './model-directory.js';
+
+// An adapter whose listings the test sets; only listModels is exercised here.
+function adapterWith(listings: Map<string, string[] | Error>): BackendAdapter {
+  const never = (): never => {
+    throw new Error('not used');
+  };
+  return {
+    kind: 'ollama',
+    defaultMaxConcurrency: 1,
+    listModels: async (endpoint: BackendEndpoint): Promise<ModelInfo[]> => {
+      const listing = listings.get(endpoint.id);
+      if (listing instanceof Error) throw listing;
+      return (listing ?? []).map((name) => ({
+        name,
+        type: 'chat',
+        loaded: false,
+        ...(name.endsWith(':latest') ? { aliases: [name.slice(0, -':latest'.length)] } : {}),
+      }));
+    },
+    chat: never,
+    complete: never,
+    embed: never,
+  };
+}
+
+const a = { id: 'a', url: 'http://127.0.0.1:1' };
+const b = { id: 'b', url: 'http://127.0.0.1:2' };
+
+describe('ModelDirectory', () => {
+  it('reports models as they appear and go away', async () => {
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3']],
+      ['b', ['llama3', 'qwen']],
+    ]);
+    const directory = new ModelDirectory(adapterWith(listings), [a, b], 1_000);
+
+    expect(await directory.refresh()).toEqual({ added: ['llama3', 'qwen'], removed: [] });
+    expect(directory.endpointsFor('llama3')).toEqual([a, b]);
+
+    listings.set('b', ['llama3', 'mistral']);
+    expect(await directory.refresh()).toEqual({ added: ['mistral'], removed: ['qwen'] });
+    expect(await directory.refresh()).toEqual({ added: [], removed: [] });
+  });
+
+  it('serves models under their aliases too', async () => {
+    const directory = new ModelDirectory(
+      adapterWith(new Map([['a', ['llama3.2:latest']]])),
+      [a],
+      1_000,
+    );
+    expect(await directory.refresh()).toEqual({
+      added: ['llama3.2:latest', 'llama3.2'],
+      removed: [],
+    });
+    expect(directory.endpointsFor('llama3.2')).toEqual([a]);
+  });
+
+  it('serves nothing from an endpoint it cannot list, until it can again', async () => {
+    const listings = new Map<string, string[] | Error>([['a', ['llama3']]]);
+    const directory = new ModelDirectory(adapterWith(listings), [a], 1_000);
+    await directory.refresh();
+
+    listings.set('a', new SwitchyardError('backend_unavailable', 'connect ECONNREFUSED'));
+    expect(await directory.refresh()).toEqual({ added: [], removed: ['llama3'] });
+    expect(directory.endpoints()[0]).toMatchObject({ reachable: false, models: [] });
+    expect(directory.endpointsFor('llama3')).toEqual([]);
+
+    listings.set('a', ['llama3']);
+    expect(await directory.refresh()).toEqual({ added: ['llama3'], removed: [] });
+  });
+});

@@ -1,0 +1,268 @@
+import { randomBytes } from 'node:crypto';
+import type { Service } from '@nats-io/services';
+import {
+  chatRequestSchema,
+  completionRequestSchema,
+  embeddingRequestSchema,
+  type InferenceOperation,
+  type Subjects,
+} from '@switchyard/contracts';
+import {
+  StreamServer,
+  type DecodedRequest,
+  type NatsConnection,
+  type NatsLogger,
+  type RequestMessage,
+  type RequestSchema,
+  type StreamHandler,
+} from '@switchyard/nats';
+import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
+import { EndpointLimiter } from '../limits/endpoint-limiter.js';
+import { inferenceHandler } from './inference-handler.js';
+import { InferenceStats } from './inference-stats.js';
+import { ModelDirectory } from './model-directory.js';
+import { addWorkerService } from './worker-service.js';
+
+export interface WorkerEndpointConfig extends BackendEndpoint {
+  /** Requests at once; the adapter's default when absent. */
+  maxConcurrency?: number | undefined;
+  queueSize: number;
+  queueTimeoutMs: number;
+}
+
+export interface WorkerRuntimeOptions {
+  nc: NatsConnection;
+  subjects: Subjects;
+  adapter: BackendAdapter;
+  endpoints: readonly WorkerEndpointConfig[];
+  /** How often the endpoints' model lists are read again. */
+  refreshIntervalMs: number;
+  heartbeatIntervalMs: number;
+  /** The deadline of a request that names none. */
+  defaultTimeoutMs: number;
+  /** Requests bigger than this are refused with `bad_request`. */
+  maxRequestBytes: number;
+  /** Reported in `$SRV.INFO`. */
+  version: string;
+  logger: NatsLogger;
+  workerId?: string;
+}
+
+/**
+ * How long listing an endpoint's models may take: the refresh interval, within these bounds. A
+ * listing that times out unserves the endpoint's models, so a short interval must not turn a
+ * backend that is merely busy for a moment into one that looks gone.
+ */
+const LIST_TIMEOUT_MS = { min: 2_000, max: 10_000 } as const;
+
+/** How one operation's requests are served: `bind(subject)` gives the callback for a subject. */
+type OperationBinding = (subject: string) => (msg: RequestMessage) => void;
+
+/**
+ * The part every worker shares. It serves, in the workers' queue group, the request subjects of
+ * exactly the models its endpoints can serve now (re-read every `refreshIntervalMs`): a model
+ * that appears is served from the next refresh, and one that goes away stops taking requests
+ * while its in-flight requests finish. Each endpoint gets at most its concurrency limit, with a
+ * bounded queue behind it.
+ *
+ * The worker is also a NATS micro service (`$SRV.PING/INFO/STATS`) whose endpoints are the
+ * served subjects, with request, error and latency counts in each endpoint's stats `data`. The
+ * micro-service library cannot drop a single endpoint, so when the model set changes the
+ * registration is rebuilt: the new one subscribes before the old one stops, and the shared
+ * queue group means no request is lost or served twice in between.
+ */
+export class WorkerRuntime {
+  readonly workerId: string;
+  private readonly directory: ModelDirectory;
+  private readonly limiters = new Map<string, EndpointLimiter>();
+  private readonly server: StreamServer;
+  private readonly stats = new InferenceStats();
+  private readonly operations: Record<InferenceOperation, OperationBinding>;
+  private service: Service | undefined;
+  /** The models the registered service serves, to tell when it must be rebuilt. */
+  private registeredModels = '';
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: WorkerRuntimeOptions) {
+    const { adapter, endpoints } = options;
+    this.workerId = options.workerId ?? `${adapter.kind}-worker-${randomBytes(4).toString('hex')}`;
+    this.directory = new ModelDirectory(
+      adapter,
+      endpoints,
+      Math.min(Math.max(options.refreshIntervalMs, LIST_TIMEOUT_MS.min), LIST_TIMEOUT_MS.max),
+    );
+    for (const endpoint of endpoints) this.limiters.set(endpoint.id, this.newLimiter(endpoint));
+    this.server = new StreamServer(options.nc, {
+      subjects: options.subjects,
+      workerId: this.workerId,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      defaultTimeoutMs: options.defaultTimeoutMs,
+      maxRequestBytes: options.maxRequestBytes,
+      logger: options.logger,
+    });
+    const common = {
+      kind: adapter.kind,
+      endpointsFor: (model: string) => this.directory.endpointsFor(model),
+      limiterOf: (endpoint: BackendEndpoint) => this.limiterOf(endpoint),
+      onModelLost: (endpoint: BackendEndpoint, model: string, log: NatsLogger) => {
+        log.warn({ backend: endpoint.id, model }, 'the backend no longer has a model');
+        void this.refreshLogged();
+      },
+    };
+    const bind =
+      <S extends RequestSchema>(
+        schema: S,
+        what: string,
+        generate: (
+          endpoint: BackendEndpoint,
+          request: DecodedRequest<S>,
+          signal: AbortSignal,
+        ) => AsyncIterable<GenerationEvent>,
+      ): OperationBinding =>
+      (subject) => {
+        // Every inference schema has a `model`; the intersection says so to the handler.
+        type Request = DecodedRequest<S> & { model: string };
+        const handler = this.stats.track(
+          subject,
+          inferenceHandler<Request>({ ...common, generate }),
+        );
+        return (msg) =>
+          this.server.handle(msg, { schema, what }, handler as StreamHandler<DecodedRequest<S>>);
+      };
+    this.operations = {
+      chat: bind(chatRequestSchema, 'chat request', (e, r, s) => adapter.chat(e, r, s)),
+      complete: bind(completionRequestSchema, 'completion request', (e, r, s) =>
+        adapter.complete(e, r, s),
+      ),
+      embed: bind(embeddingRequestSchema, 'embedding request', (e, r, s) => adapter.embed(e, r, s)),
+    };
+  }
+
+  /** The models served now. */
+  get models(): string[] {
+    return this.directory.models();
+  }
+
+  /** Requests in flight, queued ones included. */
+  get inFlight(): number {
+    return this.server.inFlight;
+  }
+
+  /** The limiter of an endpoint, for inspection (peak concurrency, queue length). */
+  limiterOf(endpoint: BackendEndpoint): EndpointLimiter {
+    const limiter = this.limiters.get(endpoint.id);
+    if (limiter === undefined) throw new Error(`unknown endpoint ${endpoint.id}`);
+    return limiter;
+  }
+
+  /**
+   * Serves this list of endpoints from now on (the configured ones and those the registry
+   * lists) and re-reads their models. An endpoint that stays keeps its limiter, so requests in
+   * flight on it keep counting against its limit.
+   */
+  async setEndpoints(endpoints: readonly WorkerEndpointConfig[]): Promise<void> {
+    const ids = new Set(endpoints.map((endpoint) => endpoint.id));
+    for (const id of this.limiters.keys()) if (!ids.has(id)) this.limiters.delete(id);
+    for (const endpoint of endpoints) {
+      if (!this.limiters.has(endpoint.id))
+        this.limiters.set(endpoint.id, this.newLimiter(endpoint));
+    }
+    this.directory.setEndpoints(endpoints);
+    await this.refresh();
+  }
+
+  /** Reads the endpoints' models, subscribes, and keeps refreshing until `stop()`. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.scheduleRefresh();
+  }
+
+  /** Reads the endpoints' models now and serves what changed; concurrent calls share one read. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /**
+   * Stops taking requests, lets in-flight ones finish within `graceMs`, then cancels the rest.
+   */
+  async stop({ graceMs }: { graceMs: number }): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.refreshTimer);
+    await this.refreshing;
+    const service = this.service;
+    this.service = undefined;
+    await service?.stop();
+    await this.server.stop({ graceMs });
+  }
+
+  private newLimiter(endpoint: WorkerEndpointConfig): EndpointLimiter {
+    return new EndpointLimiter({
+      maxConcurrency: endpoint.maxConcurrency ?? this.options.adapter.defaultMaxConcurrency,
+      queueSize: endpoint.queueSize,
+      queueTimeoutMs: endpoint.queueTimeoutMs,
+    });
+  }
+
+  private scheduleRefresh(): void {
+    if (this.stopped) return;
+    this.refreshTimer = setTimeout(() => {
+      void this.refreshLogged().then(() => this.scheduleRefresh());
+    }, this.options.refreshIntervalMs);
+  }
+
+  /** A refresh nobody awaits: its failure (NATS gone, say) is logged, never left unhandled. */
+  private async refreshLogged(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'refreshing the served models failed');
+    }
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const { added, removed } = await this.directory.refresh();
+    for (const status of this.directory.endpoints()) {
+      if (!status.reachable) {
+        this.options.logger.warn(
+          { backend: status.endpoint.id, err: status.lastError },
+          'cannot list the models of a backend',
+        );
+      }
+    }
+    // Compared with what is registered rather than with the last listing, so a registration that
+    // failed is tried again at the next refresh.
+    const models = this.directory.models().sort();
+    if (
+      this.stopped ||
+      (this.service !== undefined && models.join('\n') === this.registeredModels)
+    ) {
+      return;
+    }
+    this.options.logger.info({ added, removed, models }, 'served models changed');
+    await this.register(models);
+  }
+
+  private async register(models: readonly string[]): Promise<void> {
+    const { nc, subjects, adapter, version } = this.options;
+    const next = await addWorkerService(
+      {
+        nc,
+        subjects,
+        kind: adapter.kind,
+        version,
+        workerId: this.workerId,
+        statsOf: (subject) => this.stats.data(subject),
+      },
+      models,
+      (operation, subject) => this.operations[operation](subject),
+    );
+    const previous = this.service;
+    this.service = next;
+    this.registeredModels = models.join('\n');
+    await previous?.stop();
+  }
+}

@@ -1,0 +1,68 @@
+import { Svcm, type Service } from '@nats-io/services';
+import {
+  encodeModelToken,
+  INFERENCE_OPERATIONS,
+  type BackendKind,
+  type InferenceOperation,
+  type Subjects,
+  workerServiceName,
+} from '@switchyard/contracts';
+import type { NatsConnection, RequestMessage } from '@switchyard/nats';
+import type { SubjectStatsData } from './inference-stats.js';
+
+export interface WorkerServiceOptions {
+  nc: NatsConnection;
+  subjects: Subjects;
+  kind: BackendKind;
+  version: string;
+  workerId: string;
+  /** The `data` of an endpoint's `$SRV.STATS` entry. */
+  statsOf(subject: string): SubjectStatsData;
+}
+
+/** Serves one request message that arrived on `subject`. */
+export type ServeRequest = (
+  operation: InferenceOperation,
+  subject: string,
+) => (msg: RequestMessage) => void;
+
+/**
+ * Registers the worker as the NATS micro service `<kind>-worker` whose endpoints are the request
+ * subjects of `models`: every operation, plain and pinned to the kind, all in the workers' queue
+ * group. Each endpoint is named `<operation>_<model token>[_<kind>]` and reports its model and
+ * operation in its metadata.
+ */
+export async function addWorkerService(
+  options: WorkerServiceOptions,
+  models: readonly string[],
+  serve: ServeRequest,
+): Promise<Service> {
+  const { nc, subjects, kind } = options;
+  const service = await new Svcm(nc).add({
+    name: workerServiceName(kind),
+    version: options.version,
+    description: `Serves the models of ${kind} backends over the Switchyard protocol`,
+    queue: subjects.workerQueue,
+    metadata: { kind, worker_id: options.workerId },
+    statsHandler: async (endpoint) => options.statsOf(endpoint.subject),
+  });
+  for (const model of models) {
+    const token = encodeModelToken(model);
+    for (const operation of INFERENCE_OPERATIONS) {
+      for (const [name, subject] of [
+        [`${operation}_${token}`, subjects.inference(operation, model)],
+        [`${operation}_${token}_${kind}`, subjects.inference(operation, model, kind)],
+      ] as const) {
+        const handle = serve(operation, subject);
+        service.addEndpoint(name, {
+          subject,
+          metadata: { model, operation },
+          handler: (error, msg) => {
+            if (error === null) handle(msg);
+          },
+        });
+      }
+    }
+  }
+  return service;
+}
