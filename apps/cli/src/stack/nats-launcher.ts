@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostAndPort, isListening } from './tcp-probe.js';
+import { UnavailableError } from '../cli/cli-errors.js';
+import { hostAndPort, isListening, probeNats } from './tcp-probe.js';
 
 const NATS_DEFAULT_PORT = 4222;
 
@@ -27,11 +28,23 @@ export type NatsPlan =
 
 /**
  * Uses the NATS server at the configured URL when one answers there; otherwise plans to start
- * `nats-server` (JetStream on, its own store) on that address.
+ * `nats-server` (JetStream on, its own store) on that address. Something else on that port is
+ * an error here, not a confusing connection failure in every service later.
  */
 export async function planNats(url: string): Promise<NatsPlan> {
   const { host, port } = hostAndPort(url, NATS_DEFAULT_PORT);
-  if (await isListening(host, port)) return { kind: 'existing', url };
+  if (url.startsWith('tls://')) {
+    if (await isListening(host, port)) return { kind: 'existing', url };
+  } else {
+    const found = await probeNats(host, port);
+    if (found === 'nats') return { kind: 'existing', url };
+    if (found === 'not-nats') {
+      throw new UnavailableError(
+        `${host}:${port} accepts connections but is not a NATS server (it sent no INFO greeting); ` +
+          'stop what listens there or set nats.servers to a NATS server',
+      );
+    }
+  }
   const found = spawnSync('nats-server', ['--version'], { stdio: 'ignore' });
   if (found.error !== undefined || found.status !== 0) throw new NatsServerMissingError();
   const store = mkdtempSync(join(tmpdir(), 'switchyard-nats-'));

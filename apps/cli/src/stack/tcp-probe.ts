@@ -14,6 +14,33 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
   });
 }
 
+export type NatsProbe = 'nats' | 'not-nats' | 'nothing';
+
+/**
+ * What answers at host:port: a NATS server greets every new connection with an `INFO` line
+ * before the client says anything, so a listener that stays silent (or says something else) is
+ * not one. Only for plain `nats://` addresses: a TLS-first server greets with a TLS handshake.
+ */
+export function probeNats(host: string, port: number, timeoutMs = 2_000): Promise<NatsProbe> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let connected = false;
+    let greeting = '';
+    const done = (answer: NatsProbe): void => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(connected ? 'not-nats' : 'nothing'));
+    socket.once('connect', () => (connected = true));
+    socket.once('error', () => done(connected ? 'not-nats' : 'nothing'));
+    socket.once('close', () => done(connected ? 'not-nats' : 'nothing'));
+    socket.on('data', (chunk: Buffer) => {
+      greeting += chunk.toString('latin1');
+      if (greeting.length >= 5) done(greeting.startsWith('INFO ') ? 'nats' : 'not-nats');
+    });
+  });
+}
+
 /** host and port of a `nats://host:port` or `http://host:port` URL, with the scheme's default port. */
 export function hostAndPort(url: string, defaultPort: number): { host: string; port: number } {
   const parsed = new URL(url.includes('://') ? url : `nats://${url}`);
