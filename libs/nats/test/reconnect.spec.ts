@@ -72,6 +72,9 @@ describe('after the NATS server restarts on the same port', () => {
       { timeoutMs: 10_000 + SCHEDULING_SLACK_MS, description: 'both connections to reconnect' },
     );
     expect(clientLog.messages).toContain('NATS disconnected; reconnecting');
+    // Reconnected is not yet resubscribed at the server: a round trip on the serving connection
+    // proves its subscriptions are in place, as a service does before it says it has started.
+    await serverNc.flush();
 
     const after = chatRequest();
     const result = await client.collect(subjects.chat('m'), after, {

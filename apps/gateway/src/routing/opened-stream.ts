@@ -8,24 +8,15 @@ export async function* resume(
   first: StreamFrame,
   iterator: AsyncIterator<StreamFrame>,
 ): AsyncGenerator<StreamFrame> {
-  let finished = false;
+  // Set before the end frame is handed on: a reader that stops right after it did not leave early.
+  let finished = first.type === 'end';
   try {
     yield first;
-    if (first.type === 'end') {
-      finished = true;
-      return;
-    }
-    for (;;) {
+    while (!finished) {
       const next = await iterator.next();
-      if (next.done) {
-        finished = true;
-        return;
-      }
+      finished = next.done === true || next.value.type === 'end';
+      if (next.done) return;
       yield next.value;
-      if (next.value.type === 'end') {
-        finished = true;
-        return;
-      }
     }
   } finally {
     // The reader left before the end (client gone, write failed): cancel the upstream work.

@@ -149,7 +149,10 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
 
   /** The reader left early: cancel the request unless it has already ended. */
   async return(): Promise<IteratorResult<StreamFrame>> {
-    this.fail(new SwitchyardError('cancelled', 'the caller stopped reading the stream'), true);
+    // A reader that stops at the end frame lands here on every request: no error to build then.
+    if (!this.finished) {
+      this.fail(new SwitchyardError('cancelled', 'the caller stopped reading the stream'), true);
+    }
     this.done = true;
     return { done: true, value: undefined };
   }

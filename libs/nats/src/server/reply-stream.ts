@@ -20,9 +20,16 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
  * backend read — go out as one frame, joined in order: a message per token would cost a NATS
  * message, a socket write and a parse at every hop for nothing, since they arrived together.
  * Anything else, and the end of the turn, sends the joined delta first, so order never changes.
+ *
+ * The `start` frame waits for the end of its turn too, or for the next frame if one comes
+ * sooner. The client learns nothing later than it would have (a turn is not a wait), and an
+ * answer the backend gave in one read (start, its text and its end) leaves in one socket write
+ * instead of two: NATS clients flush on the next microtask, so frames published in different
+ * steps of an async chain are written separately unless they are published together.
  */
 export class ReplyStream {
   private seq = 0;
+  private pendingStart: StartFrame | undefined;
   private pending: JoinableDelta | undefined;
   private flushScheduled = false;
   private started = false;
@@ -47,7 +54,8 @@ export class ReplyStream {
     if (this.ended) return;
     if (this.started) throw new Error('start() was already called for this request');
     this.started = true;
-    this.publish({ type: 'start', seq: this.seq, ...frame });
+    this.pendingStart = { type: 'start', seq: this.seq, ...frame };
+    this.scheduleFlush();
     this.heartbeat = setTimeout(() => this.beat(), this.heartbeatIntervalMs);
   }
 
@@ -74,18 +82,28 @@ export class ReplyStream {
       else this.pending.reasoning = `${this.pending.reasoning ?? ''}${frame.reasoning ?? ''}`;
       return;
     }
-    this.flushPending();
+    // A delta of the other kind goes out first; the start frame may go on waiting.
+    if (this.pending !== undefined) this.flushPending();
     this.pending = { ...frame };
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flushPending();
-      });
-    }
+    this.scheduleFlush();
   }
 
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushPending();
+    });
+  }
+
+  /** Sends what waits for the end of the turn: the start frame, then the joined delta. */
   private flushPending(): void {
+    const start = this.pendingStart;
+    if (start !== undefined) {
+      this.pendingStart = undefined;
+      if (!this.ended) this.publish(start);
+    }
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;

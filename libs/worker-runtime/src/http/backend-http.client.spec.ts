@@ -7,6 +7,7 @@ import { BackendHttpClient } from './backend-http.client.js';
 
 // A real HTTP server on a random port plays the backend; each route is one behaviour.
 const streamClosed: Promise<void>[] = [];
+const answerPorts: number[] = [];
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
   '/base/echo': (req, res, body) => {
@@ -53,6 +54,17 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/base/stall': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     res.write('{"first":true}\n');
+  },
+  '/base/port': (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ port: req.socket.remotePort }));
+  },
+  // An answer whose reader is done before the HTTP message is: the end comes a moment later.
+  '/base/answer-then-end': (req, res) => {
+    answerPorts.push(req.socket.remotePort ?? 0);
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"token":"hi"}\n\n');
+    setTimeout(() => res.end('data: [DONE]\n\n'), 20);
   },
   '/base/stream': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
@@ -222,6 +234,25 @@ describe('BackendHttpClient', () => {
     const stream = await client.stream(endpoint, { path: '/stream', json: {}, signal: signal() });
     for await (const _chunk of stream.body) break;
     await expect(streamClosed.at(-1)).resolves.toBeUndefined();
+  });
+
+  it('keeps the connection for the next request when the consumer stops before the body ends', async () => {
+    // One connection per origin: the next request can reuse it only if it was not closed.
+    const single = new BackendHttpClient({ connectionsPerOrigin: 1 });
+    try {
+      const stream = await single.stream(endpoint, {
+        path: '/answer-then-end',
+        json: {},
+        signal: signal(),
+      });
+      for await (const _chunk of stream.body) break;
+      const next = (await single.json(endpoint, { path: '/port', signal: signal() })) as {
+        port: number;
+      };
+      expect(next.port).toBe(answerPorts.at(-1));
+    } finally {
+      await single.close();
+    }
   });
 
   it('reads a JSON answer where an event stream was asked for as an error body', async () => {
