@@ -20,18 +20,12 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
  * backend read — go out as one frame, joined in order: a message per token would cost a NATS
  * message, a socket write and a parse at every hop for nothing, since they arrived together.
  * Anything else, and the end of the turn, sends the joined delta first, so order never changes.
- *
- * The `start` frame waits for the end of its turn too, or for the next frame if one comes
- * sooner. The client learns nothing later than it would have (a turn is not a wait), and an
- * answer the backend gave in one read (start, its text and its end) leaves in one socket write
- * instead of two: NATS clients flush on the next microtask, so frames published in different
- * steps of an async chain are written separately unless they are published together.
+ * The joined deltas of every stream go out together at the end of the turn, so that a worker
+ * serving many streams writes them to its NATS socket once per turn, not once per stream.
  */
 export class ReplyStream {
   private seq = 0;
-  private pendingStart: StartFrame | undefined;
   private pending: JoinableDelta | undefined;
-  private flushScheduled = false;
   private started = false;
   private ended = false;
   private phase: HeartbeatPhase | undefined;
@@ -54,8 +48,7 @@ export class ReplyStream {
     if (this.ended) return;
     if (this.started) throw new Error('start() was already called for this request');
     this.started = true;
-    this.pendingStart = { type: 'start', seq: this.seq, ...frame };
-    this.scheduleFlush();
+    this.publish({ type: 'start', seq: this.seq, ...frame });
     this.heartbeat = setTimeout(() => this.beat(), this.heartbeatIntervalMs);
   }
 
@@ -82,28 +75,14 @@ export class ReplyStream {
       else this.pending.reasoning = `${this.pending.reasoning ?? ''}${frame.reasoning ?? ''}`;
       return;
     }
-    // A delta of the other kind goes out first; the start frame may go on waiting.
-    if (this.pending !== undefined) this.flushPending();
+    this.flushPending();
     this.pending = { ...frame };
-    this.scheduleFlush();
+    atEndOfTurn(this.flushNow);
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flushPending();
-    });
-  }
+  private readonly flushNow = (): void => this.flushPending();
 
-  /** Sends what waits for the end of the turn: the start frame, then the joined delta. */
   private flushPending(): void {
-    const start = this.pendingStart;
-    if (start !== undefined) {
-      this.pendingStart = undefined;
-      if (!this.ended) this.publish(start);
-    }
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
@@ -173,4 +152,24 @@ function joinableKind(
   if (text !== undefined && reasoning === undefined) return 'text';
   if (reasoning !== undefined && text === undefined) return 'reasoning';
   return undefined;
+}
+
+/** What runs at the end of this turn of the event loop, in the order it was asked for. */
+const endOfTurn = new Set<() => void>();
+
+/**
+ * Runs `flush` once, after the I/O of this turn: one timer for every stream, so their frames are
+ * published in one synchronous run and the NATS client writes them to its socket together (it
+ * flushes on the next microtask, and a timer callback of its own per stream would let it run
+ * between every two).
+ */
+function atEndOfTurn(flush: () => void): void {
+  if (endOfTurn.size === 0) setImmediate(runEndOfTurn);
+  endOfTurn.add(flush);
+}
+
+function runEndOfTurn(): void {
+  const flushes = [...endOfTurn];
+  endOfTurn.clear();
+  for (const flush of flushes) flush();
 }
