@@ -85,8 +85,6 @@ export async function runService(
     logger.fatal({ err: error }, 'start-up failed');
     process.exit(EXIT_FAILURE);
   }
-  logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
-
   // A service runs until it is told to stop, even when nothing else holds the event loop open.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   let stopping: Promise<void> | undefined;
@@ -123,6 +121,9 @@ export async function runService(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Only now: whoever reads "started" may signal at once, and must find the handlers in place
+  // (without them SIGINT kills the process with no shutdown at all).
+  logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
 
   return { ...context, app, stop };
 }
