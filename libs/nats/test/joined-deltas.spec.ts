@@ -12,9 +12,12 @@ import {
 // as one frame; anything that is not plain text or reasoning keeps its place between them.
 describe('deltas sent together', () => {
   let fx: StreamFixture;
+  const deltaSeen = new Map<string, () => void>();
 
   beforeAll(async () => {
-    fx = await startStreamFixture();
+    // No heartbeat within the client's idle timeout: nothing but the end of the turn can carry a
+    // held delta out.
+    fx = await startStreamFixture({ heartbeatIntervalMs: 60_000 });
     fx.server.serve(fx.subjects.chat('burst'), { schema: chatRequestSchema }, async (_r, ctx) => {
       ctx.start({ kind: 'ollama', backend: 'ollama-1' });
       ctx.send({ type: 'delta', reasoning: 'think ', ttft_ms: 12 });
@@ -26,6 +29,15 @@ describe('deltas sent together', () => {
       await new Promise((resolve) => setImmediate(resolve));
       ctx.send({ type: 'delta', text: ' Next turn.' });
       ctx.send({ type: 'delta', text: ' Same turn.' });
+      return { finish_reason: 'stop', usage };
+    });
+    // Each handler goes on only once its client holds the delta: the delta must leave on its
+    // own at the end of the turn, whatever the number of streams sending in that turn.
+    fx.server.serve(fx.subjects.chat('held'), { schema: chatRequestSchema }, async (r, ctx) => {
+      const seen = new Promise<void>((resolve) => deltaSeen.set(r.id, resolve));
+      ctx.start({ kind: 'ollama', backend: 'ollama-1' });
+      ctx.send({ type: 'delta', text: `for ${r.id}` });
+      await seen;
       return { finish_reason: 'stop', usage };
     });
     await fx.serverNc.flush();
@@ -55,5 +67,23 @@ describe('deltas sent together', () => {
       { text: ' Next turn. Same turn.' },
     ]);
     expect(frames.at(-1)).toMatchObject({ type: 'end', finish_reason: 'stop' });
+  });
+
+  it('leave at the end of their turn for every stream, however many sent in it', async () => {
+    const requests = Array.from({ length: 40 }, () => chatRequest());
+    const texts = await Promise.all(
+      requests.map(async (request) => {
+        let text = '';
+        for await (const frame of fx.client.stream(fx.subjects.chat('held'), request, {
+          timeoutMs: 10_000,
+        })) {
+          if (frame.type !== 'delta') continue;
+          text += frame.text ?? '';
+          deltaSeen.get(request.id)?.();
+        }
+        return text;
+      }),
+    );
+    expect(texts).toEqual(requests.map((request) => `for ${request.id}`));
   });
 });
