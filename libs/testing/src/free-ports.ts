@@ -6,6 +6,8 @@ const LOWEST_PORT = 10_000;
 /** Linux's default start of the ephemeral range, for machines that do not say theirs. */
 const DEFAULT_EPHEMERAL_START = 32_768;
 const MAX_ATTEMPTS = 200;
+/** Just below the ephemeral range; the machine's range does not change while tests run. */
+const HIGHEST_PORT = ephemeralRangeStart() - 1;
 
 /**
  * `count` distinct TCP ports that are free on loopback now, chosen at random *below* the kernel's
@@ -19,15 +21,14 @@ const MAX_ATTEMPTS = 200;
  * (a cluster's routes) still retry on "address already in use".
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const highest = ephemeralRangeStart() - 1;
   const chosen = new Set<number>();
   for (let attempt = 0; chosen.size < count; attempt++) {
     if (attempt >= MAX_ATTEMPTS) {
       throw new Error(
-        `found only ${chosen.size} of ${count} free ports in ${LOWEST_PORT}-${highest}`,
+        `found only ${chosen.size} of ${count} free ports in ${LOWEST_PORT}-${HIGHEST_PORT}`,
       );
     }
-    const port = LOWEST_PORT + Math.floor(Math.random() * (highest - LOWEST_PORT + 1));
+    const port = LOWEST_PORT + Math.floor(Math.random() * (HIGHEST_PORT - LOWEST_PORT + 1));
     if (!chosen.has(port) && (await canBind(port))) chosen.add(port);
   }
   return [...chosen];
