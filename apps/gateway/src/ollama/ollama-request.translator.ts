@@ -9,6 +9,7 @@ import {
 } from '@switchyard/contracts';
 import type { z } from 'zod';
 import { badRequestFrom, parseBody } from '../http/bad-request.js';
+import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
   ollamaChatBodySchema,
@@ -45,6 +46,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { l
     ),
     response_format: translateFormat(body.format),
     reasoning_effort: translateThink(body.think),
+    stream: canonicalStream(body.stream !== false),
     ...sampling(body.options),
     options: passthrough(body),
   });
@@ -76,6 +78,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
+    stream: canonicalStream(body.stream !== false),
     ...sampling(body.options),
     options,
   });

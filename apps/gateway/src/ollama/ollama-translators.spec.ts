@@ -67,7 +67,7 @@ describe('Ollama requests as canonical requests', () => {
     expect(generate).toMatchObject({
       stream: false,
       loadOnly: false,
-      body: { prompt: 'p', options: { ollama: { system: 's' } } },
+      body: { prompt: 'p', stream: false, options: { ollama: { system: 's' } } },
     });
   });
 });

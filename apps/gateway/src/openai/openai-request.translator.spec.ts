@@ -128,7 +128,8 @@ describe('OpenAI requests as canonical requests', () => {
       model: 'm',
       stream: false,
       includeUsage: false,
-      body: { prompt: 'once', suffix: 'end' },
+      // Not streamed: the gateway joins the answer, so the worker may ask for it whole.
+      body: { prompt: 'once', suffix: 'end', stream: false },
       maxTokensParam: 'max_tokens',
     });
     expect(translateEmbeddingRequest({ model: 'e', input: 'one', dimensions: 8 })).toEqual({

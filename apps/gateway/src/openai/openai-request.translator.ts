@@ -9,6 +9,7 @@ import {
 } from '@switchyard/contracts';
 import type { z } from 'zod';
 import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
+import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
   openAIChatBodySchema,
@@ -56,6 +57,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
     tool_choice: translateToolChoice(body.tool_choice),
     response_format: translateResponseFormat(body.response_format),
     reasoning_effort: translateEffort(body.reasoning_effort),
+    stream: canonicalStream(body.stream === true),
     ...sampling(body, body.max_completion_tokens ?? body.max_tokens),
   });
   return {
@@ -77,6 +79,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
+    stream: canonicalStream(body.stream === true),
     ...sampling(body, body.max_tokens),
   });
   return {

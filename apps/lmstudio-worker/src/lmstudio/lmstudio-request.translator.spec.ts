@@ -123,6 +123,11 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
     ).toMatchObject({ code: 'unsupported' });
   });
 
+  it('asks for one body, with no stream options, when the caller joins the answer', () => {
+    const body = toLmStudioCompletionBody({ id: 'r', model: 'm', prompt: 'a', stream: false });
+    expect(body).toEqual({ model: 'm', prompt: 'a', stream: false });
+  });
+
   it('asks for float embeddings, and refuses dimensions', () => {
     expect(toLmStudioEmbeddingBody({ id: 'r', model: 'nomic', input: ['a', 'b'] })).toEqual({
       model: 'nomic',

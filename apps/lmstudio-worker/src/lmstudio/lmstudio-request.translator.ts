@@ -10,6 +10,7 @@ import {
   mergePassthrough,
   openAiReasoningEffort,
   openAiSampling,
+  openAiStreaming,
   toOpenAiMessages,
   toOpenAiResponseFormat,
   toOpenAiTools,
@@ -39,8 +40,7 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
   const body = {
     model: request.model,
     messages: toOpenAiMessages(request.messages),
-    stream: true,
-    stream_options: { include_usage: true },
+    ...openAiStreaming(request),
     ...lmStudioSampling(request),
     ...toOpenAiTools(request.tools, request.tool_choice),
     ...compact({
@@ -59,8 +59,7 @@ export function toLmStudioCompletionBody(request: CompletionRequest): Record<str
   const body = {
     model: request.model,
     prompt: request.prompt,
-    stream: true,
-    stream_options: { include_usage: true },
+    ...openAiStreaming(request),
     ...lmStudioSampling(request),
   };
   return mergePassthrough(body, request.options?.lmstudio, OWN_KEYS);

@@ -6,6 +6,7 @@ import type {
 } from '@switchyard/contracts';
 import {
   BackendHttpClient,
+  openAiAnswerEvents,
   openAiEmbeddingEvents,
   translateOpenAiStream,
   type BackendAdapter,
@@ -17,6 +18,7 @@ import {
 import { translateLmStudioError } from './lmstudio-errors.js';
 import { lmStudioManagement } from './lmstudio-management.capability.js';
 import { toLmStudioModelInfos } from './lmstudio-models.translator.js';
+import { withLmStudioStats } from './lmstudio-stats.translator.js';
 import {
   toLmStudioChatBody,
   toLmStudioCompletionBody,
@@ -28,7 +30,7 @@ import type { LmStudioV0Model } from './lmstudio-wire.types.js';
  * LM Studio through its REST API v0: chat and completions stream as OpenAI-style SSE from
  * `/api/v0/*` (which, unlike `/v1`, lists model type and load state), embeddings come from
  * `/v1/embeddings`. Streams carry no usage or stats, so completion tokens are counted from the
- * stream and timings measured by the worker.
+ * stream and timings measured by the worker; a non-streamed answer (`stream: false`) has both.
  */
 export class LmStudioAdapter implements BackendAdapter {
   readonly kind = 'lmstudio' as const;
@@ -55,7 +57,7 @@ export class LmStudioAdapter implements BackendAdapter {
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const json = toLmStudioChatBody(request);
-    yield* this.stream(endpoint, '/api/v0/chat/completions', json, 'chat', signal);
+    yield* this.generate(endpoint, '/api/v0/chat/completions', json, 'chat', signal);
   }
 
   async *complete(
@@ -64,7 +66,7 @@ export class LmStudioAdapter implements BackendAdapter {
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const json = toLmStudioCompletionBody(request);
-    yield* this.stream(endpoint, '/api/v0/completions', json, 'completion', signal);
+    yield* this.generate(endpoint, '/api/v0/completions', json, 'completion', signal);
   }
 
   async *embed(
@@ -81,15 +83,21 @@ export class LmStudioAdapter implements BackendAdapter {
     await this.http.close();
   }
 
-  private async *stream(
+  /** Streams the answer, or asks for it whole when the body says `stream: false`. */
+  private async *generate(
     endpoint: BackendEndpoint,
     path: string,
-    json: unknown,
+    json: Record<string, unknown>,
     mode: 'chat' | 'completion',
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     // Started before sending: a JIT model load holds the headers back and belongs in the TTFT.
     const startedAt = Date.now();
+    if (json['stream'] === false) {
+      const answer = await this.http.json(endpoint, { path, json, signal });
+      yield* withLmStudioStats(openAiAnswerEvents(answer, { mode, startedAt }), answer);
+      return;
+    }
     const response = await this.http.stream(endpoint, { path, json, signal, eventStream: true });
     yield* translateOpenAiStream(response.body, {
       mode,

@@ -35,6 +35,7 @@ export const LMSTUDIO = defineWorkerKind({
     streamsPromptTokens: false,
     // Nor does it stream statistics: the worker measures, and a JIT load shows in the first token.
     timingsSource: 'worker',
+    joinedTimingsSource: 'backend',
     modelLoad: 'in-ttft',
     toolCallId: () => /^\d+$/,
     // LM Studio refuses json_object; the worker asks for a schema any JSON object fits.

@@ -133,6 +133,13 @@ describe('toOllamaChatBody', () => {
     });
   });
 
+  it('asks for one body when the caller joins the answer (stream: false)', () => {
+    expect(toOllamaChatBody(chat({ stream: false }))['stream']).toBe(false);
+    expect(
+      toOllamaGenerateBody({ id: 'r', model: 'qwen3', prompt: 'a', stream: false })['stream'],
+    ).toBe(false);
+  });
+
   it('maps json_object to format "json" and reasoning "none" to think false', () => {
     const body = toOllamaChatBody(
       chat({ response_format: { type: 'json_object' }, reasoning_effort: 'none' }),

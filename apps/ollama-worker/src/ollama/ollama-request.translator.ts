@@ -44,7 +44,7 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
   const body: OllamaChatBody = {
     model: request.model,
     messages: toOllamaMessages(request.messages),
-    stream: true,
+    stream: request.stream !== false,
   };
   const tools = toOllamaTools(request);
   if (tools !== undefined) body.tools = tools;
@@ -58,7 +58,11 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
 }
 
 export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerateBody {
-  const body: OllamaGenerateBody = { model: request.model, prompt: request.prompt, stream: true };
+  const body: OllamaGenerateBody = {
+    model: request.model,
+    prompt: request.prompt,
+    stream: request.stream !== false,
+  };
   if (request.suffix !== undefined) body.suffix = request.suffix;
   return withPassthrough(body, ollamaOptions(request), request.options);
 }

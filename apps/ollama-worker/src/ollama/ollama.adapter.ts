@@ -28,7 +28,8 @@ import type { OllamaListedModel, OllamaRunningModel } from './ollama-wire.types.
 
 /**
  * Ollama through its native API: chat on `/api/chat`, completions on `/api/generate` (both
- * streamed as NDJSON), embeddings on `/api/embed`, models from `/api/tags` and `/api/ps`.
+ * streamed as NDJSON, or one body for `stream: false`), embeddings on `/api/embed`, models from
+ * `/api/tags` and `/api/ps`.
  * The native API (not `/v1`) is used because only it reports load and evaluation timings,
  * passes runtime options such as `num_ctx`, and reports mid-stream errors.
  */
@@ -86,14 +87,27 @@ export class OllamaAdapter implements BackendAdapter {
     await this.http.close();
   }
 
+  /**
+   * Streams the answer, or asks for it whole when the body says `stream: false`: Ollama's
+   * non-streamed answer is the stream's `done` line holding the whole message, so the same
+   * translator reads it.
+   */
   private async *generate(
     endpoint: BackendEndpoint,
     path: string,
-    json: unknown,
+    json: { stream: boolean },
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const response = await this.http.stream(endpoint, { path, json, signal });
     const translator = new OllamaStreamTranslator();
+    if (!json.stream) {
+      const events = translator.push(await this.http.json(endpoint, { path, json, signal }));
+      if (!translator.done) {
+        throw new SwitchyardError('backend_error', 'the Ollama answer is not marked done');
+      }
+      yield* events;
+      return;
+    }
+    const response = await this.http.stream(endpoint, { path, json, signal });
     for await (const line of readNdjson(response.body)) {
       yield* translator.push(line);
       // Nothing follows the done line; leaving now also frees the request at once.

@@ -32,6 +32,7 @@ export const OLLAMA = defineWorkerKind({
   quirks: {
     streamsPromptTokens: true,
     timingsSource: 'backend',
+    joinedTimingsSource: 'backend',
     modelLoad: 'reported',
     // Ollama sends whole calls with ids of its own: `call_` and the simulator's eight characters.
     toolCallId: (planned) => `call_${planned.id}`,

@@ -87,6 +87,18 @@ describe('toVllmChatBody', () => {
     });
   });
 
+  it('asks for one body, with no stream options, when the caller joins the answer', () => {
+    const body = toVllmChatBody(
+      chat({ stream: false, options: { vllm: { stream_options: { include_usage: true } } } }),
+    );
+    expect(body['stream']).toBe(false);
+    // vLLM refuses stream_options without a stream, so not even a passthrough may add them.
+    expect(body).not.toHaveProperty('stream_options');
+    const completion = toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a', stream: false });
+    expect(completion).toMatchObject({ stream: false });
+    expect(completion).not.toHaveProperty('stream_options');
+  });
+
   it('switches thinking off through the chat template for reasoning effort none', () => {
     const body = toVllmChatBody(chat({ reasoning_effort: 'none' }));
     expect(body['chat_template_kwargs']).toEqual({ enable_thinking: false });

@@ -9,6 +9,7 @@ import {
   mergePassthrough,
   openAiReasoningEffort,
   openAiSampling,
+  openAiStreaming,
   toOpenAiMessages,
   toOpenAiResponseFormat,
   toOpenAiTools,
@@ -16,10 +17,19 @@ import {
 } from '@switchyard/worker-runtime';
 
 /** Fields `options.vllm` cannot override: they decide what the request is and how it is read. */
-const OWN_KEYS = ['model', 'messages', 'prompt', 'input', 'stream', 'encoding_format'] as const;
+const OWN_KEYS = [
+  'model',
+  'messages',
+  'prompt',
+  'input',
+  'stream',
+  'stream_options',
+  'encoding_format',
+] as const;
 
 /**
- * `POST /v1/chat/completions`, streamed with usage. `options.vllm` is merged over the body:
+ * `POST /v1/chat/completions`, streamed with usage (one body for `stream: false`).
+ * `options.vllm` is merged over the body:
  * vLLM's extra parameters (`repetition_penalty`, `guided_json`, `structured_outputs`,
  * `chat_template_kwargs`, `priority`…) and anything a newer vLLM accepts. Reasoning effort
  * `none` switches thinking off the way vLLM's chat templates read it
@@ -29,8 +39,7 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
   const body = {
     model: request.model,
     messages: toOpenAiMessages(request.messages),
-    stream: true,
-    stream_options: { include_usage: true },
+    ...openAiStreaming(request),
     ...vllmSampling(request),
     ...toOpenAiTools(request.tools, request.tool_choice),
     ...compact({
@@ -43,7 +52,7 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
   return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
 }
 
-/** `POST /v1/completions`, streamed with usage. vLLM does not support `suffix`. */
+/** `POST /v1/completions`, streamed with usage unless `stream: false`. No `suffix` in vLLM. */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
   if (request.suffix !== undefined) {
     throw new SwitchyardError('unsupported', 'vLLM completions do not support a suffix');
@@ -51,8 +60,7 @@ export function toVllmCompletionBody(request: CompletionRequest): Record<string,
   const body = {
     model: request.model,
     prompt: request.prompt,
-    stream: true,
-    stream_options: { include_usage: true },
+    ...openAiStreaming(request),
     ...vllmSampling(request),
   };
   return mergePassthrough(body, request.options?.vllm, OWN_KEYS);

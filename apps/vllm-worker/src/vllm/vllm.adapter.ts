@@ -6,6 +6,7 @@ import type {
 } from '@switchyard/contracts';
 import {
   BackendHttpClient,
+  openAiAnswerEvents,
   openAiEmbeddingEvents,
   translateOpenAiStream,
   type BackendAdapter,
@@ -27,6 +28,7 @@ import type { VllmModelCard } from './vllm-wire.types.js';
 /**
  * vLLM through its OpenAI-compatible server: chat and completions stream as SSE with a usage
  * chunk (the finish reason rides on the last text chunk; its text is emitted before the end),
+ * or come as one body for a caller that joins the answer anyway (`stream: false`),
  * embeddings come as base64, models from `/v1/models`.
  */
 export class VllmAdapter implements BackendAdapter {
@@ -55,7 +57,7 @@ export class VllmAdapter implements BackendAdapter {
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const json = toVllmChatBody(request);
-    yield* this.stream(endpoint, '/v1/chat/completions', json, 'chat', signal);
+    yield* this.generate(endpoint, '/v1/chat/completions', json, 'chat', signal);
   }
 
   async *complete(
@@ -64,7 +66,7 @@ export class VllmAdapter implements BackendAdapter {
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const json = toVllmCompletionBody(request);
-    yield* this.stream(endpoint, '/v1/completions', json, 'completion', signal);
+    yield* this.generate(endpoint, '/v1/completions', json, 'completion', signal);
   }
 
   async *embed(
@@ -81,14 +83,20 @@ export class VllmAdapter implements BackendAdapter {
     await this.http.close();
   }
 
-  private async *stream(
+  /** Streams the answer, or asks for it whole when the body says `stream: false`. */
+  private async *generate(
     endpoint: BackendEndpoint,
     path: string,
-    json: unknown,
+    json: Record<string, unknown>,
     mode: 'chat' | 'completion',
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const startedAt = Date.now();
+    if (json['stream'] === false) {
+      const answer = await this.http.json(endpoint, { path, json, signal });
+      yield* openAiAnswerEvents(answer, { mode, startedAt });
+      return;
+    }
     const response = await this.http.stream(endpoint, { path, json, signal, eventStream: true });
     yield* translateOpenAiStream(response.body, {
       mode,

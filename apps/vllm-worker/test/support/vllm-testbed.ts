@@ -35,6 +35,7 @@ export const VLLM = defineWorkerKind({
     streamsPromptTokens: true,
     // vLLM streams usage but no timings, and loads its model before it listens.
     timingsSource: 'worker',
+    joinedTimingsSource: 'worker',
     modelLoad: 'before-listening',
     toolCallId: () => /^chatcmpl-tool-[0-9a-f]{32}$/,
     jsonModeFormat: 'json',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestMetaFields, samplingFields } from './request-common.js';
+import { generationFields, requestMetaFields } from './request-common.js';
 
 export const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 
@@ -80,6 +80,6 @@ export const chatRequestSchema = z.object({
   response_format: responseFormatSchema.optional(),
   /** Ask a reasoning model to think (and how hard); `none` switches thinking off. */
   reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
-  ...samplingFields,
+  ...generationFields,
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestMetaFields, samplingFields } from './request-common.js';
+import { generationFields, requestMetaFields } from './request-common.js';
 
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
 export const completionRequestSchema = z.object({
@@ -7,6 +7,6 @@ export const completionRequestSchema = z.object({
   prompt: z.string(),
   /** Text after the insertion point, for fill-in-the-middle models. */
   suffix: z.string().optional(),
-  ...samplingFields,
+  ...generationFields,
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;

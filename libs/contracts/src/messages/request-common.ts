@@ -57,6 +57,17 @@ export const samplingFields = {
   repeat_penalty: z.number().min(0).optional(),
 };
 
+/**
+ * Fields of the generating requests (chat, completion). `stream: false` says the caller joins the
+ * whole answer before using any of it: the worker may then ask its backend for one non-streamed
+ * answer, which costs far less to read than a token-by-token stream, and sends it as one delta.
+ * The frames are the same either way; absent means `true`.
+ */
+export const generationFields = {
+  stream: z.boolean().optional(),
+  ...samplingFields,
+};
+
 /** Fields every inference request carries. */
 export const requestMetaFields = {
   /** Chosen by the caller; names the request in logs and in the cancel subject. */

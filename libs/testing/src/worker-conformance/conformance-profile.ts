@@ -116,6 +116,8 @@ export interface KindQuirks {
   streamsPromptTokens: boolean;
   /** Whether the end frame's timings are the backend's own or the worker's measurement. */
   timingsSource: 'backend' | 'worker';
+  /** The same for a non-streamed answer (`stream: false`); LM Studio reports stats only there. */
+  joinedTimingsSource: 'backend' | 'worker';
   /**
    * How a cold model shows: its load reported apart (`load_ms`), inside the time to first token,
    * or never (the server loads before it listens).

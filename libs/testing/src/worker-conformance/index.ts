@@ -16,3 +16,4 @@ export { describeVision } from './vision.scenario.js';
 export { describeBackendFaults } from './backend-faults.scenario.js';
 export { describeCancellation } from './cancellation.scenario.js';
 export { describeEndFrameTimings } from './end-frame-timings.scenario.js';
+export { describeJoinedAnswers } from './joined-answers.scenario.js';

@@ -1,3 +1,4 @@
+export * from './openai-answer.translator.js';
 export * from './openai-embeddings.js';
 export * from './openai-errors.js';
 export * from './openai-request.translator.js';

@@ -127,6 +127,19 @@ export function toOpenAiResponseFormat(
   };
 }
 
+/**
+ * How the answer is asked for: streamed with a usage chunk, or (for a caller that joins it
+ * anyway, `stream: false`) as one body. `stream_options` goes only with a stream: vLLM rejects it
+ * otherwise.
+ */
+export function openAiStreaming(request: {
+  stream?: boolean | undefined;
+}): { stream: true; stream_options: { include_usage: true } } | { stream: false } {
+  return request.stream === false
+    ? { stream: false }
+    : { stream: true, stream_options: { include_usage: true } };
+}
+
 /** The standard OpenAI sampling fields; each kind adds its own names for the others. */
 export function openAiSampling(request: SamplingRequest): Record<string, unknown> {
   return compact({

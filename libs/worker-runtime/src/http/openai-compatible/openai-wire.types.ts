@@ -89,6 +89,24 @@ export interface OpenAiStreamChunk {
   usage?: OpenAiUsage | null;
 }
 
+export interface OpenAiAnswerChoice {
+  index?: number;
+  /** Chat answers: the whole message, shaped as a delta holding everything. */
+  message?: OpenAiDelta;
+  /** Completion answers. */
+  text?: string;
+  finish_reason?: string | null;
+}
+
+/** A non-streamed chat or completion answer (`stream: false`). */
+export interface OpenAiAnswer {
+  id?: string;
+  object?: string;
+  model?: string;
+  choices?: OpenAiAnswerChoice[];
+  usage?: OpenAiUsage | null;
+}
+
 export interface OpenAiEmbeddingResponse {
   model?: string;
   data?: { index?: number; embedding?: number[] | string }[];
