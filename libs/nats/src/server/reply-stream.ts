@@ -14,7 +14,8 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
 /**
  * The frames of one reply, as the server sends them: numbered from 0 without gaps, `start`
  * first, heartbeats whenever nothing else went out for an interval, and exactly one terminal
- * frame with nothing after it.
+ * frame with nothing after it. The start frame goes out with the frame after it (see
+ * `releaseStart`).
  *
  * Text (or reasoning) deltas a handler sends within one turn of the event loop — the tokens of one
  * backend read — go out as one frame, joined in order: a message per token would cost a NATS
@@ -27,6 +28,8 @@ export class ReplyStream {
   private seq = 0;
   private pending: JoinableDelta | undefined;
   private started = false;
+  /** The start frame until the first frame after it, which it goes out with. */
+  private heldStart: StartFrame | undefined;
   private ended = false;
   private phase: HeartbeatPhase | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -48,7 +51,7 @@ export class ReplyStream {
     if (this.ended) return;
     if (this.started) throw new Error('start() was already called for this request');
     this.started = true;
-    this.publish({ type: 'start', seq: this.seq, ...frame });
+    this.heldStart = { type: 'start', seq: this.seq, ...frame };
     this.heartbeat = setTimeout(() => this.beat(), this.heartbeatIntervalMs);
   }
 
@@ -116,6 +119,8 @@ export class ReplyStream {
   private terminate(frame: ReplyFrame): void {
     // What was said before the end goes out before it; the terminal frame takes the next number.
     this.flushPending();
+    this.releaseStart();
+    if (this.ended) return;
     frame.seq = this.seq;
     this.ended = true;
     clearTimeout(this.heartbeat);
@@ -126,7 +131,23 @@ export class ReplyStream {
     }
   }
 
+  /**
+   * Sends the held start frame. It waits for the next frame because a quick answer then costs
+   * one socket write and one wake-up of the caller instead of two; the heartbeat timer bounds
+   * the wait (a request that must queue heartbeats, and so starts, at once).
+   */
+  private releaseStart(): void {
+    const start = this.heldStart;
+    if (start === undefined) return;
+    this.heldStart = undefined;
+    this.publish(start);
+  }
+
+  /** Sends a frame (after the held start), numbered next whatever number it was built with. */
   private publish(frame: ReplyFrame): void {
+    this.releaseStart();
+    if (this.ended) return;
+    frame.seq = this.seq;
     try {
       this.nc.publish(this.inbox, encodeMessage(frame));
     } catch (error) {
