@@ -40,8 +40,9 @@ export interface StreamContext {
   /** When the request's deadline passes, in epoch milliseconds. */
   readonly deadline: number;
   /**
-   * Sends the `start` frame: which backend of which kind takes the request. Call it first and
-   * soon; heartbeats flow only after it.
+   * Starts the reply: which backend of which kind takes the request. Call it first and soon;
+   * heartbeats flow only after it. The `start` frame goes out with the next frame (the first
+   * output, a phase change, a heartbeat or the end).
    */
   start(target: { kind: BackendKind; backend: string }): void;
   /** Sends a `delta` (or an explicit `heartbeat`) frame. A no-op once the stream has ended. */
