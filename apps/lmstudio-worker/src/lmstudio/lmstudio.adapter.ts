@@ -94,7 +94,7 @@ export class LmStudioAdapter implements BackendAdapter {
     // Started before sending: a JIT model load holds the headers back and belongs in the TTFT.
     const startedAt = Date.now();
     if (json['stream'] === false) {
-      const answer = await this.http.json(endpoint, { path, json, signal });
+      const answer = await this.http.answer(endpoint, { path, json, signal });
       yield* withLmStudioStats(openAiAnswerEvents(answer, { mode, startedAt }), answer);
       return;
     }

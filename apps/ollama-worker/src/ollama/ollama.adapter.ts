@@ -100,7 +100,7 @@ export class OllamaAdapter implements BackendAdapter {
   ): AsyncGenerator<GenerationEvent> {
     const translator = new OllamaStreamTranslator();
     if (!json.stream) {
-      const events = translator.push(await this.http.json(endpoint, { path, json, signal }));
+      const events = translator.push(await this.http.answer(endpoint, { path, json, signal }));
       if (!translator.done) {
         throw new SwitchyardError('backend_error', 'the Ollama answer is not marked done');
       }

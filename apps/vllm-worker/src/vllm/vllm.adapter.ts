@@ -93,7 +93,7 @@ export class VllmAdapter implements BackendAdapter {
   ): AsyncGenerator<GenerationEvent> {
     const startedAt = Date.now();
     if (json['stream'] === false) {
-      const answer = await this.http.json(endpoint, { path, json, signal });
+      const answer = await this.http.answer(endpoint, { path, json, signal });
       yield* openAiAnswerEvents(answer, { mode, startedAt });
       return;
     }

@@ -46,6 +46,14 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
     res.end('{"error":"Unexpected endpoint or method. (POST /base/error-in-200)"}');
   },
   '/base/slow-headers': () => undefined,
+  // A non-streamed generation: nothing, headers included, until the whole answer is ready.
+  '/base/slow-answer': (_req, res) => {
+    const timer = setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"answer":"whole"}');
+    }, 2_000);
+    res.on('close', () => clearTimeout(timer));
+  },
   '/base/reset': (req, res) => {
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     res.write('{"partial":');
@@ -182,6 +190,19 @@ describe('BackendHttpClient', () => {
     expect(error.retryable).toBe(true);
     expect(error.details).toEqual({ network_code: 'ECONNREFUSED' });
   });
+
+  it('waits for a whole answer past the header timeout, as long as the call is not aborted', async () => {
+    // The answer comes well after the client's 300 ms header timeout (undici's timers may fire up
+    // to a second late), which a plain JSON call does not outlast (see the next test).
+    expect(
+      await client.answer(endpoint, { path: '/slow-answer', json: {}, signal: signal() }),
+    ).toEqual({ answer: 'whole' });
+    // The request's deadline, carried by the signal, is what bounds it.
+    const cut = await failure(
+      client.answer(endpoint, { path: '/slow-answer', json: {}, signal: AbortSignal.timeout(100) }),
+    );
+    expect(['timeout', 'cancelled']).toContain(cut.code);
+  }, 15_000);
 
   it('gives up on missing headers with timeout and on a silent body with backend_error', async () => {
     const slow = await failure(client.json(endpoint, { path: '/slow-headers', signal: signal() }));

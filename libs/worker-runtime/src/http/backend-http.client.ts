@@ -129,6 +129,16 @@ export class BackendHttpClient {
   }
 
   /**
+   * A whole generated answer (a non-streamed generation), read as {@link json}. The backend sends
+   * its headers only once the answer is complete, so the header timeout, meant for a stream's
+   * first token, does not apply: the call's signal, which carries the request's deadline, bounds
+   * the wait.
+   */
+  async answer(endpoint: BackendEndpoint, call: BackendCall): Promise<unknown> {
+    return this.json(endpoint, { ...call, headersTimeoutMs: 0 });
+  }
+
+  /**
    * Starts a streaming request. A non-2xx status is read and thrown as a translated error
    * before any of the body is handed out. With `eventStream`, a JSON answer where an event
    * stream was asked for is read as an error body (LM Studio's 200 answer to unknown routes).
