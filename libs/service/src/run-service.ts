@@ -53,7 +53,8 @@ export interface RunningService extends ServiceContext {
  * installs SIGTERM/SIGINT handling. On a signal the application closes: services stop taking
  * work and finish or cancel what is in flight within `shutdown.grace_ms` (their
  * `beforeApplicationShutdown` hooks), NATS drains (`onApplicationShutdown`), and the process
- * exits 0. A shutdown that overruns, or a second signal, exits 1.
+ * exits 0. A shutdown that overruns, or a second signal, exits 1. A signal during start-up
+ * takes effect once start-up is done.
  */
 export async function runService(
   definition: ServiceDefinition,
@@ -67,6 +68,21 @@ export async function runService(
     imports: [ServiceCoreModule.forRoot(definition.name, config, logger), definition.rootModule],
   })
   class ServiceRootModule {}
+
+  // A signal during start-up is kept and acted on once start-up is done: Node's default action
+  // would kill the process half-started (NATS not drained, managed programs not stopped). A
+  // second one still ends the process at once, so a start-up that hangs can be stopped.
+  let startupSignal: NodeJS.Signals | undefined;
+  const onStartupSignal = (signal: NodeJS.Signals): void => {
+    if (startupSignal !== undefined) {
+      logger.warn({ signal }, 'second signal during start-up; exiting now');
+      process.exit(EXIT_FAILURE);
+    }
+    startupSignal = signal;
+    logger.info({ signal }, 'signal during start-up; stopping once started');
+  };
+  process.on('SIGTERM', onStartupSignal);
+  process.on('SIGINT', onStartupSignal);
 
   const nestLogger = new NestPinoLogger(logger);
   const root: DynamicModule = { module: ServiceRootModule };
@@ -119,11 +135,14 @@ export async function runService(
       },
     );
   };
+  process.off('SIGTERM', onStartupSignal);
+  process.off('SIGINT', onStartupSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   // Only now: whoever reads "started" may signal at once, and must find the handlers in place
   // (without them SIGINT kills the process with no shutdown at all).
   logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
+  if (startupSignal !== undefined) onSignal(startupSignal);
 
   return { ...context, app, stop };
 }

@@ -67,6 +67,37 @@ describe('service lifecycle', () => {
     },
   );
 
+  it('stops cleanly once started when signalled during start-up', async () => {
+    const run = startFixture({ FIXTURE_STARTUP_MS: '500' });
+    await waitForLine(run, 'starting up');
+    run.child.kill('SIGTERM');
+    const { code, signal } = await run.exit;
+
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(run.lines().map((line) => line['msg'])).toEqual([
+      'starting up',
+      'signal during start-up; stopping once started',
+      'fixture started',
+      'fixture shutting down',
+      'finishing in-flight work',
+      'in-flight work finished',
+      'fixture stopped',
+    ]);
+  });
+
+  it('exits 1 at once on a second signal during a start-up that hangs', async () => {
+    const run = startFixture({ FIXTURE_STARTUP_MS: '60000' });
+    await waitForLine(run, 'starting up');
+    run.child.kill('SIGTERM');
+    await waitForLine(run, 'signal during start-up; stopping once started');
+    const signalled = Date.now();
+    run.child.kill('SIGTERM');
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(5_000 + SCHEDULING_SLACK_MS);
+    expect(run.lines().map((line) => line['msg'])).not.toContain('fixture started');
+  });
+
   it('exits 1 when shutdown overruns the grace period', async () => {
     const run = startFixture({ SWITCHYARD_SHUTDOWN__GRACE_MS: '100', FIXTURE_WORK_MS: '60000' });
     await waitForLine(run, 'fixture started');
