@@ -6,9 +6,8 @@ import type {
 } from '@switchyard/contracts';
 import {
   BackendHttpClient,
-  openAiAnswerEvents,
   openAiEmbeddingEvents,
-  translateOpenAiStream,
+  openAiGeneration,
   type BackendAdapter,
   type BackendEndpoint,
   type BackendHttpClientOptions,
@@ -56,8 +55,14 @@ export class LmStudioAdapter implements BackendAdapter {
     request: ChatRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = toLmStudioChatBody(request);
-    yield* this.generate(endpoint, '/api/v0/chat/completions', json, 'chat', signal);
+    yield* openAiGeneration(this.http, endpoint, {
+      path: '/api/v0/chat/completions',
+      json: toLmStudioChatBody(request),
+      mode: 'chat',
+      signal,
+      translateError: translateLmStudioError,
+      withAnswer: withLmStudioStats,
+    });
   }
 
   async *complete(
@@ -65,8 +70,14 @@ export class LmStudioAdapter implements BackendAdapter {
     request: CompletionRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = toLmStudioCompletionBody(request);
-    yield* this.generate(endpoint, '/api/v0/completions', json, 'completion', signal);
+    yield* openAiGeneration(this.http, endpoint, {
+      path: '/api/v0/completions',
+      json: toLmStudioCompletionBody(request),
+      mode: 'completion',
+      signal,
+      translateError: translateLmStudioError,
+      withAnswer: withLmStudioStats,
+    });
   }
 
   async *embed(
@@ -81,28 +92,5 @@ export class LmStudioAdapter implements BackendAdapter {
 
   async close(): Promise<void> {
     await this.http.close();
-  }
-
-  /** Streams the answer, or asks for it whole when the body says `stream: false`. */
-  private async *generate(
-    endpoint: BackendEndpoint,
-    path: string,
-    json: Record<string, unknown>,
-    mode: 'chat' | 'completion',
-    signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    // Started before sending: a JIT model load holds the headers back and belongs in the TTFT.
-    const startedAt = Date.now();
-    if (json['stream'] === false) {
-      const answer = await this.http.answer(endpoint, { path, json, signal });
-      yield* withLmStudioStats(openAiAnswerEvents(answer, { mode, startedAt }), answer);
-      return;
-    }
-    const response = await this.http.stream(endpoint, { path, json, signal, eventStream: true });
-    yield* translateOpenAiStream(response.body, {
-      mode,
-      startedAt,
-      translateError: translateLmStudioError,
-    });
   }
 }

@@ -6,9 +6,8 @@ import type {
 } from '@switchyard/contracts';
 import {
   BackendHttpClient,
-  openAiAnswerEvents,
   openAiEmbeddingEvents,
-  translateOpenAiStream,
+  openAiGeneration,
   type BackendAdapter,
   type BackendEndpoint,
   type BackendHttpClientOptions,
@@ -56,8 +55,13 @@ export class VllmAdapter implements BackendAdapter {
     request: ChatRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = toVllmChatBody(request);
-    yield* this.generate(endpoint, '/v1/chat/completions', json, 'chat', signal);
+    yield* openAiGeneration(this.http, endpoint, {
+      path: '/v1/chat/completions',
+      json: toVllmChatBody(request),
+      mode: 'chat',
+      signal,
+      translateError: translateVllmError,
+    });
   }
 
   async *complete(
@@ -65,8 +69,13 @@ export class VllmAdapter implements BackendAdapter {
     request: CompletionRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = toVllmCompletionBody(request);
-    yield* this.generate(endpoint, '/v1/completions', json, 'completion', signal);
+    yield* openAiGeneration(this.http, endpoint, {
+      path: '/v1/completions',
+      json: toVllmCompletionBody(request),
+      mode: 'completion',
+      signal,
+      translateError: translateVllmError,
+    });
   }
 
   async *embed(
@@ -81,28 +90,6 @@ export class VllmAdapter implements BackendAdapter {
 
   async close(): Promise<void> {
     await this.http.close();
-  }
-
-  /** Streams the answer, or asks for it whole when the body says `stream: false`. */
-  private async *generate(
-    endpoint: BackendEndpoint,
-    path: string,
-    json: Record<string, unknown>,
-    mode: 'chat' | 'completion',
-    signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    const startedAt = Date.now();
-    if (json['stream'] === false) {
-      const answer = await this.http.answer(endpoint, { path, json, signal });
-      yield* openAiAnswerEvents(answer, { mode, startedAt });
-      return;
-    }
-    const response = await this.http.stream(endpoint, { path, json, signal, eventStream: true });
-    yield* translateOpenAiStream(response.body, {
-      mode,
-      startedAt,
-      translateError: translateVllmError,
-    });
   }
 }
 
