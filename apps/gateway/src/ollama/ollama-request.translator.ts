@@ -38,6 +38,7 @@ const ROUTED = { id: 'check', model: 'check' } as const;
 /** `POST /api/chat` as a canonical chat request. */
 export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { loadOnly: boolean } {
   const body = parseBody(ollamaChatBodySchema, raw);
+  const streams = body.stream !== false;
   const messages = body.messages ?? [];
   const canonical = defined({
     messages: translateMessages(messages),
@@ -46,13 +47,13 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { l
     ),
     response_format: translateFormat(body.format),
     reasoning_effort: translateThink(body.think),
-    stream: canonicalStream(body.stream !== false),
+    stream: canonicalStream(streams),
     ...sampling(body.options),
     options: passthrough(body),
   });
   return {
     model: body.model,
-    stream: body.stream !== false,
+    stream: streams,
     loadOnly: messages.length === 0,
     body: messages.length === 0 ? canonical : checked(chatRequestSchema, canonical),
   };
@@ -61,6 +62,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { l
 /** `POST /api/generate` as a canonical completion request. */
 export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaGenerateBodySchema, raw);
+  const streams = body.stream !== false;
   if ((body.images?.length ?? 0) > 0) {
     throw new SwitchyardError(
       'bad_request',
@@ -78,13 +80,13 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
-    stream: canonicalStream(body.stream !== false),
+    stream: canonicalStream(streams),
     ...sampling(body.options),
     options,
   });
   return {
     model: body.model,
-    stream: body.stream !== false,
+    stream: streams,
     loadOnly: prompt.length === 0 && body.suffix == null,
     body: checked(completionRequestSchema, canonical),
   };

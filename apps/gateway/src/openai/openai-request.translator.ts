@@ -43,6 +43,7 @@ const ROUTED = { id: 'check', model: 'check' } as const;
 /** `POST /v1/chat/completions` as a canonical chat request. */
 export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
+  const streams = body.stream === true;
   refuseMultipleChoices(body.n);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
@@ -57,12 +58,12 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
     tool_choice: translateToolChoice(body.tool_choice),
     response_format: translateResponseFormat(body.response_format),
     reasoning_effort: translateEffort(body.reasoning_effort),
-    stream: canonicalStream(body.stream === true),
+    stream: canonicalStream(streams),
     ...sampling(body, body.max_completion_tokens ?? body.max_tokens),
   });
   return {
     model: body.model,
-    stream: body.stream === true,
+    stream: streams,
     includeUsage: body.stream_options?.include_usage === true,
     body: checked(chatRequestSchema, canonical),
     maxTokensParam: body.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens',
@@ -72,6 +73,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
 /** `POST /v1/completions` as a canonical completion request. */
 export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
+  const streams = body.stream === true;
   refuseMultipleChoices(body.n);
   if (body.echo === true) throw unsupported('echo is not supported', 'echo');
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
@@ -79,12 +81,12 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
-    stream: canonicalStream(body.stream === true),
+    stream: canonicalStream(streams),
     ...sampling(body, body.max_tokens),
   });
   return {
     model: body.model,
-    stream: body.stream === true,
+    stream: streams,
     includeUsage: body.stream_options?.include_usage === true,
     body: checked(completionRequestSchema, canonical),
     maxTokensParam: 'max_tokens',
