@@ -6,6 +6,8 @@ import { SimOptionsError } from './core/sim-errors.js';
 import { startSimulator, type RunningSimulator } from './simulator.js';
 
 const EXIT_USAGE = 2;
+/** How often a sim started with --parent-pid checks that its supervisor is still its parent. */
+const PARENT_CHECK_MS = 500;
 
 function announce(event: string, sim: RunningSimulator, extra: Record<string, string> = {}): void {
   const { kind, url, host, port } = sim;
@@ -45,6 +47,7 @@ async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (command.parentPid !== undefined) stopWithParent(command.parentPid, () => stop('SIGTERM'));
 
   announce('starting', sim);
   try {
@@ -55,6 +58,21 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   if (!stopping) announce('listening', sim);
+}
+
+/**
+ * A supervisor that runs the sim in a process group of its own (`switchyard up`) takes the
+ * terminal's signals for it; if the supervisor is killed outright, the sim must notice alone.
+ * Its stdout went with the supervisor, so write failures from then on are dropped.
+ */
+function stopWithParent(parentPid: number, stop: () => void): void {
+  const timer = setInterval(() => {
+    if (process.ppid === parentPid) return;
+    clearInterval(timer);
+    process.stdout.on('error', () => undefined);
+    stop();
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }
 
 function usageError(error: unknown): void {

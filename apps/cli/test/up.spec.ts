@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { Subjects } from '@switchyard/contracts';
 import { connectNats, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
-import { freePorts, startServiceProcess, waitFor, type ServiceProcess } from '@switchyard/testing';
+import {
+  freePorts,
+  isProcessRunning,
+  startServiceProcess,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testing';
 import { isListening } from '../src/stack/tcp-probe.js';
 
 const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -78,6 +84,89 @@ describe('switchyard up', () => {
       expect(await isListening('127.0.0.1', port)).toBe(false);
     }
   }, 30_000);
+});
+
+/** `switchyard up --sim on` on free ports, resolved once it says it is ready. */
+async function startStack(options: { processGroup?: boolean } = {}): Promise<{
+  stack: ServiceProcess;
+  output: () => string;
+  gatewayPort: number;
+}> {
+  const [port, gatewayPort] = (await freePorts(2)) as [number, number];
+  const stack = startServiceProcess(cli, {
+    args: ['up', '--sim', 'on'],
+    env: {
+      SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}`,
+      SWITCHYARD_GATEWAY__PORT: String(gatewayPort),
+    },
+    ...options,
+  });
+  let output = '';
+  stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
+    timeoutMs: 60_000,
+    description: 'the stack to be ready',
+  });
+  expect(output).toContain('switchyard: ready');
+  return { stack, output: () => output, gatewayPort };
+}
+
+const SERVICES = [
+  'discovery',
+  'orchestrator',
+  'ollama-worker',
+  'lmstudio-worker',
+  'vllm-worker',
+  'gateway',
+];
+
+// A terminal's Ctrl-C is a SIGINT to the whole foreground process group: `up` and, unless `up`
+// keeps them apart, every process it started, all at once.
+describe('switchyard up in a terminal', () => {
+  it('stops in order on Ctrl-C: every service drains and exits 0', async () => {
+    const { stack, output } = await startStack({ processGroup: true });
+    try {
+      process.kill(-(stack.child.pid as number), 'SIGINT');
+      expect(await stack.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (stack.child.exitCode === null) await stack.stop('SIGKILL');
+    }
+    expect(output()).toContain('switchyard: stopped');
+    // `up` reports every child that exits with a signal or a code other than 0.
+    expect(output()).not.toMatch(/\] exited \(/);
+    expect(output()).not.toContain('second signal');
+    for (const service of SERVICES) expect(output()).toContain(`"msg":"${service} stopped"`);
+  }, 120_000);
+
+  it('leaves nothing serving when it is killed outright: its services and sims stop alone', async () => {
+    const { stack, output, gatewayPort } = await startStack();
+    // nats-server knows no parent; the test stops it itself. Its log lines start with its pid.
+    const natsPid = Number(/\[nats\] \[(\d+)\]/.exec(output())?.[1]);
+    const simPorts = [
+      ...output().matchAll(/backend sim-\w+ \(\w+\) at http:\/\/127\.0\.0\.1:(\d+)/g),
+    ].map((match) => Number(match[1]));
+    const servicePids = SERVICES.map((service) => {
+      const started = new RegExp(`"pid":(\\d+),[^\\n]*"msg":"${service} started"`).exec(output());
+      return Number(started?.[1]);
+    });
+    try {
+      expect(simPorts).toHaveLength(3);
+      expect(servicePids.every((pid) => pid > 0)).toBe(true);
+      await stack.stop('SIGKILL');
+      await waitFor(() => !servicePids.some(isProcessRunning), {
+        timeoutMs: 15_000,
+        description: 'every service to stop after up was killed',
+      });
+      for (const port of [gatewayPort, ...simPorts]) {
+        await waitFor(async () => !(await isListening('127.0.0.1', port)), {
+          timeoutMs: 15_000,
+          description: `nothing listening on port ${port} after up was killed`,
+        });
+      }
+    } finally {
+      if (natsPid > 0) process.kill(natsPid, 'SIGTERM');
+    }
+  }, 120_000);
 });
 
 describe('switchyard usage errors', () => {

@@ -13,6 +13,7 @@ export {
   runService,
   EXIT_FAILURE,
   EXIT_INVALID_CONFIG,
+  PARENT_PID_ENV,
   type RunningService,
   type ServiceContext,
   type ServiceDefinition,

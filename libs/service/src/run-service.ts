@@ -20,6 +20,14 @@ export const EXIT_INVALID_CONFIG = 78;
 export const EXIT_FAILURE = 1;
 /** Time allowed on top of the grace period for draining NATS and closing sockets. */
 const SHUTDOWN_MARGIN_MS = 5_000;
+/**
+ * Set by a supervisor that runs the service in a process group of its own (`switchyard up`): the
+ * pid of that supervisor. Such a service gets no terminal signals, so it must notice for itself
+ * when the supervisor is gone (killed outright) and stop as it would on SIGTERM.
+ */
+export const PARENT_PID_ENV = 'SWITCHYARD_PARENT_PID';
+/** How often a supervised service checks that its supervisor is still its parent. */
+const PARENT_CHECK_MS = 500;
 
 export interface ServiceContext {
   name: string;
@@ -114,11 +122,7 @@ export async function runService(
     return stopping;
   };
 
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping !== undefined) {
-      logger.warn({ signal }, 'second signal during shutdown; exiting now');
-      process.exit(EXIT_FAILURE);
-    }
+  const shutDown = (reason: string): void => {
     const overrun = setTimeout(() => {
       logger.error(
         { grace_ms: config.shutdown.grace_ms },
@@ -127,13 +131,20 @@ export async function runService(
       process.exit(EXIT_FAILURE);
     }, config.shutdown.grace_ms + SHUTDOWN_MARGIN_MS);
     overrun.unref();
-    stop(signal).then(
+    stop(reason).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(EXIT_FAILURE);
       },
     );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping !== undefined) {
+      logger.warn({ signal }, 'second signal during shutdown; exiting now');
+      process.exit(EXIT_FAILURE);
+    }
+    shutDown(signal);
   };
   process.off('SIGTERM', onStartupSignal);
   process.off('SIGINT', onStartupSignal);
@@ -143,8 +154,34 @@ export async function runService(
   // (without them SIGINT kills the process with no shutdown at all).
   logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
   if (startupSignal !== undefined) onSignal(startupSignal);
+  watchParent(() => {
+    if (stopping !== undefined) return;
+    logger.warn({ parent_pid: process.env[PARENT_PID_ENV] }, 'supervisor gone; stopping');
+    shutDown('supervisor gone');
+  });
 
   return { ...context, app, stop };
+}
+
+/**
+ * Calls `onGone` once the supervisor named by {@link PARENT_PID_ENV} is no longer this process's
+ * parent (it died and the process was re-parented). The reading end of stdout and stderr went
+ * with it, so writes there fail (EPIPE, then a destroyed stream) from then on. Those failures
+ * are dropped, as nobody is left to read the lines: the shutdown's log lines must not end the
+ * process before it has stopped.
+ */
+function watchParent(onGone: () => void): void {
+  const supervisor = Number(process.env[PARENT_PID_ENV]);
+  if (!Number.isSafeInteger(supervisor) || supervisor <= 0) return;
+  const check = (): void => {
+    if (process.ppid === supervisor) return;
+    clearInterval(timer);
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    onGone();
+  };
+  const timer = setInterval(check, PARENT_CHECK_MS);
+  timer.unref();
+  check();
 }
 
 function loadConfigOrExit(source: ConfigSource | undefined): SwitchyardConfig {

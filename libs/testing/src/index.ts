@@ -12,6 +12,7 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
 } from './service-process.js';
+export { isProcessRunning } from './process-running.js';
 export { runServiceLifecycle, type ServiceLifecycleRun } from './service-lifecycle.js';
 export {
   TEST_WORKER_SETTINGS,

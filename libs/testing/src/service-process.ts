@@ -6,6 +6,12 @@ export interface ServiceProcessOptions {
   /** Extra environment; the process gets JSON logs and no config file unless this says otherwise. */
   env?: Record<string, string>;
   args?: string[];
+  /**
+   * Runs it as a shell runs a foreground job: leader of a process group of its own, so that
+   * `process.kill(-child.pid, signal)` reaches it and every child it did not move out of the
+   * group, as a terminal's Ctrl-C does.
+   */
+  processGroup?: boolean;
 }
 
 /** A Switchyard service (or any node program that logs pino JSON lines) run as a child process. */
@@ -34,6 +40,7 @@ export function startServiceProcess(
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);

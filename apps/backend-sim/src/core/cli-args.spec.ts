@@ -28,6 +28,7 @@ describe('parseCliArgs', () => {
       '0.5',
       '--api-key',
       'k',
+      '--parent-pid=4321',
     ]);
     expect(command).toEqual({
       help: false,
@@ -45,6 +46,7 @@ describe('parseCliArgs', () => {
         failRate: 0.5,
         apiKey: 'k',
       },
+      parentPid: 4321,
     });
   });
 
@@ -62,6 +64,8 @@ describe('parseCliArgs', () => {
       [['--kind', 'vllm', '--port'], '--port needs a value'],
       [['--kind', 'vllm', '--port', 'x'], '--port must be a number'],
       [['--kind', 'vllm', '--bogus', '1'], 'unknown option --bogus'],
+      [['--kind', 'vllm', 'constructor', '1'], 'unknown option constructor'],
+      [['--kind', 'vllm', '--parent-pid', '0'], '--parent-pid must be a process id, got "0"'],
     ] as const;
     for (const [argv, message] of bad) {
       expect(() => parseCliArgs(argv)).toThrow(SimOptionsError);

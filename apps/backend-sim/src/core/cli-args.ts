@@ -27,9 +27,12 @@ Simulates an Ollama, LM Studio or vLLM server (see apps/backend-sim/README.md).
   --answer-tokens N         words in a natural answer (default ${DEFAULTS.answerTokens})
   --context-length N        context window of every model (default ${DEFAULTS.contextLength})
   --api-key KEY             vllm only: bearer key required on /v1
+  --parent-pid PID          stop (as on SIGTERM) once process PID is no longer the parent
   -h, --help                show this help
 
 Prints one JSON line {"event":"listening","url":…} on stdout once it accepts connections.`;
+
+const PARENT_PID_FLAG = '--parent-pid';
 
 type Setter = (options: Partial<SimulatorOptions>, value: string, flag: string) => void;
 
@@ -75,7 +78,14 @@ const FLAGS: Record<string, Setter> = {
   '--api-key': (options, value) => (options.apiKey = value),
 };
 
-export type CliCommand = { help: true } | { help: false; options: SimulatorOptions };
+export type CliCommand =
+  | { help: true }
+  | {
+      help: false;
+      options: SimulatorOptions;
+      /** The supervisor this process must not outlive (`switchyard up` runs sims detached). */
+      parentPid?: number;
+    };
 
 /**
  * Parses `--flag value` and `--flag=value` arguments. Without `--port` the kind's usual port is
@@ -83,20 +93,31 @@ export type CliCommand = { help: true } | { help: false; options: SimulatorOptio
  */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const options: Partial<SimulatorOptions> = {};
+  let parentPid: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') return { help: true };
     const equals = arg.indexOf('=');
     const flag = equals > 0 ? arg.slice(0, equals) : arg;
-    const setter = FLAGS[flag];
-    if (!setter) throw new SimOptionsError(`unknown option ${flag} (see --help)`);
+    if (!Object.hasOwn(FLAGS, flag) && flag !== PARENT_PID_FLAG)
+      throw new SimOptionsError(`unknown option ${flag} (see --help)`);
     let value: string | undefined;
     if (equals > 0) value = arg.slice(equals + 1);
     else value = argv[++i];
     if (value === undefined) throw new SimOptionsError(`${flag} needs a value`);
-    setter(options, value, flag);
+    if (flag === PARENT_PID_FLAG) parentPid = processId(value, flag);
+    else FLAGS[flag]?.(options, value, flag);
   }
   if (!options.kind) throw new SimOptionsError('--kind is required (ollama, lmstudio or vllm)');
   options.port ??= KIND_DEFAULTS[options.kind].port;
-  return { help: false, options: options as SimulatorOptions };
+  const command = { help: false as const, options: options as SimulatorOptions };
+  return parentPid === undefined ? command : { ...command, parentPid };
+}
+
+function processId(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new SimOptionsError(`${flag} must be a process id, got "${value}"`);
+  }
+  return parsed;
 }

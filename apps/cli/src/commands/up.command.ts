@@ -1,5 +1,5 @@
 import type { BackendKind, SwitchyardConfig } from '@switchyard/contracts';
-import { readConfig } from '@switchyard/service';
+import { PARENT_PID_ENV, readConfig } from '@switchyard/service';
 import { parseArgs } from '../cli/args.js';
 import { UsageError } from '../cli/cli-errors.js';
 import { planNats } from '../stack/nats-launcher.js';
@@ -20,6 +20,8 @@ const WELL_KNOWN_PORTS: Record<BackendKind, number> = { ollama: 11434, lmstudio:
 const KINDS = Object.keys(WELL_KNOWN_PORTS) as BackendKind[];
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 15_000;
+/** Signals that stop the stack: Ctrl-C, `kill`, and the terminal closing. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 interface StackBackend {
   id: string;
@@ -41,7 +43,7 @@ export function upCommand(args: readonly string[]): Promise<number> {
 /**
  * `switchyard up`: NATS (started when none answers at the configured URL), simulated backends
  * when asked or when no real one is found, then every service as a child process. Runs until
- * SIGINT/SIGTERM, then stops everything in reverse order.
+ * SIGINT, SIGTERM or SIGHUP, then stops everything in reverse order.
  */
 export async function up(
   options: UpOptions,
@@ -57,7 +59,8 @@ export async function up(
     return 0;
   };
   // The first signal stops the stack in order; a second one (an impatient Ctrl-C) kills it.
-  // A terminal's Ctrl-C also reaches the children directly; they shut down on their own.
+  // The children get no terminal signals (see ServiceProcesses), so a closed terminal's SIGHUP
+  // stops them through `up` as well.
   let signals = 0;
   const signalled = new Promise<void>((resolve) => {
     const onSignal = (): void => {
@@ -65,15 +68,20 @@ export async function up(
       if (signals === 1) resolve();
       else processes.killAll();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   });
 
   try {
     const natsUrl = config.nats.servers[0] as string;
     const nats = await planNats(natsUrl);
     if (nats.kind === 'start') {
-      const server = processes.start({ name: 'nats', command: nats.program, args: nats.args });
+      const server = processes.start({
+        name: 'nats',
+        command: nats.program,
+        args: nats.args,
+        // nats-server shuts down the same way on SIGINT and SIGTERM, but exits 1 after SIGTERM.
+        stopSignal: 'SIGINT',
+      });
       await server.firstLine((line) => line.includes('Server is ready'), READY_TIMEOUT_MS);
       say(`started nats-server at ${natsUrl} (JetStream on)`);
     } else {
@@ -82,6 +90,7 @@ export async function up(
 
     const backends = await chooseBackends(config, options.sim, processes, say);
     const env: Record<string, string> = {
+      [PARENT_PID_ENV]: String(process.pid),
       SWITCHYARD_NATS__SERVERS: config.nats.servers.join(','),
       SWITCHYARD_BACKENDS: JSON.stringify(backends.map(({ id, kind, url }) => ({ id, kind, url }))),
     };
@@ -175,7 +184,10 @@ async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise
   const child = processes.start({
     name: `sim-${kind}`,
     command: process.execPath,
-    args: [serviceEntry('sim'), '--kind', kind, '--port', String(port), '--load-ms', '0'],
+    args: [
+      ...[serviceEntry('sim'), '--kind', kind, '--port', String(port), '--load-ms', '0'],
+      ...['--parent-pid', String(process.pid)],
+    ],
   });
   const line = await child.firstLine(
     (text) => text.includes('"event":"listening"'),

@@ -10,21 +10,31 @@ export interface ChildSpec {
   command: string;
   args: readonly string[];
   env?: Record<string, string>;
+  /** The signal that stops it cleanly; SIGTERM unless the program wants another. */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface RunningChild {
   readonly name: string;
   readonly process: ChildProcess;
+  readonly stopSignal: NodeJS.Signals;
   readonly exited: Promise<number | null>;
   /** Resolves with the first stdout line that `match` accepts. */
   firstLine(match: (line: string) => boolean, timeoutMs: number): Promise<string>;
 }
 
 /**
- * The processes `switchyard up` runs, each printed line by line with a
- * coloured `[name]` prefix. Stopping sends SIGTERM to every child (in reverse start order, so the
- * gateway stops taking requests before the workers go) and SIGKILL to any that outlive the grace
- * period.
+ * The processes `switchyard up` runs, each printed line by line with a coloured `[name]` prefix.
+ * Stopping sends its stop signal (SIGTERM unless the spec names another) to every child, in
+ * reverse start order so the gateway stops taking requests before the workers go, and SIGKILL to
+ * any that outlive the grace period.
+ *
+ * Each child runs in a process group of its own, so a terminal's Ctrl-C (sent to the whole
+ * foreground group) reaches only `up`, which then stops the children in that order. Left in
+ * `up`'s group, every child would get the SIGINT at once: NATS and the backends would go while
+ * the gateway still drained, and `up`'s SIGTERM would then be a second signal, which ends a
+ * service without draining. A child that must not outlive `up` when `up` is killed outright is
+ * told its pid (`SWITCHYARD_PARENT_PID` for services, `--parent-pid` for the simulator).
  */
 export class ServiceProcesses {
   private readonly children: RunningChild[] = [];
@@ -45,6 +55,7 @@ export class ServiceProcesses {
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     const prefix = this.prefix(spec.name);
     const listeners = new Set<(line: string) => void>();
@@ -65,6 +76,7 @@ export class ServiceProcesses {
     const running: RunningChild = {
       name: spec.name,
       process: child,
+      stopSignal: spec.stopSignal ?? 'SIGTERM',
       exited,
       firstLine: (match, timeoutMs) =>
         new Promise<string>((resolve, reject) => {
@@ -90,11 +102,11 @@ export class ServiceProcesses {
     return running;
   }
 
-  /** SIGTERM to every child, newest first; SIGKILL after `graceMs` to any still running. */
+  /** Its stop signal to every child, newest first; SIGKILL after `graceMs` to any still running. */
   async stopAll(graceMs: number): Promise<void> {
     for (const child of [...this.children].reverse()) {
       if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-      child.process.kill('SIGTERM');
+      child.process.kill(child.stopSignal);
       const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
       await child.exited;
       clearTimeout(timer);
