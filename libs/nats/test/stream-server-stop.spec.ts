@@ -63,3 +63,41 @@ describe('stopping a stream server', () => {
     expect(after.code).toBe('no_responders');
   });
 });
+
+// A service stops its stream server, then drains its NATS connection at once: whatever a handler
+// that returned in the last turn still held must be out by then.
+describe('a stream server stopped as its last handler returns', () => {
+  let fx: StreamFixture;
+  let finish: () => void = () => undefined;
+
+  beforeAll(async () => {
+    fx = await startStreamFixture({ heartbeatIntervalMs: 60_000 });
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    fx.server.serve(fx.subjects.chat('last'), { schema: chatRequestSchema }, async (_r, ctx) => {
+      ctx.start({ kind: 'ollama', backend: 'ollama-1' });
+      await finished;
+      ctx.send({ type: 'delta', text: 'the last words' });
+      return { finish_reason: 'stop', usage };
+    });
+    await fx.serverNc.flush();
+  });
+
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it('sends its last frames before the connection drains', async () => {
+    const answer = fx.client.collect(fx.subjects.chat('last'), chatRequest(), {
+      timeoutMs: 5_000 + SCHEDULING_SLACK_MS,
+    });
+    await waitFor(() => fx.server.inFlight === 1, { description: 'the request to arrive' });
+    const stopped = fx.server.stop({ graceMs: 5_000 });
+    finish();
+    await stopped;
+    await fx.serverNc.drain();
+    await expect(answer).resolves.toMatchObject({
+      text: 'the last words',
+      end: { finish_reason: 'stop' },
+    });
+  });
+});

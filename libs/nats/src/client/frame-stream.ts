@@ -17,6 +17,7 @@ import {
   type ReplyFrame,
   type StartFrame,
 } from '@switchyard/contracts';
+import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import { orderViolation, statusError } from './frame-checks.js';
 import { FrameQueue } from './frame-queue.js';
@@ -69,6 +70,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
   /** The reader has seen the end: the last frame, or the error. */
   private done = false;
   private waiters: (() => void)[] = [];
+  /** The request went out; until then there is nothing to cancel. */
+  private published = false;
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
     this.fail(
@@ -90,14 +93,11 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     try {
       // Listen before publishing: the reply may come back before publish() returns.
       this.route = setup.inbox.open((error, msg) => this.onMessage(error, msg));
-      setup.nc.publish(setup.subject, setup.payload, {
-        reply: this.route.subject,
-        ...(setup.headers === undefined ? {} : { headers: headersOf(setup.headers) }),
-      });
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);
       return;
     }
+    atEndOfTurn(this.publishRequest);
     setup.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.deadlineTimer = setTimeout(
       () =>
@@ -119,6 +119,24 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
       setup.idleTimeoutMs,
     );
   }
+
+  /**
+   * Publishes the request, at the end of the turn it was made in (see `atEndOfTurn`): a gateway
+   * taking many HTTP requests at once sends them in a few socket writes, not one each. A stream
+   * that failed or was cancelled before then sends nothing.
+   */
+  private readonly publishRequest = (): void => {
+    if (this.finished || this.route === undefined) return;
+    try {
+      this.setup.nc.publish(this.setup.subject, this.setup.payload, {
+        reply: this.route.subject,
+        ...(this.setup.headers === undefined ? {} : { headers: headersOf(this.setup.headers) }),
+      });
+      this.published = true;
+    } catch (error) {
+      this.fail(SwitchyardError.from(error, 'internal'), false);
+    }
+  };
 
   [Symbol.asyncIterator](): AsyncIterator<StreamFrame> {
     return this;
@@ -220,6 +238,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
   }
 
   private sendCancel(reason: string): void {
+    if (!this.published) return;
     const message: CancelMessage = {
       request_id: this.requestId,
       reason: reason.slice(0, MAX_CANCEL_REASON),

@@ -5,6 +5,7 @@ import {
   type ReplyFrame,
   type StartFrame,
 } from '@switchyard/contracts';
+import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
 
@@ -21,8 +22,10 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
  * backend read — go out as one frame, joined in order: a message per token would cost a NATS
  * message, a socket write and a parse at every hop for nothing, since they arrived together.
  * Anything else, and the end of the turn, sends the joined delta first, so order never changes.
- * The joined deltas of every stream go out together at the end of the turn, so that a worker
- * serving many streams writes them to its NATS socket once per turn, not once per stream.
+ * The joined deltas of every stream go out together at the end of the turn, and so do the `end`
+ * frames of the streams whose handlers returned in it, so that a worker serving many requests
+ * writes to its NATS socket once per turn, not once per request. (An `error` frame goes at once:
+ * it is rare, and may be all a stream ever sends.)
  */
 export class ReplyStream {
   private seq = 0;
@@ -30,7 +33,12 @@ export class ReplyStream {
   private started = false;
   /** The start frame until the first frame after it, which it goes out with. */
   private heldStart: StartFrame | undefined;
+  /** The `end` frame from the handler's return until the end of its turn. */
+  private heldEnd: ReplyFrame | undefined;
+  /** The handler's side is over: `end` or `fail` was called, or a frame could not be sent. */
   private ended = false;
+  /** The terminal frame went out: nothing more can. */
+  private closed = false;
   private phase: HeartbeatPhase | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -83,13 +91,19 @@ export class ReplyStream {
     atEndOfTurn(this.flushNow);
   }
 
-  private readonly flushNow = (): void => this.flushPending();
+  /** What this stream holds for the end of the turn: the joined delta, then a held `end`. */
+  private readonly flushNow = (): void => {
+    this.flushPending();
+    const end = this.heldEnd;
+    this.heldEnd = undefined;
+    if (end !== undefined) this.close(end);
+  };
 
   private flushPending(): void {
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
-    if (!this.ended) this.publish({ ...pending, seq: this.seq } as ReplyFrame);
+    if (!this.closed) this.publish({ ...pending, seq: this.seq } as ReplyFrame);
   }
 
   end(end: StreamEnd): void {
@@ -98,12 +112,17 @@ export class ReplyStream {
       this.fail(new SwitchyardError('internal', 'the handler finished without a start frame'));
       return;
     }
-    this.terminate({ type: 'end', seq: this.seq, ...end });
+    this.ended = true;
+    clearTimeout(this.heartbeat);
+    this.heldEnd = { type: 'end', seq: this.seq, ...end };
+    atEndOfTurn(this.flushNow);
   }
 
   fail(error: SwitchyardError): void {
     if (this.ended) return;
-    this.terminate({ type: 'error', seq: this.seq, error: error.toWire() });
+    this.ended = true;
+    clearTimeout(this.heartbeat);
+    this.close({ type: 'error', seq: this.seq, error: error.toWire() });
   }
 
   private beat(): void {
@@ -116,14 +135,13 @@ export class ReplyStream {
     );
   }
 
-  private terminate(frame: ReplyFrame): void {
-    // What was said before the end goes out before it; the terminal frame takes the next number.
+  /** Sends the terminal frame, after everything said before it; it takes the next number. */
+  private close(frame: ReplyFrame): void {
     this.flushPending();
     this.releaseStart();
-    if (this.ended) return;
+    if (this.closed) return;
     frame.seq = this.seq;
-    this.ended = true;
-    clearTimeout(this.heartbeat);
+    this.closed = true;
     try {
       this.nc.publish(this.inbox, encodeMessage(frame));
     } catch (error) {
@@ -146,15 +164,19 @@ export class ReplyStream {
   /** Sends a frame (after the held start), numbered next whatever number it was built with. */
   private publish(frame: ReplyFrame): void {
     this.releaseStart();
-    if (this.ended) return;
+    if (this.closed) return;
     frame.seq = this.seq;
     try {
       this.nc.publish(this.inbox, encodeMessage(frame));
     } catch (error) {
-      // Too big a frame, or no connection: end the stream with an error frame if anything
-      // can still be sent, and stop the handler.
+      // Too big a frame, or no connection: end the stream with an error frame if anything can
+      // still be sent (never with a held `end`, which would hide the lost frame), and stop the
+      // handler.
       const broken = SwitchyardError.from(error, 'internal');
-      this.fail(broken);
+      this.ended = true;
+      this.heldEnd = undefined;
+      clearTimeout(this.heartbeat);
+      this.close({ type: 'error', seq: this.seq, error: broken.toWire() });
       this.onBroken(broken);
       return;
     }
@@ -173,39 +195,4 @@ function joinableKind(
   if (text !== undefined && reasoning === undefined) return 'text';
   if (reasoning !== undefined && text === undefined) return 'reasoning';
   return undefined;
-}
-
-/** What runs at the end of this turn of the event loop, in the order it was asked for. */
-const endOfTurn = new Set<() => void>();
-
-/**
- * How many streams' frames share one socket write at the end of a turn. One write for all of
- * them would hold the first stream's frames until the last one's are encoded, and under load
- * (hundreds of streams) that delay shows in every stream's first token; a write per stream costs
- * a syscall and a read at the server each. 16 keeps both small.
- */
-const FLUSHES_PER_WRITE = 16;
-
-/**
- * Runs `flush` once, after the I/O of this turn: one timer for every stream, so their frames are
- * published in runs of {@link FLUSHES_PER_WRITE} and the NATS client writes each run to its
- * socket at once (it flushes on the next microtask; a timer callback per stream would let it run
- * between every two).
- */
-function atEndOfTurn(flush: () => void): void {
-  if (endOfTurn.size === 0) setImmediate(runEndOfTurn);
-  endOfTurn.add(flush);
-}
-
-function runEndOfTurn(): void {
-  const flushes = [...endOfTurn];
-  endOfTurn.clear();
-  runFrom(flushes, 0);
-}
-
-function runFrom(flushes: readonly (() => void)[], from: number): void {
-  const to = Math.min(from + FLUSHES_PER_WRITE, flushes.length);
-  for (let i = from; i < to; i++) flushes[i]?.();
-  // Queued after the NATS client's flush of this run, so the next run is a write of its own.
-  if (to < flushes.length) queueMicrotask(() => runFrom(flushes, to));
 }

@@ -3,6 +3,7 @@ import { decodeMessage, SwitchyardError, type Subjects } from '@switchyard/contr
 import { silentLogger, withFields, type NatsLogger } from '../logger.js';
 import { CancelRouter } from './cancel-router.js';
 import { InFlightRequests } from './in-flight-requests.js';
+import { flushEndOfTurn } from '../end-of-turn.js';
 import { ReplyStream } from './reply-stream.js';
 import { idOf, logFieldsOf, timeoutOf } from './request-fields.js';
 import type {
@@ -138,6 +139,7 @@ export class StreamServer {
         this.logger.warn({ in_flight: this.inFlight }, 'handlers ignored their abort signal');
       }
     }
+    flushEndOfTurn();
     this.cancels.close();
     this.stopped = true;
   }
