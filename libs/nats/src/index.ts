@@ -6,6 +6,7 @@ export {
   type ConnectNatsOptions,
   type NatsConfigInput,
 } from './connection/connect-nats.js';
+export { bucketKeys } from './kv/bucket-keys.js';
 export { buildConnectionOptions } from './connection/connection-options.js';
 export { NatsConnectError } from './connection/nats-connect.error.js';
 export {

@@ -1,6 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import { registryEntrySchema, type RegistryEntry, type Subjects } from '@switchyard/contracts';
-import type { NatsConnection } from '@switchyard/nats';
+import { bucketKeys, type NatsConnection } from '@switchyard/nats';
 
 /** The KV bucket could not be opened or created (JetStream off, no permission, …). */
 export class RegistryUnavailableError extends Error {
@@ -15,10 +15,14 @@ export class RegistryUnavailableError extends Error {
  * deleted explicitly, so watchers see the delete at once.
  */
 export class RegistryStore {
-  private constructor(readonly kv: KV) {}
+  private constructor(
+    readonly kv: KV,
+    private readonly nc: NatsConnection,
+    private readonly bucket: string,
+  ) {}
 
   static async open(nc: NatsConnection, bucket: string, ttlMs: number): Promise<RegistryStore> {
-    return new RegistryStore(await openBucket(nc, bucket, ttlMs));
+    return new RegistryStore(await openBucket(nc, bucket, ttlMs), nc, bucket);
   }
 
   async put(entry: RegistryEntry): Promise<void> {
@@ -31,8 +35,7 @@ export class RegistryStore {
 
   /** Every valid entry; values that do not parse (another version's writers) are skipped. */
   async list(): Promise<RegistryEntry[]> {
-    const keys: string[] = [];
-    for await (const key of await this.kv.keys()) keys.push(key);
+    const keys = await bucketKeys(this.nc, this.bucket);
     const entries = await Promise.all(keys.map((key) => this.get(key)));
     return entries
       .filter((entry): entry is RegistryEntry => entry !== undefined)

@@ -9,6 +9,7 @@ import {
   type RegistryEntry,
   type SwitchyardConfigInput,
 } from '@switchyard/contracts';
+import { bucketKeys } from '@switchyard/nats';
 import { createLogger } from '@switchyard/service';
 import {
   freePorts,
@@ -101,7 +102,7 @@ export class DiscoveryHarness {
   async bucket(): Promise<Map<string, RegistryEntry>> {
     const kv = await new Kvm(this.nc).open(this.subjects.registryBucket);
     const entries = new Map<string, RegistryEntry>();
-    for await (const key of await kv.keys()) {
+    for (const key of await bucketKeys(this.nc, this.subjects.registryBucket)) {
       const stored = await kv.get(key);
       if (stored?.operation === 'PUT') entries.set(key, stored.json<RegistryEntry>());
     }
@@ -109,8 +110,7 @@ export class DiscoveryHarness {
   }
 
   /**
-   * Whether the bucket holds a live entry for this id. A direct get: listing the keys runs a
-   * consumer that can wait forever when entries expire (max_age) during the listing.
+   * Whether the bucket holds a live entry for this id: one direct get, no listing.
    */
   async inBucket(id: string): Promise<boolean> {
     const kv = await new Kvm(this.nc).open(this.subjects.registryBucket);

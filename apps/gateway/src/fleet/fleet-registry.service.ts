@@ -6,7 +6,7 @@ import {
   SwitchyardError,
   type RegistryEntry,
 } from '@switchyard/contracts';
-import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import { bucketKeys, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
 
 /** Registry states whose backends can be sent commands. */
@@ -39,8 +39,7 @@ export class FleetRegistry {
     const entries: RegistryEntry[] = [];
     try {
       const kv = await new Kvm(this.nc).open(bucket);
-      await kv.status();
-      for await (const key of await kv.keys()) {
+      for (const key of await bucketKeys(this.nc, bucket)) {
         const entry = await kv.get(key);
         if (entry === null || entry.operation !== 'PUT') continue;
         const parsed = registryEntrySchema.safeParse(safeJson(entry.value));
