@@ -73,12 +73,17 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     const discovery = this.config.discovery;
     let leaseKv;
     try {
-      this.store = await RegistryStore.open(
-        this.nc,
-        this.subjects.registryBucket,
-        discovery.entry_ttl_ms,
-      );
-      leaseKv = await openBucket(this.nc, leaseBucket(this.subjects), discovery.lease_ttl_ms);
+      const replicas = discovery.kv_replicas;
+      this.store = await RegistryStore.open(this.nc, {
+        bucket: this.subjects.registryBucket,
+        ttlMs: discovery.entry_ttl_ms,
+        replicas,
+      });
+      leaseKv = await openBucket(this.nc, {
+        bucket: leaseBucket(this.subjects),
+        ttlMs: discovery.lease_ttl_ms,
+        replicas,
+      });
     } catch (error) {
       if (!(error instanceof RegistryUnavailableError)) throw error;
       this.store = undefined;

@@ -21,8 +21,8 @@ export class RegistryStore {
     private readonly bucket: string,
   ) {}
 
-  static async open(nc: NatsConnection, bucket: string, ttlMs: number): Promise<RegistryStore> {
-    return new RegistryStore(await openBucket(nc, bucket, ttlMs), nc, bucket);
+  static async open(nc: NatsConnection, settings: BucketSettings): Promise<RegistryStore> {
+    return new RegistryStore(await openBucket(nc, settings), nc, settings.bucket);
   }
 
   async put(entry: RegistryEntry): Promise<void> {
@@ -54,10 +54,20 @@ export class RegistryStore {
   }
 }
 
+/** A bucket discovery keeps: its name, how long an entry lives, and its replicas if created. */
+export interface BucketSettings {
+  bucket: string;
+  ttlMs: number;
+  replicas: number;
+}
+
 /** Opens a KV bucket, creating it when missing; an existing bucket keeps its own settings. */
-export async function openBucket(nc: NatsConnection, bucket: string, ttlMs: number): Promise<KV> {
+export async function openBucket(
+  nc: NatsConnection,
+  { bucket, ttlMs, replicas }: BucketSettings,
+): Promise<KV> {
   try {
-    return await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs });
+    return await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs, replicas });
   } catch (error) {
     throw new RegistryUnavailableError(`cannot open the KV bucket "${bucket}"`, { cause: error });
   }

@@ -223,6 +223,12 @@ export const discoveryConfigSchema = z
     entry_ttl_ms: milliseconds.default(60_000),
     /** How long the active replica's lease lasts without renewal before another replica takes over. */
     lease_ttl_ms: milliseconds.min(100).default(10_000),
+    /**
+     * Replicas of the registry and lease buckets when discovery creates them (JetStream keeps 1
+     * to 5); 3 on a three-node cluster, so the registry outlives a node. Buckets that exist keep
+     * their own.
+     */
+    kv_replicas: z.number().int().min(1).max(5).default(1),
   })
   .refine((discovery) => discovery.heartbeat_ms < discovery.entry_ttl_ms, {
     error: 'heartbeat_ms must be below entry_ttl_ms, or healthy entries expire between heartbeats',
