@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError, type ModelInfo } from '@switchyard/contracts';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
-import { ModelDirectory } from './model-directory.js';
+import { ModelDirectory, SLOW_LISTINGS_KEPT } from './model-directory.js';
 
 // An adapter whose listings the test sets; only listModels is exercised here.
 function adapterWith(listings: Map<string, string[] | Error>): BackendAdapter {
@@ -59,7 +59,27 @@ describe('ModelDirectory', () => {
     expect(directory.endpointsFor('llama3.2')).toEqual([a]);
   });
 
-  it('serves nothing from an endpoint it cannot list, until it can again', async () => {
+  it('keeps what a busy endpoint last listed through a few slow listings, then drops it', async () => {
+    const listings = new Map<string, string[] | Error>([['a', ['llama3']]]);
+    const directory = new ModelDirectory(adapterWith(listings), [a], 1_000);
+    await directory.refresh();
+
+    // Answering, but too late: a backend busy generating.
+    listings.set('a', new SwitchyardError('timeout', 'the request deadline passed'));
+    for (let listing = 1; listing <= SLOW_LISTINGS_KEPT; listing++) {
+      expect(await directory.refresh()).toEqual({ added: [], removed: [] });
+      expect(directory.endpointsFor('llama3')).toEqual([a]);
+      expect(directory.endpoints()[0]).toMatchObject({ reachable: false, failedListings: listing });
+    }
+    expect(await directory.refresh()).toEqual({ added: [], removed: ['llama3'] });
+    expect(directory.endpointsFor('llama3')).toEqual([]);
+
+    listings.set('a', ['llama3']);
+    expect(await directory.refresh()).toEqual({ added: ['llama3'], removed: [] });
+    expect(directory.endpoints()[0]).toMatchObject({ reachable: true, failedListings: 0 });
+  });
+
+  it('serves nothing from an endpoint nothing answers at, until it can list it again', async () => {
     const listings = new Map<string, string[] | Error>([['a', ['llama3']]]);
     const directory = new ModelDirectory(adapterWith(listings), [a], 1_000);
     await directory.refresh();

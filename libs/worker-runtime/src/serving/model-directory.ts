@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@switchyard/contracts';
+import { SwitchyardError, type ModelInfo } from '@switchyard/contracts';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 
 export interface ModelDirectoryChange {
@@ -12,14 +12,31 @@ export interface EndpointStatus {
   endpoint: BackendEndpoint;
   /** Whether the last listing succeeded. */
   reachable: boolean;
+  /** What it serves: its last listing, kept through a few slow ones (see {@link ModelDirectory}). */
   models: ModelInfo[];
+  /** Listings in a row that failed. */
+  failedListings: number;
   lastError?: unknown;
 }
 
 /**
- * Which models this worker's endpoints can serve now, under their names and aliases. `refresh()` asks every endpoint for its
- * models (all at once, each bounded by a timeout) and reports what changed; an endpoint that
- * cannot be listed serves nothing until it can, so requests go to workers whose backends are up.
+ * Listings in a row an answering backend may fail (too slow, or an error status) and keep its
+ * models: with the default refresh interval, 15 s of a backend too busy to list, then it counts
+ * as gone.
+ */
+export const SLOW_LISTINGS_KEPT = 3;
+
+/**
+ * Which models this worker's endpoints can serve now, under their names and aliases. `refresh()`
+ * asks every endpoint for its models (all at once, each bounded by a timeout) and reports what
+ * changed.
+ *
+ * An endpoint that nothing answers at (refused, unreachable: `backend_unavailable`) serves
+ * nothing until it can be listed again, so requests go to workers whose backends are up. One that
+ * answers, but too slowly or with an error, is most often a backend busy generating (vLLM under
+ * load answers its model list late): it keeps its last listing for up to
+ * {@link SLOW_LISTINGS_KEPT} failed listings in a row, for dropping it would turn every request
+ * for its models into "model not found" while it is doing exactly that work.
  */
 export class ModelDirectory {
   private status = new Map<string, EndpointStatus>();
@@ -30,8 +47,7 @@ export class ModelDirectory {
     endpoints: readonly BackendEndpoint[],
     private readonly listTimeoutMs: number,
   ) {
-    for (const endpoint of endpoints)
-      this.status.set(endpoint.id, { endpoint, reachable: false, models: [] });
+    for (const endpoint of endpoints) this.status.set(endpoint.id, unlisted(endpoint));
   }
 
   /**
@@ -46,7 +62,7 @@ export class ModelDirectory {
         endpoint.id,
         kept !== undefined && kept.endpoint.url === endpoint.url
           ? { ...kept, endpoint }
-          : { endpoint, reachable: false, models: [] },
+          : unlisted(endpoint),
       );
     }
     this.status = next;
@@ -68,8 +84,7 @@ export class ModelDirectory {
   async refresh(): Promise<ModelDirectoryChange> {
     await Promise.all([...this.status.values()].map((status) => this.list(status)));
     const next = new Map<string, BackendEndpoint[]>();
-    for (const { endpoint, reachable, models } of this.status.values()) {
-      if (!reachable) continue;
+    for (const { endpoint, models } of this.status.values()) {
       for (const model of models) {
         for (const name of [model.name, ...(model.aliases ?? [])]) {
           next.set(name, [...(next.get(name) ?? []), endpoint]);
@@ -89,11 +104,18 @@ export class ModelDirectory {
         AbortSignal.timeout(this.listTimeoutMs),
       );
       status.reachable = true;
+      status.failedListings = 0;
       delete status.lastError;
     } catch (error) {
-      status.models = [];
       status.reachable = false;
       status.lastError = error;
+      status.failedListings += 1;
+      const answering = SwitchyardError.from(error).code !== 'backend_unavailable';
+      if (!answering || status.failedListings > SLOW_LISTINGS_KEPT) status.models = [];
     }
   }
+}
+
+function unlisted(endpoint: BackendEndpoint): EndpointStatus {
+  return { endpoint, reachable: false, models: [], failedListings: 0 };
 }

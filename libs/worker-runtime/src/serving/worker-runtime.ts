@@ -228,7 +228,12 @@ export class WorkerRuntime {
     for (const status of this.directory.endpoints()) {
       if (!status.reachable) {
         this.options.logger.warn(
-          { backend: status.endpoint.id, err: status.lastError },
+          {
+            backend: status.endpoint.id,
+            err: status.lastError,
+            failed_listings: status.failedListings,
+            still_serving: status.models.length > 0,
+          },
           'cannot list the models of a backend',
         );
       }
