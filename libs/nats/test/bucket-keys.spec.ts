@@ -65,21 +65,20 @@ describe('bucketKeys', () => {
     for (let round = 0; round < 6; round++) {
       const keys = Array.from({ length: 2_000 }, (_, i) => `r${round}-${i}`);
       await Promise.all(keys.map((key) => kv.put(key, 'x')));
-      // List over and over while this round's entries expire.
-      const from = Date.now() + TTL_MS - 150;
-      const until = from + 500;
-      while (Date.now() < from) await new Promise((resolve) => setTimeout(resolve, 10));
-      while (Date.now() < until) {
-        const listed = await listWithin(nc, 'expiring');
+      // List over and over, from while this round's entries live until they have all expired.
+      const deadline = Date.now() + TTL_MS + 5_000;
+      let listed: string[] | 'stuck' = keys;
+      while (listed !== 'stuck' && listed.length > 0 && Date.now() < deadline) {
+        listed = await listWithin(nc, 'expiring');
         outcomes.push(listed === 'stuck' ? 'stuck' : listed.length);
-        if (listed === 'stuck') break;
       }
+      expect(listed).toEqual([]);
     }
-    expect(outcomes).not.toContain('stuck');
-    // Listings before, during and after the expiry, not only of an empty bucket.
-    expect(outcomes.some((count) => count === 2_000)).toBe(true);
-    expect(outcomes.some((count) => count === 0)).toBe(true);
-  }, 30_000);
+    // Listings of a bucket that still held entries, not only of an empty one.
+    expect(
+      outcomes.filter((count) => typeof count === 'number' && count > 0).length,
+    ).toBeGreaterThan(6);
+  }, 60_000);
 
   it('rejects for a bucket that does not exist', async () => {
     await expect(bucketKeys(nc, 'missing')).rejects.toThrow(/stream not found/);
