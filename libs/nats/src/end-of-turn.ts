@@ -33,15 +33,17 @@ export function atEndOfTurn(publish: () => void): void {
  * connection drains, when a handler that returned in the last turn still holds its `end` frame.
  */
 export function flushEndOfTurn(): void {
-  const publishers = [...endOfTurn];
-  endOfTurn.clear();
-  for (const publish of publishers) publish();
+  for (const publish of takeAll()) publish();
 }
 
 function runEndOfTurn(): void {
+  runFrom(takeAll(), 0);
+}
+
+function takeAll(): (() => void)[] {
   const publishers = [...endOfTurn];
   endOfTurn.clear();
-  runFrom(publishers, 0);
+  return publishers;
 }
 
 function runFrom(publishers: readonly (() => void)[], from: number): void {

@@ -91,7 +91,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
       return;
     }
     try {
-      // Listen before publishing: the reply may come back before publish() returns.
+      // Listen before publishing (at the end of the turn): replies may come at once.
       this.route = setup.inbox.open((error, msg) => this.onMessage(error, msg));
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);

@@ -120,6 +120,11 @@ export class ReplyStream {
 
   fail(error: SwitchyardError): void {
     if (this.ended) return;
+    this.closeWithError(error);
+  }
+
+  /** Ends the handler's side and sends an `error` frame at once, after what was said before. */
+  private closeWithError(error: SwitchyardError): void {
     this.ended = true;
     clearTimeout(this.heartbeat);
     this.close({ type: 'error', seq: this.seq, error: error.toWire() });
@@ -173,10 +178,8 @@ export class ReplyStream {
       // still be sent (never with a held `end`, which would hide the lost frame), and stop the
       // handler.
       const broken = SwitchyardError.from(error, 'internal');
-      this.ended = true;
       this.heldEnd = undefined;
-      clearTimeout(this.heartbeat);
-      this.close({ type: 'error', seq: this.seq, error: broken.toWire() });
+      this.closeWithError(broken);
       this.onBroken(broken);
       return;
     }
