@@ -14,38 +14,55 @@ import { isListening } from '../src/stack/tcp-probe.js';
 
 const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
+/** `switchyard up --sim on` on free ports, resolved once it says it is ready. */
+async function startStack(options: { processGroup?: boolean } = {}): Promise<{
+  stack: ServiceProcess;
+  output: () => string;
+  natsUrl: string;
+  gatewayPort: number;
+}> {
+  const [port, gatewayPort] = (await freePorts(2)) as [number, number];
+  const natsUrl = `nats://127.0.0.1:${port}`;
+  const stack = startServiceProcess(cli, {
+    args: ['up', '--sim', 'on'],
+    env: {
+      SWITCHYARD_NATS__SERVERS: natsUrl,
+      SWITCHYARD_GATEWAY__PORT: String(gatewayPort),
+    },
+    ...options,
+  });
+  let output = '';
+  stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
+    timeoutMs: 60_000,
+    description: 'the stack to be ready',
+  });
+  expect(output).toContain('switchyard: ready');
+  return { stack, output: () => output, natsUrl, gatewayPort };
+}
+
 // `switchyard up --sim on` on its own NATS port: the whole stack from one command.
 describe('switchyard up', () => {
   let natsUrl: string;
   let gatewayUrl: string;
   let stack: ServiceProcess;
+  let output: () => string;
   let nc: NatsConnection;
-  let output = '';
 
   beforeAll(async () => {
-    const [port, httpPort] = await freePorts(2);
-    natsUrl = `nats://127.0.0.1:${port}`;
-    gatewayUrl = `http://127.0.0.1:${httpPort}`;
-    stack = startServiceProcess(cli, {
-      args: ['up', '--sim', 'on'],
-      env: { SWITCHYARD_NATS__SERVERS: natsUrl, SWITCHYARD_GATEWAY__PORT: String(httpPort) },
-    });
-    stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
-      timeoutMs: 60_000,
-      description: 'the stack to be ready',
-    });
-    expect(output).toContain('switchyard: ready');
+    const started = await startStack();
+    ({ stack, output, natsUrl } = started);
+    gatewayUrl = `http://127.0.0.1:${started.gatewayPort}`;
     nc = await connectNats({ servers: [natsUrl] }, { name: 'up-test' });
   }, 90_000);
 
   afterAll(async () => {
     await nc?.close();
-    if (stack.child.exitCode === null) await stack.stop('SIGKILL');
+    if (stack?.child.exitCode === null) await stack.stop('SIGKILL');
   });
 
   it('says loudly that the backends are simulated', () => {
-    expect(output).toMatch(/starting SIMULATED Ollama, LM Studio and vLLM/);
+    expect(output()).toMatch(/starting SIMULATED Ollama, LM Studio and vLLM/);
   });
 
   it.each([
@@ -78,38 +95,13 @@ describe('switchyard up', () => {
   it('stops every process it started on SIGTERM and exits 0', async () => {
     const exit = await stack.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(output).toContain('switchyard: stopped');
+    expect(output()).toContain('switchyard: stopped');
     const url = new URL(natsUrl);
     for (const port of [Number(url.port), Number(new URL(gatewayUrl).port), 11434, 1234, 8000]) {
       expect(await isListening('127.0.0.1', port)).toBe(false);
     }
   }, 30_000);
 });
-
-/** `switchyard up --sim on` on free ports, resolved once it says it is ready. */
-async function startStack(options: { processGroup?: boolean } = {}): Promise<{
-  stack: ServiceProcess;
-  output: () => string;
-  gatewayPort: number;
-}> {
-  const [port, gatewayPort] = (await freePorts(2)) as [number, number];
-  const stack = startServiceProcess(cli, {
-    args: ['up', '--sim', 'on'],
-    env: {
-      SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}`,
-      SWITCHYARD_GATEWAY__PORT: String(gatewayPort),
-    },
-    ...options,
-  });
-  let output = '';
-  stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
-    timeoutMs: 60_000,
-    description: 'the stack to be ready',
-  });
-  expect(output).toContain('switchyard: ready');
-  return { stack, output: () => output, gatewayPort };
-}
 
 const SERVICES = [
   'discovery',
