@@ -1,18 +1,10 @@
-import type {
-  ChatRequest,
-  CompletionRequest,
-  EmbeddingRequest,
-  ModelInfo,
-} from '@switchyard/contracts';
+import type { ModelInfo } from '@switchyard/contracts';
 import {
-  BackendHttpClient,
-  openAiEmbeddingEvents,
-  openAiGeneration,
-  type BackendAdapter,
+  OpenAiCompatibleAdapter,
   type BackendEndpoint,
   type BackendHttpClientOptions,
   type BackendManagement,
-  type GenerationEvent,
+  type OpenAiDialect,
 } from '@switchyard/worker-runtime';
 import { translateLmStudioError } from './lmstudio-errors.js';
 import { lmStudioManagement } from './lmstudio-management.capability.js';
@@ -26,21 +18,36 @@ import {
 import type { LmStudioV0Model } from './lmstudio-wire.types.js';
 
 /**
- * LM Studio through its REST API v0: chat and completions stream as OpenAI-style SSE from
- * `/api/v0/*` (which, unlike `/v1`, lists model type and load state), embeddings come from
- * `/v1/embeddings`. Streams carry no usage or stats, so completion tokens are counted from the
- * stream and timings measured by the worker; a non-streamed answer (`stream: false`) has both.
+ * LM Studio's REST API v0 for generation (which, unlike `/v1`, lists model type and load state
+ * and reports stats on a whole answer) and its OpenAI-compatible `/v1/embeddings`.
  */
-export class LmStudioAdapter implements BackendAdapter {
+const LM_STUDIO_DIALECT: OpenAiDialect = {
+  paths: {
+    chat: '/api/v0/chat/completions',
+    completion: '/api/v0/completions',
+    embed: '/v1/embeddings',
+  },
+  translateError: translateLmStudioError,
+  chatBody: toLmStudioChatBody,
+  completionBody: toLmStudioCompletionBody,
+  embeddingBody: toLmStudioEmbeddingBody,
+  withAnswer: withLmStudioStats,
+};
+
+/**
+ * LM Studio through its REST API v0: chat and completions stream as OpenAI-style SSE from
+ * `/api/v0/*`, embeddings come from `/v1/embeddings`. Streams carry no usage or stats, so
+ * completion tokens are counted from the stream and timings measured by the worker; a
+ * non-streamed answer (`stream: false`) has both.
+ */
+export class LmStudioAdapter extends OpenAiCompatibleAdapter {
   readonly kind = 'lmstudio' as const;
   /** LM Studio's "Max Concurrent Predictions" default; more requests queue inside it. */
   readonly defaultMaxConcurrency = 4;
-  /** The client, shared with the model management functions. */
-  readonly http: BackendHttpClient;
   readonly management: BackendManagement;
 
   constructor(options: Omit<BackendHttpClientOptions, 'translateError'> = {}) {
-    this.http = new BackendHttpClient({ ...options, translateError: translateLmStudioError });
+    super(LM_STUDIO_DIALECT, options);
     this.management = lmStudioManagement(this.http);
   }
 
@@ -48,49 +55,5 @@ export class LmStudioAdapter implements BackendAdapter {
     const answer = await this.http.json(endpoint, { path: '/api/v0/models', signal });
     const data = (answer as { data?: unknown } | undefined)?.data;
     return toLmStudioModelInfos(Array.isArray(data) ? (data as LmStudioV0Model[]) : []);
-  }
-
-  async *chat(
-    endpoint: BackendEndpoint,
-    request: ChatRequest,
-    signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    yield* openAiGeneration(this.http, endpoint, {
-      path: '/api/v0/chat/completions',
-      json: toLmStudioChatBody(request),
-      mode: 'chat',
-      signal,
-      translateError: translateLmStudioError,
-      withAnswer: withLmStudioStats,
-    });
-  }
-
-  async *complete(
-    endpoint: BackendEndpoint,
-    request: CompletionRequest,
-    signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    yield* openAiGeneration(this.http, endpoint, {
-      path: '/api/v0/completions',
-      json: toLmStudioCompletionBody(request),
-      mode: 'completion',
-      signal,
-      translateError: translateLmStudioError,
-      withAnswer: withLmStudioStats,
-    });
-  }
-
-  async *embed(
-    endpoint: BackendEndpoint,
-    request: EmbeddingRequest,
-    signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    const json = toLmStudioEmbeddingBody(request);
-    const answer = await this.http.json(endpoint, { path: '/v1/embeddings', json, signal });
-    yield* openAiEmbeddingEvents(answer, request.input.length);
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -1,4 +1,5 @@
 export * from './openai-answer.translator.js';
+export * from './openai-compatible.adapter.js';
 export * from './openai-embeddings.js';
 export * from './openai-errors.js';
 export * from './openai-generation.js';

@@ -1,0 +1,101 @@
+import type {
+  ChatRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  ModelInfo,
+} from '@switchyard/contracts';
+import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../backend-adapter.js';
+import type { BackendManagement } from '../../management/backend-management.js';
+import type { BackendErrorTranslator } from '../backend-errors.js';
+import { BackendHttpClient, type BackendHttpClientOptions } from '../backend-http.client.js';
+import { openAiEmbeddingEvents } from './openai-embeddings.js';
+import { openAiGeneration, type OpenAiGenerationCall } from './openai-generation.js';
+
+/**
+ * What sets one OpenAI-compatible server apart from another: where its routes are, how its
+ * request bodies differ, how it reports errors. Everything else about calling it is shared.
+ */
+export interface OpenAiDialect {
+  readonly paths: { readonly chat: string; readonly completion: string; readonly embed: string };
+  readonly translateError: BackendErrorTranslator;
+  chatBody(request: ChatRequest): Record<string, unknown>;
+  completionBody(request: CompletionRequest): Record<string, unknown>;
+  embeddingBody(request: EmbeddingRequest): Record<string, unknown>;
+  /** What a whole (non-streamed) answer's events become, for a server that reports more there. */
+  readonly withAnswer?: OpenAiGenerationCall['withAnswer'];
+}
+
+/**
+ * The adapter of a server that speaks OpenAI's API (vLLM, LM Studio): chat and completions
+ * through {@link openAiGeneration}, embeddings as one JSON answer, one pooled HTTP client. A
+ * subclass names its kind, its dialect, how it lists models and what it can manage.
+ */
+export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
+  abstract readonly kind: BackendAdapter['kind'];
+  abstract readonly defaultMaxConcurrency: number;
+  abstract readonly management: BackendManagement;
+  /** The client, shared with the kind's model management functions. */
+  readonly http: BackendHttpClient;
+
+  protected constructor(
+    private readonly dialect: OpenAiDialect,
+    options: Omit<BackendHttpClientOptions, 'translateError'>,
+  ) {
+    this.http = new BackendHttpClient({ ...options, translateError: dialect.translateError });
+  }
+
+  abstract listModels(endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]>;
+
+  // Generators, so that a request the dialect refuses fails when read, as every other failure.
+  async *chat(
+    endpoint: BackendEndpoint,
+    request: ChatRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    yield* this.generate(endpoint, signal, {
+      path: this.dialect.paths.chat,
+      json: this.dialect.chatBody(request),
+      mode: 'chat',
+    });
+  }
+
+  async *complete(
+    endpoint: BackendEndpoint,
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    yield* this.generate(endpoint, signal, {
+      path: this.dialect.paths.completion,
+      json: this.dialect.completionBody(request),
+      mode: 'completion',
+    });
+  }
+
+  async *embed(
+    endpoint: BackendEndpoint,
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<GenerationEvent> {
+    const json = this.dialect.embeddingBody(request);
+    const answer = await this.http.json(endpoint, { path: this.dialect.paths.embed, json, signal });
+    yield* openAiEmbeddingEvents(answer, request.input.length);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private generate(
+    endpoint: BackendEndpoint,
+    signal: AbortSignal,
+    call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode'>,
+  ): AsyncIterable<GenerationEvent> {
+    const { translateError, withAnswer } = this.dialect;
+    return openAiGeneration(this.http, endpoint, {
+      ...call,
+      signal,
+      translateError,
+      ...(withAnswer === undefined ? {} : { withAnswer }),
+    });
+  }
+}
