@@ -7,6 +7,7 @@ export {
   type NatsConfigInput,
 } from './connection/connect-nats.js';
 export { bucketKeys } from './kv/bucket-keys.js';
+export { bucketValues, liveValue, type ValueParser } from './kv/bucket-values.js';
 export { buildConnectionOptions } from './connection/connection-options.js';
 export { NatsConnectError } from './connection/nats-connect.error.js';
 export {

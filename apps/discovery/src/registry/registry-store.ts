@@ -1,6 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
-import { registryEntrySchema, type RegistryEntry, type Subjects } from '@switchyard/contracts';
-import { bucketKeys, type NatsConnection } from '@switchyard/nats';
+import { parseRegistryEntry, type RegistryEntry, type Subjects } from '@switchyard/contracts';
+import { bucketValues, liveValue, type NatsConnection } from '@switchyard/nats';
 
 /** The KV bucket could not be opened or created (JetStream off, no permission, …). */
 export class RegistryUnavailableError extends Error {
@@ -35,22 +35,12 @@ export class RegistryStore {
 
   /** Every valid entry; values that do not parse (another version's writers) are skipped. */
   async list(): Promise<RegistryEntry[]> {
-    const keys = await bucketKeys(this.nc, this.bucket);
-    const entries = await Promise.all(keys.map((key) => this.get(key)));
-    return entries
-      .filter((entry): entry is RegistryEntry => entry !== undefined)
-      .sort((a, b) => a.id.localeCompare(b.id));
+    const entries = await bucketValues(this.nc, this.kv, this.bucket, parseRegistryEntry);
+    return entries.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async get(id: string): Promise<RegistryEntry | undefined> {
-    const stored = await this.kv.get(id);
-    if (stored === null || stored.operation !== 'PUT') return undefined;
-    try {
-      const parsed = registryEntrySchema.safeParse(stored.json());
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+    return liveValue(await this.kv.get(id), parseRegistryEntry);
   }
 }
 

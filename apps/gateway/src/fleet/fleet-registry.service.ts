@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import {
-  registryEntrySchema,
+  parseRegistryEntry,
   Subjects,
   SwitchyardError,
   type RegistryEntry,
 } from '@switchyard/contracts';
-import { bucketKeys, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import { bucketValues, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
 
 /** Registry states whose backends can be sent commands. */
 const REACHABLE_STATES = new Set<RegistryEntry['state']>(['healthy', 'degraded']);
 
-/** The most entries read from the bucket: a fleet has a handful of backends, never thousands. */
+/** The most keys read from the bucket: a fleet has a handful of backends, never thousands. */
 const MAX_ENTRIES = 1_000;
 
 /**
@@ -36,16 +36,9 @@ export class FleetRegistry {
   /** Every backend the registry lists, whatever its state. */
   async all(): Promise<RegistryEntry[]> {
     const bucket = this.subjects.registryBucket;
-    const entries: RegistryEntry[] = [];
     try {
       const kv = await new Kvm(this.nc).open(bucket);
-      for (const key of await bucketKeys(this.nc, bucket)) {
-        const entry = await kv.get(key);
-        if (entry === null || entry.operation !== 'PUT') continue;
-        const parsed = registryEntrySchema.safeParse(safeJson(entry.value));
-        if (parsed.success) entries.push(parsed.data);
-        if (entries.length >= MAX_ENTRIES) break;
-      }
+      return await bucketValues(this.nc, kv, bucket, parseRegistryEntry, MAX_ENTRIES);
     } catch (error) {
       this.logger.warn({ err: error, bucket }, 'cannot read the fleet registry');
       throw new SwitchyardError(
@@ -54,14 +47,5 @@ export class FleetRegistry {
         { cause: error },
       );
     }
-    return entries;
-  }
-}
-
-function safeJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch {
-    return undefined;
   }
 }

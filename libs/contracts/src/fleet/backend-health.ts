@@ -57,6 +57,12 @@ export const registryEntrySchema = z.object({
 });
 export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 
+/** A registry entry from its stored JSON, or `undefined` when it does not validate. */
+export function parseRegistryEntry(json: unknown): RegistryEntry | undefined {
+  const parsed = registryEntrySchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Published on `<prefix>.v1.health.<backend>` on every change, and periodically as a heartbeat. */
 export const healthEventSchema = z.object({
   type: z.enum(['change', 'heartbeat']),
