@@ -24,6 +24,16 @@ import { generateRequestId } from '../http/request-id.js';
 const STATUS_TIMEOUT_MS = 2_000;
 
 /**
+ * How long an `ensure` that found nothing to start is believed without asking again. A client
+ * retrying a model nobody serves would otherwise cost an orchestrator request and a log line per
+ * try; a backend configured since is found at most this late (workers that serve the model are
+ * found at once: every request still tries them first).
+ */
+export const NOTHING_TO_START_TTL_MS = 5_000;
+/** The most models remembered as having nothing to start; the oldest is forgotten first. */
+const NOTHING_TO_START_MAX = 1_000;
+
+/**
  * The gateway's side of the orchestrator's commands: status for `/admin/backends`, start, stop
  * and restart for the admin routes, `ensure` for models nobody serves yet, and pulls for
  * `/api/pull`. Each call carries the client's request id in its headers.
@@ -32,6 +42,8 @@ const STATUS_TIMEOUT_MS = 2_000;
 export class OrchestratorClient {
   private readonly client: RequestStreamClient;
   private readonly timeoutMs: number;
+  /** `kind/model` → until when `ensure` answers `false` without asking. */
+  private readonly nothingToStart = new Map<string, number>();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -80,15 +92,30 @@ export class OrchestratorClient {
   }
 
   /**
+   * Whether an `ensure` for `model` would be sent: `false` while an earlier one found nothing to
+   * start, for {@link NOTHING_TO_START_TTL_MS}.
+   */
+  mayStart(model: string, kind: BackendKind | undefined): boolean {
+    const key = `${kind ?? ''}/${model}`;
+    const until = this.nothingToStart.get(key);
+    if (until === undefined) return true;
+    if (Date.now() < until) return false;
+    this.nothingToStart.delete(key);
+    return true;
+  }
+
+  /**
    * Asks the orchestrator to make `model` servable and waits (until `timeoutMs`) for the answer.
    * Resolves `false` when there is nothing to start — no orchestrator, or no managed backend
-   * lists the model — and throws when a start was tried and failed.
+   * lists the model, now or in an answer of the last {@link NOTHING_TO_START_TTL_MS} — and
+   * throws when a start was tried and failed.
    */
   async ensure(
     model: string,
     kind: BackendKind | undefined,
     call: { requestId: string; timeoutMs: number; signal: AbortSignal },
   ): Promise<boolean> {
+    if (!this.mayStart(model, kind)) return false;
     const request = {
       id: generateRequestId(),
       model,
@@ -103,9 +130,21 @@ export class OrchestratorClient {
       return true;
     } catch (error) {
       const failure = SwitchyardError.from(error);
-      if (failure.code === 'no_responders' || failure.code === 'model_not_found') return false;
+      if (failure.code === 'no_responders' || failure.code === 'model_not_found') {
+        this.rememberNothingToStart(`${kind ?? ''}/${model}`);
+        return false;
+      }
       throw failure;
     }
+  }
+
+  private rememberNothingToStart(key: string): void {
+    this.nothingToStart.delete(key);
+    if (this.nothingToStart.size >= NOTHING_TO_START_MAX) {
+      const oldest = this.nothingToStart.keys().next().value;
+      if (oldest !== undefined) this.nothingToStart.delete(oldest);
+    }
+    this.nothingToStart.set(key, Date.now() + NOTHING_TO_START_TTL_MS);
   }
 
   /** A pull's frame stream: `progress` deltas, then the end. */
