@@ -96,7 +96,7 @@ export class OrchestratorClient {
    * start, for {@link NOTHING_TO_START_TTL_MS}.
    */
   mayStart(model: string, kind: BackendKind | undefined): boolean {
-    const key = `${kind ?? ''}/${model}`;
+    const key = modelKey(model, kind);
     const until = this.nothingToStart.get(key);
     if (until === undefined) return true;
     if (Date.now() < until) return false;
@@ -131,7 +131,7 @@ export class OrchestratorClient {
     } catch (error) {
       const failure = SwitchyardError.from(error);
       if (failure.code === 'no_responders' || failure.code === 'model_not_found') {
-        this.rememberNothingToStart(`${kind ?? ''}/${model}`);
+        this.rememberNothingToStart(modelKey(model, kind));
         return false;
       }
       throw failure;
@@ -159,4 +159,9 @@ export class OrchestratorClient {
       headers: { [REQUEST_ID_HEADER]: requestId },
     });
   }
+}
+
+/** A model as `ensure` asks for it: on any backend kind, or on one. */
+function modelKey(model: string, kind: BackendKind | undefined): string {
+  return `${kind ?? ''}/${model}`;
 }
