@@ -42,6 +42,7 @@ const NOTHING_TO_START_MAX = 1_000;
 export class OrchestratorClient {
   private readonly client: RequestStreamClient;
   private readonly timeoutMs: number;
+  private readonly logger: Logger;
   /** `kind/model` → until when `ensure` answers `false` without asking. */
   private readonly nothingToStart = new Map<string, number>();
 
@@ -52,6 +53,7 @@ export class OrchestratorClient {
     @Inject(SERVICE_LOGGER) logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;
+    this.logger = logger;
     this.client = new RequestStreamClient(nc, {
       subjects,
       idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
@@ -92,19 +94,6 @@ export class OrchestratorClient {
   }
 
   /**
-   * Whether an `ensure` for `model` would be sent: `false` while an earlier one found nothing to
-   * start, for {@link NOTHING_TO_START_TTL_MS}.
-   */
-  mayStart(model: string, kind: BackendKind | undefined): boolean {
-    const key = modelKey(model, kind);
-    const until = this.nothingToStart.get(key);
-    if (until === undefined) return true;
-    if (Date.now() < until) return false;
-    this.nothingToStart.delete(key);
-    return true;
-  }
-
-  /**
    * Asks the orchestrator to make `model` servable and waits (until `timeoutMs`) for the answer.
    * Resolves `false` when there is nothing to start — no orchestrator, or no managed backend
    * lists the model, now or in an answer of the last {@link NOTHING_TO_START_TTL_MS} — and
@@ -115,7 +104,11 @@ export class OrchestratorClient {
     kind: BackendKind | undefined,
     call: { requestId: string; timeoutMs: number; signal: AbortSignal },
   ): Promise<boolean> {
-    if (!this.mayStart(model, kind)) return false;
+    if (this.hasNothingToStart(modelKey(model, kind))) return false;
+    this.logger.info(
+      { request_id: call.requestId, model },
+      'no worker serves the model; asking the orchestrator to start it',
+    );
     const request = {
       id: generateRequestId(),
       model,
@@ -136,6 +129,15 @@ export class OrchestratorClient {
       }
       throw failure;
     }
+  }
+
+  /** Whether an `ensure` for `key` found nothing to start less than the time to live ago. */
+  private hasNothingToStart(key: string): boolean {
+    const until = this.nothingToStart.get(key);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.nothingToStart.delete(key);
+    return false;
   }
 
   private rememberNothingToStart(key: string): void {

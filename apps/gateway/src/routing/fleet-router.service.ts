@@ -219,11 +219,7 @@ export class FleetRouter {
     options: OpenOptions,
   ): Promise<boolean> {
     const timeoutMs = deadline - Date.now();
-    if (timeoutMs <= 0 || !this.orchestrator.mayStart(target.model, target.kind)) return false;
-    this.logger.info(
-      { request_id: options.requestId, model: target.model },
-      'no worker serves the model; asking the orchestrator to start it',
-    );
+    if (timeoutMs <= 0) return false;
     const started = await this.orchestrator.ensure(target.model, target.kind, {
       requestId: options.requestId,
       timeoutMs,
