@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
-import { splitLines } from './line-splitter.js';
+import { LineSplitter, splitLines } from './line-splitter.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
   for (const part of parts) yield part;
@@ -49,5 +49,25 @@ describe('splitLines', () => {
     expect(error).toBeInstanceOf(SwitchyardError);
     expect((error as SwitchyardError).details).toEqual({ max_line_length: 4 });
     expect(await collect(splitLines(chunks('1234\n1234'), 4))).toEqual(['1234', '1234']);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('returns every line a chunk completes at once and keeps the rest for the next chunk', () => {
+    const splitter = new LineSplitter();
+    expect(splitter.push('data: 1\n\ndata: 2\n\nda')).toEqual(['data: 1', '', 'data: 2', '']);
+    expect(splitter.push('ta: 3\r')).toEqual(['data: 3']);
+    expect(splitter.push('\n')).toEqual([]);
+    expect(splitter.push('tail')).toEqual([]);
+    expect(splitter.end()).toEqual(['tail']);
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it('refuses an unterminated last line longer than the limit when the stream ends', () => {
+    const splitter = new LineSplitter(3);
+    const bytes = new TextEncoder().encode('123é');
+    // The last character's second byte never comes: its first, held by the decoder, ends as U+FFFD.
+    expect(splitter.push(bytes.slice(0, bytes.length - 1))).toEqual([]);
+    expect(() => splitter.end()).toThrow(SwitchyardError);
   });
 });

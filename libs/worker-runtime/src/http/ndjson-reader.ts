@@ -1,5 +1,5 @@
 import { SwitchyardError } from '@switchyard/contracts';
-import { DEFAULT_MAX_LINE_LENGTH, splitLines, type ByteSource } from './line-splitter.js';
+import { DEFAULT_MAX_LINE_LENGTH, LineSplitter, type ByteSource } from './line-splitter.js';
 
 export interface NdjsonReaderOptions {
   /** Default 16 MiB. */
@@ -15,10 +15,15 @@ export async function* readNdjson(
   source: ByteSource,
   options: NdjsonReaderOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
-  for await (const line of splitLines(source, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
-    if (line.trim().length === 0) continue;
-    yield parseJsonLine(line, 'NDJSON line');
+  const splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  for await (const chunk of source) {
+    for (const value of parseLines(splitter.push(chunk))) yield value;
   }
+  for (const value of parseLines(splitter.end())) yield value;
+}
+
+function* parseLines(lines: readonly string[]): Generator<unknown, void, undefined> {
+  for (const line of lines) if (line.trim().length > 0) yield parseJsonLine(line, 'NDJSON line');
 }
 
 /** Parses one line of a stream; malformed JSON is a catalogued `backend_error`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
 import { splitLines } from './line-splitter.js';
-import { readSseEvents, readSseJson, type SseEvent } from './sse-reader.js';
+import { readSseEvents, readSseJson, SseEventParser, type SseEvent } from './sse-reader.js';
 
 // Section 4.3 of the backend reference: OpenAI's canonical stream with include_usage.
 const OPENAI_STREAM = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1740000000,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}
@@ -48,6 +48,16 @@ describe('readSseEvents', () => {
       { event: undefined, data: '1' },
       { event: undefined, data: '2' },
     ]);
+  });
+});
+
+describe('SseEventParser', () => {
+  it('returns an event when the blank line that ends it comes, and nothing before', () => {
+    const parser = new SseEventParser();
+    expect(parser.line('event: error')).toBeUndefined();
+    expect(parser.line('data: {"a":1}')).toBeUndefined();
+    expect(parser.line('')).toEqual({ event: 'error', data: '{"a":1}' });
+    expect(parser.line('')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_LENGTH, splitLines, type ByteSource } from './line-splitter.js';
+import { DEFAULT_MAX_LINE_LENGTH, LineSplitter, type ByteSource } from './line-splitter.js';
 import { parseJsonLine } from './ndjson-reader.js';
 import {
   isRecord,
@@ -18,26 +18,38 @@ export interface SseEvent {
  * at its first `:` and loses one leading space; `data:` lines are joined with `\n`; other fields
  * (`id`, `retry`) are ignored; an event that never saw its blank line is dropped.
  */
-export async function* readSseEvents(
-  lines: AsyncIterable<string>,
-): AsyncGenerator<SseEvent, void, undefined> {
-  let event: string | undefined;
-  let data: string[] = [];
-  for await (const line of lines) {
+export class SseEventParser {
+  private event: string | undefined;
+  private data: string[] = [];
+
+  /** The event this line ends, if it ends one. */
+  line(line: string): SseEvent | undefined {
     if (line.length === 0) {
-      if (event === undefined && data.length === 0) continue;
-      yield { event, data: data.join('\n') };
-      event = undefined;
-      data = [];
-      continue;
+      if (this.event === undefined && this.data.length === 0) return undefined;
+      const sse = { event: this.event, data: this.data.join('\n') };
+      this.event = undefined;
+      this.data = [];
+      return sse;
     }
-    if (line.startsWith(':')) continue;
+    if (line.startsWith(':')) return undefined;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
+    if (field === 'event') this.event = value;
+    else if (field === 'data') this.data.push(value);
+    return undefined;
+  }
+}
+
+/** The server-sent events in a stream of lines (see {@link SseEventParser}). */
+export async function* readSseEvents(
+  lines: AsyncIterable<string>,
+): AsyncGenerator<SseEvent, void, undefined> {
+  const parser = new SseEventParser();
+  for await (const line of lines) {
+    const sse = parser.line(line);
+    if (sse !== undefined) yield sse;
   }
 }
 
@@ -59,18 +71,32 @@ export async function* readSseJson(
   options: SseJsonReaderOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
   const translateError = options.translateError ?? translateHttpStatusError;
-  const lines = splitLines(source, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
-  for await (const sse of readSseEvents(lines)) {
-    if (sse.data.startsWith('[DONE]')) return;
-    if (sse.event === 'error') {
-      throw translateError({ status: 200, body: parseLeniently(sse.data), text: sse.data });
+  const splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  const events = new SseEventParser();
+  // Lines and events are parsed a chunk at a time, without a generator between them: the only
+  // promise turns per streamed token are this generator's own.
+  for await (const chunk of source) {
+    for (const line of splitter.push(chunk)) {
+      const sse = events.line(line);
+      if (sse === undefined) continue;
+      if (sse.data.startsWith('[DONE]')) return;
+      yield jsonOf(sse, translateError);
     }
-    const json = parseJsonLine(sse.data, 'server-sent event');
-    if (isRecord(json) && isPresent(json['error'])) {
-      throw translateError({ status: 200, body: json, text: sse.data });
-    }
-    yield json;
   }
+  // The stream ended: its last line, if unterminated, cannot end an event, but may be too long.
+  splitter.end();
+}
+
+/** An event's JSON; an error event, or JSON with an `error`, is thrown as the kind's error. */
+function jsonOf(sse: SseEvent, translateError: BackendErrorTranslator): unknown {
+  if (sse.event === 'error') {
+    throw translateError({ status: 200, body: parseLeniently(sse.data), text: sse.data });
+  }
+  const json = parseJsonLine(sse.data, 'server-sent event');
+  if (isRecord(json) && isPresent(json['error'])) {
+    throw translateError({ status: 200, body: json, text: sse.data });
+  }
+  return json;
 }
 
 function isPresent(value: unknown): boolean {
