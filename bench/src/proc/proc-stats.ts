@@ -16,17 +16,34 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
+/** CPU time a process has used so far, in microseconds, split the ways that explain it. */
+export interface CpuTimes {
+  /** User + system time of every thread (nats-server's goroutines, V8's GC and compiler threads). */
+  totalUs: number;
+  /** The part spent in the kernel: system calls, network stack, page faults. */
+  systemUs: number;
+  /** The part spent on the threads other than the main one: for Node, V8's GC and compilers. */
+  otherThreadsUs: number;
+}
+
 /**
- * CPU time (user + system) a process has used so far, in microseconds, from the kernel's own
- * accounting in `/proc/<pid>/stat`. Threads are included (nats-server's goroutines, libuv's pool).
+ * A process's CPU times from the kernel's own accounting: `/proc/<pid>/stat` for the whole
+ * process, `/proc/<pid>/task/<pid>/stat` for its main thread.
  */
-export function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export function cpuTimes(pid: number): CpuTimes {
+  const all = statTimes(`/proc/${pid}/stat`);
+  const main = statTimes(`/proc/${pid}/task/${pid}/stat`);
+  const total = all.user + all.system;
+  return { totalUs: total, systemUs: all.system, otherThreadsUs: total - main.user - main.system };
+}
+
+function statTimes(file: string): { user: number; system: number } {
+  const stat = readFileSync(file, 'utf8');
   // The command name (field 2) may contain spaces and parentheses: count fields after its end.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1_000_000) / clockTicks();
+  const toMicros = (ticks: string | undefined): number =>
+    (Number(ticks) * 1_000_000) / clockTicks();
+  return { user: toMicros(fields[11]), system: toMicros(fields[12]) };
 }
 
 /** Resident set size in KiB (`VmRSS` in `/proc/<pid>/status`). */

@@ -50,7 +50,7 @@ export function renderMarkdown(results: BenchResults): string {
   section(
     '3. CPU per request',
     results.cpuCost
-      ? `From /proc/<pid>/stat (user + system) over the scenario 1 runs at concurrency ${results.cpuCost.concurrency}, divided by answered requests.`
+      ? `From /proc/<pid>/stat (user + system, every thread) over the scenario 1 runs at concurrency ${results.cpuCost.concurrency}, divided by answered requests. "In the kernel": the system time (system calls, the network stack). "Off the main thread": the time of a Node process's other threads (/proc/<pid>/task), V8's garbage collector and compilers.`
       : '',
     results.cpuCost && renderCpuCost(results.cpuCost),
   );

@@ -1,6 +1,6 @@
 import { runLoad } from '../load/load-runner.js';
 import { PATHS, type HttpResult, type PathName } from '../load/jobs.js';
-import { cpuMicros } from '../proc/proc-stats.js';
+import { cpuTimes, type CpuTimes } from '../proc/proc-stats.js';
 import type { ManagedChild } from '../proc/managed-child.js';
 import { startBackends } from '../stack/bench-stack.js';
 import type { BenchSim } from '../stack/sim.js';
@@ -12,7 +12,7 @@ export const NON_STREAMING_LEVELS = [1, 16, 64];
 export const CPU_LEVEL = 16;
 
 /** CPU time (µs) each process used during one run. */
-export type CpuUse = Record<'gateway' | 'worker' | 'nats' | 'portkey' | 'sim', number>;
+export type CpuUse = Record<'gateway' | 'worker' | 'nats' | 'portkey' | 'sim', CpuTimes>;
 
 export interface NonStreamingRun {
   round: number;
@@ -56,11 +56,11 @@ export async function runNonStreaming(
     sim: (backends.sims[0] as BenchSim).process.pid,
   };
   const cpu = (): CpuUse => ({
-    gateway: cpuMicros(pids.gateway),
-    worker: cpuMicros(pids.worker),
-    nats: cpuMicros(pids.nats),
-    portkey: cpuMicros(pids.portkey),
-    sim: cpuMicros(pids.sim),
+    gateway: cpuTimes(pids.gateway),
+    worker: cpuTimes(pids.worker),
+    nats: cpuTimes(pids.nats),
+    portkey: cpuTimes(pids.portkey),
+    sim: cpuTimes(pids.sim),
   });
   const body = backends.body();
   const runs: NonStreamingRun[] = [];
@@ -90,7 +90,7 @@ export async function runNonStreaming(
           const cpuUs = Object.fromEntries(
             Object.entries(after).map(([name, value]) => [
               name,
-              value - before[name as keyof CpuUse],
+              timesBetween(before[name as keyof CpuUse], value),
             ]),
           ) as CpuUse;
           runs.push({
@@ -114,6 +114,14 @@ export async function runNonStreaming(
     await backends.stop();
   }
   return { levels: [...levels], runs };
+}
+
+function timesBetween(before: CpuTimes, after: CpuTimes): CpuTimes {
+  return {
+    totalUs: after.totalUs - before.totalUs,
+    systemUs: after.systemUs - before.systemUs,
+    otherThreadsUs: after.otherThreadsUs - before.otherThreadsUs,
+  };
 }
 
 /** Median over rounds of (path − direct) in the same round, for one latency field. */
