@@ -42,7 +42,6 @@ const NOTHING_TO_START_MAX = 1_000;
 export class OrchestratorClient {
   private readonly client: RequestStreamClient;
   private readonly timeoutMs: number;
-  private readonly logger: Logger;
   /** `kind/model` → until when `ensure` answers `false` without asking. */
   private readonly nothingToStart = new Map<string, number>();
 
@@ -50,10 +49,9 @@ export class OrchestratorClient {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly subjects: Subjects,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
-    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;
-    this.logger = logger;
     this.client = new RequestStreamClient(nc, {
       subjects,
       idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
@@ -104,7 +102,8 @@ export class OrchestratorClient {
     kind: BackendKind | undefined,
     call: { requestId: string; timeoutMs: number; signal: AbortSignal },
   ): Promise<boolean> {
-    if (this.hasNothingToStart(modelKey(model, kind))) return false;
+    const key = modelKey(model, kind);
+    if (this.hasNothingToStart(key)) return false;
     this.logger.info(
       { request_id: call.requestId, model },
       'no worker serves the model; asking the orchestrator to start it',
@@ -124,7 +123,7 @@ export class OrchestratorClient {
     } catch (error) {
       const failure = SwitchyardError.from(error);
       if (failure.code === 'no_responders' || failure.code === 'model_not_found') {
-        this.rememberNothingToStart(modelKey(model, kind));
+        this.rememberNothingToStart(key);
         return false;
       }
       throw failure;
