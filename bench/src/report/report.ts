@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import type { MachineInfo } from '../machine.js';
 import type { BenchOptions } from '../options.js';
 import { renderCancellation, type CancellationResult } from '../scenarios/cancellation.js';
-import { renderCpuCost, type CpuCostResult } from '../scenarios/cpu-cost.js';
+import {
+  renderCpuByConcurrency,
+  renderCpuCost,
+  type CpuCostResult,
+} from '../scenarios/cpu-cost.js';
 import { renderMemory, type MemoryResult } from '../scenarios/memory.js';
 import { renderNonStreaming, type NonStreamingResult } from '../scenarios/non-streaming.js';
 import { renderScaleOut, type ScaleOutResult } from '../scenarios/scale-out.js';
@@ -52,7 +56,12 @@ export function renderMarkdown(results: BenchResults): string {
     results.cpuCost
       ? `From /proc/<pid>/stat (user + system, every thread) over the scenario 1 runs at concurrency ${results.cpuCost.concurrency}, divided by answered requests. "In the kernel": the system time (system calls, the network stack). "Off the main thread": the time of a Node process's other threads (/proc/<pid>/task), V8's garbage collector and compilers.`
       : '',
-    results.cpuCost && renderCpuCost(results.cpuCost),
+    results.cpuCost &&
+      [
+        renderCpuCost(results.cpuCost),
+        'The same, total per request, at every concurrency of scenario 1. At low concurrency each process waits for the one before it and handles a request after an idle gap; the two simulator rows are the same code fed back to back (direct) and one request at a time through Switchyard.',
+        renderCpuByConcurrency(results.cpuCost),
+      ].join('\n\n'),
   );
   section(
     '4. Cancellation',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CpuTimes } from '../proc/proc-stats.js';
-import { cpuCost, renderCpuCost } from './cpu-cost.js';
+import { cpuCost, renderCpuByConcurrency, renderCpuCost } from './cpu-cost.js';
 import { CPU_LEVEL, type CpuUse, type NonStreamingRun } from './non-streaming.js';
 
 const times = (totalUs: number, systemUs = 0, otherThreadsUs = 0): CpuTimes => ({
@@ -82,5 +82,76 @@ describe('cpuCost', () => {
     ]);
     expect(row('of which nats-server')?.[4]?.trim()).toBe('–');
     expect(row('Switchyard: gateway')?.[5]).toContain('missed');
+  });
+});
+
+describe('cpuCost by concurrency', () => {
+  const at = (
+    concurrency: number,
+    path: NonStreamingRun['path'],
+    ok: number,
+    cpu: Partial<CpuUse>,
+  ) => ({
+    ...run(1, path, ok, cpu),
+    concurrency,
+  });
+  const cost = cpuCost({
+    levels: [CPU_LEVEL, 1],
+    runs: [
+      at(1, 'switchyard', 100, {
+        gateway: times(120_000),
+        worker: times(100_000),
+        nats: times(30_000),
+        sim: times(60_000),
+      }),
+      at(1, 'direct', 1_000, { sim: times(110_000) }),
+      at(1, 'portkey', 100, { portkey: times(200_000) }),
+      at(CPU_LEVEL, 'switchyard', 1_000, {
+        gateway: times(300_000),
+        worker: times(250_000),
+        nats: times(80_000),
+        sim: times(150_000),
+      }),
+      at(CPU_LEVEL, 'direct', 1_000, { sim: times(140_000) }),
+    ],
+  });
+
+  it("gives every process's total per request at each concurrency, lowest first", () => {
+    expect(cost.byConcurrency).toEqual([
+      {
+        concurrency: 1,
+        gateway: 1_200,
+        worker: 1_000,
+        nats: 300,
+        switchyard: 2_500,
+        simThroughSwitchyard: 600,
+        simDirect: 110,
+        portkey: 2_000,
+      },
+      {
+        concurrency: CPU_LEVEL,
+        gateway: 300,
+        worker: 250,
+        nats: 80,
+        switchyard: 630,
+        simThroughSwitchyard: 150,
+        simDirect: 140,
+        portkey: NaN,
+      },
+    ]);
+  });
+
+  it('renders one column per concurrency and a dash where a path did not run', () => {
+    const lines = renderCpuByConcurrency(cost).split('\n');
+    expect(lines[0]).toBe(`| Process | c=1 | c=${CPU_LEVEL} |`);
+    const cells = (name: string) =>
+      lines
+        .find((line) => line.startsWith(`| ${name} |`))
+        ?.split('|')
+        .slice(2, -1)
+        .map((cell) => cell.trim());
+    expect(cells('Simulator, fed by Switchyard')).toEqual(['600 µs', '150 µs']);
+    expect(cells('Simulator, fed directly')).toEqual(['110 µs', '140 µs']);
+    expect(cells('Portkey')).toEqual(['2000 µs', '–']);
   });
 });

@@ -24,6 +24,21 @@ export interface CpuCostResult {
   nats: RequestCost;
   portkey: RequestCost;
   simDirect: RequestCost;
+  /** Total µs per request of each process at every scenario 1 concurrency, low to high. */
+  byConcurrency: CpuAtConcurrency[];
+}
+
+/** µs of CPU per answered request at one concurrency (medians over rounds, totals only). */
+export interface CpuAtConcurrency {
+  concurrency: number;
+  gateway: number;
+  worker: number;
+  nats: number;
+  switchyard: number;
+  /** The simulator while Switchyard's runs fed it, and while the direct runs did. */
+  simThroughSwitchyard: number;
+  simDirect: number;
+  portkey: number;
 }
 
 /**
@@ -35,9 +50,13 @@ export interface CpuCostResult {
  * compilers), which together say whether a cost is I/O, JavaScript or its garbage.
  */
 export function cpuCost(result: NonStreamingResult): CpuCostResult {
-  const per = (path: NonStreamingRun['path'], use: (cpu: CpuUse) => CpuTimes[]): RequestCost => {
+  const per = (
+    path: NonStreamingRun['path'],
+    use: (cpu: CpuUse) => CpuTimes[],
+    concurrency = CPU_LEVEL,
+  ): RequestCost => {
     const runs = result.runs.filter(
-      (run) => run.concurrency === CPU_LEVEL && run.path === path && run.ok > 0,
+      (run) => run.concurrency === concurrency && run.path === path && run.ok > 0,
     );
     const perRequest = (field: keyof CpuTimes): number =>
       median(runs.map((run) => sum(use(run.cpuUs), field) / run.ok));
@@ -55,6 +74,18 @@ export function cpuCost(result: NonStreamingResult): CpuCostResult {
     nats: per('switchyard', (cpu) => [cpu.nats]),
     portkey: per('portkey', (cpu) => [cpu.portkey]),
     simDirect: per('direct', (cpu) => [cpu.sim]),
+    byConcurrency: [...result.levels]
+      .sort((a, b) => a - b)
+      .map((level) => ({
+        concurrency: level,
+        gateway: per('switchyard', (cpu) => [cpu.gateway], level).total,
+        worker: per('switchyard', (cpu) => [cpu.worker], level).total,
+        nats: per('switchyard', (cpu) => [cpu.nats], level).total,
+        switchyard: per('switchyard', (cpu) => [cpu.gateway, cpu.worker, cpu.nats], level).total,
+        simThroughSwitchyard: per('switchyard', (cpu) => [cpu.sim], level).total,
+        simDirect: per('direct', (cpu) => [cpu.sim], level).total,
+        portkey: per('portkey', (cpu) => [cpu.portkey], level).total,
+      })),
   };
 }
 
@@ -86,6 +117,31 @@ export function renderCpuCost(cost: CpuCostResult): string {
       row('of which nats-server', cost.nats, false),
       row('Portkey (its one process)', cost.portkey, true),
       row('Simulator, direct path (reference)', cost.simDirect, true),
+    ],
+  );
+}
+
+/**
+ * Total CPU per request of each process at every concurrency of scenario 1. The simulator's two
+ * rows are the same code fed two ways: back to back by the direct runs' load generator, and one
+ * request at a time after each trip through Switchyard at low concurrency.
+ */
+export function renderCpuByConcurrency(cost: CpuCostResult): string {
+  const levels = cost.byConcurrency;
+  const row = (name: string, value: (at: CpuAtConcurrency) => number): string[] => [
+    name,
+    ...levels.map((at) => formatNumber(value(at), ' µs')),
+  ];
+  return table(
+    ['Process', ...levels.map((at) => `c=${at.concurrency}`)],
+    [
+      row('gateway', (at) => at.gateway),
+      row('vllm-worker', (at) => at.worker),
+      row('nats-server', (at) => at.nats),
+      row('Switchyard: all three', (at) => at.switchyard),
+      row('Simulator, fed by Switchyard', (at) => at.simThroughSwitchyard),
+      row('Simulator, fed directly', (at) => at.simDirect),
+      row('Portkey', (at) => at.portkey),
     ],
   );
 }
