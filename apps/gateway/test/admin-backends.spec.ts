@@ -36,6 +36,13 @@ describe('/admin/backends', () => {
     expect((await call('/admin/backends/managed-ollama/start', API_KEY, 'POST')).status).toBe(403);
   });
 
+  it('needs an admin key however the path is spelled: the router decodes %61 to a', async () => {
+    expect((await call('/%61dmin/backends', undefined)).status).toBe(401);
+    expect((await call('/%61dmin/backends', API_KEY)).status).toBe(403);
+    expect((await call('/%61dmin/backends/managed-ollama/stop', API_KEY, 'POST')).status).toBe(403);
+    expect((await call('/%61dmin/backends', ADMIN_KEY)).status).toBe(200);
+  });
+
   it('lists each backend with what discovery and the orchestrator know of it', async () => {
     const response = await call('/admin/backends', ADMIN_KEY);
     expect(response.status).toBe(200);

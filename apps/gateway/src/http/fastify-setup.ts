@@ -34,14 +34,17 @@ export function configureFastify(
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.request(route, modelOf(request.raw), reply.raw.statusCode);
     });
+    // The route Fastify matched, not the raw URL: the router decodes the path (`/%61dmin`
+    // reaches the admin routes), so a check on the raw text could be walked around.
+    const path = request.routeOptions.url ?? request.url;
     try {
       const caller = access.check({
-        path: request.url,
+        path,
         authorization: request.headers.authorization,
         apiKey: headerValue(request.headers['x-api-key']),
         remoteAddress: request.socket.remoteAddress,
       });
-      if (caller !== undefined && !UNLIMITED_PATHS.has(request.url)) {
+      if (caller !== undefined && !UNLIMITED_PATHS.has(path)) {
         noteCaller(request.raw, caller);
         limiter?.take(caller.id, caller.keyHash);
       }
