@@ -19,6 +19,24 @@ function streamChat(url: string, words: number): Promise<string> {
   }).then((response) => response.text());
 }
 
+/** A non-streamed chat: its status, Retry-After and body. */
+async function wholeChat(url: string, words: number) {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Talk at length.' }],
+      max_tokens: words,
+    }),
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as { error?: { code: string; type: string } },
+  };
+}
+
 describe('gateway instances: two on one NATS, health, readiness and graceful shutdown', () => {
   let fleet: Fleet;
 
@@ -73,7 +91,8 @@ describe('gateway instances: two on one NATS, health, readiness and graceful shu
     const sim = fleet.sim('ollama');
     const short = streamChat(url, 10);
     const long = streamChat(url, 100);
-    await waitFor(() => sim.stats().active === 2, { description: 'both streams to start' });
+    const longWhole = wholeChat(url, 100);
+    await waitFor(() => sim.stats().active === 3, { description: 'all three answers to start' });
     const stopping = gateway.stop('test');
     await waitFor(async () => (await fetch(`${url}/readyz`)).status === 503, {
       timeoutMs: 1_000 + SCHEDULING_SLACK_MS,
@@ -92,9 +111,14 @@ describe('gateway instances: two on one NATS, health, readiness and graceful shu
     const longText = await long;
     expect(longText).not.toContain('[DONE]');
     expect(longText).toContain('"error"');
+    // Nothing of it was sent yet: a retryable 503, so a client's retry reaches another gateway.
+    const cut = await longWhole;
+    expect(cut.status).toBe(503);
+    expect(cut.retryAfter).toBe('1');
+    expect(cut.body.error).toMatchObject({ code: 'overloaded' });
     await stopping;
-    await waitFor(() => sim.stats().aborted === 1, {
-      description: 'the long answer to be cancelled',
+    await waitFor(() => sim.stats().aborted === 2, {
+      description: 'both long answers to be cancelled',
     });
   });
 });

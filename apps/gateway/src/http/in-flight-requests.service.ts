@@ -70,7 +70,11 @@ export class InFlightRequests implements BeforeApplicationShutdown {
     if (finished) return;
     this.logger.warn({ in_flight: this.running.size }, 'grace period over; cancelling requests');
     for (const controller of this.running) {
-      controller.abort(new SwitchyardError('cancelled', 'the gateway shut down'));
+      // Retryable, unlike a client that left: the client is still there, and another gateway
+      // can answer it.
+      controller.abort(
+        new SwitchyardError('overloaded', 'the gateway shut down before the answer was complete'),
+      );
     }
   }
 

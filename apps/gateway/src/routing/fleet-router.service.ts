@@ -125,6 +125,8 @@ export class FleetRouter {
           };
         } catch (thrown) {
           error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
+          // Aborted (the client left, or the gateway is shutting down): no retry, no fallback.
+          if (options.signal.aborted) throw error;
         }
         if (error.code === 'model_not_found' && !ensured.has(target.model)) {
           ensured.add(target.model);
