@@ -94,6 +94,29 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect((await ollama.list()).models.map((model) => model.name)).toContain(MODEL);
   });
 
+  it('answers the load shortcut (no prompt) for a served model only', async () => {
+    const loaded = await ollama.generate({ model: MODEL, prompt: '' });
+    expect(loaded).toMatchObject({ model: MODEL, response: '', done: true, done_reason: 'load' });
+    const chatLoaded = await ollama.chat({ model: MODEL, messages: [] });
+    expect(chatLoaded).toMatchObject({ model: MODEL, done: true, done_reason: 'load' });
+    for (const [path, body] of [
+      ['/api/generate', { model: 'nobody:latest' }],
+      ['/api/chat', { model: 'nobody:latest', messages: [] }],
+    ] as const) {
+      const missing = await fetch(`${fleet.url}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({ error: "model 'nobody:latest' not found" });
+    }
+    const badName = await fetch(`${fleet.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 42 }),
+    });
+    expect(badName.status).toBe(400);
+  });
+
   it('answers the root, the version, and errors as {"error"}', async () => {
     const root = await fetch(fleet.url);
     expect(await root.text()).toBe('Ollama is running');

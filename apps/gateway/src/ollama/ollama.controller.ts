@@ -9,7 +9,7 @@ import { startOf } from '../http/request-timing.js';
 import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
-import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
+import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
 import { answerRouted } from '../routing/routed-answer.js';
 import { ollamaShowBodySchema } from './ollama-request.schemas.js';
 import {
@@ -102,7 +102,7 @@ export class OllamaController {
     const translated = translateOllamaChat(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.loadOnly) {
-      await sendJson(reply, ollamaLoadAnswer(String(model), 'message'), undefined);
+      await sendJson(reply, ollamaLoadAnswer(await this.servedName(model), 'message'), undefined);
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
@@ -127,7 +127,7 @@ export class OllamaController {
     const translated = translateOllamaGenerate(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.loadOnly) {
-      await sendJson(reply, ollamaLoadAnswer(String(model), 'response'), undefined);
+      await sendJson(reply, ollamaLoadAnswer(await this.servedName(model), 'response'), undefined);
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
@@ -194,6 +194,20 @@ export class OllamaController {
   }
 
   /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
+  /**
+   * The load shortcut generates nothing, so nothing else would notice a model nobody serves:
+   * Ollama answers 404 for it, and so does the gateway.
+   */
+  private async servedName(model: unknown): Promise<string> {
+    const name = checkModelName(model);
+    if (!(await this.router.serves(name))) {
+      throw new SwitchyardError('model_not_found', `model '${name}' not found`, {
+        details: { param: 'model' },
+      });
+    }
+    return name;
+  }
+
   private async resolveName(model: unknown): Promise<unknown> {
     if (typeof model !== 'string' || model.length === 0) return model;
     const tail = model.slice(model.lastIndexOf('/') + 1);

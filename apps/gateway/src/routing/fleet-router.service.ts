@@ -165,6 +165,23 @@ export class FleetRouter {
     throw firstError ?? new SwitchyardError('internal', 'no model to route to');
   }
 
+  /**
+   * Whether a request for the model a client named would find a worker now: the model itself or
+   * a model of its fallback chain (after aliases), on the kind a prefix pins, if any.
+   */
+  async serves(name: string): Promise<boolean> {
+    for (const target of routeCandidates(name, this.gateway)) {
+      if (await this.servesTarget(target, false)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the catalogue lists the target's model, on its pinned kind if it has one. */
+  private async servesTarget(target: ModelTarget, fresh: boolean): Promise<boolean> {
+    const model = await this.catalogue.find(target.model, { fresh });
+    return model !== undefined && (target.kind === undefined || model.kinds.includes(target.kind));
+  }
+
   /** The frames, counting tokens and the gateway's overhead when the end frame passes. */
   private async *measured(
     frames: AsyncIterable<StreamFrame>,
@@ -252,10 +269,7 @@ export class FleetRouter {
     target: ModelTarget,
     fresh: boolean,
   ): Promise<SwitchyardError> {
-    const model = await this.catalogue.find(target.model, { fresh });
-    if (model !== undefined && (target.kind === undefined || model.kinds.includes(target.kind))) {
-      return error;
-    }
+    if (await this.servesTarget(target, fresh)) return error;
     const behind = target.kind === undefined ? '' : ` on a ${target.kind} backend`;
     return new SwitchyardError(
       'model_not_found',
