@@ -122,4 +122,18 @@ describe('request bodies from careless or hostile clients', () => {
     // The gateway is still healthy afterwards.
     expect((await fetch(`${fleet.url}/healthz`)).status).toBe(200);
   });
+
+  it('refuses JSON nested deeper than the gateway reads with 400 naming the nesting', async () => {
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    for (const path of ['/v1/chat/completions', '/api/chat']) {
+      const response = await fetch(`${fleet.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"model":"llama3.2:latest","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"x":${deep(20_000)}}}}]}`,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('nested deeper than');
+    }
+    expect((await fetch(`${fleet.url}/healthz`)).status).toBe(200);
+  });
 });

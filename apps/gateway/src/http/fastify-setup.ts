@@ -8,6 +8,12 @@ import { sendError } from './api-exception.filter.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { markStart, modelOf } from './request-timing.js';
 
+/**
+ * Deeper JSON than any real request needs (a tool's schema is a few levels) would overflow the
+ * stack of the recursive code that checks and encodes it: refused up front as a bad request.
+ */
+const MAX_JSON_DEPTH = 128;
+
 /** Scrapes are the monitoring system's business, not a caller's budget. */
 const UNLIMITED_PATHS = new Set(['/metrics']);
 
@@ -69,6 +75,11 @@ function acceptJsonWhateverTheContentType(fastify: FastifyInstance): void {
       done(null, undefined);
       return;
     }
+    if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+      const message = `the body is JSON nested deeper than ${MAX_JSON_DEPTH} levels`;
+      done(Object.assign(new Error(message), { statusCode: 400 }), undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(text) as unknown);
     } catch (error) {
@@ -80,4 +91,21 @@ function acceptJsonWhateverTheContentType(fastify: FastifyInstance): void {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether JSON text opens more than `limit` arrays or objects inside one another. */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \\ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+      if (++depth > limit) return true;
+    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) depth--;
+  }
+  return false;
 }
