@@ -73,9 +73,13 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
     );
   }
   const prompt = body.prompt ?? '';
+  // The canonical completion request has no output format or effort: for generate they are
+  // Ollama's own, passed to an Ollama backend as they came.
   const options = passthrough(body, {
     system: body.system ?? undefined,
     raw: body.raw ?? undefined,
+    format: body.format ?? undefined,
+    think: typeof body.think === 'string' ? body.think : undefined,
   });
   const canonical = defined({
     prompt,

@@ -70,6 +70,14 @@ describe('Ollama requests as canonical requests', () => {
       body: { prompt: 'p', stream: false, options: { ollama: { system: 's' } } },
     });
   });
+
+  it('pass the format and a think level of a generate request to Ollama', () => {
+    const schema = { type: 'object', properties: { age: { type: 'integer' } } };
+    for (const format of ['json', schema]) {
+      const generate = translateOllamaGenerate({ model: 'm', prompt: 'p', format, think: 'high' });
+      expect(generate.body['options']).toEqual({ ollama: { format, think: 'high' } });
+    }
+  });
 });
 
 describe('frames as Ollama lines', () => {
