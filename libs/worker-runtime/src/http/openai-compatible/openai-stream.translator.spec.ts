@@ -151,6 +151,14 @@ describe('mapFinishReason', () => {
     expect(mapFinishReason('length', true)).toBe('length');
     expect(mapFinishReason('function_call', false)).toBe('tool_calls');
     expect(mapFinishReason('content_filter', false)).toBe('content_filter');
-    expect(mapFinishReason('abort', false)).toBe('stop');
+    expect(mapFinishReason('repetition', false)).toBe('stop');
+  });
+
+  it("reports vLLM's abort and error as a cut-off answer, not a finished one", () => {
+    for (const reason of ['abort', 'error']) {
+      expect(() => mapFinishReason(reason, false)).toThrow(
+        expect.objectContaining({ code: 'backend_error', retryable: true }),
+      );
+    }
   });
 });

@@ -158,9 +158,11 @@ function nonEmpty(value: string | null | undefined): string | undefined {
 
 /**
  * OpenAI finish reasons onto the canonical ones. `function_call` is the deprecated name of
- * `tool_calls`; anything unknown (vLLM's `abort`, LM Studio's `userStopped`…) ended the text as
- * a stop would. A `stop` after tool calls is reported as `tool_calls`, which is what clients
- * look at to run the tools.
+ * `tool_calls`; vLLM's `abort` and `error` mean the engine cut the answer off (a pause or sleep
+ * that aborts, an engine failure), which must not pass for a finished answer: a retryable
+ * `backend_error`. Anything else unknown (vLLM's `repetition`, LM Studio's `userStopped`…) ended
+ * the text as a stop would. A `stop` after tool calls is reported as `tool_calls`, which is what
+ * clients look at to run the tools.
  */
 export function mapFinishReason(reason: string, sawToolCalls: boolean): FinishReason {
   switch (reason) {
@@ -171,6 +173,12 @@ export function mapFinishReason(reason: string, sawToolCalls: boolean): FinishRe
       return 'tool_calls';
     case 'content_filter':
       return 'content_filter';
+    case 'abort':
+    case 'error':
+      throw new SwitchyardError(
+        'backend_error',
+        `the backend cut the answer off (finish_reason "${reason}")`,
+      );
     default:
       return sawToolCalls ? 'tool_calls' : 'stop';
   }
