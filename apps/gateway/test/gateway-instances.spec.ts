@@ -6,7 +6,8 @@ import { startFleet, urlOf, type Fleet } from './support/fleet.fixture.js';
 
 const MODEL = 'llama3.2:latest';
 
-function streamChat(url: string, words: number): Promise<string> {
+/** A chat of `words` tokens at most to the gateway at `url`. */
+function postChat(url: string, words: number, stream: boolean): Promise<Response> {
   return fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -14,22 +15,18 @@ function streamChat(url: string, words: number): Promise<string> {
       model: MODEL,
       messages: [{ role: 'user', content: 'Talk.' }],
       max_tokens: words,
-      stream: true,
+      stream,
     }),
-  }).then((response) => response.text());
+  });
+}
+
+function streamChat(url: string, words: number): Promise<string> {
+  return postChat(url, words, true).then((response) => response.text());
 }
 
 /** A non-streamed chat: its status, Retry-After and body. */
 async function wholeChat(url: string, words: number) {
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: MODEL,
-      messages: [{ role: 'user', content: 'Talk at length.' }],
-      max_tokens: words,
-    }),
-  });
+  const response = await postChat(url, words, false);
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),

@@ -83,9 +83,7 @@ export class OllamaController {
     const body = parseBody(ollamaShowBodySchema, request.body);
     const name = body.model ?? body.name ?? '';
     const model = await this.catalogue.find(String(await this.resolveName(name)));
-    if (model === undefined) {
-      throw new SwitchyardError('model_not_found', `model '${name}' not found`);
-    }
+    if (model === undefined) throw ollamaModelNotFound(name);
     return {
       modelfile: '',
       parameters: '',
@@ -193,21 +191,17 @@ export class OllamaController {
     return answerRouted(deps, request, reply, operation, model, body, write);
   }
 
-  /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
   /**
    * The load shortcut generates nothing, so nothing else would notice a model nobody serves:
    * Ollama answers 404 for it, and so does the gateway.
    */
   private async servedName(model: unknown): Promise<string> {
     const name = checkModelName(model);
-    if (!(await this.router.serves(name))) {
-      throw new SwitchyardError('model_not_found', `model '${name}' not found`, {
-        details: { param: 'model' },
-      });
-    }
+    if (!(await this.router.serves(name))) throw ollamaModelNotFound(name);
     return name;
   }
 
+  /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
   private async resolveName(model: unknown): Promise<unknown> {
     if (typeof model !== 'string' || model.length === 0) return model;
     const tail = model.slice(model.lastIndexOf('/') + 1);
@@ -255,4 +249,11 @@ function tagEntry(model: FleetModel): Record<string, unknown> {
     details: details(),
     kinds: model.kinds,
   };
+}
+
+/** Ollama's own wording for a model it does not have. */
+function ollamaModelNotFound(name: string): SwitchyardError {
+  return new SwitchyardError('model_not_found', `model '${name}' not found`, {
+    details: { param: 'model' },
+  });
 }
