@@ -81,8 +81,9 @@ export class ModelDirectory {
     return [...this.status.values()];
   }
 
-  async refresh(): Promise<ModelDirectoryChange> {
-    await Promise.all([...this.status.values()].map((status) => this.list(status)));
+  /** Lists every endpoint again; `signal` abandons the listings in progress (on shutdown). */
+  async refresh(signal?: AbortSignal): Promise<ModelDirectoryChange> {
+    await Promise.all([...this.status.values()].map((status) => this.list(status, signal)));
     const next = new Map<string, BackendEndpoint[]>();
     for (const { endpoint, models } of this.status.values()) {
       for (const model of models) {
@@ -97,11 +98,12 @@ export class ModelDirectory {
     return { added, removed };
   }
 
-  private async list(status: EndpointStatus): Promise<void> {
+  private async list(status: EndpointStatus, signal: AbortSignal | undefined): Promise<void> {
+    const timeout = AbortSignal.timeout(this.listTimeoutMs);
     try {
       status.models = await this.adapter.listModels(
         status.endpoint,
-        AbortSignal.timeout(this.listTimeoutMs),
+        signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       );
       status.reachable = true;
       status.failedListings = 0;

@@ -55,6 +55,9 @@ export interface WorkerRuntimeOptions {
  */
 const LIST_TIMEOUT_MS = { min: 2_000, max: 10_000 } as const;
 
+/** How long a new registration waits for the NATS server to confirm its subscriptions. */
+const REGISTRATION_CONFIRM_MS = 2_000;
+
 /** How one operation's requests are served: `bind(subject)` gives the callback for a subject. */
 type OperationBinding = (subject: string) => (msg: RequestMessage) => void;
 
@@ -83,6 +86,8 @@ export class WorkerRuntime {
   private registeredModels = '';
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  /** Aborted by `stop()`: a model listing in progress is not waited for. */
+  private readonly listing = new AbortController();
   private stopped = false;
 
   constructor(private readonly options: WorkerRuntimeOptions) {
@@ -160,16 +165,19 @@ export class WorkerRuntime {
   /**
    * Serves this list of endpoints from now on (the configured ones and those the registry
    * lists) and re-reads their models. An endpoint that stays keeps its limiter, so requests in
-   * flight on it keep counting against its limit.
+   * flight on it keep counting against its limit. So does one that goes: until the refresh has
+   * taken its models away, requests may still be sent to it, and one that comes back while its
+   * old requests still run must not get a second, empty set of slots. Its limiter is dropped
+   * once nothing runs or waits on it (see `dropIdleLimiters`).
    */
   async setEndpoints(endpoints: readonly WorkerEndpointConfig[]): Promise<void> {
-    const ids = new Set(endpoints.map((endpoint) => endpoint.id));
-    for (const id of this.limiters.keys()) if (!ids.has(id)) this.limiters.delete(id);
     for (const endpoint of endpoints) {
       if (!this.limiters.has(endpoint.id))
         this.limiters.set(endpoint.id, this.newLimiter(endpoint));
     }
     this.directory.setEndpoints(endpoints);
+    // A refresh already under way lists the endpoints as they were: the new ones need another.
+    await this.refreshing?.catch(() => undefined);
     await this.refresh();
   }
 
@@ -186,16 +194,33 @@ export class WorkerRuntime {
   }
 
   /**
-   * Stops taking requests, lets in-flight ones finish within `graceMs`, then cancels the rest.
+   * Stops taking requests, lets in-flight ones finish within `graceMs` of the call, then cancels
+   * the rest. The grace counts from the call, not from when the last subscription went: the
+   * process that calls this exits by force a few seconds after the grace, so a model listing in
+   * progress (up to ten seconds against a stuck backend) is abandoned rather than waited for.
    */
   async stop({ graceMs }: { graceMs: number }): Promise<void> {
+    const graceEnds = Date.now() + graceMs;
     this.stopped = true;
     clearTimeout(this.refreshTimer);
-    await this.refreshing;
+    this.listing.abort();
+    // A refresh that was registering when the listing ended finishes its registration first, so
+    // no subscription is made after the one below is stopped.
+    await this.refreshing?.catch(() => undefined);
     const service = this.service;
     this.service = undefined;
     await service?.stop();
-    await this.server.stop({ graceMs });
+    await this.server.stop({ graceMs: Math.max(0, graceEnds - Date.now()) });
+  }
+
+  /** Forgets the limiters of endpoints that are gone, once no request runs or waits on them. */
+  private dropIdleLimiters(): void {
+    const current = new Set(this.directory.endpoints().map((status) => status.endpoint.id));
+    for (const [id, limiter] of this.limiters) {
+      if (!current.has(id) && limiter.active === 0 && limiter.waiting === 0) {
+        this.limiters.delete(id);
+      }
+    }
   }
 
   private newLimiter(endpoint: WorkerEndpointConfig): EndpointLimiter {
@@ -224,7 +249,9 @@ export class WorkerRuntime {
   }
 
   private async refreshOnce(): Promise<void> {
-    const { added, removed } = await this.directory.refresh();
+    const { added, removed } = await this.directory.refresh(this.listing.signal);
+    if (this.stopped) return;
+    this.dropIdleLimiters();
     for (const status of this.directory.endpoints()) {
       if (!status.reachable) {
         this.options.logger.warn(
@@ -265,9 +292,22 @@ export class WorkerRuntime {
       models,
       (operation, subject) => this.operations[operation](subject),
     );
+    // Once the server has the new subscriptions, the model set is served: a model that came
+    // back after a spell with no subscription at all is answered from when the refresh resolves.
+    // Not waited for beyond a bound: while NATS is away the subscriptions go out on reconnect,
+    // and a refresh must not hold `stop()` until then.
+    await confirmed(nc.flush(), REGISTRATION_CONFIRM_MS);
     const previous = this.service;
     this.service = next;
     this.registeredModels = models.join('\n');
     await previous?.stop();
   }
+}
+
+/** Waits for `promise` for at most `ms`; its outcome after that, or its failure, is ignored. */
+async function confirmed(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise.catch(() => undefined), bound]);
+  clearTimeout(timer);
 }
