@@ -47,7 +47,13 @@ describe('translateLmStudioError', () => {
         },
       }).code,
     ).toBe('bad_request');
-    expect(translate(401, { error: { message: 'Invalid API token' } }).code).toBe('unauthorized');
+    for (const status of [401, 403]) {
+      const refused = translate(status, { error: { message: 'Invalid API token' } });
+      expect(refused).toMatchObject({ code: 'backend_unavailable', retryable: true });
+      expect(refused.message).toBe(
+        `the backend refused the worker's credentials (HTTP ${status}: Invalid API token); check backends[].api_key`,
+      );
+    }
     expect(
       translate(400, {
         error: { message: 'Model does not support images. Please use a model that does.' },

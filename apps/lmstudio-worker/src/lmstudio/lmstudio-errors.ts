@@ -1,7 +1,9 @@
 import {
   backendError,
   codeForStatus,
+  credentialsRefused,
   isContextLengthMessage,
+  isCredentialsRefusal,
   openAiErrorDetails,
   openAiErrorInfo,
   type BackendErrorTranslator,
@@ -16,7 +18,10 @@ import {
  * - context overflow wording from llama.cpp → `context_length_exceeded`;
  * - a model that lacks what the request needs (`Model does not support images. …`) →
  *   `unsupported`: the same request fails on every backend serving that model;
- * - everything else by status (`401` when authentication is required and the key is wrong).
+ * - 401 or 403 (authentication required and the worker's `backends[].api_key` wrong or
+ *   missing) → a retryable `backend_unavailable` naming the key to fix, not the client's
+ *   `unauthorized`;
+ * - everything else by status.
  */
 export const translateLmStudioError: BackendErrorTranslator = (response) => {
   const info = openAiErrorInfo(response);
@@ -33,5 +38,6 @@ export const translateLmStudioError: BackendErrorTranslator = (response) => {
   if (response.status < 500 && /does not support/i.test(info.message)) {
     return backendError('unsupported', response, details);
   }
+  if (isCredentialsRefusal(response.status)) return credentialsRefused(response, details);
   return backendError(codeForStatus(response.status), response, details);
 };

@@ -71,10 +71,15 @@ describe('translateVllmError', () => {
     });
   });
 
-  it('reads the plain-string 401 and an empty 503 from a dead engine', () => {
-    const unauthorized = translate(401, { error: 'Unauthorized' });
-    expect(unauthorized.code).toBe('unauthorized');
-    expect(unauthorized.message).toBe('Unauthorized');
+  it("reads the plain-string 401 as the worker's key refused, and an empty 503 from a dead engine", () => {
+    // The client's key is the gateway's business: vLLM refused the worker's backends[].api_key.
+    const refused = translate(401, { error: 'Unauthorized' });
+    expect(refused).toMatchObject({
+      code: 'backend_unavailable',
+      retryable: true,
+      details: { backend_status: 401, backend_message: 'Unauthorized' },
+    });
+    expect(refused.message).toMatch(/Unauthorized.*check backends\[\]\.api_key/);
     const dead = translateVllmError({ status: 503, body: undefined, text: '' });
     expect(dead.code).toBe('backend_unavailable');
     expect(dead.message).toBe('HTTP 503');

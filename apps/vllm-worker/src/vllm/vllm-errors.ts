@@ -1,7 +1,9 @@
 import {
   backendError,
   codeForStatus,
+  credentialsRefused,
   isContextLengthMessage,
+  isCredentialsRefusal,
   openAiErrorDetails,
   openAiErrorInfo,
   type BackendErrorTranslator,
@@ -18,6 +20,8 @@ import {
  * - a feature the server was not started with or the model lacks (`"auto" tool choice requires
  *   --enable-auto-tool-choice …`, `does not support Embeddings API`, images sent to a model that
  *   `is not a multimodal model`) → `unsupported`;
+ * - 401 (`--api-key` set and the worker's `backends[].api_key` wrong or missing) → a retryable
+ *   `backend_unavailable` naming the key to fix, not the client's `unauthorized`;
  * - 503 (the engine died) → `backend_unavailable`; the rest by status.
  */
 export const translateVllmError: BackendErrorTranslator = (response) => {
@@ -40,6 +44,7 @@ export const translateVllmError: BackendErrorTranslator = (response) => {
   ) {
     return backendError('unsupported', response, details);
   }
+  if (isCredentialsRefusal(status)) return credentialsRefused(response, details);
   if (status === 503) return backendError('backend_unavailable', response, details);
   return backendError(codeForStatus(status), response, details);
 };

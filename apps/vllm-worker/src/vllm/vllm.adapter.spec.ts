@@ -302,7 +302,10 @@ describe('VllmAdapter against a recorded vLLM', () => {
     const unauthorized = await failure(
       adapter.listModels({ ...endpoint, apiKey: 'wrong' }, signal()),
     );
-    expect(unauthorized).toMatchObject({ code: 'unauthorized', message: 'Unauthorized' });
+    expect(unauthorized).toMatchObject({ code: 'backend_unavailable', retryable: true });
+    expect(unauthorized.message).toBe(
+      "the backend refused the worker's credentials (HTTP 401: Unauthorized); check backends[].api_key",
+    );
     const received: GenerationEvent[] = [];
     const midStream = await failure(
       (async () => {

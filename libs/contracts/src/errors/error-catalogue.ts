@@ -40,7 +40,7 @@ export const ERROR_CATALOGUE = {
   backend_unavailable: {
     retryable: true,
     httpStatus: 503,
-    summary: 'the backend refused the connection or is not running',
+    summary: "the backend refused the connection, is not running, or refused the worker's key",
   },
   backend_error: {
     retryable: true,
@@ -67,7 +67,11 @@ export const ERROR_CATALOGUE = {
     httpStatus: 403,
     summary: 'model pulls are off: the orchestrator runs airgapped',
   },
-  timeout: { retryable: true, httpStatus: 504, summary: 'the deadline or an idle timeout passed' },
+  timeout: {
+    retryable: true,
+    httpStatus: 504,
+    summary: "a deadline passed: the request's own, or a backend's to answer or get ready",
+  },
   internal: { retryable: false, httpStatus: 500, summary: 'a bug in Switchyard' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

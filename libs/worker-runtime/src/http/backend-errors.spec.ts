@@ -4,6 +4,7 @@ import {
   BackendResponseError,
   backendMessageOf,
   codeForStatus,
+  credentialsRefused,
   isContextLengthMessage,
   networkError,
   translateHttpStatusError,
@@ -32,6 +33,23 @@ describe('codeForStatus', () => {
       [504, 'backend_error'],
     ];
     expect(table.map(([status]) => [status, codeForStatus(status)])).toEqual(table);
+  });
+});
+
+describe('credentialsRefused', () => {
+  it("names the worker's key as what to fix, keeps the backend's words, and is retryable", () => {
+    const error = credentialsRefused(
+      { status: 403, body: { error: 'key revoked' }, text: '{"error":"key revoked"}' },
+      { backend_type: 'auth' },
+    );
+    expect(error).toMatchObject({
+      code: 'backend_unavailable',
+      retryable: true,
+      message:
+        "the backend refused the worker's credentials (HTTP 403: key revoked); check backends[].api_key",
+      details: { backend_status: 403, backend_message: 'key revoked', backend_type: 'auth' },
+    });
+    expect(error.cause).toBeInstanceOf(BackendResponseError);
   });
 });
 

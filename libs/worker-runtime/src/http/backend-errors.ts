@@ -97,6 +97,30 @@ export function backendError(
   });
 }
 
+/**
+ * A backend that answers 401 or 403 to a worker refused the worker, not the client: the key in
+ * the worker's `backends[].api_key` is missing or wrong. Passing `unauthorized` on would tell the
+ * client its own key is bad; this is a misconfigured backend, which another backend may stand in
+ * for, so it is a retryable `backend_unavailable` whose message says what to fix.
+ */
+export function credentialsRefused(
+  response: BackendErrorResponse,
+  details: Record<string, unknown> = {},
+): SwitchyardError {
+  const refused = backendError('backend_unavailable', response, details);
+  return new SwitchyardError(
+    'backend_unavailable',
+    `the backend refused the worker's credentials (HTTP ${response.status}: ${refused.message}); ` +
+      'check backends[].api_key',
+    { details: refused.details, cause: refused.cause },
+  );
+}
+
+/** Whether a backend's status says it refused the worker's credentials. */
+export function isCredentialsRefusal(status: number): boolean {
+  return status === 401 || status === 403;
+}
+
 /** The fallback translator: the status decides, refined only by context-length wording. */
 export const translateHttpStatusError: BackendErrorTranslator = (response) => {
   if (response.status < 500 && isContextLengthMessage(backendMessageOf(response))) {
