@@ -79,6 +79,15 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect(ps.models.map((model) => model.name)).toContain(MODEL);
     const shown = await ollama.show({ model: MODEL });
     expect(shown).toMatchObject({ details: expect.any(Object), kinds: ['ollama'] });
+    // What clients read to offer tools or images: Ollama's words, whatever the backend's kind.
+    expect(shown.capabilities).toEqual(['completion', 'tools']);
+    expect((await ollama.show({ model: EMBEDDER })).capabilities).toEqual(['embedding']);
+    // vLLM does not say whether it was started with tool calling: only what is known is listed.
+    expect((await ollama.show({ model: VLLM_MODEL })).capabilities).toEqual(['completion']);
+    const listed = tags.models.find((model) => model.name === MODEL) as unknown as {
+      capabilities?: string[];
+    };
+    expect(listed.capabilities).toEqual(['completion', 'tools']);
     await expect(ollama.show({ model: 'missing:latest' })).rejects.toMatchObject({
       status_code: 404,
     });

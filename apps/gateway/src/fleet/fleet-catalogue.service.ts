@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BACKEND_KINDS, workerServiceKind, type BackendKind } from '@switchyard/contracts';
+import {
+  BACKEND_KINDS,
+  capabilitiesFromMetadata,
+  MODEL_CAPABILITIES,
+  workerServiceKind,
+  type BackendKind,
+  type ModelCapability,
+} from '@switchyard/contracts';
 import {
   NATS_CONNECTION,
   queryWorkerInfo,
@@ -14,6 +21,8 @@ export interface FleetModel {
   kinds: BackendKind[];
   /** Worker instances serving it. */
   workers: number;
+  /** What it can do, as its workers' backends list it (empty from workers that do not say). */
+  capabilities: ModelCapability[];
 }
 
 /** How long a listing is reused: model lists change in seconds, requests come in milliseconds. */
@@ -69,7 +78,10 @@ export class FleetCatalogue {
 
 /** The models in a set of `$SRV.INFO` answers from workers, sorted by name. */
 export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
-  const byModel = new Map<string, { kinds: Set<BackendKind>; workers: Set<string> }>();
+  const byModel = new Map<
+    string,
+    { kinds: Set<BackendKind>; workers: Set<string>; capabilities: Set<ModelCapability> }
+  >();
   for (const info of infos) {
     if (workerServiceKind(info.name) === undefined) continue;
     const kind = info.metadata?.['kind'];
@@ -77,13 +89,25 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
     for (const endpoint of info.endpoints ?? []) {
       const model = endpoint.metadata?.['model'];
       if (model === undefined) continue;
-      const entry = byModel.get(model) ?? { kinds: new Set(), workers: new Set() };
+      const entry = byModel.get(model) ?? {
+        kinds: new Set(),
+        workers: new Set(),
+        capabilities: new Set(),
+      };
       entry.kinds.add(kind as BackendKind);
       entry.workers.add(info.id);
+      for (const capability of capabilitiesFromMetadata(endpoint.metadata?.['capabilities'])) {
+        entry.capabilities.add(capability);
+      }
       byModel.set(model, entry);
     }
   }
   return [...byModel.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([id, entry]) => ({ id, kinds: [...entry.kinds].sort(), workers: entry.workers.size }));
+    .map(([id, entry]) => ({
+      id,
+      kinds: [...entry.kinds].sort(),
+      workers: entry.workers.size,
+      capabilities: MODEL_CAPABILITIES.filter((capability) => entry.capabilities.has(capability)),
+    }));
 }

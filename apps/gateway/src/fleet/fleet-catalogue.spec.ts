@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServiceInfo } from '@switchyard/nats';
 import { modelsOf } from './fleet-catalogue.service.js';
 
-function worker(kind: string, id: string, models: string[]): ServiceInfo {
+function worker(
+  kind: string,
+  id: string,
+  models: string[],
+  capabilities: Record<string, string> = {},
+): ServiceInfo {
   return {
     type: 'io.nats.micro.v1.info_response',
     name: `${kind}-worker`,
@@ -15,7 +20,11 @@ function worker(kind: string, id: string, models: string[]): ServiceInfo {
         name: `${operation}_${model}`,
         subject: `switchyard.v1.${operation}.x`,
         queue_group: 'switchyard-workers',
-        metadata: { model, operation },
+        metadata: {
+          model,
+          operation,
+          ...(capabilities[model] === undefined ? {} : { capabilities: capabilities[model] }),
+        },
       })),
     ),
   } as ServiceInfo;
@@ -31,8 +40,23 @@ describe('the fleet listing from $SRV.INFO', () => {
       worker('toaster', 'e', ['bread']),
     ]);
     expect(models).toEqual([
-      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 2 },
-      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2 },
+      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 2, capabilities: [] },
+      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [] },
+    ]);
+  });
+
+  it("joins the capabilities every worker publishes for a model, in Ollama's order", () => {
+    const models = modelsOf([
+      worker('ollama', 'a', ['qwen', 'minilm'], {
+        qwen: 'completion,tools,thinking',
+        minilm: 'embedding',
+      }),
+      worker('vllm', 'b', ['qwen'], { qwen: 'vision,completion' }),
+      worker('vllm', 'c', ['qwen']),
+    ]);
+    expect(models.map(({ id, capabilities }) => ({ id, capabilities }))).toEqual([
+      { id: 'minilm', capabilities: ['embedding'] },
+      { id: 'qwen', capabilities: ['completion', 'tools', 'thinking', 'vision'] },
     ]);
   });
 });

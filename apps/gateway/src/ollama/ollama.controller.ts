@@ -90,6 +90,7 @@ export class OllamaController {
       template: '',
       details: details(),
       model_info: {},
+      ...capabilitiesOf(model),
       kinds: model.kinds,
       modified_at: new Date(0).toISOString(),
     };
@@ -247,8 +248,14 @@ function tagEntry(model: FleetModel): Record<string, unknown> {
     size: 0,
     digest: '',
     details: details(),
+    ...capabilitiesOf(model),
     kinds: model.kinds,
   };
+}
+
+/** `capabilities`, left out (as Ollama leaves it out) when no worker says what the model can do. */
+function capabilitiesOf(model: FleetModel): { capabilities?: string[] } {
+  return model.capabilities.length > 0 ? { capabilities: model.capabilities } : {};
 }
 
 /** Ollama's own wording for a model it does not have. */

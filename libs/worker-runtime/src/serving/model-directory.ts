@@ -1,4 +1,10 @@
-import { SwitchyardError, type ModelInfo } from '@switchyard/contracts';
+import {
+  MODEL_CAPABILITIES,
+  modelCapabilities,
+  SwitchyardError,
+  type ModelCapability,
+  type ModelInfo,
+} from '@switchyard/contracts';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 
 export interface ModelDirectoryChange {
@@ -75,6 +81,19 @@ export class ModelDirectory {
 
   models(): string[] {
     return [...this.servable.keys()];
+  }
+
+  /** What a served model can do, as every endpoint listing it under that name says together. */
+  capabilitiesOf(model: string): ModelCapability[] {
+    const found = new Set<ModelCapability>();
+    for (const { models } of this.status.values()) {
+      for (const info of models) {
+        if (info.name === model || info.aliases?.includes(model)) {
+          for (const capability of modelCapabilities(info)) found.add(capability);
+        }
+      }
+    }
+    return MODEL_CAPABILITIES.filter((capability) => found.has(capability));
   }
 
   endpoints(): EndpointStatus[] {

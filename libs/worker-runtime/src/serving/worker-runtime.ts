@@ -82,7 +82,7 @@ export class WorkerRuntime {
   private readonly stats = new InferenceStats();
   private readonly operations: Record<InferenceOperation, OperationBinding>;
   private service: Service | undefined;
-  /** The models the registered service serves, to tell when it must be rebuilt. */
+  /** What the registered service publishes (`registrationOf`), to tell when it must be rebuilt. */
   private registeredModels = '';
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -268,17 +268,22 @@ export class WorkerRuntime {
     // Compared with what is registered rather than with the last listing, so a registration that
     // failed is tried again at the next refresh.
     const models = this.directory.models().sort();
-    if (
-      this.stopped ||
-      (this.service !== undefined && models.join('\n') === this.registeredModels)
-    ) {
+    const registration = this.registrationOf(models);
+    if (this.stopped || (this.service !== undefined && registration === this.registeredModels)) {
       return;
     }
     this.options.logger.info({ added, removed, models }, 'served models changed');
-    await this.register(models);
+    await this.register(models, registration);
   }
 
-  private async register(models: readonly string[]): Promise<void> {
+  /** What a registration publishes: the models and what each can do (in endpoint metadata). */
+  private registrationOf(models: readonly string[]): string {
+    return models
+      .map((model) => `${model} ${this.directory.capabilitiesOf(model).join(',')}`)
+      .join('\n');
+  }
+
+  private async register(models: readonly string[], registration: string): Promise<void> {
     const { nc, subjects, adapter, version } = this.options;
     const next = await addWorkerService(
       {
@@ -288,6 +293,7 @@ export class WorkerRuntime {
         version,
         workerId: this.workerId,
         statsOf: (subject) => this.stats.data(subject),
+        capabilitiesOf: (model) => this.directory.capabilitiesOf(model),
       },
       models,
       (operation, subject) => this.operations[operation](subject),
@@ -299,7 +305,7 @@ export class WorkerRuntime {
     await confirmed(nc.flush(), REGISTRATION_CONFIRM_MS);
     const previous = this.service;
     this.service = next;
-    this.registeredModels = models.join('\n');
+    this.registeredModels = registration;
     await previous?.stop();
   }
 }

@@ -1,9 +1,11 @@
 import { Svcm, type Service } from '@nats-io/services';
 import {
+  capabilitiesMetadata,
   encodeModelToken,
   INFERENCE_OPERATIONS,
   type BackendKind,
   type InferenceOperation,
+  type ModelCapability,
   type Subjects,
   workerServiceName,
 } from '@switchyard/contracts';
@@ -18,6 +20,8 @@ export interface WorkerServiceOptions {
   workerId: string;
   /** The `data` of an endpoint's `$SRV.STATS` entry. */
   statsOf(subject: string): SubjectStatsData;
+  /** What a model can do, published in its endpoints' metadata for the gateway's listings. */
+  capabilitiesOf(model: string): readonly ModelCapability[];
 }
 
 /** Serves one request message that arrived on `subject`. */
@@ -29,8 +33,8 @@ export type ServeRequest = (
 /**
  * Registers the worker as the NATS micro service `<kind>-worker` whose endpoints are the request
  * subjects of `models`: every operation, plain and pinned to the kind, all in the workers' queue
- * group. Each endpoint is named `<operation>_<model token>[_<kind>]` and reports its model and
- * operation in its metadata.
+ * group. Each endpoint is named `<operation>_<model token>[_<kind>]` and reports its model, its
+ * operation and the model's capabilities (comma-separated) in its metadata.
  */
 export async function addWorkerService(
   options: WorkerServiceOptions,
@@ -48,6 +52,7 @@ export async function addWorkerService(
   });
   for (const model of models) {
     const token = encodeModelToken(model);
+    const capabilities = capabilitiesMetadata(options.capabilitiesOf(model));
     for (const operation of INFERENCE_OPERATIONS) {
       for (const [name, subject] of [
         [`${operation}_${token}`, subjects.inference(operation, model)],
@@ -56,7 +61,7 @@ export async function addWorkerService(
         const handle = serve(operation, subject);
         service.addEndpoint(name, {
           subject,
-          metadata: { model, operation },
+          metadata: { model, operation, capabilities },
           handler: (error, msg) => {
             if (error === null) handle(msg);
           },
