@@ -5,6 +5,7 @@ import { RateLimiter } from '../auth/rate-limiter.js';
 import { noteCaller } from '../auth/request-caller.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
 import { sendError } from './api-exception.filter.js';
+import { CorsPolicy } from './cors-policy.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { markStart, modelOf } from './request-timing.js';
 
@@ -19,7 +20,7 @@ const UNLIMITED_PATHS = new Set(['/metrics']);
 
 /**
  * What happens to every request before a controller sees it: the body limit, JSON parsing, the
- * request id header, request metrics, the access check and rate limits. Runs before Nest registers routes.
+ * request id header, request metrics, browser origins (CORS), the access check and rate limits. Runs before Nest registers routes.
  */
 export function configureFastify(
   fastify: FastifyInstance,
@@ -32,6 +33,7 @@ export function configureFastify(
   acceptJsonWhateverTheContentType(fastify);
   const access = new AccessPolicy(config);
   const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit);
+  const cors = new CorsPolicy(config.cors_origins);
   fastify.addHook('onRequest', async (request, reply) => {
     markStart(request.raw);
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -40,6 +42,25 @@ export function configureFastify(
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.request(route, modelOf(request.raw), reply.raw.statusCode);
     });
+    // Browsers first: a preflight carries no credentials, so it is answered before the key check.
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      const decision = cors.decide({
+        origin,
+        method: request.method,
+        preflightMethod: headerValue(request.headers['access-control-request-method']),
+        preflightHeaders: headerValue(request.headers['access-control-request-headers']),
+      });
+      if (decision.type === 'refused') {
+        sendError(request, reply, decision.error);
+        return reply;
+      }
+      reply.headers(decision.headers);
+      if (decision.type === 'preflight') {
+        await reply.code(204).send();
+        return reply;
+      }
+    }
     // The route Fastify matched, not the raw URL: the router decodes the path (`/%61dmin`
     // reaches the admin routes), so a check on the raw text could be walked around.
     const path = request.routeOptions.url ?? request.url;

@@ -102,12 +102,36 @@ export const backendConfigSchema = z.strictObject({
 });
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 
+/**
+ * The browser origins Ollama lets in by default (`OLLAMA_ORIGINS`): pages served from this
+ * machine, and the desktop and editor shells that embed web views.
+ */
+export const DEFAULT_CORS_ORIGINS: readonly string[] = [
+  ...['localhost', '127.0.0.1', '0.0.0.0'].flatMap((host) => [
+    `http://${host}`,
+    `https://${host}`,
+    `http://${host}:*`,
+    `https://${host}:*`,
+  ]),
+  'app://*',
+  'file://*',
+  'tauri://*',
+  'vscode-webview://*',
+  'vscode-file://*',
+];
+
 export const gatewayConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** 0 picks a free port (the gateway logs the one it got), for tests and side-by-side runs. */
   port: z.number().int().min(0).max(65_535).default(8484),
   /** Bind to a non-loopback address even when no API keys are configured. */
   allow_unauthenticated_remote: z.boolean().default(false),
+  /**
+   * Browser origins that may call the gateway: `*` for any, or patterns where `*` stands for
+   * any run of characters. A request from another origin is refused with 403. The default lets
+   * in what Ollama lets in: pages on this machine and app, file, Tauri and VS Code web views.
+   */
+  cors_origins: listOf(z.string().min(1)).default([...DEFAULT_CORS_ORIGINS]),
   /** SHA-256 hashes (hex) of accepted API keys. */
   api_key_hashes: listOf(
     z.string().regex(/^[0-9a-f]{64}$/, 'use the hex SHA-256 of the key'),
