@@ -87,6 +87,40 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     expect(copy).toMatchObject({ status_code: 404, error: 'model "ghost:1b" not found' });
   });
 
+  it('unloads a model on keep_alive 0 with no prompt, as `ollama stop` asks', async () => {
+    const stateOf = () =>
+      fleet
+        .sim('ollama')
+        .models()
+        .find((model) => model.name === MODEL)?.state;
+    await ollama.chat({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: false });
+    expect(stateOf()).toBe('loaded');
+
+    const unloaded = await ollama.generate({ model: 'llama3.2', prompt: '', keep_alive: 0 });
+    expect(unloaded).toMatchObject({
+      model: 'llama3.2', // Ollama answers with the name it was asked for
+      response: '',
+      done: true,
+      done_reason: 'unload',
+    });
+    expect(stateOf()).toBe('unloaded');
+    const viaChat = await ollama.chat({ model: MODEL, messages: [], keep_alive: '0s' });
+    expect(viaChat).toMatchObject({ done: true, done_reason: 'unload' });
+
+    // vLLM serves one model for its life: saying it was unloaded would be untrue.
+    const vllm = await rejectionOf(
+      ollama.generate({ model: 'Qwen/Qwen2.5-0.5B-Instruct', prompt: '', keep_alive: 0 }),
+    );
+    expect(vllm).toMatchObject({
+      status_code: 400,
+      error: expect.stringContaining('only Ollama backends unload on keep_alive 0'),
+    });
+    const ghost = await rejectionOf(
+      ollama.generate({ model: 'ghost:1b', prompt: '', keep_alive: 0 }),
+    );
+    expect(ghost).toMatchObject({ status_code: 404, error: "model 'ghost:1b' not found" });
+  });
+
   it('refuses bad input with 400 and {"error"}, before any backend is asked', async () => {
     const cases: [string, string, unknown][] = [
       ['DELETE', '/api/delete', {}],

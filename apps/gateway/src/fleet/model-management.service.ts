@@ -13,7 +13,7 @@ import { FleetCatalogue } from './fleet-catalogue.service.js';
 import { FleetRegistry } from './fleet-registry.service.js';
 
 /** The Ollama model commands the gateway's Ollama API forwards (`pull` goes through the orchestrator). */
-export type OllamaModelCommand = 'delete' | 'copy';
+export type OllamaModelCommand = 'delete' | 'copy' | 'unload';
 
 /** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
 export type CommandOutcome = 'done' | 'missing';

@@ -54,7 +54,12 @@ const common = {
   options: ollamaOptionsSchema.nullish(),
   stream: z.boolean().nullish(),
   keep_alive: z.union([z.string(), z.number()]).nullish(),
-  think: z.union([z.boolean(), z.enum(['low', 'medium', 'high'])]).nullish(),
+  think: z
+    .union([z.boolean(), z.enum(['low', 'medium', 'high', 'max'])], {
+      error: (issue) =>
+        `invalid think value: ${JSON.stringify(issue.input)} (must be "high", "medium", "low", "max", true, or false)`,
+    })
+    .nullish(),
 };
 
 export const ollamaChatBodySchema = z.object({

@@ -28,15 +28,21 @@ export interface TranslatedOllamaRequest {
   body: Record<string, unknown>;
 }
 
+/**
+ * Ollama's shortcuts for a request with nothing to answer (no prompt, no messages): `load` the
+ * model, or `unload` it when `keep_alive` is zero (what `ollama stop` sends).
+ */
+export type OllamaShortcut = 'load' | 'unload';
+
 export interface TranslatedOllamaGenerate extends TranslatedOllamaRequest {
-  /** No prompt at all: Ollama's "load the model" shortcut, answered without generating. */
-  loadOnly: boolean;
+  /** Set when the request is one of Ollama's shortcuts, answered without generating. */
+  shortcut: OllamaShortcut | undefined;
 }
 
 const ROUTED = { id: 'check', model: 'check' } as const;
 
 /** `POST /api/chat` as a canonical chat request. */
-export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { loadOnly: boolean } {
+export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaChatBodySchema, raw);
   const streams = body.stream !== false;
   const messages = body.messages ?? [];
@@ -54,7 +60,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaRequest & { l
   return {
     model: body.model,
     stream: streams,
-    loadOnly: messages.length === 0,
+    shortcut: messages.length === 0 ? shortcutOf(body.keep_alive) : undefined,
     body: messages.length === 0 ? canonical : checked(chatRequestSchema, canonical),
   };
 }
@@ -91,7 +97,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   return {
     model: body.model,
     stream: streams,
-    loadOnly: prompt.length === 0 && body.suffix == null,
+    shortcut: prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined,
     body: checked(completionRequestSchema, canonical),
   };
 }
@@ -164,6 +170,14 @@ function translateMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
 function translateFormat(format: OllamaChatBody['format']): ResponseFormat | undefined {
   if (format === null || format === undefined || format === '') return undefined;
   return format === 'json' ? { type: 'json_object' } : { type: 'json_schema', schema: format };
+}
+
+/** A Go duration of zero (`0`, `"0"`, `"0s"`, `"0m0s"`…): Ollama unloads the model at once. */
+const ZERO_DURATION = /^(0+(\.0*)?(ns|us|µs|ms|s|m|h))+$|^0+$/;
+
+function shortcutOf(keepAlive: string | number | null | undefined): OllamaShortcut {
+  const zero = keepAlive === 0 || (typeof keepAlive === 'string' && ZERO_DURATION.test(keepAlive));
+  return zero ? 'unload' : 'load';
 }
 
 function translateThink(think: OllamaChatBody['think']) {

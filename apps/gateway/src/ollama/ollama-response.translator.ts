@@ -1,5 +1,6 @@
 import type { DeltaFrame, EndFrame, FinishReason } from '@switchyard/contracts';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
+import type { OllamaShortcut } from './ollama-request.translator.js';
 
 type Line = Record<string, unknown>;
 
@@ -136,14 +137,18 @@ export function ollamaGenerateAnswer(
   };
 }
 
-/** Ollama's answer to a request with no prompt: the model is loaded, nothing generated. */
-export function ollamaLoadAnswer(model: string, field: 'response' | 'message'): Line {
+/** Ollama's answer to a request with no prompt: the model is loaded or unloaded, nothing generated. */
+export function ollamaShortcutAnswer(
+  model: string,
+  field: 'response' | 'message',
+  shortcut: OllamaShortcut,
+): Line {
   return {
     model,
     created_at: new Date().toISOString(),
     ...(field === 'response' ? { response: '' } : { message: { role: 'assistant', content: '' } }),
     done: true,
-    done_reason: 'load',
+    done_reason: shortcut,
   };
 }
 

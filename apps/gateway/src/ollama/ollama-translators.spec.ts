@@ -30,7 +30,7 @@ describe('Ollama requests as canonical requests', () => {
       options: { num_predict: 7, temperature: 0.1, stop: 'x', num_ctx: 8192 },
     });
     expect(translated.stream).toBe(true);
-    expect(translated.loadOnly).toBe(false);
+    expect(translated.shortcut).toBeUndefined();
     expect(translated.body).toEqual({
       messages: [
         {
@@ -57,7 +57,18 @@ describe('Ollama requests as canonical requests', () => {
   });
 
   it('treat a request without a prompt as the load shortcut, and pass system to Ollama', () => {
-    expect(translateOllamaGenerate({ model: 'm' }).loadOnly).toBe(true);
+    expect(translateOllamaGenerate({ model: 'm' }).shortcut).toBe('load');
+    expect(translateOllamaGenerate({ model: 'm', keep_alive: '10m' }).shortcut).toBe('load');
+    // `ollama stop` sends keep_alive 0; Ollama reads any zero Go duration the same way.
+    for (const keep_alive of [0, '0', '0s', '0m', '0h0m0s', '0.0s']) {
+      expect([keep_alive, translateOllamaGenerate({ model: 'm', keep_alive }).shortcut]).toEqual([
+        keep_alive,
+        'unload',
+      ]);
+      expect(translateOllamaChat({ model: 'm', messages: [], keep_alive }).shortcut).toBe('unload');
+    }
+    expect(translateOllamaGenerate({ model: 'm', keep_alive: '-1s' }).shortcut).toBe('load');
+    expect(translateOllamaGenerate({ model: 'm', keep_alive: '10s' }).shortcut).toBe('load');
     const generate = translateOllamaGenerate({
       model: 'm',
       prompt: 'p',
@@ -66,9 +77,19 @@ describe('Ollama requests as canonical requests', () => {
     });
     expect(generate).toMatchObject({
       stream: false,
-      loadOnly: false,
+      shortcut: undefined,
       body: { prompt: 'p', stream: false, options: { ollama: { system: 's' } } },
     });
+  });
+
+  it('take every think level Ollama takes, and refuse others in its words', () => {
+    const chat = (think: unknown) =>
+      translateOllamaChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], think });
+    expect(chat('max').body['reasoning_effort']).toBe('max');
+    expect(chat(true).body['reasoning_effort']).toBe('medium');
+    expect(() => chat('extreme')).toThrow(
+      'invalid think value: "extreme" (must be "high", "medium", "low", "max", true, or false)',
+    );
   });
 
   it('pass the format and a think level of a generate request to Ollama', () => {

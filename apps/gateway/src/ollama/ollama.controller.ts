@@ -3,8 +3,10 @@ import { SwitchyardError, type InferenceOperation } from '@switchyard/contracts'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
+import { ModelManagement } from '../fleet/model-management.service.js';
 import { parseBody } from '../http/bad-request.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
+import { requestIdOf } from '../http/request-id.js';
 import { startOf } from '../http/request-timing.js';
 import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
@@ -17,13 +19,14 @@ import {
   translateOllamaEmbed,
   translateOllamaGenerate,
   translateOllamaLegacyEmbedding,
+  type OllamaShortcut,
 } from './ollama-request.translator.js';
 import {
   OllamaChatLines,
   ollamaChatAnswer,
   OllamaGenerateLines,
   ollamaGenerateAnswer,
-  ollamaLoadAnswer,
+  ollamaShortcutAnswer,
 } from './ollama-response.translator.js';
 import { OLLAMA_NDJSON } from './ollama-stream.format.js';
 
@@ -45,6 +48,7 @@ export class OllamaController {
     private readonly inFlight: InFlightRequests,
     private readonly budget: TokenBudget,
     private readonly caps: RequestCaps,
+    private readonly management: ModelManagement,
   ) {}
 
   /** Fastify answers `HEAD /` from this route too, as Ollama does. */
@@ -100,8 +104,9 @@ export class OllamaController {
   async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaChat(request.body);
     const model = await this.resolveName(translated.model);
-    if (translated.loadOnly) {
-      await sendJson(reply, ollamaLoadAnswer(await this.servedName(model), 'message'), undefined);
+    if (translated.shortcut !== undefined) {
+      const name = await this.shortcut(translated.shortcut, model, request);
+      await sendJson(reply, ollamaShortcutAnswer(name, 'message', translated.shortcut), undefined);
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
@@ -125,8 +130,9 @@ export class OllamaController {
   async generate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaGenerate(request.body);
     const model = await this.resolveName(translated.model);
-    if (translated.loadOnly) {
-      await sendJson(reply, ollamaLoadAnswer(await this.servedName(model), 'response'), undefined);
+    if (translated.shortcut !== undefined) {
+      const name = await this.shortcut(translated.shortcut, model, request);
+      await sendJson(reply, ollamaShortcutAnswer(name, 'response', translated.shortcut), undefined);
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
@@ -199,6 +205,38 @@ export class OllamaController {
   private async servedName(model: unknown): Promise<string> {
     const name = checkModelName(model);
     if (!(await this.router.serves(name))) throw ollamaModelNotFound(name);
+    return name;
+  }
+
+  /**
+   * Ollama's load and unload shortcuts for a served model. A load needs nothing: the fleet loads
+   * a model when a request comes (the orchestrator starts backends on demand). An unload goes to
+   * every Ollama backend that holds the model; other kinds cannot unload one model on request
+   * (vLLM serves one model for its life; LM Studio unloads by instance), which is an error rather
+   * than an answer saying it was done.
+   */
+  private async shortcut(
+    shortcut: OllamaShortcut,
+    model: unknown,
+    request: FastifyRequest,
+  ): Promise<string> {
+    const name = await this.servedName(model);
+    if (shortcut === 'load') return name;
+    const outcome = await this.management.run(
+      'unload',
+      name,
+      { model: name },
+      requestIdOf(request),
+    );
+    if (outcome === 'missing') {
+      const kinds = (await this.catalogue.find(name))?.kinds ?? [];
+      throw new SwitchyardError(
+        'unsupported',
+        `"${name}" is served by ${kinds.join(' and ') || 'no Ollama'} backends, which cannot ` +
+          'unload a model on request: only Ollama backends unload on keep_alive 0',
+        { details: { param: 'keep_alive' } },
+      );
+    }
     return name;
   }
 
