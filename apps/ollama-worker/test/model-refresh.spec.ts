@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { SwitchyardError } from '@switchyard/contracts';
-import { chatRequest, plainMessages, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
+import {
+  chatRequest,
+  plainMessages,
+  SCHEDULING_SLACK_MS,
+  streamInFlight,
+  waitFor,
+} from '@switchyard/testing';
 import { MODELS, startOllamaTestbed, type OllamaTestbed } from './support/ollama-testbed.js';
 
 // Long compared with what a loaded machine adds to one step, so that counting the refreshes
@@ -61,21 +67,12 @@ describe('models that come and go on an Ollama backend', () => {
       model: MODELS.chat,
       messages: plainMessages(request.messages),
     });
-    let firstDelta: () => void = () => undefined;
-    const streaming = new Promise<void>((resolve) => (firstDelta = resolve));
-    const inFlight = (async () => {
-      let text = '';
-      for await (const frame of bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
+    const inFlight = streamInFlight(
+      bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
         timeoutMs: 10_000 + SCHEDULING_SLACK_MS,
-      })) {
-        if (frame.type === 'delta') {
-          text += frame.text ?? '';
-          firstDelta();
-        }
-      }
-      return text;
-    })();
-    await streaming;
+      }),
+    );
+    await inFlight.firstDelta;
 
     bed.backend.removeModel(MODELS.chat);
     await waitFor(async () => (await outcome(MODELS.chat)) === 'no_responders', {
@@ -84,7 +81,7 @@ describe('models that come and go on an Ollama backend', () => {
       description: `${MODELS.chat} to stop being served`,
     });
 
-    expect(await inFlight).toBe(plan.text);
+    expect((await inFlight.done).text).toBe(plan.text);
     bed.backend.clearFaults();
   });
 });

@@ -1,7 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SwitchyardError, type ChatRequest } from '@switchyard/contracts';
-import { chatRequest, getMonitoringJson, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
+import {
+  chatRequest,
+  getMonitoringJson,
+  SCHEDULING_SLACK_MS,
+  streamInFlight,
+  waitFor,
+} from '@switchyard/testing';
 import type { WorkerEndpointConfig, WorkerRuntime } from '@switchyard/worker-runtime';
 import { MODELS, startVllmTestbed, type VllmTestbed } from './support/vllm-testbed.js';
 
@@ -91,26 +97,12 @@ describe('a vLLM worker whose endpoints change', () => {
       timeoutMs: 10_000 + SCHEDULING_SLACK_MS,
     });
 
-  /** Starts a streamed answer; resolves, once its first delta has come, to its whole text. */
-  async function firstDeltaOf(request: ChatRequest): Promise<{ text: Promise<string> }> {
-    let started: () => void = () => undefined;
-    const firstDelta = new Promise<void>((resolve) => (started = resolve));
-    const done = (async () => {
-      let text = '';
-      for await (const frame of bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
+  const inFlight = (request: ChatRequest) =>
+    streamInFlight(
+      bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
         timeoutMs: 10_000 + SCHEDULING_SLACK_MS,
-      })) {
-        if (frame.type === 'delta') {
-          text += frame.text ?? '';
-          started();
-        }
-      }
-      return text;
-    })();
-    done.catch(() => started());
-    await firstDelta;
-    return { text: done };
-  }
+      }),
+    );
 
   it('a request that comes while a removed endpoint is still listed is served by it, not failed', async () => {
     const worker = await startWorker(LIST_TIMEOUT_MS.shortest);
@@ -130,14 +122,15 @@ describe('a vLLM worker whose endpoints change', () => {
     const worker = await startWorker(LIST_TIMEOUT_MS.shortest);
     const concurrentBefore = bed.backend.stats().maxActive;
     expect(concurrentBefore).toBeLessThanOrEqual(1);
-    const { text: first } = await firstDeltaOf(chatRequest(MODELS.chat, 'The long one.'));
+    const first = inFlight(chatRequest(MODELS.chat, 'The long one.'));
+    await first.firstDelta;
 
     await worker.setEndpoints([]);
     await worker.setEndpoints([simEndpoint()]);
     expect(worker.models).toContain(MODELS.chat);
     const second = answer(chatRequest(MODELS.chat, 'The one after.', { max_tokens: 2 }));
 
-    await expect(first).resolves.toEqual(expect.any(String));
+    await expect(first.done).resolves.toMatchObject({ text: expect.any(String) });
     await expect(second).resolves.toMatchObject({ end: { finish_reason: 'length' } });
     // maxConcurrency 1: the second waited for the first instead of running beside it.
     expect(bed.backend.stats().maxActive).toBe(1);

@@ -6,6 +6,7 @@ import {
   getMonitoringJson,
   plainMessages,
   SCHEDULING_SLACK_MS,
+  streamInFlight,
   waitFor,
 } from '@switchyard/testing';
 import { MODELS, startVllmTestbed, type VllmTestbed } from './support/vllm-testbed.js';
@@ -27,27 +28,12 @@ describe('shutting a vLLM worker down gracefully', () => {
     await bed?.close();
   });
 
-  /** Starts a streamed request; resolves `started` at its first delta and `done` at its end. */
-  function inFlight(request: ChatRequest) {
-    let started: () => void = () => undefined;
-    const firstDelta = new Promise<void>((resolve) => (started = resolve));
-    const done = (async () => {
-      let text = '';
-      let worker = '';
-      for await (const frame of bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
+  const inFlight = (request: ChatRequest) =>
+    streamInFlight(
+      bed.client.stream(bed.subjects.chat(MODELS.chat), request, {
         timeoutMs: 10_000 + SCHEDULING_SLACK_MS,
-      })) {
-        if (frame.type === 'start') worker = frame.worker;
-        if (frame.type === 'delta') {
-          text += frame.text ?? '';
-          started();
-        }
-      }
-      return { text, worker };
-    })();
-    done.catch(() => started());
-    return { firstDelta, done };
-  }
+      }),
+    );
 
   const planOf = (request: ChatRequest) =>
     expectedCompletion({

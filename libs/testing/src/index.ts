@@ -35,6 +35,7 @@ export {
   testRequestId,
   TINY_PNG_BASE64,
 } from './requests.js';
+export { streamInFlight, type StreamInFlight } from './stream-in-flight.js';
 export * from './worker-conformance/index.js';
 export {
   defineManagementBed,
