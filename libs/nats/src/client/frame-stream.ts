@@ -46,6 +46,8 @@ export interface FrameStreamSetup {
   requestId: string;
   cancelSubject: string;
   timeoutMs: number;
+  /** The request's own `timeout_ms`, after which the worker stops by itself. */
+  requestTimeoutMs: number | undefined;
   idleTimeoutMs: number;
   maxBufferedBytes: number;
   signal: AbortSignal | undefined;
@@ -70,8 +72,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
   /** The reader has seen the end: the last frame, or the error. */
   private done = false;
   private waiters: (() => void)[] = [];
-  /** The request went out; until then there is nothing to cancel. */
-  private published = false;
+  /** When the request went out (`Date.now()`); until then there is nothing to cancel. */
+  private publishedAt: number | undefined;
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
     this.fail(
@@ -132,7 +134,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
         reply: this.route.subject,
         ...(this.setup.headers === undefined ? {} : { headers: headersOf(this.setup.headers) }),
       });
-      this.published = true;
+      this.publishedAt = Date.now();
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);
     }
@@ -215,7 +217,10 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     }
     this.bufferedBytes += msg.data.length;
     this.queue.push({ frame, bytes: msg.data.length });
-    if (isTerminalFrame(frame)) this.finish();
+    if (isTerminalFrame(frame)) {
+      this.finish();
+      this.route?.close();
+    }
     this.wake();
   }
 
@@ -225,30 +230,35 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     this.queue.clear();
     this.bufferedBytes = 0;
     this.finish();
-    if (cancel) this.sendCancel(error.message);
+    if (cancel && this.publishedAt !== undefined) this.cancel(error.message, this.publishedAt);
+    else this.route?.close();
     this.wake();
   }
 
+  /** Stops taking frames. The caller closes or abandons the route. */
   private finish(): void {
     this.finished = true;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.idleTimer);
     this.setup.signal?.removeEventListener('abort', this.onAbort);
-    this.route?.close();
   }
 
-  private sendCancel(reason: string): void {
-    if (!this.published) return;
+  /**
+   * Tells the worker to stop, and leaves the route abandoned rather than closed: a cancel can be
+   * lost (see `AbandonedRoutes`), and frames still coming then send it again. The route is
+   * watched until the worker would stop by itself: the later of this stream's deadline and the
+   * request's `timeout_ms`, both counted from sending.
+   */
+  private cancel(reason: string, publishedAt: number): void {
+    const { nc, cancelSubject, logger, timeoutMs, requestTimeoutMs } = this.setup;
     const message: CancelMessage = {
       request_id: this.requestId,
       reason: reason.slice(0, MAX_CANCEL_REASON),
     };
-    try {
-      this.setup.nc.publish(this.setup.cancelSubject, encodeMessage(message));
-    } catch (error) {
-      // The connection is gone; the worker's own deadline ends the request instead.
-      this.setup.logger.debug({ err: error, request_id: this.requestId }, 'cancel not sent');
-    }
+    const send = cancelSender(nc, cancelSubject, encodeMessage(message), logger, this.requestId);
+    send();
+    const workerStopsAt = publishedAt + Math.max(timeoutMs, requestTimeoutMs ?? 0);
+    this.route?.abandon(workerStopsAt - Date.now(), send);
   }
 
   private wake(): void {
@@ -256,6 +266,27 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/**
+ * Publishes one request's cancel. It holds only what the cancel needs, not the stream (whose
+ * request body may be large), since an abandoned route keeps it for minutes.
+ */
+function cancelSender(
+  nc: NatsConnection,
+  subject: string,
+  payload: Uint8Array,
+  logger: NatsLogger,
+  requestId: string,
+): () => void {
+  return () => {
+    try {
+      nc.publish(subject, payload);
+    } catch (error) {
+      // The connection is gone; the worker's own deadline ends the request instead.
+      logger.debug({ err: error, request_id: requestId }, 'cancel not sent');
+    }
+  };
 }
 
 function headersOf(values: Readonly<Record<string, string>>): MsgHdrs {

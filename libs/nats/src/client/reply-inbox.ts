@@ -4,6 +4,7 @@ import {
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
+import { AbandonedRoutes, DEFAULT_ABANDON_LIMITS, type AbandonLimits } from './abandoned-routes.js';
 
 /** What a reply stream is told: a message for it, or the failure of the shared subscription. */
 export type ReplyCallback = (error: Error | null, msg: Msg | undefined) => void;
@@ -11,7 +12,14 @@ export type ReplyCallback = (error: Error | null, msg: Msg | undefined) => void;
 /** One stream's place in the inbox: where its replies go, and how to leave. */
 export interface ReplyRoute {
   readonly subject: string;
+  /** Leaves for good: anything still sent to the subject is dropped. */
   close(): void;
+  /**
+   * Leaves after the stream failed and sent a cancel, but keeps watching the subject for up to
+   * `forMs` (the request's deadline): a frame that still comes means the worker missed the
+   * cancel, and `resendCancel` is called (throttled); see {@link AbandonedRoutes}.
+   */
+  abandon(forMs: number, resendCancel: () => void): void;
 }
 
 /**
@@ -23,21 +31,45 @@ export interface ReplyRoute {
 export class ReplyInbox {
   private readonly prefix = createInbox();
   private readonly routes = new Map<string, ReplyCallback>();
+  /** Only messages no stream listens for are looked up here: the normal path never is. */
+  private readonly abandoned: AbandonedRoutes;
   private subscription: Subscription | undefined;
   private next = 0;
 
-  constructor(private readonly nc: NatsConnection) {}
+  constructor(
+    private readonly nc: NatsConnection,
+    limits: Partial<AbandonLimits> = {},
+  ) {
+    this.abandoned = new AbandonedRoutes({ ...DEFAULT_ABANDON_LIMITS, ...limits });
+  }
+
+  /** How many failed streams' subjects are watched for frames that mean a lost cancel. */
+  get abandonedRoutes(): number {
+    return this.abandoned.size;
+  }
 
   open(callback: ReplyCallback): ReplyRoute {
     this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
       callback: (error, msg) => {
-        if (error) this.failAll(error);
-        else this.routes.get(msg.subject)?.(null, msg);
+        if (error) {
+          this.failAll(error);
+          return;
+        }
+        const route = this.routes.get(msg.subject);
+        if (route !== undefined) route(null, msg);
+        else this.abandoned.deliver(msg);
       },
     });
     const subject = `${this.prefix}.${(this.next++).toString(36)}`;
     this.routes.set(subject, callback);
-    return { subject, close: () => this.routes.delete(subject) };
+    return {
+      subject,
+      close: () => this.routes.delete(subject),
+      abandon: (forMs, resendCancel) => {
+        // A route the subscription's failure already closed has nothing left to watch with.
+        if (this.routes.delete(subject)) this.abandoned.add(subject, forMs, resendCancel);
+      },
+    };
   }
 
   /** The subscription failed (a permissions violation): every stream fails; the next opens anew. */

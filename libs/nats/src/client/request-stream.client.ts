@@ -71,6 +71,10 @@ export interface StreamResult {
  *
  * Buffering is bounded: NATS has no flow control on a reply inbox, so a reader that falls too
  * far behind fails its stream (and cancels the work) rather than letting memory grow.
+ *
+ * A cancel can be lost (sent while the worker is cut off from NATS): after one, the client keeps
+ * watching the stream's reply subject, and sends the cancel again while frames keep coming, until
+ * a terminal frame or the request's deadline (see `AbandonedRoutes`).
  */
 export class RequestStreamClient {
   private readonly logger: NatsLogger;
@@ -116,6 +120,7 @@ export class RequestStreamClient {
       requestId: request.id,
       cancelSubject,
       timeoutMs,
+      requestTimeoutMs: request.timeout_ms,
       idleTimeoutMs,
       maxBufferedBytes: this.maxBufferedBytes,
       signal: options.signal,
