@@ -16,18 +16,20 @@ import { FleetRegistry } from './registry/fleet-registry.js';
 import { HealthPublisher } from './registry/health-publisher.js';
 import { LeaderLease } from './registry/leader-lease.js';
 import {
-  leaseBucket,
+  KV_OPEN_WINDOW_MS,
   openBucket,
-  RegistryStore,
   RegistryUnavailableError,
-} from './registry/registry-store.js';
+  type OpenBucketOptions,
+} from './registry/open-bucket.js';
+import { leaseBucket, RegistryStore } from './registry/registry-store.js';
 import { SnapshotResponder } from './registry/snapshot-responder.js';
 
 /**
  * Discovery: watches the configured backends and the well-known local ports, and keeps the
  * fleet registry (KV bucket, health events, snapshot answers). Replicas elect one active member
  * through a lease in KV; the others stand by and answer snapshot requests from the bucket.
- * Without JetStream it runs alone, publishing events and answering snapshots from memory.
+ * Without JetStream (not enabled for its server or account) it runs alone, publishing events and
+ * answering snapshots from memory; with JetStream on, it does not start without its buckets.
  */
 @Injectable()
 export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -72,18 +74,30 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   async start(): Promise<void> {
     const discovery = this.config.discovery;
     let leaseKv;
+    // Both buckets share one retry window. Only "JetStream is not enabled" lets discovery run
+    // without them (alone, as no replica can hold a lease then); JetStream refusing a bucket, or
+    // still failing when the window closes, fails start (RegistryBucketError propagates): a
+    // replica outside the lease running alone would be a second leader.
+    const opening: OpenBucketOptions = {
+      deadline: Date.now() + KV_OPEN_WINDOW_MS,
+      onRetry: (error, { bucket, attempt, delayMs }) =>
+        this.logger.warn(
+          { err: error, bucket, attempt, retry_in_ms: delayMs },
+          'could not open the KV bucket yet; retrying',
+        ),
+    };
     try {
       const replicas = discovery.kv_replicas;
-      this.store = await RegistryStore.open(this.nc, {
-        bucket: this.subjects.registryBucket,
-        ttlMs: discovery.entry_ttl_ms,
-        replicas,
-      });
-      leaseKv = await openBucket(this.nc, {
-        bucket: leaseBucket(this.subjects),
-        ttlMs: discovery.lease_ttl_ms,
-        replicas,
-      });
+      this.store = await RegistryStore.open(
+        this.nc,
+        { bucket: this.subjects.registryBucket, ttlMs: discovery.entry_ttl_ms, replicas },
+        opening,
+      );
+      leaseKv = await openBucket(
+        this.nc,
+        { bucket: leaseBucket(this.subjects), ttlMs: discovery.lease_ttl_ms, replicas },
+        opening,
+      );
     } catch (error) {
       if (!(error instanceof RegistryUnavailableError)) throw error;
       this.store = undefined;

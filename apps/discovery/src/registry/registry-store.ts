@@ -1,11 +1,7 @@
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { parseRegistryEntry, type RegistryEntry, type Subjects } from '@switchyard/contracts';
 import { bucketValues, liveValue, type NatsConnection } from '@switchyard/nats';
-
-/** The KV bucket could not be opened or created (JetStream off, no permission, …). */
-export class RegistryUnavailableError extends Error {
-  override readonly name = 'RegistryUnavailableError';
-}
+import { openBucket, type BucketSettings, type OpenBucketOptions } from './open-bucket.js';
 
 /**
  * The fleet registry in its JetStream KV bucket: one key per backend id, the value a registry
@@ -21,8 +17,12 @@ export class RegistryStore {
     private readonly bucket: string,
   ) {}
 
-  static async open(nc: NatsConnection, settings: BucketSettings): Promise<RegistryStore> {
-    return new RegistryStore(await openBucket(nc, settings), nc, settings.bucket);
+  static async open(
+    nc: NatsConnection,
+    settings: BucketSettings,
+    options?: OpenBucketOptions,
+  ): Promise<RegistryStore> {
+    return new RegistryStore(await openBucket(nc, settings, options), nc, settings.bucket);
   }
 
   async put(entry: RegistryEntry): Promise<void> {
@@ -41,25 +41,6 @@ export class RegistryStore {
 
   async get(id: string): Promise<RegistryEntry | undefined> {
     return liveValue(await this.kv.get(id), parseRegistryEntry);
-  }
-}
-
-/** A bucket discovery keeps: its name, how long an entry lives, and its replicas if created. */
-export interface BucketSettings {
-  bucket: string;
-  ttlMs: number;
-  replicas: number;
-}
-
-/** Opens a KV bucket, creating it when missing; an existing bucket keeps its own settings. */
-export async function openBucket(
-  nc: NatsConnection,
-  { bucket, ttlMs, replicas }: BucketSettings,
-): Promise<KV> {
-  try {
-    return await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs, replicas });
-  } catch (error) {
-    throw new RegistryUnavailableError(`cannot open the KV bucket "${bucket}"`, { cause: error });
   }
 }
 

@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Writable } from 'node:stream';
+import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import {
   healthEventSchema,
@@ -17,6 +18,7 @@ import {
   startNatsServer,
   waitFor,
   type NatsServer,
+  type NatsServerOptions,
 } from '@switchyard/testing';
 import { DiscoveryService } from '../../src/discovery.service.js';
 
@@ -43,14 +45,30 @@ export interface WellKnownPorts {
   vllm: number;
 }
 
+export interface HarnessOptions {
+  /** How the test's nats-server runs (JetStream on by default; accounts, users, limits…). */
+  nats?: NatsServerOptions;
+  /** Credentials of the test's own connection, and of the replicas' unless they name theirs. */
+  connection?: Partial<ConnectionOptions>;
+}
+
+export interface ReplicaOptions {
+  /** The replica's own credentials; default the harness's. */
+  connection?: Partial<ConnectionOptions>;
+  /** Runs once the replica is connected, right before its `start()`. */
+  beforeStart?: () => void;
+}
+
 /**
- * A nats-server (JetStream on) of the test's own, a connection that records every health event,
- * and discovery replicas started in this process, each with its own connection like a process
- * of its own. `close()` stops all of it.
+ * A nats-server (JetStream on unless told otherwise) of the test's own, a connection that records
+ * every health event, and discovery replicas started in this process, each with its own
+ * connection like a process of its own, all logging into `logs`. `close()` stops all of it.
  */
 export class DiscoveryHarness {
   readonly subjects = new Subjects();
   readonly events: HealthEvent[] = [];
+  /** Every replica's log lines (info and above), parsed. */
+  readonly logs: Record<string, unknown>[] = [];
   private readonly replicas: { service: DiscoveryService; nc: NatsConnection }[] = [];
 
   private constructor(
@@ -58,6 +76,7 @@ export class DiscoveryHarness {
     readonly nc: NatsConnection,
     /** Free ports standing in for 11434, 1234 and 8000; nothing listens there unless a test binds it. */
     readonly wellKnown: WellKnownPorts,
+    private readonly connection: Partial<ConnectionOptions>,
   ) {
     nc.subscribe(this.subjects.healthWildcard, {
       callback: (error, message) => {
@@ -66,27 +85,43 @@ export class DiscoveryHarness {
     });
   }
 
-  static async start(): Promise<DiscoveryHarness> {
-    const nats = await startNatsServer();
-    const nc = await connect({ servers: nats.url, name: 'discovery-test' });
+  static async start(options: HarnessOptions = {}): Promise<DiscoveryHarness> {
+    const nats = await startNatsServer(options.nats);
+    const connection = options.connection ?? {};
+    const nc = await connect({ ...connection, servers: nats.url, name: 'discovery-test' });
     const [ollama, lmstudio, vllm] = (await freePorts(3)) as [number, number, number];
-    return new DiscoveryHarness(nats, nc, { ollama, lmstudio, vllm });
+    return new DiscoveryHarness(nats, nc, { ollama, lmstudio, vllm }, connection);
   }
 
-  /** Starts a discovery replica with the test timings, probing the test's well-known ports. */
-  async startDiscovery(config: SwitchyardConfigInput = {}): Promise<DiscoveryService> {
+  /**
+   * Starts a discovery replica with the test timings, probing the test's well-known ports, and
+   * resolves once its `start()` has.
+   */
+  async startDiscovery(
+    config: SwitchyardConfigInput = {},
+    { connection = this.connection, beforeStart }: ReplicaOptions = {},
+  ): Promise<DiscoveryService> {
     const parsed = switchyardConfigSchema.parse({
       ...config,
       nats: { servers: [this.nats.url] },
       discovery: { ...TEST_DISCOVERY, well_known: this.wellKnown, ...config.discovery },
     });
-    const nc = await connect({ servers: this.nats.url, name: 'discovery' });
+    const nc = await connect({ ...connection, servers: this.nats.url, name: 'discovery' });
     const logger = createLogger({
       service: 'discovery',
-      config: { level: 'silent', format: 'json' },
+      config: { level: 'info', format: 'json' },
+      destination: new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          for (const line of chunk.toString('utf8').split('\n')) {
+            if (line.startsWith('{')) this.logs.push(JSON.parse(line) as Record<string, unknown>);
+          }
+          done();
+        },
+      }),
     });
     const service = new DiscoveryService(nc, this.subjects, parsed, logger);
     this.replicas.push({ service, nc });
+    beforeStart?.();
     await service.start();
     return service;
   }
@@ -153,6 +188,11 @@ export class DiscoveryHarness {
       description: `${count} change event(s) of ${id}`,
     });
     return this.changes(id);
+  }
+
+  /** The log lines with this message. */
+  logged(msg: string): Record<string, unknown>[] {
+    return this.logs.filter((line) => line['msg'] === msg);
   }
 
   changes(id?: string): HealthEvent[] {
