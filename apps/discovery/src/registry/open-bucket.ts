@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamApiError, jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
@@ -137,7 +138,7 @@ export async function openBucket(
         throw new RegistryBucketError(bucket, kind, attempt, Date.now() - started, error);
       }
       onRetry?.(error, { bucket, attempt, delayMs });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 }

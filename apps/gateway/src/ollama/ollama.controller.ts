@@ -105,8 +105,7 @@ export class OllamaController {
     const translated = translateOllamaChat(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.shortcut !== undefined) {
-      const name = await this.shortcut(translated.shortcut, model, request);
-      await sendJson(reply, ollamaShortcutAnswer(name, 'message', translated.shortcut), undefined);
+      await this.answerShortcut(translated.shortcut, model, request, reply, 'message');
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
@@ -131,8 +130,7 @@ export class OllamaController {
     const translated = translateOllamaGenerate(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.shortcut !== undefined) {
-      const name = await this.shortcut(translated.shortcut, model, request);
-      await sendJson(reply, ollamaShortcutAnswer(name, 'response', translated.shortcut), undefined);
+      await this.answerShortcut(translated.shortcut, model, request, reply, 'response');
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
@@ -215,13 +213,19 @@ export class OllamaController {
    * (vLLM serves one model for its life; LM Studio unloads by instance), which is an error rather
    * than an answer saying it was done.
    */
-  private async shortcut(
+  private async answerShortcut(
     shortcut: OllamaShortcut,
     model: unknown,
     request: FastifyRequest,
-  ): Promise<string> {
+    reply: FastifyReply,
+    field: 'response' | 'message',
+  ): Promise<void> {
     const name = await this.servedName(model);
-    if (shortcut === 'load') return name;
+    if (shortcut === 'unload') await this.unload(name, request);
+    await sendJson(reply, ollamaShortcutAnswer(name, field, shortcut), undefined);
+  }
+
+  private async unload(name: string, request: FastifyRequest): Promise<void> {
     const outcome = await this.management.run(
       'unload',
       name,
@@ -237,7 +241,6 @@ export class OllamaController {
         { details: { param: 'keep_alive' } },
       );
     }
-    return name;
   }
 
   /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */

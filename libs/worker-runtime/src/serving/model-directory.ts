@@ -47,6 +47,8 @@ export const SLOW_LISTINGS_KEPT = 3;
 export class ModelDirectory {
   private status = new Map<string, EndpointStatus>();
   private servable = new Map<string, BackendEndpoint[]>();
+  /** What each servable name can do, from the same listings as `servable`. */
+  private capabilities = new Map<string, readonly ModelCapability[]>();
 
   constructor(
     private readonly adapter: BackendAdapter,
@@ -84,16 +86,8 @@ export class ModelDirectory {
   }
 
   /** What a served model can do, as every endpoint listing it under that name says together. */
-  capabilitiesOf(model: string): ModelCapability[] {
-    const found = new Set<ModelCapability>();
-    for (const { models } of this.status.values()) {
-      for (const info of models) {
-        if (info.name === model || info.aliases?.includes(model)) {
-          for (const capability of modelCapabilities(info)) found.add(capability);
-        }
-      }
-    }
-    return MODEL_CAPABILITIES.filter((capability) => found.has(capability));
+  capabilitiesOf(model: string): readonly ModelCapability[] {
+    return this.capabilities.get(model) ?? [];
   }
 
   endpoints(): EndpointStatus[] {
@@ -104,16 +98,24 @@ export class ModelDirectory {
   async refresh(signal?: AbortSignal): Promise<ModelDirectoryChange> {
     await Promise.all([...this.status.values()].map((status) => this.list(status, signal)));
     const next = new Map<string, BackendEndpoint[]>();
+    const found = new Map<string, Set<ModelCapability>>();
     for (const { endpoint, models } of this.status.values()) {
       for (const model of models) {
+        const capabilities = modelCapabilities(model);
         for (const name of [model.name, ...(model.aliases ?? [])]) {
           next.set(name, [...(next.get(name) ?? []), endpoint]);
+          const known = found.get(name) ?? new Set();
+          for (const capability of capabilities) known.add(capability);
+          found.set(name, known);
         }
       }
     }
     const added = [...next.keys()].filter((model) => !this.servable.has(model));
     const removed = [...this.servable.keys()].filter((model) => !next.has(model));
     this.servable = next;
+    this.capabilities = new Map(
+      [...found].map(([name, known]) => [name, MODEL_CAPABILITIES.filter((c) => known.has(c))]),
+    );
     return { added, removed };
   }
 

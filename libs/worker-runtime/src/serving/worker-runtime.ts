@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Service } from '@nats-io/services';
 import {
+  capabilitiesMetadata,
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
@@ -279,7 +280,7 @@ export class WorkerRuntime {
   /** What a registration publishes: the models and what each can do (in endpoint metadata). */
   private registrationOf(models: readonly string[]): string {
     return models
-      .map((model) => `${model} ${this.directory.capabilitiesOf(model).join(',')}`)
+      .map((model) => `${model} ${capabilitiesMetadata(this.directory.capabilitiesOf(model))}`)
       .join('\n');
   }
 
