@@ -41,6 +41,9 @@ export interface TranslatedOllamaGenerate extends TranslatedOllamaRequest {
 
 const ROUTED = { id: 'check', model: 'check' } as const;
 
+/** Ollama's words for a raw (untemplated) generate that also asks for templating. */
+const RAW_WITH_TEMPLATE = 'raw mode does not support template, system, or context';
+
 /** `POST /api/chat` as a canonical chat request. */
 export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaChatBodySchema, raw);
@@ -79,17 +82,26 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
     );
   }
   const prompt = body.prompt ?? '';
-  // The canonical completion request has no output format or effort: for generate they are
-  // Ollama's own, passed to an Ollama backend as they came.
+  const shortcut =
+    prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined;
+  // Ollama reads an empty system prompt as none (the model's own stays), and so does this.
+  const system = body.system === null || body.system === '' ? undefined : body.system;
+  // Ollama unloads before it looks at anything else; every other request is checked.
+  if (body.raw === true && system !== undefined && shortcut !== 'unload') {
+    throw new SwitchyardError('bad_request', RAW_WITH_TEMPLATE, { details: { param: 'raw' } });
+  }
+  // `system` and `format` have canonical fields, so every kind of backend honours them. `raw`
+  // and a think level have none (other servers never template a completion that has no system
+  // prompt, and a completion carries no effort): they are Ollama's own, passed as they came.
   const options = passthrough(body, {
-    system: body.system ?? undefined,
     raw: body.raw ?? undefined,
-    format: body.format ?? undefined,
     think: typeof body.think === 'string' ? body.think : undefined,
   });
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
+    system,
+    response_format: translateFormat(body.format),
     stream: canonicalStream(streams),
     ...sampling(body.options),
     options,
@@ -97,7 +109,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   return {
     model: body.model,
     stream: streams,
-    shortcut: prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined,
+    shortcut,
     body: checked(completionRequestSchema, canonical),
   };
 }

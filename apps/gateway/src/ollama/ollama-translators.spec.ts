@@ -56,7 +56,7 @@ describe('Ollama requests as canonical requests', () => {
     });
   });
 
-  it('treat a request without a prompt as the load shortcut, and pass system to Ollama', () => {
+  it('treat a request without a prompt as the load shortcut', () => {
     expect(translateOllamaGenerate({ model: 'm' }).shortcut).toBe('load');
     expect(translateOllamaGenerate({ model: 'm', keep_alive: '10m' }).shortcut).toBe('load');
     // `ollama stop` sends keep_alive 0; Ollama reads any zero Go duration the same way.
@@ -69,17 +69,43 @@ describe('Ollama requests as canonical requests', () => {
     }
     expect(translateOllamaGenerate({ model: 'm', keep_alive: '-1s' }).shortcut).toBe('load');
     expect(translateOllamaGenerate({ model: 'm', keep_alive: '10s' }).shortcut).toBe('load');
+  });
+
+  it('give a generate request its system prompt and format as canonical fields, for any kind', () => {
     const generate = translateOllamaGenerate({
       model: 'm',
       prompt: 'p',
       system: 's',
+      format: 'json',
       stream: false,
     });
-    expect(generate).toMatchObject({
+    expect(generate).toMatchObject({ stream: false, shortcut: undefined });
+    expect(generate.body).toEqual({
+      prompt: 'p',
+      system: 's',
+      response_format: { type: 'json_object' },
       stream: false,
-      shortcut: undefined,
-      body: { prompt: 'p', stream: false, options: { ollama: { system: 's' } } },
     });
+    // Ollama reads an empty system prompt and an empty format as none.
+    const empty = translateOllamaGenerate({ model: 'm', prompt: 'p', system: '', format: '' });
+    expect(empty.body).toEqual({ prompt: 'p' });
+  });
+
+  it('refuse a raw generate with a system prompt in Ollama words, and pass raw alone on', () => {
+    const raw = { model: 'm', prompt: 'p', raw: true };
+    expect(() => translateOllamaGenerate({ ...raw, system: 's' })).toThrow(
+      expect.objectContaining({
+        code: 'bad_request',
+        message: 'raw mode does not support template, system, or context',
+      }),
+    );
+    expect(translateOllamaGenerate({ ...raw, system: '' }).body).toEqual({
+      prompt: 'p',
+      options: { ollama: { raw: true } },
+    });
+    // Ollama unloads before it checks the request.
+    const unload = { model: 'm', raw: true, system: 's', keep_alive: 0 };
+    expect(translateOllamaGenerate(unload).shortcut).toBe('unload');
   });
 
   it('take every think level Ollama takes, and refuse others in its words', () => {
@@ -92,12 +118,19 @@ describe('Ollama requests as canonical requests', () => {
     );
   });
 
-  it('pass the format and a think level of a generate request to Ollama', () => {
+  it('translate the format of a generate request as chat does, and pass a think level to Ollama', () => {
     const schema = { type: 'object', properties: { age: { type: 'integer' } } };
-    for (const format of ['json', schema]) {
-      const generate = translateOllamaGenerate({ model: 'm', prompt: 'p', format, think: 'high' });
-      expect(generate.body['options']).toEqual({ ollama: { format, think: 'high' } });
-    }
+    const json = translateOllamaGenerate({
+      model: 'm',
+      prompt: 'p',
+      format: 'json',
+      think: 'high',
+    });
+    expect(json.body['response_format']).toEqual({ type: 'json_object' });
+    expect(json.body['options']).toEqual({ ollama: { think: 'high' } });
+    const typed = translateOllamaGenerate({ model: 'm', prompt: 'p', format: schema });
+    expect(typed.body['response_format']).toEqual({ type: 'json_schema', schema });
+    expect(typed.body['options']).toBeUndefined();
   });
 });
 

@@ -51,7 +51,10 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
   return mergePassthrough(body, request.options?.lmstudio, OWN_KEYS);
 }
 
-/** `POST /api/v0/completions` (no prompt template is applied). */
+/**
+ * `POST /api/v0/completions` (no prompt template is applied). A completion with a system prompt
+ * or structured output goes as a chat (`completionAsChat`).
+ */
 export function toLmStudioCompletionBody(request: CompletionRequest): Record<string, unknown> {
   if (request.suffix !== undefined) {
     throw new SwitchyardError('unsupported', 'LM Studio completions do not support a suffix');

@@ -290,6 +290,43 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
     ]);
   });
 
+  it('sends a completion asking for JSON as a chat (JSON mode as a schema), and reads it as one', async () => {
+    const events = await collect(
+      adapter.complete(
+        endpoint,
+        {
+          id: 'r',
+          model: 'm',
+          prompt: 'Once',
+          system: 'Answer in JSON.',
+          response_format: { type: 'json_object' },
+        },
+        signal(),
+      ),
+    );
+    expect(requests.at(-1)).toMatchObject({
+      url: '/api/v0/chat/completions',
+      body: {
+        model: 'm',
+        messages: [
+          { role: 'system', content: 'Answer in JSON.' },
+          { role: 'user', content: 'Once' },
+        ],
+        stream: true,
+        stream_options: { include_usage: true },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'json_object', schema: { type: 'object' } },
+        },
+      },
+    });
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'delta', text: 'Hi' },
+      { type: 'delta', text: ' there' },
+    ]);
+    expect(events[2]).toMatchObject({ type: 'end', finish_reason: 'stop' });
+  });
+
   it('lists models from /api/v0/models', async () => {
     expect(await adapter.listModels(endpoint, signal())).toEqual([
       {

@@ -22,6 +22,7 @@ import type { LmStudioV0Model } from './lmstudio-wire.types.js';
  * and reports stats on a whole answer) and its OpenAI-compatible `/v1/embeddings`.
  */
 const LM_STUDIO_DIALECT: OpenAiDialect = {
+  name: 'LM Studio',
   paths: {
     chat: '/api/v0/chat/completions',
     completion: '/api/v0/completions',

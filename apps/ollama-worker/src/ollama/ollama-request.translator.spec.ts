@@ -243,6 +243,34 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
     });
   });
 
+  it('sends a system prompt and structured output as Ollama generate fields', () => {
+    const schema = { type: 'object', properties: { age: { type: 'integer' } } };
+    const completion = { id: 'r', model: 'qwen3', prompt: 'Describe a user.', stream: false };
+    expect(
+      toOllamaGenerateBody({
+        ...completion,
+        system: 'Answer in JSON.',
+        response_format: { type: 'json_object' },
+      }),
+    ).toEqual({
+      model: 'qwen3',
+      prompt: 'Describe a user.',
+      system: 'Answer in JSON.',
+      format: 'json',
+      stream: false,
+    });
+    const typed = toOllamaGenerateBody({
+      ...completion,
+      response_format: { type: 'json_schema', name: 'user', schema },
+    });
+    expect(typed.format).toEqual(schema);
+    expect(toOllamaGenerateBody({ ...completion, response_format: { type: 'text' } })).toEqual({
+      model: 'qwen3',
+      prompt: 'Describe a user.',
+      stream: false,
+    });
+  });
+
   it('translates a batch embedding with truncate, dimensions and keep_alive', () => {
     expect(
       toOllamaEmbedBody({

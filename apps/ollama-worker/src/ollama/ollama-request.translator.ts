@@ -5,6 +5,7 @@ import {
   type ChatRequest,
   type CompletionRequest,
   type EmbeddingRequest,
+  type ResponseFormat,
 } from '@switchyard/contracts';
 import { compact, isRecord, joinText, type SamplingRequest } from '@switchyard/worker-runtime';
 import type {
@@ -48,9 +49,8 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
   };
   const tools = toOllamaTools(request);
   if (tools !== undefined) body.tools = tools;
-  const format = request.response_format;
-  if (format?.type === 'json_object') body.format = 'json';
-  else if (format?.type === 'json_schema') body.format = format.schema;
+  const format = toOllamaFormat(request.response_format);
+  if (format !== undefined) body.format = format;
   if (request.reasoning_effort !== undefined) {
     body.think = request.reasoning_effort === 'none' ? false : request.reasoning_effort;
   }
@@ -64,7 +64,17 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
     stream: request.stream !== false,
   };
   if (request.suffix !== undefined) body.suffix = request.suffix;
+  // Ollama's own fields: it applies the model's template with this system prompt.
+  if (request.system !== undefined) body.system = request.system;
+  const format = toOllamaFormat(request.response_format);
+  if (format !== undefined) body.format = format;
   return withPassthrough(body, ollamaOptions(request), request.options);
+}
+
+/** Structured output as Ollama's `format`: `"json"` or the schema; `text` asks for nothing. */
+function toOllamaFormat(format: ResponseFormat | undefined): OllamaTopLevel['format'] | undefined {
+  if (format?.type === 'json_object') return 'json';
+  return format?.type === 'json_schema' ? format.schema : undefined;
 }
 
 export function toOllamaEmbedBody(request: EmbeddingRequest): OllamaEmbedBody {

@@ -34,6 +34,8 @@ export interface OllamaGenerateBody extends OllamaTopLevel {
   model: string;
   prompt: string;
   suffix?: string;
+  /** Overrides the model's system prompt; the model's template is applied with it. */
+  system?: string;
   stream: boolean;
 }
 

@@ -52,7 +52,10 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
   return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
 }
 
-/** `POST /v1/completions`, streamed with usage unless `stream: false`. No `suffix` in vLLM. */
+/**
+ * `POST /v1/completions`, streamed with usage unless `stream: false`. No `suffix` in vLLM. A
+ * completion with a system prompt or structured output goes as a chat (`completionAsChat`).
+ */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
   if (request.suffix !== undefined) {
     throw new SwitchyardError('unsupported', 'vLLM completions do not support a suffix');

@@ -289,6 +289,43 @@ describe('VllmAdapter against a recorded vLLM', () => {
     });
   });
 
+  it('sends a completion with a system prompt and a schema as a chat, and reads it as one', async () => {
+    const schema = { type: 'object', properties: { age: { type: 'integer' } } };
+    const events = await collect(
+      adapter.complete(
+        endpoint,
+        {
+          id: 'r',
+          model: 'my-model',
+          prompt: 'Once',
+          system: 'Answer in JSON.',
+          response_format: { type: 'json_schema', schema },
+          max_tokens: 8,
+        },
+        signal(),
+      ),
+    );
+    expect(requests.at(-1)).toEqual({
+      url: '/v1/chat/completions',
+      body: {
+        model: 'my-model',
+        messages: [
+          { role: 'system', content: 'Answer in JSON.' },
+          { role: 'user', content: 'Once' },
+        ],
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 8,
+        response_format: { type: 'json_schema', json_schema: { name: 'response', schema } },
+      },
+    });
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'delta', text: 'Hel' },
+      { type: 'delta', text: 'lo!' },
+    ]);
+    expect(events[2]).toMatchObject({ type: 'end', finish_reason: 'stop' });
+  });
+
   it('lists served models', async () => {
     expect(await adapter.listModels(endpoint, signal())).toEqual([
       { name: 'my-model', type: 'chat', loaded: true, context_length: 8192 },

@@ -19,6 +19,7 @@ import type { VllmModelCard } from './vllm-wire.types.js';
 
 /** vLLM's OpenAI-compatible server: the `/v1` routes, vLLM's request fields and error shapes. */
 const VLLM_DIALECT: OpenAiDialect = {
+  name: 'vLLM',
   paths: { chat: '/v1/chat/completions', completion: '/v1/completions', embed: '/v1/embeddings' },
   translateError: translateVllmError,
   chatBody: toVllmChatBody,

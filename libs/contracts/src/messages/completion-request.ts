@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { responseFormatSchema } from './chat-request.js';
 import { generationFields, requestMetaFields } from './request-common.js';
 
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
@@ -7,6 +8,17 @@ export const completionRequestSchema = z.object({
   prompt: z.string(),
   /** Text after the insertion point, for fill-in-the-middle models. */
   suffix: z.string().optional(),
+  /**
+   * Instructions for a chat-tuned model: the worker applies the model's chat template with this
+   * system prompt around the prompt (Ollama's generate `system`). Servers that template only
+   * chats (vLLM, LM Studio) get a chat of this system message and the prompt as the user's.
+   */
+  system: z.string().optional(),
+  /**
+   * Structured output, as for chat: the answer is a JSON object, or a value of the schema. vLLM
+   * and LM Studio constrain only chats, so there the completion goes as a chat too.
+   */
+  response_format: responseFormatSchema.optional(),
   ...generationFields,
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;

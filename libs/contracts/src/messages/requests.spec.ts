@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { chatRequestSchema } from './chat-request.js';
+import { completionRequestSchema } from './completion-request.js';
 import { embeddingRequestSchema } from './embedding-request.js';
 import { modelNameSchema, requestIdSchema } from './request-common.js';
 
@@ -35,6 +36,25 @@ describe('canonical requests', () => {
       options: { ollama: { num_ctx: 8192, keep_alive: '10m' }, vllm: { repetition_penalty: 1.1 } },
     };
     expect(chatRequestSchema.parse(request)).toEqual(request);
+  });
+
+  it('accept a completion with a system prompt and a response format, and keep them', () => {
+    const request = {
+      id: 'req_2',
+      model: 'qwen3',
+      prompt: 'Describe a user.',
+      system: 'Answer in JSON.',
+      response_format: { type: 'json_schema', name: 'user', schema: { type: 'object' } },
+      max_tokens: 64,
+    };
+    expect(completionRequestSchema.parse(request)).toEqual(request);
+    const format = completionRequestSchema.safeParse({
+      ...request,
+      response_format: { type: 'yaml' },
+    });
+    expect(format.error?.issues[0]?.path).toEqual(['response_format', 'type']);
+    const system = completionRequestSchema.safeParse({ ...request, system: 7 });
+    expect(system.error?.issues[0]?.path).toEqual(['system']);
   });
 
   it('reject what a backend could not serve, naming the field', () => {

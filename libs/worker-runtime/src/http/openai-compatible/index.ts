@@ -1,5 +1,6 @@
 export * from './openai-answer.translator.js';
 export * from './openai-compatible.adapter.js';
+export * from './openai-completion-chat.js';
 export * from './openai-embeddings.js';
 export * from './openai-errors.js';
 export * from './openai-generation.js';

@@ -8,6 +8,7 @@ import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../bac
 import type { BackendManagement } from '../../management/backend-management.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
 import { BackendHttpClient, type BackendHttpClientOptions } from '../backend-http.client.js';
+import { completionAsChat } from './openai-completion-chat.js';
 import { openAiEmbeddingEvents } from './openai-embeddings.js';
 import { openAiGeneration, type OpenAiGenerationCall } from './openai-generation.js';
 
@@ -16,6 +17,8 @@ import { openAiGeneration, type OpenAiGenerationCall } from './openai-generation
  * request bodies differ, how it reports errors. Everything else about calling it is shared.
  */
 export interface OpenAiDialect {
+  /** The server's name in messages (`vLLM`, `LM Studio`). */
+  readonly name: string;
   readonly paths: { readonly chat: string; readonly completion: string; readonly embed: string };
   readonly translateError: BackendErrorTranslator;
   chatBody(request: ChatRequest): Record<string, unknown>;
@@ -27,8 +30,9 @@ export interface OpenAiDialect {
 
 /**
  * The adapter of a server that speaks OpenAI's API (vLLM, LM Studio): chat and completions
- * through {@link openAiGeneration}, embeddings as one JSON answer, one pooled HTTP client. A
- * subclass names its kind, its dialect, how it lists models and what it can manage.
+ * through {@link openAiGeneration} (a completion with a system prompt or structured output as
+ * a chat: {@link completionAsChat}), embeddings as one JSON answer, one pooled HTTP client.
+ * A subclass names its kind, its dialect, how it lists models and what it can manage.
  */
 export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
   abstract readonly kind: BackendAdapter['kind'];
@@ -64,6 +68,11 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     request: CompletionRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
+    const asChat = completionAsChat(request, this.dialect.name);
+    if (asChat !== undefined) {
+      yield* this.chat(endpoint, asChat, signal);
+      return;
+    }
     yield* this.generate(endpoint, signal, {
       path: this.dialect.paths.completion,
       json: this.dialect.completionBody(request),

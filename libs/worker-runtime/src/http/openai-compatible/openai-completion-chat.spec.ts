@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import type { CompletionRequest } from '@switchyard/contracts';
+import { completionAsChat } from './openai-completion-chat.js';
+
+const completion: CompletionRequest = {
+  id: 'req_1',
+  model: 'qwen3',
+  prompt: 'Describe a user.',
+  max_tokens: 32,
+  temperature: 0.2,
+  stream: false,
+  timeout_ms: 5_000,
+  options: { vllm: { priority: 1 } },
+};
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('completionAsChat', () => {
+  it('sends a completion with a system prompt as a system and a user message, keeping the rest', () => {
+    expect(
+      completionAsChat(
+        {
+          ...completion,
+          system: 'Answer in JSON.',
+          response_format: { type: 'json_schema', name: 'user', schema: { type: 'object' } },
+        },
+        'vLLM',
+      ),
+    ).toEqual({
+      id: 'req_1',
+      model: 'qwen3',
+      messages: [
+        { role: 'system', content: 'Answer in JSON.' },
+        { role: 'user', content: 'Describe a user.' },
+      ],
+      response_format: { type: 'json_schema', name: 'user', schema: { type: 'object' } },
+      max_tokens: 32,
+      temperature: 0.2,
+      stream: false,
+      timeout_ms: 5_000,
+      options: { vllm: { priority: 1 } },
+    });
+  });
+
+  it('sends a completion asking for JSON as a chat of the prompt alone', () => {
+    const chat = completionAsChat({ ...completion, response_format: { type: 'json_object' } }, 'x');
+    expect(chat?.messages).toEqual([{ role: 'user', content: 'Describe a user.' }]);
+    expect(chat?.response_format).toEqual({ type: 'json_object' });
+  });
+
+  it('leaves a plain completion, or one asking for text, to the completion route', () => {
+    expect(completionAsChat(completion, 'vLLM')).toBeUndefined();
+    expect(completionAsChat({ ...completion, suffix: '}' }, 'vLLM')).toBeUndefined();
+    expect(
+      completionAsChat({ ...completion, response_format: { type: 'text' } }, 'vLLM'),
+    ).toBeUndefined();
+  });
+
+  it('refuses a suffix beside a system prompt or structured output, naming both', () => {
+    const withSuffix = { ...completion, suffix: '}' };
+    expect(
+      thrownBy(() => completionAsChat({ ...withSuffix, system: 'Be brief.' }, 'vLLM')),
+    ).toMatchObject({
+      code: 'unsupported',
+      message:
+        'vLLM applies a system prompt only to chats, which have no suffix: send a system prompt or a suffix, not both',
+      details: { param: 'suffix' },
+    });
+    const json = { ...withSuffix, response_format: { type: 'json_object' as const } };
+    expect(thrownBy(() => completionAsChat(json, 'LM Studio'))).toMatchObject({
+      code: 'unsupported',
+      message:
+        'LM Studio applies structured output only to chats, which have no suffix: send structured output or a suffix, not both',
+    });
+  });
+});
