@@ -82,4 +82,11 @@ describe('orchestrator commands', () => {
     expect(error.message).toMatch(/external/);
     expect((await bed.status('elsewhere'))[0]).toMatchObject({ mode: 'external', state: 'ready' });
   });
+
+  it('answers logs of a backend it does not run with an error, not an empty answer', async () => {
+    const error = await failureOf(bed.logs('elsewhere'));
+    expect(error.code).toBe('unsupported');
+    expect(error.message).toContain('backend elsewhere: it is external');
+    expect(error.message).toMatch(/only managed backends have logs/);
+  });
 });

@@ -23,6 +23,7 @@ import type { Logger } from '@switchyard/service';
 import type { Fleet } from '../fleet/fleet.js';
 import type { EnsureCoordinator } from './ensure-coordinator.js';
 import type { PullForwarder } from './pull-forwarder.js';
+import { answerTooLarge, fitLogs, maxPayloadOf } from './reply-size.js';
 
 export interface OrchestratorCommandsOptions {
   nc: NatsConnection;
@@ -79,10 +80,10 @@ export class OrchestratorCommands {
           : [this.options.fleet.supervisor(request.backend)];
       return { backends: supervisors.map((supervisor) => supervisor.status()) };
     });
-    this.reply('logs', (body) => {
+    this.reply('logs', (body, maxPayload) => {
       const request = decodeMessage(logsCommandSchema, body, 'logs command');
       const supervisor = this.options.fleet.supervisor(request.backend);
-      return { backend: supervisor.id, lines: supervisor.logs(request.lines) };
+      return fitLogs(supervisor.id, supervisor.logs(request.lines), maxPayload);
     });
   }
 
@@ -106,23 +107,49 @@ export class OrchestratorCommands {
     return COMMAND_END;
   }
 
-  /** A plain request/reply command: the answer, or `{"error"}` with a catalogued error. */
-  private reply(command: 'status' | 'logs', answer: (body: Uint8Array) => unknown): void {
+  /**
+   * A plain request/reply command: the answer, or `{"error"}` with a catalogued error. An answer
+   * over the server's max_payload becomes `payload_too_large` (`logs` cuts its own to fit first),
+   * and a reply that still cannot be sent is logged: a throw here would stop the connection's
+   * reader, cutting the orchestrator off from NATS.
+   */
+  private reply(
+    command: 'status' | 'logs',
+    answer: (body: Uint8Array, maxPayload: number) => unknown,
+  ): void {
     const { nc, subjects, logger } = this.options;
     this.subscriptions.push(
       nc.subscribe(subjects.orchestrator(command), {
         queue: subjects.orchestratorQueue,
         callback: (error, msg) => {
           if (error) return logger.error({ err: error }, `${command} subscription failed`);
-          let body: unknown;
+          const maxPayload = maxPayloadOf(nc);
+          let data: Uint8Array;
           try {
-            body = answer(msg.data);
+            data = encodeMessage(answer(msg.data, maxPayload));
+            if (data.length > maxPayload) {
+              throw answerTooLarge(command, data.length, maxPayload, TOO_LARGE_HINT[command]);
+            }
           } catch (failure) {
-            body = { error: SwitchyardError.from(failure).toWire() };
+            data = encodeMessage({ error: SwitchyardError.from(failure).toWire() });
           }
-          msg.respond(encodeMessage(body));
+          try {
+            msg.respond(data);
+          } catch (failure) {
+            logger.warn(
+              { err: failure, command, bytes: data.length, max_payload: maxPayload },
+              `could not answer a ${command} command`,
+            );
+          }
         },
       }),
     );
   }
 }
+
+/** What to do instead when a whole answer is over max_payload. */
+const TOO_LARGE_HINT = {
+  status:
+    'ask for one backend with {"backend": <id>}, or raise max_payload in the NATS server configuration',
+  logs: 'raise max_payload in the NATS server configuration',
+} as const;

@@ -95,7 +95,20 @@ export class BackendSupervisor {
     };
   }
 
+  /**
+   * The last lines the backend's process wrote. Only a managed backend has any here: a monitored
+   * or external one writes where it runs, so asking is `unsupported`, not an empty answer that
+   * reads as a silent backend.
+   */
   logs(lines?: number): LogLine[] {
+    const { mode } = this.options.backend;
+    if (mode !== 'managed') {
+      throw new SwitchyardError(
+        'unsupported',
+        `no logs of backend ${this.id}: it is ${mode}, so the orchestrator does not run its ` +
+          'process and keeps none of its output; only managed backends have logs here',
+      );
+    }
     return this.output.tail(lines);
   }
 
