@@ -1,7 +1,16 @@
-import { registrySnapshotSchema, type RegistryEntry, type Subjects } from '@switchyard/contracts';
+import {
+  encodeMessage,
+  registrySnapshotSchema,
+  SwitchyardError,
+  type RegistryEntry,
+  type Subjects,
+} from '@switchyard/contracts';
 import type { NatsConnection } from '@switchyard/nats';
-import type { Subscription } from '@nats-io/transport-node';
+import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/service';
+
+/** nats-server's default max_payload, assumed only while the connection has no server INFO. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** The queue group of the snapshot subject, so one replica answers each request. */
 export function discoveryQueue(subjects: Subjects): string {
@@ -10,7 +19,9 @@ export function discoveryQueue(subjects: Subjects): string {
 
 /**
  * Answers requests on `<prefix>.v1.discovery.snapshot` with the whole registry
- * (`{"backends":[…],"at":…}`). The request body is ignored.
+ * (`{"backends":[…],"at":…}`). The request body is ignored. A registry too big for one message
+ * (the server's max_payload) is answered with `{"error"}` (`payload_too_large`), never dropped
+ * or cut: a partial fleet would read as backends gone.
  */
 export class SnapshotResponder {
   private subscription: Subscription | undefined;
@@ -27,17 +38,7 @@ export class SnapshotResponder {
       queue: discoveryQueue(this.subjects),
       callback: (error, message) => {
         if (error) return this.logger.warn({ err: error }, 'snapshot subscription failed');
-        void this.source().then(
-          (backends) => {
-            const snapshot = registrySnapshotSchema.parse({
-              backends,
-              at: new Date().toISOString(),
-            });
-            message.respond(JSON.stringify(snapshot));
-          },
-          (failure: unknown) =>
-            this.logger.warn({ err: failure }, 'could not read the registry for a snapshot'),
-        );
+        void this.answer(message);
       },
     });
   }
@@ -46,5 +47,45 @@ export class SnapshotResponder {
     const subscription = this.subscription;
     this.subscription = undefined;
     if (subscription !== undefined && !subscription.isClosed()) await subscription.drain();
+  }
+
+  /** Never rejects: whatever fails is answered as an error or logged. */
+  private async answer(message: Msg): Promise<void> {
+    let backends: RegistryEntry[];
+    try {
+      backends = await this.source();
+    } catch (failure) {
+      this.logger.warn({ err: failure }, 'could not read the registry for a snapshot');
+      return;
+    }
+    // Read for every answer: a reconnect may land on a server with another limit.
+    const maxPayload = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    let data: Uint8Array;
+    try {
+      data = encodeMessage(
+        registrySnapshotSchema.parse({ backends, at: new Date().toISOString() }),
+      );
+      if (data.length > maxPayload) {
+        throw new SwitchyardError(
+          'payload_too_large',
+          `the registry snapshot (${data.length} bytes, ${backends.length} backends) is over ` +
+            `the NATS server's max_payload (${maxPayload} bytes); read the registry bucket ` +
+            `${this.subjects.registryBucket} key by key instead, or raise max_payload in the ` +
+            'NATS server configuration',
+          { details: { bytes: data.length, max_payload: maxPayload, backends: backends.length } },
+        );
+      }
+    } catch (failure) {
+      this.logger.warn({ err: failure }, 'could not answer a snapshot request with the registry');
+      data = encodeMessage({ error: SwitchyardError.from(failure).toWire() });
+    }
+    try {
+      message.respond(data);
+    } catch (failure) {
+      this.logger.warn(
+        { err: failure, bytes: data.length, max_payload: maxPayload },
+        'could not answer a snapshot request',
+      );
+    }
   }
 }
