@@ -15,10 +15,17 @@ interface Published {
  * The registry as the active replica keeps it: what is published, written to KV before its
  * event goes out (so a consumer that reacts to an event finds the bucket already agreeing), one
  * write at a time per backend. Without a store (JetStream unavailable) only events are published.
+ *
+ * A write JetStream refuses does not hold the event back: the event is what watchers act on, and
+ * a change announced late, or never, is lost for good, while the bucket catches up by itself.
+ * The backend is marked unwritten and its latest entry written again at its next check (or
+ * heartbeat, whichever comes first) until a write succeeds.
  */
 export class FleetRegistry {
   private readonly published = new Map<string, Published>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** Backends whose latest entry the bucket does not hold: how many writes failed in a row. */
+  private readonly unwritten = new Map<string, number>();
 
   constructor(
     private readonly store: RegistryStore | undefined,
@@ -54,9 +61,11 @@ export class FleetRegistry {
       return known === undefined ? Promise.resolve() : this.remove(entry.id, 'expired');
     }
     this.published.set(entry.id, next);
-    if (known !== undefined && !update.changed) return Promise.resolve();
+    const announce = known === undefined || update.changed;
+    if (!announce && !this.unwritten.has(entry.id)) return Promise.resolve();
     return this.enqueue(entry.id, async () => {
-      await this.store?.put(entry);
+      await this.write(entry);
+      if (!announce) return;
       this.publisher.change(entry, update.previousState, update.reason);
       this.logger.info(
         {
@@ -77,7 +86,7 @@ export class FleetRegistry {
       const { entry } = published;
       if (!this.publishable(published)) return this.remove(entry.id, 'expired');
       return this.enqueue(entry.id, async () => {
-        await this.store?.put(entry);
+        await this.write(entry);
         this.publisher.heartbeat(entry);
       });
     });
@@ -87,6 +96,7 @@ export class FleetRegistry {
   /** Removes an entry that no target produces any more (configuration changed). */
   remove(id: string, reason: string): Promise<void> {
     this.published.delete(id);
+    this.unwritten.delete(id);
     return this.enqueue(id, async () => {
       await this.store?.delete(id);
       this.logger.info({ backend: id, reason }, 'backend removed from the registry');
@@ -105,6 +115,31 @@ export class FleetRegistry {
   private publishable({ target, answeredAt }: Published): boolean {
     if (target.origin === 'configured') return true;
     return answeredAt !== undefined && Date.now() - answeredAt < this.entryTtlMs;
+  }
+
+  /**
+   * Writes an entry to the bucket; a failure is logged (the first of a run as a warning) and
+   * leaves the backend unwritten instead of failing the caller, so its event still goes out.
+   */
+  private async write(entry: RegistryEntry): Promise<void> {
+    if (this.store === undefined) return;
+    const failures = this.unwritten.get(entry.id) ?? 0;
+    try {
+      await this.store.put(entry);
+    } catch (error) {
+      // A backend removed meanwhile needs no retry.
+      if (this.published.has(entry.id)) this.unwritten.set(entry.id, failures + 1);
+      const fields = { err: error, backend: entry.id, failures: failures + 1 };
+      const message =
+        'could not write a registry entry; its event goes out anyway and the write is ' +
+        'retried at the next check';
+      if (failures === 0) this.logger.warn(fields, message);
+      else this.logger.debug(fields, message);
+      return;
+    }
+    if (failures > 0 && this.unwritten.delete(entry.id)) {
+      this.logger.info({ backend: entry.id, failures }, 'registry entry written again');
+    }
   }
 
   private enqueue(id: string, task: () => Promise<void>): Promise<void> {
