@@ -6,12 +6,18 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Subjects, type RegistryEntry, type SwitchyardConfig } from '@switchyard/contracts';
+import {
+  Subjects,
+  type DiscoveryConfig,
+  type RegistryEntry,
+  type SwitchyardConfig,
+} from '@switchyard/contracts';
 import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { watchTargets, type WatchTarget } from './fleet/watch-targets.js';
 import { HttpProber } from './probing/http-prober.js';
+import { withBucketTtls } from './registry/bucket-timings.js';
 import { FleetRegistry } from './registry/fleet-registry.js';
 import { HealthPublisher } from './registry/health-publisher.js';
 import { LeaderLease } from './registry/leader-lease.js';
@@ -38,6 +44,11 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   private readonly targets: WatchTarget[];
   private readonly http: HttpProber;
   private readonly publisher: HealthPublisher;
+  /**
+   * The discovery settings in force: the configuration's, with the TTLs of the buckets as they
+   * exist (and the intervals that must beat them) once they are open.
+   */
+  private timings: DiscoveryConfig;
   private store: RegistryStore | undefined;
   private lease: LeaderLease | undefined;
   private responder: SnapshotResponder | undefined;
@@ -56,6 +67,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       maxBytes: config.discovery.max_response_bytes,
     });
     this.publisher = new HealthPublisher(nc, subjects, this.instanceId);
+    this.timings = config.discovery;
   }
 
   /** Whether this replica is the one probing and publishing. */
@@ -93,11 +105,24 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
         { bucket: this.subjects.registryBucket, ttlMs: discovery.entry_ttl_ms, replicas },
         opening,
       );
-      leaseKv = await openBucket(
+      const lease = await openBucket(
         this.nc,
         { bucket: leaseBucket(this.subjects), ttlMs: discovery.lease_ttl_ms, replicas },
         opening,
       );
+      leaseKv = lease.kv;
+      const { config: timings, mismatches } = withBucketTtls(discovery, {
+        registry: { bucket: this.subjects.registryBucket, ttlMs: this.store.ttlMs },
+        lease: { bucket: leaseBucket(this.subjects), ttlMs: lease.ttlMs },
+      });
+      this.timings = timings;
+      for (const mismatch of mismatches) {
+        this.logger.warn(
+          { ...mismatch, heartbeat_ms: timings.heartbeat_ms },
+          "a KV bucket's TTL differs from the configuration; discovery follows the bucket " +
+            '(it is what expires entries and the lease), so set the two alike',
+        );
+      }
     } catch (error) {
       if (!(error instanceof RegistryUnavailableError)) throw error;
       this.store = undefined;
@@ -124,7 +149,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
     this.lease = new LeaderLease(
       leaseKv,
       this.instanceId,
-      discovery.lease_ttl_ms,
+      this.timings.lease_ttl_ms,
       { acquired: () => this.activate(), lost: () => this.standBy() },
       (error, message) => this.logger.warn({ err: error }, message),
     );
@@ -154,13 +179,13 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       const registry = new FleetRegistry(
         this.store,
         this.publisher,
-        this.config.discovery.entry_ttl_ms,
+        this.timings.entry_ttl_ms,
         this.logger,
       );
       const monitor = new FleetMonitor(
         this.targets,
         this.http,
-        this.config.discovery,
+        this.timings,
         registry,
         this.logger,
       );

@@ -107,8 +107,15 @@ export interface OpenBucketOptions {
   onRetry?: (error: unknown, retry: { bucket: string; attempt: number; delayMs: number }) => void;
 }
 
+/** A bucket as opened: its client, and the TTL (`max_age`) it has, 0 when it has none. */
+export interface OpenedBucket {
+  kv: KV;
+  ttlMs: number;
+}
+
 /**
- * Opens a KV bucket, creating it when missing; an existing bucket keeps its own settings.
+ * Opens a KV bucket, creating it when missing; an existing bucket keeps its own settings, so its
+ * TTL is read back rather than assumed to be `ttlMs`.
  * Throws `RegistryUnavailableError` when JetStream is not enabled, `RegistryBucketError` when it
  * is but the bucket cannot be had (at once when refused, at the deadline when transient).
  */
@@ -116,12 +123,13 @@ export async function openBucket(
   nc: NatsConnection,
   { bucket, ttlMs, replicas }: BucketSettings,
   { deadline = Date.now() + KV_OPEN_WINDOW_MS, onRetry }: OpenBucketOptions = {},
-): Promise<KV> {
+): Promise<OpenedBucket> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       const kvm = new Kvm(jetstream(nc, { timeout: KV_API_TIMEOUT_MS }));
-      return await kvm.create(bucket, { history: 1, ttl: ttlMs, replicas });
+      const kv = await kvm.create(bucket, { history: 1, ttl: ttlMs, replicas });
+      return { kv, ttlMs: (await kv.status()).ttl };
     } catch (error) {
       const kind = kvFailureKind(error);
       if (kind === 'jetstream-off') {

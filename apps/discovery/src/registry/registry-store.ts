@@ -5,7 +5,7 @@ import { openBucket, type BucketSettings, type OpenBucketOptions } from './open-
 
 /**
  * The fleet registry in its JetStream KV bucket: one key per backend id, the value a registry
- * entry as JSON. The bucket keeps one revision per key and its `max_age` is `entry_ttl_ms`:
+ * entry as JSON. The bucket keeps one revision per key and its `max_age` is the entry TTL:
  * every live entry is rewritten at least once per heartbeat, so an entry that nobody confirms
  * (every discovery replica gone) disappears on its own. Entries discovery itself gives up on are
  * deleted explicitly, so watchers see the delete at once.
@@ -13,6 +13,8 @@ import { openBucket, type BucketSettings, type OpenBucketOptions } from './open-
 export class RegistryStore {
   private constructor(
     readonly kv: KV,
+    /** The bucket's own `max_age`: `entry_ttl_ms` when discovery created it, else what it has. */
+    readonly ttlMs: number,
     private readonly nc: NatsConnection,
     private readonly bucket: string,
   ) {}
@@ -22,7 +24,8 @@ export class RegistryStore {
     settings: BucketSettings,
     options?: OpenBucketOptions,
   ): Promise<RegistryStore> {
-    return new RegistryStore(await openBucket(nc, settings, options), nc, settings.bucket);
+    const { kv, ttlMs } = await openBucket(nc, settings, options);
+    return new RegistryStore(kv, ttlMs, nc, settings.bucket);
   }
 
   async put(entry: RegistryEntry): Promise<void> {
