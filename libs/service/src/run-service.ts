@@ -106,6 +106,10 @@ export async function runService(
     await definition.afterInit?.(app, context);
     await subscriptionsLive(app, config.nats.connect_timeout_ms);
   } catch (error) {
+    // A service that finds the configuration unusable only when it looks closer (a managed
+    // backend whose command cannot be worked out) fails as a schema error does: 78, not 1.
+    const invalid = invalidConfigIn(error);
+    if (invalid !== undefined) exitInvalidConfig(invalid);
     logger.fatal({ err: error }, 'start-up failed');
     process.exit(EXIT_FAILURE);
   }
@@ -189,9 +193,23 @@ function loadConfigOrExit(source: ConfigSource | undefined): SwitchyardConfig {
     return readConfig(source);
   } catch (error) {
     if (!(error instanceof InvalidConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT_INVALID_CONFIG);
+    exitInvalidConfig(error);
   }
+}
+
+/** Every problem of an invalid configuration on stderr, then exit 78. */
+function exitInvalidConfig(error: InvalidConfigError): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(EXIT_INVALID_CONFIG);
+}
+
+/** The `InvalidConfigError` behind a start-up failure, however deep a framework wrapped it. */
+function invalidConfigIn(error: unknown): InvalidConfigError | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (cause instanceof InvalidConfigError) return cause;
+    cause = cause.cause;
+  }
+  return undefined;
 }
 
 /**

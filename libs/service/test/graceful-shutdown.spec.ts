@@ -111,6 +111,16 @@ describe('service lifecycle', () => {
     );
   });
 
+  it('exits 78 naming the problem when the service finds the configuration invalid as it starts', async () => {
+    const run = startFixture({ FIXTURE_CONFIG_PROBLEM: 'backends[id=box]: needs a `command`' });
+    const { code } = await run.exit;
+    expect(code).toBe(78);
+    expect(run.stderr()).toBe(
+      'invalid configuration (fixture):\n  - backends[id=box]: needs a `command`\n',
+    );
+    expect(run.lines().map((line) => line['msg'])).not.toContain('fixture started');
+  });
+
   it('refuses to start with an invalid configuration, naming the field and the value', async () => {
     const run = startFixture({ SWITCHYARD_GATEWAY__PORT: '99999' });
     const { code } = await run.exit;
