@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
@@ -157,6 +161,15 @@ describe('switchyard up in a terminal', () => {
       }
     } finally {
       if (natsPid > 0) process.kill(natsPid, 'SIGTERM');
+      // `up` could not remove the JetStream store of a server it never stopped.
+      const store = /Store Directory: +"([^"]+)\/jetstream"/.exec(output())?.[1];
+      if (store !== undefined) {
+        await waitFor(() => !isProcessRunning(natsPid), {
+          timeoutMs: 10_000,
+          description: 'nats-server to stop',
+        });
+        rmSync(store, { recursive: true, force: true });
+      }
     }
   }, 120_000);
 });
@@ -171,6 +184,63 @@ describe('switchyard usage errors', () => {
     expect((await badSim.exited).code).toBe(2);
     expect(badSim.stderr()).toMatch(/--sim takes auto, on or off \(got "maybe"\)/);
   });
+
+  it('exits 69 naming the address when something that is not NATS holds the NATS port', async () => {
+    // A plain TCP server that accepts connections and says nothing, as no NATS server would.
+    const server = createServer(() => undefined);
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+    );
+    try {
+      const run = startServiceProcess(cli, {
+        args: ['up'],
+        env: { SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}` },
+      });
+      expect((await run.exited).code).toBe(69);
+      expect(run.stderr()).toBe(
+        `switchyard: 127.0.0.1:${port} accepts connections but is not a NATS server (it sent no ` +
+          'INFO greeting); stop what listens there or set nats.servers to a NATS server\n',
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('exits 78 when a service refuses the configuration: a managed backend with no command', async () => {
+    const [natsPort, gatewayPort] = (await freePorts(2)) as [number, number];
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-up-invalid-'));
+    const configFile = join(dir, 'switchyard.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
+        gateway: { port: gatewayPort },
+        backends: [{ id: 'lms', kind: 'lmstudio', url: 'http://127.0.0.1:9', mode: 'managed' }],
+      }),
+    );
+    const run = startServiceProcess(cli, {
+      args: ['up', '--sim', 'off', '--config', configFile],
+      env: { TMPDIR: dir },
+    });
+    let output = '';
+    run.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    try {
+      // Bounded, so that a stack which comes up after all is stopped below, not left running.
+      await waitFor(() => run.child.exitCode !== null, {
+        timeoutMs: 60_000,
+        description: 'up to give up',
+      });
+      expect((await run.exited).code).toBe(78);
+      // The orchestrator names the problem; `up` relays it, then says which service gave up.
+      expect(output).toContain(
+        '[orchestrator]   - backends[id=lms]: a managed LM Studio backend needs a `command`',
+      );
+      expect(run.stderr()).toBe('switchyard: orchestrator exited (code 78) before it was ready\n');
+    } finally {
+      if (run.child.exitCode === null) await run.stop('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('says how to install nats-server when none answers and the binary is missing', async () => {
     const [port] = await freePorts(1);

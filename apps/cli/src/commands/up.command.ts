@@ -1,10 +1,16 @@
+import { rmSync } from 'node:fs';
 import type { BackendKind, SwitchyardConfig } from '@switchyard/contracts';
-import { PARENT_PID_ENV, readConfig } from '@switchyard/service';
+import { EXIT_INVALID_CONFIG, PARENT_PID_ENV, readConfig } from '@switchyard/service';
 import { parseArgs } from '../cli/args.js';
-import { UsageError } from '../cli/cli-errors.js';
-import { planNats } from '../stack/nats-launcher.js';
-import { ServiceProcesses, type RunningChild } from '../stack/service-processes.js';
+import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
+import { createNatsStore, NatsServerMissingError, planNats } from '../stack/nats-launcher.js';
+import {
+  ChildExitedError,
+  ServiceProcesses,
+  type RunningChild,
+} from '../stack/service-processes.js';
 import { serviceEntry, type ServiceName } from '../stack/service-entries.js';
+import { addedBackendsEnv, type AddedBackend } from '../stack/stack-backends.js';
 import { isListening } from '../stack/tcp-probe.js';
 
 const SIM_MODES = ['auto', 'on', 'off'] as const;
@@ -19,14 +25,18 @@ export interface UpOptions {
 const WELL_KNOWN_PORTS: Record<BackendKind, number> = { ollama: 11434, lmstudio: 1234, vllm: 8000 };
 const KINDS = Object.keys(WELL_KNOWN_PORTS) as BackendKind[];
 const READY_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 15_000;
+/**
+ * How long past `shutdown.grace_ms` a child may take to stop before `up` kills it. A service
+ * gives itself 5 s past its grace period (runService's margin for draining NATS) and then exits 1
+ * on its own; this is comfortably more, so `up` kills only a child that is truly stuck.
+ */
+const KILL_MARGIN_MS = 10_000;
 /** Signals that stop the stack: Ctrl-C, `kill`, and the terminal closing. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-interface StackBackend {
-  id: string;
-  kind: BackendKind;
-  url: string;
+/** How long a child may take to stop after its stop signal: the services' grace, plus margin. */
+export function stopGraceMs(config: SwitchyardConfig): number {
+  return config.shutdown.grace_ms + KILL_MARGIN_MS;
 }
 
 /** `switchyard up [--config FILE] [--sim auto|on|off]`. */
@@ -43,7 +53,11 @@ export function upCommand(args: readonly string[]): Promise<number> {
 /**
  * `switchyard up`: NATS (started when none answers at the configured URL), simulated backends
  * when asked or when no real one is found, then every service as a child process. Runs until
- * SIGINT, SIGTERM or SIGHUP, then stops everything in reverse order.
+ * SIGINT, SIGTERM or SIGHUP, then stops everything in reverse order and removes the JetStream
+ * store of a nats-server it started.
+ *
+ * Exit codes as for every command: NATS that cannot be used (its port held by something else) is
+ * 69, a configuration a service refuses at start-up is 78, any other failure to start is 1.
  */
 export async function up(
   options: UpOptions,
@@ -52,11 +66,11 @@ export async function up(
   const config = readConfig({ argv: options.configArgs });
   const say = (line: string): void => void output.write(`switchyard: ${line}\n`);
   const processes = new ServiceProcesses(output, 'isTTY' in output && output.isTTY === true);
-  const stop = async (): Promise<number> => {
-    say('stopping everything…');
-    await processes.stopAll(STOP_GRACE_MS);
-    say('stopped');
-    return 0;
+  let natsStore: string | undefined;
+  // Every child, then what `up` made for them. The store goes only once its server has stopped.
+  const stopStack = async (): Promise<void> => {
+    await processes.stopAll(stopGraceMs(config));
+    if (natsStore !== undefined) removeStore(natsStore, say);
   };
   // The first signal stops the stack in order; a second one (an impatient Ctrl-C) kills it.
   // The children get no terminal signals (see ServiceProcesses), so a closed terminal's SIGHUP
@@ -75,10 +89,11 @@ export async function up(
     const natsUrl = config.nats.servers[0] as string;
     const nats = await planNats(natsUrl);
     if (nats.kind === 'start') {
+      natsStore = createNatsStore();
       const server = processes.start({
         name: 'nats',
         command: nats.program,
-        args: nats.args,
+        args: [...nats.args, '-sd', natsStore],
         // nats-server shuts down the same way on SIGINT and SIGTERM, but exits 1 after SIGTERM.
         stopSignal: 'SIGINT',
       });
@@ -88,21 +103,27 @@ export async function up(
       say(`using the NATS server at ${natsUrl}`);
     }
 
-    const backends = await chooseBackends(config, options.sim, processes, say);
+    const added = await addBackends(config, options.sim, processes, say);
+    const backends = [...config.backends, ...added];
+    // The services read the same file and SWITCHYARD_* variables as `up` did; `up` only adds
+    // the backends it found or started, so every configured field reaches them as written.
     const env: Record<string, string> = {
       [PARENT_PID_ENV]: String(process.pid),
       SWITCHYARD_NATS__SERVERS: config.nats.servers.join(','),
-      SWITCHYARD_BACKENDS: JSON.stringify(backends.map(({ id, kind, url }) => ({ id, kind, url }))),
+      ...addedBackendsEnv(config.backends.length, added, process.env),
     };
-    // The services read the same file as `up` did.
     const file = configPath(options.configArgs);
     if (file !== undefined) env['SWITCHYARD_CONFIG'] = file;
 
-    const started: RunningChild[] = [];
+    const started: { child: RunningChild; service: ServiceName }[] = [];
     const run = (service: ServiceName, name: string = service): void => {
-      started.push(
-        processes.start({ name, command: process.execPath, args: [serviceEntry(service)], env }),
-      );
+      const child = processes.start({
+        name,
+        command: process.execPath,
+        args: [serviceEntry(service)],
+        env,
+      });
+      started.push({ child, service });
     };
     run('discovery');
     run('orchestrator');
@@ -113,9 +134,11 @@ export async function up(
         run(`${kind}-worker`, replicas > 1 ? `${kind}-worker-${i}` : `${kind}-worker`);
     }
     run('gateway');
+    // Its own "<service> started" line: other lines may say "started" too (a message quoting
+    // `lms server start`… "started with"), and one of those is no sign that the service runs.
     await Promise.all(
-      started.map((child) =>
-        child.firstLine((line) => line.includes(' started'), READY_TIMEOUT_MS),
+      started.map(({ child, service }) =>
+        child.firstLine((line) => line.includes(`${service} started`), READY_TIMEOUT_MS),
       ),
     );
 
@@ -132,29 +155,37 @@ export async function up(
     );
     say('Ctrl-C stops everything.');
   } catch (error) {
+    await stopStack();
+    // main reports these with the exit codes every command uses (69 for NATS that cannot be used).
+    if (error instanceof UnavailableError || error instanceof NatsServerMissingError) throw error;
     process.stderr.write(`switchyard: ${(error as Error).message}\n`);
-    await processes.stopAll(STOP_GRACE_MS);
-    return 1;
+    // A service that refused the configuration has said why on its stderr, shown above.
+    if (error instanceof ChildExitedError && error.code === EXIT_INVALID_CONFIG) {
+      return EXIT.invalidConfig;
+    }
+    return EXIT.fleetError;
   }
 
   // A child that dies is reported by ServiceProcesses; the rest keep running until a signal.
   await signalled;
-  return stop();
+  say('stopping everything…');
+  await stopStack();
+  say('stopped');
+  return EXIT.ok;
 }
 
-async function chooseBackends(
+/**
+ * The backends `up` adds to the configured ones: servers found on the well-known ports when
+ * none is configured, and the simulators when asked (`--sim on`) or when there is no real one.
+ */
+async function addBackends(
   config: SwitchyardConfig,
   sim: SimMode,
   processes: ServiceProcesses,
   say: (line: string) => void,
-): Promise<StackBackend[]> {
-  const configured: StackBackend[] = config.backends.map(({ id, kind, url }) => ({
-    id,
-    kind,
-    url,
-  }));
-  const found: StackBackend[] = [];
-  if (configured.length === 0 && sim !== 'on') {
+): Promise<AddedBackend[]> {
+  const found: AddedBackend[] = [];
+  if (config.backends.length === 0 && sim !== 'on') {
     for (const kind of KINDS) {
       if (await isListening('127.0.0.1', WELL_KNOWN_PORTS[kind])) {
         found.push({
@@ -165,20 +196,19 @@ async function chooseBackends(
       }
     }
   }
-  const real = [...configured, ...found];
-  if (sim === 'off' || (sim === 'auto' && real.length > 0)) {
-    if (real.length === 0)
+  const real = config.backends.length + found.length;
+  if (sim === 'off' || (sim === 'auto' && real > 0)) {
+    if (real === 0)
       say('no backends configured or found on the well-known ports; workers have nothing to serve');
-    return real;
+    return found;
   }
   say(
     '*** no real backend found: starting SIMULATED Ollama, LM Studio and vLLM servers (--sim off to prevent) ***',
   );
-  const sims = await Promise.all(KINDS.map((kind) => startSim(kind, processes)));
-  return [...(sim === 'on' ? real : []), ...sims];
+  return Promise.all(KINDS.map((kind) => startSim(kind, processes)));
 }
 
-async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise<StackBackend> {
+async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise<AddedBackend> {
   const wellKnown = WELL_KNOWN_PORTS[kind];
   const port = (await isListening('127.0.0.1', wellKnown)) ? 0 : wellKnown;
   const child = processes.start({
@@ -195,6 +225,15 @@ async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise
   );
   const { url } = JSON.parse(line) as { url: string };
   return { id: `sim-${kind}`, kind, url };
+}
+
+/** Removes a nats-server's JetStream store; a failure is said, not fatal: the stack has stopped. */
+function removeStore(dir: string, say: (line: string) => void): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch (error) {
+    say(`could not remove the JetStream store ${dir}: ${(error as Error).message}`);
+  }
 }
 
 function configPath(args: readonly string[]): string | undefined {

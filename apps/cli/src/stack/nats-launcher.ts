@@ -28,8 +28,9 @@ export type NatsPlan =
 
 /**
  * Uses the NATS server at the configured URL when one answers there; otherwise plans to start
- * `nats-server` (JetStream on, its own store) on that address. Something else on that port is
- * an error here, not a confusing connection failure in every service later.
+ * `nats-server` (JetStream on; `up` adds a store from {@link createNatsStore}) on that address.
+ * Something else on that port is an error here, not a confusing connection failure in every
+ * service later.
  */
 export async function planNats(url: string): Promise<NatsPlan> {
   const { host, port } = hostAndPort(url, NATS_DEFAULT_PORT);
@@ -47,11 +48,18 @@ export async function planNats(url: string): Promise<NatsPlan> {
   }
   const found = spawnSync('nats-server', ['--version'], { stdio: 'ignore' });
   if (found.error !== undefined || found.status !== 0) throw new NatsServerMissingError();
-  const store = mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
   return {
     kind: 'start',
     url,
     program: 'nats-server',
-    args: ['-a', host, '-p', String(port), '-js', '-sd', store],
+    args: ['-a', host, '-p', String(port), '-js'],
   };
+}
+
+/**
+ * A JetStream store of its own for a nats-server that `up` starts: a fresh temporary directory,
+ * so no state survives from an earlier run. `up` removes it once the server has stopped.
+ */
+export function createNatsStore(): string {
+  return mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
 }

@@ -3,6 +3,17 @@ import { createInterface } from 'node:readline';
 
 const COLOURS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94];
 
+/** A child that exited before it said it was ready; `code` is its exit code (null: a signal). */
+export class ChildExitedError extends Error {
+  override readonly name = 'ChildExitedError';
+  constructor(
+    readonly child: string,
+    readonly code: number | null,
+  ) {
+    super(`${child} exited (code ${code}) before it was ready`);
+  }
+}
+
 export interface ChildSpec {
   /** The prefix of its log lines, e.g. `ollama-worker-1`. */
   name: string;
@@ -94,7 +105,7 @@ export class ServiceProcesses {
           void exited.then((code) => {
             clearTimeout(timer);
             listeners.delete(listener);
-            reject(new Error(`${spec.name} exited (code ${code}) before it was ready`));
+            reject(new ChildExitedError(spec.name, code));
           });
         }),
     };
