@@ -11,6 +11,7 @@ import { pull } from './commands/pull.command.js';
 import { sim } from './commands/sim.command.js';
 import { status } from './commands/status.command.js';
 import { upCommand } from './commands/up.command.js';
+import { OutputClosedError, watchOutput, writeLine } from './output/write.js';
 import { NatsServerMissingError } from './stack/nats-launcher.js';
 
 type Command = (args: readonly string[]) => Promise<number>;
@@ -31,7 +32,7 @@ const COMMANDS: Record<string, Command> = {
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    writeLine(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
@@ -39,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // `sim` has its own help; elsewhere --help before a `--` shows the usage.
   const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (name !== 'sim' && (options.includes('--help') || options.includes('-h'))) {
-    process.stdout.write(`${USAGE}\n`);
+    writeLine(USAGE);
     return EXIT.ok;
   }
   return command(rest);
@@ -48,6 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
 /** Every failure as one line on stderr and its exit code. */
 function report(error: unknown): number {
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  // The reader of stdout has gone (`| head`): the command stopped on purpose, quietly.
+  if (error instanceof OutputClosedError) return EXIT.ok;
   if (error instanceof UsageError) {
     say(`switchyard: ${error.message}`);
     say('Run "switchyard help" for usage.');
@@ -73,6 +76,7 @@ function report(error: unknown): number {
   return EXIT.fleetError;
 }
 
+watchOutput();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -80,6 +80,23 @@ describe('switchyard chat', () => {
     });
   }, 60_000);
 
+  // `switchyard chat --json | head -1`: the reader takes one line and closes the pipe.
+  it('ends quietly with exit 0 when stdout is closed, cancelling the request', async () => {
+    const before = sim.stats().aborted;
+    const run = bed.startCli(['chat', MODEL, 'Tell me a long story.', '--json']);
+    await waitFor(() => run.stdout().includes('\n'), {
+      timeoutMs: 20_000,
+      description: 'the first line of the answer',
+    });
+    run.child.stdout?.destroy();
+    const result = await run.done;
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    await waitFor(() => sim.stats().aborted > before, {
+      timeoutMs: 10_000,
+      description: 'the sim to see the request aborted',
+    });
+  }, 60_000);
+
   it('exits 69 naming the model when no worker serves it', async () => {
     const run = await bed.cli(['chat', 'nope:1b', 'hello']);
     expect(run.code).toBe(69);

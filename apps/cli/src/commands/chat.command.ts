@@ -5,7 +5,7 @@ import { readStdin } from '../cli/read-stdin.js';
 import { parseFleetArgs } from '../fleet/fleet-options.js';
 import { modelNotServed } from '../fleet/missing-service.js';
 import { withSession } from '../fleet/nats-session.js';
-import { writeJson, writeNote } from '../output/write.js';
+import { writeJson, writeNote, writeText } from '../output/write.js';
 
 /** The longest prompt read from stdin. */
 const MAX_PROMPT_BYTES = 1024 * 1024;
@@ -47,11 +47,11 @@ export async function chat(args: readonly string[]): Promise<number> {
     )) {
       if (options.json) writeJson(frame);
       else if (frame.type === 'delta' && frame.text !== undefined && frame.text !== '') {
-        process.stdout.write(frame.text);
+        writeText(frame.text);
         lastText = frame.text;
       }
     }
-    if (!options.json && !lastText.endsWith('\n')) process.stdout.write('\n');
+    if (!options.json && !lastText.endsWith('\n')) writeText('\n');
     return EXIT.ok;
   });
 }

@@ -18,13 +18,15 @@ import {
 import { readConfig } from '@switchyard/service';
 import type { z } from 'zod';
 import { InterruptedError, UnavailableError } from '../cli/cli-errors.js';
+import { stdoutClosed } from '../output/write.js';
 import { missingService, silentService, type FleetService } from './missing-service.js';
 
 /**
  * One command's connection to the fleet: the configuration read exactly as the services read it
  * (`--config`, else `SWITCHYARD_CONFIG`, else `./switchyard.yaml`, plus `SWITCHYARD_*`
  * overrides), one NATS connection from it, and the protocol clients. SIGINT and SIGTERM abort
- * {@link signal}, which cancels whatever request is in flight.
+ * {@link signal}, which cancels whatever request is in flight; so does a closed stdout, as
+ * nobody is left to read the answer.
  */
 export class NatsSession {
   readonly subjects: Subjects;
@@ -32,6 +34,7 @@ export class NatsSession {
   private readonly controller = new AbortController();
   private readonly onSignal = (signal: NodeJS.Signals): void =>
     this.controller.abort(new InterruptedError(`interrupted by ${signal}`));
+  private readonly onOutputClosed = (): void => this.controller.abort(stdoutClosed.reason);
 
   private constructor(
     readonly config: SwitchyardConfig,
@@ -45,6 +48,8 @@ export class NatsSession {
     });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
+    if (stdoutClosed.aborted) this.onOutputClosed();
+    else stdoutClosed.addEventListener('abort', this.onOutputClosed, { once: true });
   }
 
   /** Reads the configuration and connects; NATS that cannot be reached is an {@link UnavailableError}. */
@@ -62,7 +67,7 @@ export class NatsSession {
     }
   }
 
-  /** Aborted by SIGINT or SIGTERM. */
+  /** Aborted by SIGINT or SIGTERM, or by a closed stdout. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -118,6 +123,7 @@ export class NatsSession {
   async close(): Promise<void> {
     process.removeListener('SIGINT', this.onSignal);
     process.removeListener('SIGTERM', this.onSignal);
+    stdoutClosed.removeEventListener('abort', this.onOutputClosed);
     await this.nc.close();
   }
 }
