@@ -19,6 +19,7 @@ describe('switchyard logs', () => {
             mode: 'managed',
             command: simCommand('ollama', port),
           },
+          { id: 'outside', kind: 'ollama', url: 'http://127.0.0.1:9', mode: 'external' },
         ],
       },
       ['orchestrator'],
@@ -38,6 +39,20 @@ describe('switchyard logs', () => {
     for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z (stdout|stderr) /);
     expect(lines.some((line) => / stdout \{.*"event":"listening"/.test(line))).toBe(true);
   });
+
+  // The orchestrator runs no process for an external backend, so it keeps no logs of it and
+  // says so with a catalogued error, shown as every command shows the fleet's errors.
+  it.each([[['logs', 'outside']], [['logs', 'outside', '--json']]])(
+    "switchyard %j prints the orchestrator's error on stderr and exits 1",
+    async (args) => {
+      const run = await bed.cli(args);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(
+        /^error unsupported: no logs of backend outside: it is external[^\n]*\n$/,
+      );
+    },
+  );
 
   it('--lines N prints only the last N, and --json the whole answer', async () => {
     const all = JSON.parse((await bed.cli(['logs', 'sim-managed', '--json'])).stdout) as LogsAnswer;
