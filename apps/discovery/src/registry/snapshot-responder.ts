@@ -5,12 +5,9 @@ import {
   type RegistryEntry,
   type Subjects,
 } from '@switchyard/contracts';
-import type { NatsConnection } from '@switchyard/nats';
+import { maxPayloadOf, type NatsConnection } from '@switchyard/nats';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/service';
-
-/** nats-server's default max_payload, assumed only while the connection has no server INFO. */
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** The queue group of the snapshot subject, so one replica answers each request. */
 export function discoveryQueue(subjects: Subjects): string {
@@ -59,7 +56,7 @@ export class SnapshotResponder {
       return;
     }
     // Read for every answer: a reconnect may land on a server with another limit.
-    const maxPayload = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    const maxPayload = maxPayloadOf(this.nc);
     let data: Uint8Array;
     try {
       data = encodeMessage(

@@ -14,6 +14,7 @@ import {
 } from '@switchyard/contracts';
 import {
   COMMAND_END,
+  maxPayloadOf,
   type NatsConnection,
   type StreamContext,
   type StreamEndpoint,
@@ -23,7 +24,7 @@ import type { Logger } from '@switchyard/service';
 import type { Fleet } from '../fleet/fleet.js';
 import type { EnsureCoordinator } from './ensure-coordinator.js';
 import type { PullForwarder } from './pull-forwarder.js';
-import { answerTooLarge, fitLogs, maxPayloadOf } from './reply-size.js';
+import { answerTooLarge, fitLogs } from './reply-size.js';
 
 export interface OrchestratorCommandsOptions {
   nc: NatsConnection;

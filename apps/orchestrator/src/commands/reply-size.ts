@@ -1,17 +1,4 @@
 import { SwitchyardError, type LogLine, type LogsAnswer } from '@switchyard/contracts';
-import type { NatsConnection } from '@switchyard/nats';
-
-/** nats-server's default max_payload, assumed only while the connection has no server INFO. */
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-
-/**
- * The most bytes one reply may carry: the max_payload of the server this connection is on (it can
- * change with a reconnect to another server, so it is read for every reply). nats.js throws
- * rather than publish anything bigger.
- */
-export function maxPayloadOf(nc: NatsConnection): number {
-  return nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-}
 
 /** An answer that does not fit in one NATS message, whatever is left out. */
 export function answerTooLarge(
@@ -28,9 +15,6 @@ export function answerTooLarge(
   );
 }
 
-/** A logs answer cut to fit; `omitted_lines` counts the older lines left out, when any were. */
-export type FittedLogs = LogsAnswer & { omitted_lines?: number };
-
 const encoder = new TextEncoder();
 
 function byteLength(value: unknown): number {
@@ -46,8 +30,8 @@ export function fitLogs(
   backend: string,
   lines: readonly LogLine[],
   maxPayload: number,
-): FittedLogs {
-  const whole: FittedLogs = { backend, lines: [...lines] };
+): LogsAnswer {
+  const whole: LogsAnswer = { backend, lines: [...lines] };
   if (byteLength(whole) <= maxPayload) return whole;
   // The envelope with the largest count there can be, so the count's own digits always fit.
   const envelope = byteLength({ backend, lines: [], omitted_lines: lines.length });

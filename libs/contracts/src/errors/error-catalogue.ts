@@ -14,7 +14,11 @@ export const ERROR_CATALOGUE = {
   forbidden: { retryable: false, httpStatus: 403, summary: 'the credentials do not allow this' },
   model_not_found: { retryable: false, httpStatus: 404, summary: 'no backend knows this model' },
   not_found: { retryable: false, httpStatus: 404, summary: 'the resource does not exist' },
-  payload_too_large: { retryable: false, httpStatus: 413, summary: 'the request is too large' },
+  payload_too_large: {
+    retryable: false,
+    httpStatus: 413,
+    summary: 'the request, or its answer, is too large for one message',
+  },
   context_length_exceeded: {
     retryable: false,
     httpStatus: 400,

@@ -120,6 +120,8 @@ export type LogLine = z.infer<typeof logLineSchema>;
 export const logsAnswerSchema = z.object({
   backend: backendIdSchema,
   lines: z.array(logLineSchema),
+  /** How many older lines were left out so the answer fits the NATS server's max_payload. */
+  omitted_lines: z.number().int().positive().optional(),
 });
 export type LogsAnswer = z.infer<typeof logsAnswerSchema>;
 
