@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 
@@ -20,4 +21,16 @@ describe('npx switchyard', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^Usage: switchyard <command>/);
   }, 60_000);
+
+  it('is a bin npm links at install, before anything is built', () => {
+    // npm links no bin whose file is missing at install time; dist/ only exists after the build.
+    const cli = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const bin = cli.bin['switchyard'] as string;
+    expect(bin).not.toMatch(/dist\//);
+    expect(readFileSync(new URL(`../${bin}`, import.meta.url), 'utf8')).toMatch(
+      /^#!\/usr\/bin\/env node\n/,
+    );
+  });
 });

@@ -8,7 +8,7 @@ import { parseCount } from '../cli/args.js';
 import { EXIT, UsageError } from '../cli/cli-errors.js';
 import { parseFleetArgs } from '../fleet/fleet-options.js';
 import { withSession } from '../fleet/nats-session.js';
-import { writeJson, writeLine } from '../output/write.js';
+import { writeJson, writeLine, writeNote } from '../output/write.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** The most lines one `logs` call may ask for (the orchestrator's own limit). */
@@ -40,6 +40,13 @@ export async function logs(args: readonly string[]): Promise<number> {
     );
     if (options.json) writeJson(answer);
     else for (const line of answer.lines) writeLine(`${line.at} ${line.stream} ${line.line}`);
+    // The orchestrator leaves out the oldest lines when the answer would not fit in one message.
+    if (answer.omitted_lines !== undefined) {
+      writeNote(
+        `${answer.omitted_lines} older lines left out to fit the NATS server's max_payload ` +
+          '(raise it in the NATS server configuration to see them)',
+      );
+    }
     return EXIT.ok;
   });
 }

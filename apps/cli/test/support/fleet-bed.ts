@@ -70,11 +70,13 @@ export class FleetBed {
     readonly services: ServiceProcess[],
   ) {}
 
+  /** `natsConfig`: the nats-server's configuration file, e.g. a small `max_payload`. */
   static async start(
     config: SwitchyardConfigInput,
     services: readonly BedService[],
+    natsConfig?: string,
   ): Promise<FleetBed> {
-    const nats = await startNatsServer();
+    const nats = await startNatsServer(natsConfig === undefined ? {} : { config: natsConfig });
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
     const configFile = join(dir, 'switchyard.json');
     writeFileSync(
