@@ -14,6 +14,7 @@ export {
   EXIT_FAILURE,
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
+  selfExitDeadlineMs,
   type RunningService,
   type ServiceContext,
   type ServiceDefinition,

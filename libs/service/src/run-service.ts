@@ -20,6 +20,14 @@ export const EXIT_INVALID_CONFIG = 78;
 export const EXIT_FAILURE = 1;
 /** Time allowed on top of the grace period for draining NATS and closing sockets. */
 const SHUTDOWN_MARGIN_MS = 5_000;
+
+/**
+ * How long after its stop signal a service exits at the latest, on its own (with
+ * {@link EXIT_FAILURE} when the drain overran): what a supervisor's kill timer must exceed.
+ */
+export function selfExitDeadlineMs(config: Pick<SwitchyardConfig, 'shutdown'>): number {
+  return config.shutdown.grace_ms + SHUTDOWN_MARGIN_MS;
+}
 /**
  * Set by a supervisor that runs the service in a process group of its own (`switchyard up`): the
  * pid of that supervisor. Such a service gets no terminal signals, so it must notice for itself
@@ -133,7 +141,7 @@ export async function runService(
         'shutdown overran its grace period; exiting',
       );
       process.exit(EXIT_FAILURE);
-    }, config.shutdown.grace_ms + SHUTDOWN_MARGIN_MS);
+    }, selfExitDeadlineMs(config));
     overrun.unref();
     stop(reason).then(
       () => process.exit(0),

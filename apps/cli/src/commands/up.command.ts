@@ -1,6 +1,11 @@
 import { rmSync } from 'node:fs';
 import type { BackendKind, SwitchyardConfig } from '@switchyard/contracts';
-import { EXIT_INVALID_CONFIG, PARENT_PID_ENV, readConfig } from '@switchyard/service';
+import {
+  EXIT_INVALID_CONFIG,
+  PARENT_PID_ENV,
+  readConfig,
+  selfExitDeadlineMs,
+} from '@switchyard/service';
 import { parseArgs } from '../cli/args.js';
 import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
 import { createNatsStore, NatsServerMissingError, planNats } from '../stack/nats-launcher.js';
@@ -26,17 +31,16 @@ const WELL_KNOWN_PORTS: Record<BackendKind, number> = { ollama: 11434, lmstudio:
 const KINDS = Object.keys(WELL_KNOWN_PORTS) as BackendKind[];
 const READY_TIMEOUT_MS = 30_000;
 /**
- * How long past `shutdown.grace_ms` a child may take to stop before `up` kills it. A service
- * gives itself 5 s past its grace period (runService's margin for draining NATS) and then exits 1
- * on its own; this is comfortably more, so `up` kills only a child that is truly stuck.
+ * How long past a service's own exit deadline `up` waits before it kills the child: a service
+ * exits on its own by then, so `up` kills only a child that is truly stuck.
  */
-const KILL_MARGIN_MS = 10_000;
+const KILL_SLACK_MS = 5_000;
 /** Signals that stop the stack: Ctrl-C, `kill`, and the terminal closing. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** How long a child may take to stop after its stop signal: the services' grace, plus margin. */
+/** How long a child may take to stop after its stop signal: its own exit deadline, plus slack. */
 export function stopGraceMs(config: SwitchyardConfig): number {
-  return config.shutdown.grace_ms + KILL_MARGIN_MS;
+  return selfExitDeadlineMs(config) + KILL_SLACK_MS;
 }
 
 /** `switchyard up [--config FILE] [--sim auto|on|off]`. */
