@@ -13,9 +13,9 @@ import {
  * a model's chat template (with its system prompt) only to chats, and structured output is a
  * chat feature too. LM Studio documents `response_format` for chats only, and vLLM's
  * completions take one, but (v0.10's, at least) honour only `json_object` there and silently
- * drop a schema. So a completion with a system prompt or a JSON format goes as a chat: the system prompt as a `system` message, the prompt as
- * the `user` message, and sampling, `stream`, `response_format` and the passthrough options as
- * they are. The prompt then gets the model's chat template, as Ollama's generate gives it. The
+ * drop a schema. So a completion with a system prompt or a JSON format goes as a chat: the
+ * system prompt as a `system` message, the prompt as the `user` message, and sampling,
+ * `stream`, `response_format` and the passthrough options as they are. The prompt then gets the model's chat template, as Ollama's generate gives it. The
  * answer comes back as a chat's, and a chat's events make the same frames as a completion's.
  *
  * A chat has no place for a suffix: a completion with both is refused rather than one of them
