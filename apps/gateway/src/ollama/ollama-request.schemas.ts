@@ -74,6 +74,10 @@ export const ollamaGenerateBodySchema = z.object({
   prompt: z.string().nullish(),
   suffix: z.string().nullish(),
   system: z.string().nullish(),
+  /** The model's prompt template, replaced for this request (Go template syntax, Ollama only). */
+  template: z.string().nullish(),
+  /** Deprecated in Ollama: the token context an earlier answer returned, to continue from. */
+  context: z.array(z.number().int()).nullish(),
   images: z.array(z.string()).nullish(),
   raw: z.boolean().nullish(),
 });

@@ -84,18 +84,23 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const prompt = body.prompt ?? '';
   const shortcut =
     prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined;
-  // Ollama reads an empty system prompt as none (the model's own stays), and so does this.
+  // Ollama reads an empty system prompt, template or context as none, and so does this.
   const system = body.system === null || body.system === '' ? undefined : body.system;
+  const template = body.template === null || body.template === '' ? undefined : body.template;
+  const context = (body.context?.length ?? 0) > 0 ? body.context : undefined;
   // Ollama unloads before it looks at anything else; every other request is checked.
-  if (body.raw === true && system !== undefined && shortcut !== 'unload') {
+  const templated = system !== undefined || template !== undefined || context !== undefined;
+  if (body.raw === true && templated && shortcut !== 'unload') {
     throw new SwitchyardError('bad_request', RAW_WITH_TEMPLATE, { details: { param: 'raw' } });
   }
-  // `system` and `format` have canonical fields, so every kind of backend honours them. `raw`
-  // and a think level have none (other servers never template a completion that has no system
-  // prompt, and a completion carries no effort): they are Ollama's own, passed as they came.
+  // `system` and `format` have canonical fields, so every kind of backend honours them. `raw`,
+  // a think level, a template (Go template syntax) and a context (Ollama's tokens) have none:
+  // they are Ollama's own, passed as they came.
   const options = passthrough(body, {
     raw: body.raw ?? undefined,
     think: typeof body.think === 'string' ? body.think : undefined,
+    template,
+    context,
   });
   const canonical = defined({
     prompt,

@@ -91,6 +91,21 @@ describe('Ollama requests as canonical requests', () => {
     expect(empty.body).toEqual({ prompt: 'p' });
   });
 
+  it('pass a template and a context on to Ollama backends, empty ones as none', () => {
+    const generate = translateOllamaGenerate({
+      model: 'm',
+      prompt: 'p',
+      template: '[INST] {{ .Prompt }} [/INST]',
+      context: [1, 2, 3],
+    });
+    expect(generate.body).toEqual({
+      prompt: 'p',
+      options: { ollama: { template: '[INST] {{ .Prompt }} [/INST]', context: [1, 2, 3] } },
+    });
+    const empty = translateOllamaGenerate({ model: 'm', prompt: 'p', template: '', context: [] });
+    expect(empty.body).toEqual({ prompt: 'p' });
+  });
+
   it('refuse a raw generate with a system prompt in Ollama words, and pass raw alone on', () => {
     const raw = { model: 'm', prompt: 'p', raw: true };
     expect(() => translateOllamaGenerate({ ...raw, system: 's' })).toThrow(
@@ -103,6 +118,14 @@ describe('Ollama requests as canonical requests', () => {
       prompt: 'p',
       options: { ollama: { raw: true } },
     });
+    for (const templated of [{ template: '{{ .Prompt }}' }, { context: [1, 2, 3] }]) {
+      expect(() => translateOllamaGenerate({ ...raw, ...templated })).toThrow(
+        expect.objectContaining({
+          code: 'bad_request',
+          message: 'raw mode does not support template, system, or context',
+        }),
+      );
+    }
     // Ollama unloads before it checks the request.
     const unload = { model: 'm', raw: true, system: 's', keep_alive: 0 };
     expect(translateOllamaGenerate(unload).shortcut).toBe('unload');
