@@ -4,11 +4,9 @@ import {
   switchyardConfigSchema,
   type SwitchyardConfig,
 } from './config-schema.js';
+import { environmentOverrides } from './environment-overrides.js';
 
-/** Environment variables starting with this override configuration fields. */
-export const ENV_PREFIX = 'SWITCHYARD_';
-/** Separates the levels of a field path in a variable name: `SWITCHYARD_GATEWAY__PORT`. */
-const PATH_SEPARATOR = '__';
+export { ENV_PREFIX, environmentOverrides } from './environment-overrides.js';
 
 /** The configuration is invalid; `problems` names each field, its value and what is allowed. */
 export class InvalidConfigError extends Error {
@@ -22,28 +20,6 @@ export class InvalidConfigError extends Error {
       `invalid configuration (${origin}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
   }
-}
-
-/**
- * Turns `SWITCHYARD_<SECTION>[__<FIELD>…]=value` variables into a nested object:
- * `SWITCHYARD_GATEWAY__PORT=9000` → `{ gateway: { port: 9000 } }`,
- * `SWITCHYARD_BACKENDS__0__URL=…` → `{ backends: { 0: { url: … } } }`. Values are read as JSON when
- * they parse as JSON (numbers, booleans, arrays, objects) and as plain strings otherwise. Only
- * variables whose first segment names a configuration section are overrides; others, such as
- * `SWITCHYARD_CONFIG`, are left alone.
- */
-export function environmentOverrides(
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, unknown> {
-  const sections = new Set(Object.keys(switchyardConfigSchema.shape));
-  const overrides: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(env)) {
-    if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
-    const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
-    if (!sections.has(path[0] as string)) continue;
-    setPath(overrides, path, parseValue(raw));
-  }
-  return overrides;
 }
 
 /**
@@ -98,29 +74,14 @@ function describeValue(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-function parseValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  path.slice(0, -1).forEach((segment) => {
-    const next = node[segment];
-    if (typeof next !== 'object' || next === null) node[segment] = {};
-    node = node[segment] as Record<string, unknown>;
-  });
-  node[path[path.length - 1] as string] = value;
-}
-
-/** Overrides win; objects merge field by field; a numeric key addresses an array element. */
+/**
+ * Overrides win; objects merge field by field; a numeric key addresses an array element, also
+ * of a list the file does not have (backends given by the environment alone).
+ */
 function mergeOverrides(base: unknown, overrides: unknown): unknown {
   if (!isPlainObject(overrides)) return overrides;
-  if (Array.isArray(base)) {
-    const copy = [...base];
+  if (Array.isArray(base) || (base === undefined && isIndexed(overrides))) {
+    const copy = Array.isArray(base) ? [...base] : [];
     for (const [key, value] of Object.entries(overrides)) {
       const index = Number(key);
       if (Number.isInteger(index) && index >= 0) copy[index] = mergeOverrides(copy[index], value);
@@ -131,6 +92,12 @@ function mergeOverrides(base: unknown, overrides: unknown): unknown {
   for (const [key, value] of Object.entries(overrides))
     result[key] = mergeOverrides(result[key], value);
   return result;
+}
+
+/** Keys that can only be list positions (no configuration field is named by digits). */
+function isIndexed(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => /^\d+$/.test(key));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import { switchyardConfigSchema } from './config-schema.js';
+
+/** Environment variables starting with this override configuration fields. */
+export const ENV_PREFIX = 'SWITCHYARD_';
+/** Separates the levels of a field path in a variable name: `SWITCHYARD_GATEWAY__PORT`. */
+const PATH_SEPARATOR = '__';
+
+/**
+ * Turns `SWITCHYARD_<SECTION>[__<FIELD>…]=value` variables into a nested object:
+ * `SWITCHYARD_GATEWAY__PORT=9000` → `{ gateway: { port: 9000 } }`,
+ * `SWITCHYARD_BACKENDS__0__URL=…` → `{ backends: { 0: { url: … } } }`. A value is read as the
+ * field it overrides expects: as it is for a text field (a password of digits stays text), as
+ * JSON otherwise (numbers, booleans, arrays, objects), falling back to the text when it is not
+ * JSON. Only variables whose first segment names a configuration section are overrides; others,
+ * such as `SWITCHYARD_CONFIG`, are left alone.
+ */
+export function environmentOverrides(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> {
+  const sections = new Set(Object.keys(switchyardConfigSchema.shape));
+  const overrides: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
+    const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
+    if (!sections.has(path[0] as string)) continue;
+    setPath(overrides, path, takesText(switchyardConfigSchema, path) ? raw : parseJson(raw));
+  }
+  return overrides;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  path.slice(0, -1).forEach((segment) => {
+    const next = node[segment];
+    if (typeof next !== 'object' || next === null) node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  });
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Wrappers that say nothing about the type of the value inside. */
+const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch']);
+
+/**
+ * Whether the field at `path` takes only text, so that a value such as `123456` or `true` must
+ * stay a string. Unknown paths and fields that take anything else read as JSON, as before.
+ */
+function takesText(schema: z.ZodType, path: readonly string[]): boolean {
+  const leaves = fieldsAt(schema, path);
+  return leaves.length > 0 && leaves.every((leaf) => typeOf(leaf) === 'string');
+}
+
+/** The schemas a value at `path` may be checked against (several through a union). */
+function fieldsAt(schema: z.ZodType, path: readonly string[]): z.ZodType[] {
+  const node = unwrap(schema);
+  const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
+  if (def.type === 'union') {
+    return (def['options'] as z.ZodType[]).flatMap((option) => fieldsAt(option, path));
+  }
+  if (path.length === 0) return [node];
+  const [segment, ...rest] = path as [string, ...string[]];
+  switch (def.type) {
+    case 'object': {
+      const field = (def['shape'] as Record<string, z.ZodType>)[segment];
+      return field === undefined ? [] : fieldsAt(field, rest);
+    }
+    case 'array':
+      return /^\d+$/.test(segment) ? fieldsAt(def['element'] as z.ZodType, rest) : [];
+    case 'record':
+      return fieldsAt(def['valueType'] as z.ZodType, rest);
+    default:
+      return [];
+  }
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  for (;;) {
+    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (WRAPPERS.has(def.type)) node = def['innerType'] as z.ZodType;
+    // A preprocessed field (a list given as "a,b"): what it finally checks is the type.
+    else if (def.type === 'pipe') node = def['out'] as z.ZodType;
+    else return node;
+  }
+}
+
+function typeOf(schema: z.ZodType): string {
+  return (unwrap(schema)._zod.def as { type: string }).type;
+}
