@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
+import { resolveConfig } from '@switchyard/contracts';
+import { selfExitDeadlineMs } from '@switchyard/service';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 
@@ -16,6 +18,7 @@ interface ComposeService {
   depends_on?: Record<string, unknown> | string[];
   healthcheck?: unknown;
   restart?: string;
+  stop_grace_period?: string;
   profiles?: string[];
   volumes?: string[];
 }
@@ -110,6 +113,33 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services))
       expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
     expect(services['vllm']?.profiles).toEqual(['gpu']);
+  });
+});
+
+/** A Compose duration such as `20s`, `1m30s` or `1500ms`, in milliseconds. */
+function durationMs(text: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)];
+  if (parts.map((part) => part[0]).join('') !== text) throw new Error(`not a duration: ${text}`);
+  return parts.reduce(
+    (sum, [, value, unit]) => sum + Number(value) * (units[unit as string] ?? 0),
+    0,
+  );
+}
+
+describe('docker-compose.yml stopping', () => {
+  it('gives every Switchyard service longer to stop than it takes to drain, so none is killed mid-answer', () => {
+    // The image's configuration, with the environment compose sets: its shutdown.grace_ms.
+    const config = resolveConfig(parse(read('deploy/docker/switchyard.yaml')));
+    const deadline = selfExitDeadlineMs(config);
+    for (const [name, service] of switchyardServices) {
+      const grace = service.stop_grace_period;
+      expect({ name, grace }).toEqual({ name, grace: expect.any(String) });
+      expect({ name, longer: durationMs(grace as string) > deadline }).toEqual({
+        name,
+        longer: true,
+      });
+    }
   });
 });
 
