@@ -18,6 +18,7 @@ import { OpenAIController } from './openai/openai.controller.js';
 import { AdminController } from './orchestration/admin.controller.js';
 import { OrchestratorClient } from './orchestration/orchestrator-client.service.js';
 import { FleetRouter } from './routing/fleet-router.service.js';
+import { requestStreamClientProvider } from './routing/request-stream.provider.js';
 
 /** The gateway service's root module. */
 @Module({
@@ -37,6 +38,7 @@ import { FleetRouter } from './routing/fleet-router.service.js';
     OrchestratorClient,
     GatewayMetrics,
     FleetRouter,
+    requestStreamClientProvider,
     InFlightRequests,
     RequestCaps,
     {

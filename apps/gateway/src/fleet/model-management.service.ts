@@ -6,7 +6,7 @@ import {
   type RegistryEntry,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
-import { NATS_CONNECTION, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
+import { RequestStreamClient } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { generateRequestId } from '../http/request-id.js';
 import { FleetCatalogue } from './fleet-catalogue.service.js';
@@ -28,11 +28,10 @@ export type CommandOutcome = 'done' | 'missing';
  */
 @Injectable()
 export class ModelManagement {
-  private readonly client: RequestStreamClient;
   private readonly timeoutMs: number;
 
   constructor(
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly client: RequestStreamClient,
     private readonly subjects: Subjects,
     private readonly registry: FleetRegistry,
     private readonly catalogue: FleetCatalogue,
@@ -40,11 +39,6 @@ export class ModelManagement {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;
-    this.client = new RequestStreamClient(nc, {
-      subjects,
-      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
-      logger,
-    });
   }
 
   /**

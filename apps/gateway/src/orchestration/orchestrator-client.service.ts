@@ -40,23 +40,18 @@ const NOTHING_TO_START_MAX = 1_000;
  */
 @Injectable()
 export class OrchestratorClient {
-  private readonly client: RequestStreamClient;
   private readonly timeoutMs: number;
   /** `kind/model` → until when `ensure` answers `false` without asking. */
   private readonly nothingToStart = new Map<string, number>();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly client: RequestStreamClient,
     private readonly subjects: Subjects,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;
-    this.client = new RequestStreamClient(nc, {
-      subjects,
-      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
-      logger,
-    });
   }
 
   /** Every configured backend as the orchestrator sees it, or `undefined` with no orchestrator. */

@@ -8,12 +8,7 @@ import {
   type StartFrame,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
-import {
-  NATS_CONNECTION,
-  RequestStreamClient,
-  type NatsConnection,
-  type StreamFrame,
-} from '@switchyard/nats';
+import { RequestStreamClient, type StreamFrame } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
@@ -58,11 +53,10 @@ export interface OpenOptions {
  */
 @Injectable()
 export class FleetRouter {
-  private readonly client: RequestStreamClient;
   private readonly gateway: SwitchyardConfig['gateway'];
 
   constructor(
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly client: RequestStreamClient,
     private readonly subjects: Subjects,
     private readonly catalogue: FleetCatalogue,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
@@ -71,11 +65,6 @@ export class FleetRouter {
     private readonly orchestrator: OrchestratorClient,
   ) {
     this.gateway = config.gateway;
-    this.client = new RequestStreamClient(nc, {
-      subjects,
-      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
-      logger,
-    });
   }
 
   /**

@@ -1,0 +1,19 @@
+import type { Provider } from '@nestjs/common';
+import { Subjects, type SwitchyardConfig } from '@switchyard/contracts';
+import { NATS_CONNECTION, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
+import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+
+/**
+ * The gateway's one client of the request-stream protocol, shared by inference, model management
+ * and orchestrator commands: one reply inbox subscription for all of them.
+ */
+export const requestStreamClientProvider: Provider = {
+  provide: RequestStreamClient,
+  inject: [NATS_CONNECTION, Subjects, SWITCHYARD_CONFIG, SERVICE_LOGGER],
+  useFactory: (nc: NatsConnection, subjects: Subjects, config: SwitchyardConfig, logger: Logger) =>
+    new RequestStreamClient(nc, {
+      subjects,
+      idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      logger,
+    }),
+};
