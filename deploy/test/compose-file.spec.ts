@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
-import { resolveConfig } from '@switchyard/contracts';
+import { resolveConfig, type SwitchyardConfig } from '@switchyard/contracts';
 import { selfExitDeadlineMs } from '@switchyard/service';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -19,6 +19,7 @@ interface ComposeService {
   healthcheck?: unknown;
   restart?: string;
   stop_grace_period?: string;
+  environment?: Record<string, string | number | boolean | null> | string[];
   profiles?: string[];
   volumes?: string[];
 }
@@ -31,6 +32,61 @@ const services = compose.services;
 const switchyardServices = Object.entries(services).filter(
   ([, service]) => service.build !== undefined,
 );
+/** The Dockerfile's final stage: what the image is. */
+const dockerfile = read('Dockerfile');
+const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+/** The final stage's instructions, continuation lines joined. */
+const instructions = finalStage.replace(/\\\n\s*/g, ' ').split('\n');
+
+/** The variables the image sets (`ENV KEY=value …`), which every container starts with. */
+const imageEnvironment = Object.fromEntries(
+  instructions
+    .filter((line) => line.startsWith('ENV '))
+    .flatMap((line) => line.slice('ENV '.length).trim().split(/\s+/))
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`not KEY=value in the Dockerfile's ENV: ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+) as Record<string, string>;
+
+/** The file of this repository that the image holds at `target` (`COPY <source> <target>`). */
+function imageFile(target: string): string {
+  for (const line of instructions) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] === 'COPY' && words.at(-1) === target) return words.at(-2) as string;
+  }
+  throw new Error(`the Dockerfile copies nothing to ${target}`);
+}
+
+/** Loads a configuration file of this repository with the real loader, as a service would. */
+function loadConfig(path: string, env: Record<string, string>): SwitchyardConfig {
+  return resolveConfig(parse(read(path)), env, path);
+}
+
+/** The configuration the image's services read when nothing is mounted or set. */
+const imageConfig = (): SwitchyardConfig =>
+  loadConfig(imageFile(imageEnvironment['SWITCHYARD_CONFIG'] as string), imageEnvironment);
+
+/**
+ * The configuration a Compose service's container reads: the image's environment with the
+ * service's on top, and the file at SWITCHYARD_CONFIG, mounted or else the image's own.
+ */
+function serviceConfig(service: ComposeService): SwitchyardConfig {
+  const own = Array.isArray(service.environment)
+    ? service.environment.map((entry) => entry.split(/=(.*)/s).slice(0, 2))
+    : Object.entries(service.environment ?? {});
+  const env = {
+    ...imageEnvironment,
+    ...Object.fromEntries(own.map(([name, value]) => [name, String(value ?? '')])),
+  } as Record<string, string>;
+  const target = env['SWITCHYARD_CONFIG'] as string;
+  const mounted = (service.volumes ?? [])
+    .map((volume) => volume.split(':'))
+    .find(([source, path]) => path === target && source?.startsWith('.'));
+  return loadConfig(mounted?.[0] ?? imageFile(target), env);
+}
+
 // The services the image's entrypoint can run: the case pattern of deploy/docker/entrypoint.sh.
 const entrypointServices =
   /(gateway\|[a-z|-]+)\)/.exec(read('deploy/docker/entrypoint.sh'))?.[1]?.split('|') ?? [];
@@ -129,10 +185,9 @@ function durationMs(text: string): number {
 
 describe('docker-compose.yml stopping', () => {
   it('gives every Switchyard service longer to stop than it takes to drain, so none is killed mid-answer', () => {
-    // The image's configuration, with the environment compose sets: its shutdown.grace_ms.
-    const config = resolveConfig(parse(read('deploy/docker/switchyard.yaml')));
-    const deadline = selfExitDeadlineMs(config);
     for (const [name, service] of switchyardServices) {
+      // The service's own configuration, with the environment compose sets: its shutdown.grace_ms.
+      const deadline = selfExitDeadlineMs(serviceConfig(service));
       const grace = service.stop_grace_period;
       expect({ name, grace }).toEqual({ name, grace: expect.any(String) });
       expect({ name, longer: durationMs(grace as string) > deadline }).toEqual({
@@ -143,13 +198,46 @@ describe('docker-compose.yml stopping', () => {
   });
 });
 
-describe('Dockerfile', () => {
-  const dockerfile = read('Dockerfile');
+const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host.startsWith('127.');
 
+describe("the gateway's exposure", () => {
+  it('is closed in the image: bound for port publishing, it serves no remote client without keys', () => {
+    const { host, api_key_hashes, allow_unauthenticated_remote } = imageConfig().gateway;
+    // A published port reaches only a gateway bound beyond the container's loopback.
+    expect(isLoopbackHost(host)).toBe(false);
+    // So an open gateway (`docker run -p 8484:8484 …` publishes on every host address) must be
+    // asked for: keys, or the opt-out, set by whoever runs the image.
+    expect({ api_key_hashes, allow_unauthenticated_remote }).toEqual({
+      api_key_hashes: [],
+      allow_unauthenticated_remote: false,
+    });
+  });
+
+  it("is open in docker-compose.yml only where the port is published on the host's loopback", () => {
+    for (const [name, service] of switchyardServices) {
+      const { gateway } = serviceConfig(service);
+      if (!gateway.allow_unauthenticated_remote || gateway.api_key_hashes.length > 0) continue;
+      const beyondLoopback = (service.ports ?? []).filter((port) => !port.startsWith('127.0.0.1:'));
+      expect({ name, beyondLoopback }).toEqual({ name, beyondLoopback: [] });
+    }
+  });
+
+  it("serves the host's clients of `docker compose up` without keys, as the quick start does", () => {
+    // They come through the published port, from Docker's bridge rather than loopback, so the
+    // gateway serves them only with the opt-out; the container port is the one it listens on.
+    const gateway = services['gateway'] as ComposeService;
+    const config = serviceConfig(gateway).gateway;
+    expect(config.allow_unauthenticated_remote).toBe(true);
+    expect(isLoopbackHost(config.host)).toBe(false);
+    expect(gateway.ports?.map((port) => port.split(':').at(-1))).toEqual([String(config.port)]);
+  });
+});
+
+describe('Dockerfile', () => {
   it('builds on Node 24 in stages and runs as a non-root user', () => {
     const stages = dockerfile.match(/^FROM node:24[^\n]*/gm) ?? [];
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(finalStage).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
   });

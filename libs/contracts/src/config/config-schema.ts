@@ -124,7 +124,11 @@ export const gatewayConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** 0 picks a free port (the gateway logs the one it got), for tests and side-by-side runs. */
   port: z.number().int().min(0).max(65_535).default(8484),
-  /** Bind to a non-loopback address even when no API keys are configured. */
+  /**
+   * Serve clients that are not on loopback even when no API keys are configured. Without keys
+   * and without this, only loopback clients are served, whatever `host` is: a gateway bound to
+   * 0.0.0.0 (as in a container, for port publishing) is open only when someone asks for it.
+   */
   allow_unauthenticated_remote: z.boolean().default(false),
   /**
    * Browser origins that may call the gateway: `*` for any, or patterns where `*` stands for
