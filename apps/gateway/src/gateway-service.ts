@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/contracts';
 import { SWITCHYARD_CONFIG, type ServiceDefinition } from '@switchyard/service';
+import { AccessPolicy } from './auth/api-key.policy.js';
 import { GatewayModule } from './gateway.module.js';
 import { configureFastify } from './http/fastify-setup.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
@@ -44,6 +45,7 @@ export const gatewayService: ServiceDefinition = {
         host: address.address,
         port: address.port,
         url: `http://${hostForUrl(address)}:${address.port}`,
+        access: new AccessPolicy(context.config.gateway).describe(),
       },
       'gateway listening',
     );

@@ -19,5 +19,10 @@ describe('gateway process', () => {
       ]),
     );
     expect(run.logs.every((line) => line['service'] === 'gateway')).toBe(true);
+    // Who may call is said at start-up: with no keys, local clients only.
+    const listening = run.logs.find((line) => line['msg'] === 'gateway listening');
+    expect(listening?.['access']).toBe(
+      'local clients only: no API keys (set gateway.api_key_hashes to serve others)',
+    );
   });
 });

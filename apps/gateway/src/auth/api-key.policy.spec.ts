@@ -51,6 +51,16 @@ describe('access policy', () => {
     expect(codeOf(() => keyed.check({ ...request, authorization: KEY }))).toBe('unauthorized');
   });
 
+  it('says who may call, for the start-up log', () => {
+    expect(keyed.describe()).toBe('an API key is required');
+    expect(open.describe()).toBe(
+      'local clients only: no API keys (set gateway.api_key_hashes to serve others)',
+    );
+    expect(remoteOk.describe()).toBe(
+      'any client, without a key (gateway.allow_unauthenticated_remote)',
+    );
+  });
+
   it('leaves the probes open', () => {
     expect(codeOf(() => keyed.check({ ...request, path: '/healthz' }))).toBeUndefined();
     expect(

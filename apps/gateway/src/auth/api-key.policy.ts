@@ -46,6 +46,15 @@ export class AccessPolicy {
     this.adminHashes = new Set(config.admin_key_hashes.map((hash) => hash.toLowerCase()));
   }
 
+  /** Who may call, in one line for the start-up log: an open gateway should never go unnoticed. */
+  describe(): string {
+    if (this.hashes.size > 0) return 'an API key is required';
+    if (this.config.allow_unauthenticated_remote) {
+      return 'any client, without a key (gateway.allow_unauthenticated_remote)';
+    }
+    return 'local clients only: no API keys (set gateway.api_key_hashes to serve others)';
+  }
+
   /**
    * Throws `unauthorized` or `forbidden` when the request may not proceed. Returns who is
    * calling (the key's hash, or the client's address without keys), or `undefined` for the
