@@ -10,7 +10,7 @@ export { bucketKeys } from './kv/bucket-keys.js';
 export { bucketValues, liveValue, type ValueParser } from './kv/bucket-values.js';
 export { buildConnectionOptions } from './connection/connection-options.js';
 export { NatsConnectError } from './connection/nats-connect.error.js';
-export { DEFAULT_MAX_PAYLOAD, maxPayloadOf } from './connection/max-payload.js';
+export { maxPayloadOf } from './connection/max-payload.js';
 export {
   InjectNats,
   NATS_CONNECTION,
@@ -37,6 +37,7 @@ export {
   type StreamServerOptions,
 } from './server/stream-server.js';
 export { COMMAND_END } from './server/stream-handler.js';
+export { respondWithin, type BoundedReplyOptions } from './server/bounded-reply.js';
 export type {
   DecodedRequest,
   HeartbeatPhase,

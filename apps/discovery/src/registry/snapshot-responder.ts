@@ -1,11 +1,10 @@
 import {
-  encodeMessage,
   registrySnapshotSchema,
   SwitchyardError,
   type RegistryEntry,
   type Subjects,
 } from '@switchyard/contracts';
-import { maxPayloadOf, type NatsConnection } from '@switchyard/nats';
+import { respondWithin, type NatsConnection } from '@switchyard/nats';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/service';
 
@@ -55,34 +54,22 @@ export class SnapshotResponder {
       this.logger.warn({ err: failure }, 'could not read the registry for a snapshot');
       return;
     }
-    // Read for every answer: a reconnect may land on a server with another limit.
-    const maxPayload = maxPayloadOf(this.nc);
-    let data: Uint8Array;
-    try {
-      data = encodeMessage(
-        registrySnapshotSchema.parse({ backends, at: new Date().toISOString() }),
-      );
-      if (data.length > maxPayload) {
-        throw new SwitchyardError(
+    const snapshot = (): unknown =>
+      registrySnapshotSchema.parse({ backends, at: new Date().toISOString() });
+    respondWithin(this.nc, message, snapshot, {
+      what: 'snapshot',
+      tooLarge: (bytes, maxPayload) =>
+        new SwitchyardError(
           'payload_too_large',
-          `the registry snapshot (${data.length} bytes, ${backends.length} backends) is over ` +
+          `the registry snapshot (${bytes} bytes, ${backends.length} backends) is over ` +
             `the NATS server's max_payload (${maxPayload} bytes); read the registry bucket ` +
             `${this.subjects.registryBucket} key by key instead, or raise max_payload in the ` +
             'NATS server configuration',
-          { details: { bytes: data.length, max_payload: maxPayload, backends: backends.length } },
-        );
-      }
-    } catch (failure) {
-      this.logger.warn({ err: failure }, 'could not answer a snapshot request with the registry');
-      data = encodeMessage({ error: SwitchyardError.from(failure).toWire() });
-    }
-    try {
-      message.respond(data);
-    } catch (failure) {
-      this.logger.warn(
-        { err: failure, bytes: data.length, max_payload: maxPayload },
-        'could not answer a snapshot request',
-      );
-    }
+          { details: { bytes, max_payload: maxPayload, backends: backends.length } },
+        ),
+      logger: this.logger,
+      onError: (error) =>
+        this.logger.warn({ err: error }, 'could not answer a snapshot request with the registry'),
+    });
   }
 }

@@ -2,19 +2,17 @@ import type { Subscription } from '@nats-io/transport-node';
 import {
   backendCommandSchema,
   decodeMessage,
-  encodeMessage,
   ensureCommandSchema,
   logsCommandSchema,
   pullCommandSchema,
   statusCommandSchema,
-  SwitchyardError,
   type BackendCommand,
   type BackendStatus,
   type Subjects,
 } from '@switchyard/contracts';
 import {
   COMMAND_END,
-  maxPayloadOf,
+  respondWithin,
   type NatsConnection,
   type StreamContext,
   type StreamEndpoint,
@@ -111,8 +109,7 @@ export class OrchestratorCommands {
   /**
    * A plain request/reply command: the answer, or `{"error"}` with a catalogued error. An answer
    * over the server's max_payload becomes `payload_too_large` (`logs` cuts its own to fit first),
-   * and a reply that still cannot be sent is logged: a throw here would stop the connection's
-   * reader, cutting the orchestrator off from NATS.
+   * and a reply that still cannot be sent is logged ({@link respondWithin}).
    */
   private reply(
     command: 'status' | 'logs',
@@ -124,24 +121,12 @@ export class OrchestratorCommands {
         queue: subjects.orchestratorQueue,
         callback: (error, msg) => {
           if (error) return logger.error({ err: error }, `${command} subscription failed`);
-          const maxPayload = maxPayloadOf(nc);
-          let data: Uint8Array;
-          try {
-            data = encodeMessage(answer(msg.data, maxPayload));
-            if (data.length > maxPayload) {
-              throw answerTooLarge(command, data.length, maxPayload, TOO_LARGE_HINT[command]);
-            }
-          } catch (failure) {
-            data = encodeMessage({ error: SwitchyardError.from(failure).toWire() });
-          }
-          try {
-            msg.respond(data);
-          } catch (failure) {
-            logger.warn(
-              { err: failure, command, bytes: data.length, max_payload: maxPayload },
-              `could not answer a ${command} command`,
-            );
-          }
+          respondWithin(nc, msg, (maxPayload) => answer(msg.data, maxPayload), {
+            what: command,
+            tooLarge: (bytes, maxPayload) =>
+              answerTooLarge(command, bytes, maxPayload, TOO_LARGE_HINT[command]),
+            logger,
+          });
         },
       }),
     );

@@ -1,4 +1,9 @@
-import { SwitchyardError, type LogLine, type LogsAnswer } from '@switchyard/contracts';
+import {
+  encodeMessage,
+  SwitchyardError,
+  type LogLine,
+  type LogsAnswer,
+} from '@switchyard/contracts';
 
 /** An answer that does not fit in one NATS message, whatever is left out. */
 export function answerTooLarge(
@@ -15,10 +20,8 @@ export function answerTooLarge(
   );
 }
 
-const encoder = new TextEncoder();
-
 function byteLength(value: unknown): number {
-  return encoder.encode(JSON.stringify(value)).length;
+  return encodeMessage(value).length;
 }
 
 /**
