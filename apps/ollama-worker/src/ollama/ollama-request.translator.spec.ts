@@ -13,15 +13,6 @@ const chat = (extra: Partial<ChatRequest>): ChatRequest => ({
   ...extra,
 });
 
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
-
 describe('toOllamaChatBody', () => {
   it('translates a full chat request into the exact /api/chat body', () => {
     const body = toOllamaChatBody(
@@ -214,10 +205,12 @@ describe('toOllamaChatBody', () => {
         },
       ],
     });
-    expect(thrownBy(() => toOllamaChatBody(bad))).toMatchObject({
-      code: 'bad_request',
-      message: 'tool call arguments must be a JSON object',
-    });
+    expect(() => toOllamaChatBody(bad)).toThrow(
+      expect.objectContaining({
+        code: 'bad_request',
+        message: 'tool call arguments must be a JSON object',
+      }),
+    );
   });
 });
 
