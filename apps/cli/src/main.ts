@@ -12,7 +12,6 @@ import { sim } from './commands/sim.command.js';
 import { status } from './commands/status.command.js';
 import { upCommand } from './commands/up.command.js';
 import { OutputClosedError, watchOutput, writeLine } from './output/write.js';
-import { NatsServerMissingError } from './stack/nats-launcher.js';
 
 type Command = (args: readonly string[]) => Promise<number>;
 
@@ -56,9 +55,9 @@ function report(error: unknown): number {
     say('Run "switchyard help" for usage.');
     return EXIT.usage;
   }
-  if (error instanceof UnavailableError || error instanceof NatsServerMissingError) {
+  if (error instanceof UnavailableError) {
     say(`switchyard: ${error.message}`);
-    return error instanceof UnavailableError ? EXIT.unavailable : EXIT.fleetError;
+    return EXIT.unavailable;
   }
   if (error instanceof InterruptedError) {
     say(`switchyard: ${error.message}; the request was cancelled`);

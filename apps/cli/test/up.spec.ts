@@ -134,6 +134,38 @@ describe('switchyard up in a terminal', () => {
     for (const service of SERVICES) expect(output()).toContain(`"msg":"${service} stopped"`);
   }, 120_000);
 
+  it('stops in order and exits 0 when the reader of its output goes away (`up | head`)', async () => {
+    const [port, gatewayPort] = (await freePorts(2)) as [number, number];
+    const stack = startServiceProcess(cli, {
+      args: ['up', '--sim', 'on'],
+      env: {
+        SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}`,
+        SWITCHYARD_GATEWAY__PORT: String(gatewayPort),
+      },
+    });
+    // As `head -1` does: read the first chunk, then close the pipe. Start-up has many more lines
+    // to write, and the first of them fails with EPIPE.
+    let first = '';
+    stack.child.stdout?.once('data', (chunk: Buffer) => {
+      first = chunk.toString('utf8');
+      stack.child.stdout?.destroy();
+    });
+    try {
+      await waitFor(() => stack.child.exitCode !== null, {
+        timeoutMs: 90_000,
+        description: 'up to stop after its output was closed',
+      });
+      expect(first).toContain('[nats]');
+      expect(await stack.exited).toEqual({ code: 0, signal: null });
+      expect(stack.stderr()).toBe('');
+      for (const listening of [port, gatewayPort, 11434, 1234, 8000]) {
+        expect(await isListening('127.0.0.1', listening)).toBe(false);
+      }
+    } finally {
+      if (stack.child.exitCode === null) await stack.stop('SIGKILL');
+    }
+  }, 120_000);
+
   it('leaves nothing serving when it is killed outright: its services and sims stop alone', async () => {
     const { stack, output, gatewayPort } = await startStack();
     // nats-server knows no parent; the test stops it itself. Its log lines start with its pid.
@@ -248,7 +280,7 @@ describe('switchyard usage errors', () => {
       args: ['up'],
       env: { PATH: '/nonexistent', SWITCHYARD_NATS__SERVERS: `nats://127.0.0.1:${port}` },
     });
-    expect((await run.exited).code).toBe(1);
+    expect((await run.exited).code).toBe(69);
     expect(run.stderr()).toMatch(
       /nats-server was not found on PATH[\s\S]*apt-get install nats-server/,
     );

@@ -5,7 +5,7 @@ export const EXIT = {
   fleetError: 1,
   /** Unknown command or option, missing or malformed argument. */
   usage: 2,
-  /** NATS cannot be reached, or no service answers the command (sysexits EX_UNAVAILABLE). */
+  /** NATS cannot be reached (or, for `up`, started), or no service answers the command (sysexits EX_UNAVAILABLE). */
   unavailable: 69,
   /** The configuration file or environment is invalid, as for every service (EX_CONFIG). */
   invalidConfig: 78,
@@ -20,7 +20,7 @@ export class UsageError extends Error {
 
 /** NATS is unreachable, or nothing answers: the message says which service is missing and how to start it. */
 export class UnavailableError extends Error {
-  override readonly name = 'UnavailableError';
+  override readonly name: string = 'UnavailableError';
 }
 
 /** A signal stopped the command; what it was waiting for has been cancelled. */

@@ -38,6 +38,7 @@ Exit codes:
   0   success
   1   the fleet answered with an error (printed as "error <code>: <message>")
   2   usage error: unknown command or option, missing or malformed argument
-  69  NATS cannot be reached, or no service answers the command (the message names it)
+  69  NATS cannot be reached (for up: nor started, no nats-server installed), or no service
+      answers the command (the message names it)
   78  the configuration is invalid
   130 interrupted (Ctrl-C); the request in flight was cancelled`;

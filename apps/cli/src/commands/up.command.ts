@@ -8,7 +8,8 @@ import {
 } from '@switchyard/service';
 import { parseArgs } from '../cli/args.js';
 import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
-import { createNatsStore, NatsServerMissingError, planNats } from '../stack/nats-launcher.js';
+import { stdoutClosed } from '../output/write.js';
+import { createNatsStore, planNats } from '../stack/nats-launcher.js';
 import {
   ChildExitedError,
   ServiceProcesses,
@@ -57,11 +58,11 @@ export function upCommand(args: readonly string[]): Promise<number> {
 /**
  * `switchyard up`: NATS (started when none answers at the configured URL), simulated backends
  * when asked or when no real one is found, then every service as a child process. Runs until
- * SIGINT, SIGTERM or SIGHUP, then stops everything in reverse order and removes the JetStream
- * store of a nats-server it started.
+ * SIGINT, SIGTERM or SIGHUP (or until the reader of its output goes away), then stops everything
+ * in reverse order and removes the JetStream store of a nats-server it started.
  *
- * Exit codes as for every command: NATS that cannot be used (its port held by something else) is
- * 69, a configuration a service refuses at start-up is 78, any other failure to start is 1.
+ * Exit codes as for every command: NATS that cannot be used (its port held by something else, or
+ * no nats-server installed to start) is 69, a configuration a service refuses at start-up is 78, any other failure to start is 1.
  */
 export async function up(
   options: UpOptions,
@@ -80,13 +81,19 @@ export async function up(
   // The children get no terminal signals (see ServiceProcesses), so a closed terminal's SIGHUP
   // stops them through `up` as well.
   let signals = 0;
-  const signalled = new Promise<void>((resolve) => {
+  const stopAsked = new Promise<void>((resolve) => {
     const onSignal = (): void => {
       signals += 1;
       if (signals === 1) resolve();
       else processes.killAll();
     };
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    // `up | head`: once the reader of its output has gone (a write failed with EPIPE), nobody
+    // sees what the stack says any more, so it stops as on a signal rather than run on unseen.
+    if (output === process.stdout) {
+      if (stdoutClosed.aborted) resolve();
+      else stdoutClosed.addEventListener('abort', () => resolve(), { once: true });
+    }
   });
 
   try {
@@ -161,7 +168,7 @@ export async function up(
   } catch (error) {
     await stopStack();
     // main reports these with the exit codes every command uses (69 for NATS that cannot be used).
-    if (error instanceof UnavailableError || error instanceof NatsServerMissingError) throw error;
+    if (error instanceof UnavailableError) throw error;
     process.stderr.write(`switchyard: ${(error as Error).message}\n`);
     // A service that refused the configuration has said why on its stderr, shown above.
     if (error instanceof ChildExitedError && error.code === EXIT_INVALID_CONFIG) {
@@ -171,7 +178,7 @@ export async function up(
   }
 
   // A child that dies is reported by ServiceProcesses; the rest keep running until a signal.
-  await signalled;
+  await stopAsked;
   say('stopping everything…');
   await stopStack();
   say('stopped');

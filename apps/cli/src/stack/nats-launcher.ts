@@ -15,7 +15,8 @@ export const NATS_INSTALL_HINT = [
   '  anywhere:      go install github.com/nats-io/nats-server/v2@latest',
 ].join('\n');
 
-export class NatsServerMissingError extends Error {
+/** `up` has no NATS to use and no nats-server to start: a missing support program (EX_UNAVAILABLE). */
+export class NatsServerMissingError extends UnavailableError {
   override readonly name = 'NatsServerMissingError';
   constructor() {
     super(NATS_INSTALL_HINT);
