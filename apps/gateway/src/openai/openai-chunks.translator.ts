@@ -9,12 +9,19 @@ export interface AnswerIdentity {
 
 type Chunk = Record<string, unknown>;
 
+/** How one kind of answer is streamed: an optional first chunk, a chunk per delta, the last ones. */
+export interface ChunkTranslator {
+  opening?(): Chunk;
+  delta(frame: DeltaFrame): Chunk | undefined;
+  closing(end: EndFrame): Chunk[];
+}
+
 /**
  * Frames as OpenAI `chat.completion.chunk`s: the role on the first chunk, one chunk per delta,
  * the finish reason on a chunk of its own and, when the client asked for it, a usage chunk with
  * no choices (every other chunk then carries `usage: null`, as OpenAI's do).
  */
-export class ChatChunkTranslator {
+export class ChatChunkTranslator implements ChunkTranslator {
   constructor(
     private readonly answer: AnswerIdentity,
     private readonly includeUsage: boolean,
@@ -55,7 +62,7 @@ export class ChatChunkTranslator {
 }
 
 /** Frames as OpenAI `text_completion` chunks (the legacy completions API). */
-export class CompletionChunkTranslator {
+export class CompletionChunkTranslator implements ChunkTranslator {
   constructor(
     private readonly answer: AnswerIdentity,
     private readonly includeUsage: boolean,

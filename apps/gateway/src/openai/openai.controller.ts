@@ -1,5 +1,10 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { SwitchyardError, type InferenceOperation } from '@switchyard/contracts';
+import {
+  SwitchyardError,
+  type DeltaFrame,
+  type EndFrame,
+  type InferenceOperation,
+} from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
@@ -15,14 +20,46 @@ import {
   CompletionChunkTranslator,
   textCompletion,
   type AnswerIdentity,
+  type ChunkTranslator,
 } from './openai-chunks.translator.js';
 import { embeddingList } from './openai-embeddings.translator.js';
 import {
   translateChatRequest,
   translateCompletionRequest,
   translateEmbeddingRequest,
+  type TranslatedRequest,
 } from './openai-request.translator.js';
 import { OPENAI_SSE } from './openai-stream.format.js';
+
+/** What differs between the chat and the text completion endpoints; the rest is one path. */
+interface GenerationRoute {
+  operation: Extract<InferenceOperation, 'chat' | 'complete'>;
+  translate: (body: unknown) => TranslatedRequest;
+  /** The request field the prompt-size cap names. */
+  promptField: string;
+  /** Of the answer's `id`: `chatcmpl-…`, `cmpl-…`. */
+  idPrefix: string;
+  whole: (answer: AnswerIdentity, deltas: readonly DeltaFrame[], end: EndFrame) => unknown;
+  chunks: (answer: AnswerIdentity, includeUsage: boolean) => ChunkTranslator;
+}
+
+const CHAT: GenerationRoute = {
+  operation: 'chat',
+  translate: translateChatRequest,
+  promptField: 'messages',
+  idPrefix: 'chatcmpl',
+  whole: chatCompletion,
+  chunks: (answer, includeUsage) => new ChatChunkTranslator(answer, includeUsage),
+};
+
+const COMPLETION: GenerationRoute = {
+  operation: 'complete',
+  translate: translateCompletionRequest,
+  promptField: 'prompt',
+  idPrefix: 'cmpl',
+  whole: textCompletion,
+  chunks: (answer, includeUsage) => new CompletionChunkTranslator(answer, includeUsage),
+};
 
 /** The OpenAI-compatible API: translate, route, and write the answer back. */
 @Controller('v1')
@@ -54,57 +91,14 @@ export class OpenAIController {
 
   @Post('chat/completions')
   @HttpCode(200)
-  async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const translated = translateChatRequest(request.body);
-    const body = this.caps.apply(translated.body, {
-      prompt: 'messages',
-      maxTokens: translated.maxTokensParam,
-    });
-    await this.answer(request, reply, 'chat', translated.model, body, async (routed, requestId) => {
-      const answer = identity('chatcmpl', requestId, routed);
-      if (!translated.stream) {
-        const { deltas, end } = await collectFrames(routed.frames);
-        await sendJson(
-          reply,
-          chatCompletion(answer, deltas, end),
-          overheadMs(startOf(request.raw), end),
-        );
-        return;
-      }
-      const chunks = new ChatChunkTranslator(answer, translated.includeUsage);
-      await writeStream(reply, OPENAI_SSE, chatChunks(routed, chunks));
-    });
+  chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.generate(CHAT, request, reply);
   }
 
   @Post('completions')
   @HttpCode(200)
-  async completions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const translated = translateCompletionRequest(request.body);
-    const body = this.caps.apply(translated.body, {
-      prompt: 'prompt',
-      maxTokens: translated.maxTokensParam,
-    });
-    await this.answer(
-      request,
-      reply,
-      'complete',
-      translated.model,
-      body,
-      async (routed, requestId) => {
-        const answer = identity('cmpl', requestId, routed);
-        if (!translated.stream) {
-          const { deltas, end } = await collectFrames(routed.frames);
-          await sendJson(
-            reply,
-            textCompletion(answer, deltas, end),
-            overheadMs(startOf(request.raw), end),
-          );
-          return;
-        }
-        const chunks = new CompletionChunkTranslator(answer, translated.includeUsage);
-        await writeStream(reply, OPENAI_SSE, completionChunks(routed, chunks));
-      },
-    );
+  completions(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.generate(COMPLETION, request, reply);
   }
 
   @Post('embeddings')
@@ -121,6 +115,37 @@ export class OpenAIController {
         const { deltas, end } = await collectFrames(routed.frames);
         const list = embeddingList(routed.model, deltas, end, translated.encoding);
         await sendJson(reply, list, overheadMs(startOf(request.raw), end));
+      },
+    );
+  }
+
+  /** A chat or a text completion: whole as one JSON body, or streamed as SSE chunks. */
+  private async generate(
+    route: GenerationRoute,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const translated = route.translate(request.body);
+    const body = this.caps.apply(translated.body, {
+      prompt: route.promptField,
+      maxTokens: translated.maxTokensParam,
+    });
+    await this.answer(
+      request,
+      reply,
+      route.operation,
+      translated.model,
+      body,
+      async (routed, requestId) => {
+        const answer = identity(route.idPrefix, requestId, routed);
+        if (!translated.stream) {
+          const { deltas, end } = await collectFrames(routed.frames);
+          const whole = route.whole(answer, deltas, end);
+          await sendJson(reply, whole, overheadMs(startOf(request.raw), end));
+          return;
+        }
+        const chunks = route.chunks(answer, translated.includeUsage);
+        await writeStream(reply, OPENAI_SSE, sseChunks(routed, chunks));
       },
     );
   }
@@ -146,25 +171,8 @@ function identity(prefix: string, requestId: string, routed: RoutedStream): Answ
   };
 }
 
-async function* chatChunks(
-  routed: RoutedStream,
-  chunks: ChatChunkTranslator,
-): AsyncGenerator<unknown> {
-  yield chunks.opening();
-  for await (const frame of routed.frames) {
-    if (frame.type === 'delta') {
-      const chunk = chunks.delta(frame);
-      if (chunk !== undefined) yield chunk;
-    } else if (frame.type === 'end') {
-      yield* chunks.closing(frame);
-    }
-  }
-}
-
-async function* completionChunks(
-  routed: RoutedStream,
-  chunks: CompletionChunkTranslator,
-): AsyncGenerator<unknown> {
+async function* sseChunks(routed: RoutedStream, chunks: ChunkTranslator): AsyncGenerator<unknown> {
+  if (chunks.opening !== undefined) yield chunks.opening();
   for await (const frame of routed.frames) {
     if (frame.type === 'delta') {
       const chunk = chunks.delta(frame);
