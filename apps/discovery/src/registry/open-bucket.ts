@@ -55,9 +55,14 @@ export function kvFailureKind(error: unknown): KvFailureKind {
     if (error.code === JS_NOT_ENABLED_CODE) return 'jetstream-off';
     return TRANSIENT_API_CODES.has(error.code) ? 'transient' : 'refused';
   }
-  if (error instanceof TimeoutError) return 'transient';
-  if (error instanceof RequestError && error.cause instanceof TimeoutError) return 'transient';
+  if (isNatsTimeout(error)) return 'transient';
   return 'refused';
+}
+
+/** Whether a NATS or JetStream request failed because no answer came in time. */
+export function isNatsTimeout(error: unknown): boolean {
+  if (error instanceof TimeoutError) return true;
+  return error instanceof RequestError && error.cause instanceof TimeoutError;
 }
 
 /** JetStream is not enabled for this connection: the bucket cannot exist; discovery runs alone. */
