@@ -66,7 +66,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       timeoutMs: config.discovery.probe_timeout_ms,
       maxBytes: config.discovery.max_response_bytes,
     });
-    this.publisher = new HealthPublisher(nc, subjects, this.instanceId);
+    this.publisher = new HealthPublisher(nc, subjects, this.instanceId, logger);
     this.timings = config.discovery;
   }
 
