@@ -44,8 +44,8 @@ describe('health changes while the registry bucket refuses writes', () => {
     expect(change?.backend.state).toBe('healthy');
     expect(await harness.inBucket('gpu-box')).toBe(false);
     const warning = harness.logged(
-      'could not write a registry entry; its event goes out anyway and the write is retried ' +
-        'at the next check',
+      'could not write a registry entry; the write is retried at the next check (its health ' +
+        'event does not wait for it)',
     );
     expect(warning[0]).toMatchObject({ backend: 'gpu-box' });
   });

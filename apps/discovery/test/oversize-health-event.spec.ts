@@ -12,8 +12,8 @@ const SKIPPED =
   "a health event is over the NATS server's max_payload and was not published; raise " +
   "max_payload in the NATS server configuration, or reduce the backend's model list";
 const UNWRITTEN =
-  'could not write a registry entry; its event goes out anyway and the write is retried at ' +
-  'the next check';
+  'could not write a registry entry; the write is retried at the next check (its health event ' +
+  'does not wait for it)';
 
 // A backend listing very many models makes an event bigger than the server's max_payload, and
 // nats.js throws for such a publish. The event must be skipped with a warning that says so, not

@@ -131,8 +131,8 @@ export class FleetRegistry {
       if (this.published.has(entry.id)) this.unwritten.set(entry.id, failures + 1);
       const fields = { err: error, backend: entry.id, failures: failures + 1 };
       const message =
-        'could not write a registry entry; its event goes out anyway and the write is ' +
-        'retried at the next check';
+        'could not write a registry entry; the write is retried at the next check (its health ' +
+        'event does not wait for it)';
       if (failures === 0) this.logger.warn(fields, message);
       else this.logger.debug(fields, message);
       return;
