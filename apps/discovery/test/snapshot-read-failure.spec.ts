@@ -1,12 +1,11 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { orchestratorErrorReplySchema, Subjects, type WireError } from '@switchyard/contracts';
-import { createLogger } from '@switchyard/service';
 import { startNatsServer, type NatsServer } from '@switchyard/testing';
 import { RegistryStore } from '../src/registry/registry-store.js';
 import { SnapshotResponder } from '../src/registry/snapshot-responder.js';
+import { capturedLogger } from './support/captured-logger.js';
 
 /** The caller's own timeout: the error answer must come long before it. */
 const CALLER_TIMEOUT_MS = 10_000;
@@ -37,18 +36,7 @@ describe('a snapshot request while the registry bucket cannot be read', () => {
   async function snapshotError(
     source: () => Promise<never>,
   ): Promise<{ error: WireError; elapsedMs: number }> {
-    const logger = createLogger({
-      service: 'discovery',
-      config: { level: 'info', format: 'json' },
-      destination: new Writable({
-        write: (chunk: Buffer, _encoding, done) => {
-          for (const line of chunk.toString('utf8').split('\n')) {
-            if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
-          }
-          done();
-        },
-      }),
-    });
+    const logger = capturedLogger(logs);
     const responder = new SnapshotResponder(nc, subjects, source, logger);
     responder.start();
     try {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import {
@@ -11,7 +10,6 @@ import {
   type SwitchyardConfigInput,
 } from '@switchyard/contracts';
 import { bucketKeys } from '@switchyard/nats';
-import { createLogger } from '@switchyard/service';
 import {
   freePorts,
   SCHEDULING_SLACK_MS,
@@ -21,6 +19,7 @@ import {
   type NatsServerOptions,
 } from '@switchyard/testing';
 import { DiscoveryService } from '../../src/discovery.service.js';
+import { capturedLogger } from './captured-logger.js';
 
 /**
  * Short timings, so every behaviour shows within a second or two. What a loaded machine can
@@ -107,18 +106,7 @@ export class DiscoveryHarness {
       discovery: { ...TEST_DISCOVERY, well_known: this.wellKnown, ...config.discovery },
     });
     const nc = await connect({ ...connection, servers: this.nats.url, name: 'discovery' });
-    const logger = createLogger({
-      service: 'discovery',
-      config: { level: 'info', format: 'json' },
-      destination: new Writable({
-        write: (chunk: Buffer, _encoding, done) => {
-          for (const line of chunk.toString('utf8').split('\n')) {
-            if (line.startsWith('{')) this.logs.push(JSON.parse(line) as Record<string, unknown>);
-          }
-          done();
-        },
-      }),
-    });
+    const logger = capturedLogger(this.logs);
     const service = new DiscoveryService(nc, this.subjects, parsed, logger);
     this.replicas.push({ service, nc });
     beforeStart?.();
