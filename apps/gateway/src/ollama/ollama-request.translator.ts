@@ -93,20 +93,16 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   if (body.raw === true && templated && shortcut !== 'unload') {
     throw new SwitchyardError('bad_request', RAW_WITH_TEMPLATE, { details: { param: 'raw' } });
   }
-  // `system` and `format` have canonical fields, so every kind of backend honours them. `raw`,
-  // a think level, a template (Go template syntax) and a context (Ollama's tokens) have none:
-  // they are Ollama's own, passed as they came.
-  const options = passthrough(body, {
-    raw: body.raw ?? undefined,
-    think: typeof body.think === 'string' ? body.think : undefined,
-    template,
-    context,
-  });
+  // `system`, `format` and `think` have canonical fields, so every kind of backend honours them.
+  // `raw`, a template (Go template syntax) and a context (Ollama's tokens) have none: they are
+  // Ollama's own, passed as they came.
+  const options = passthrough(body, { raw: body.raw ?? undefined, template, context });
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
     system,
     response_format: translateFormat(body.format),
+    reasoning_effort: translateThink(body.think),
     stream: canonicalStream(streams),
     ...sampling(body.options),
     options,

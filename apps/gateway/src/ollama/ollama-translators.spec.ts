@@ -141,7 +141,7 @@ describe('Ollama requests as canonical requests', () => {
     );
   });
 
-  it('translate the format of a generate request as chat does, and pass a think level to Ollama', () => {
+  it('translate the format and think of a generate request as chat does', () => {
     const schema = { type: 'object', properties: { age: { type: 'integer' } } };
     const json = translateOllamaGenerate({
       model: 'm',
@@ -150,7 +150,14 @@ describe('Ollama requests as canonical requests', () => {
       think: 'high',
     });
     expect(json.body['response_format']).toEqual({ type: 'json_object' });
-    expect(json.body['options']).toEqual({ ollama: { think: 'high' } });
+    expect(json.body['reasoning_effort']).toBe('high');
+    expect(json.body['options']).toBeUndefined();
+    const on = translateOllamaGenerate({ model: 'm', prompt: 'p', think: true });
+    expect(on.body['reasoning_effort']).toBe('medium');
+    // Ollama backends get the boolean itself, as for chat.
+    expect(on.body['options']).toEqual({ ollama: { think: true } });
+    const off = translateOllamaGenerate({ model: 'm', prompt: 'p', think: false });
+    expect(off.body['reasoning_effort']).toBe('none');
     const typed = translateOllamaGenerate({ model: 'm', prompt: 'p', format: schema });
     expect(typed.body['response_format']).toEqual({ type: 'json_schema', schema });
     expect(typed.body['options']).toBeUndefined();

@@ -236,6 +236,13 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
     });
   });
 
+  it('sends a reasoning effort as think: a level as it is, none as false', () => {
+    const completion = { id: 'r', model: 'qwen3', prompt: 'Why?', stream: false };
+    expect(toOllamaGenerateBody({ ...completion, reasoning_effort: 'high' }).think).toBe('high');
+    expect(toOllamaGenerateBody({ ...completion, reasoning_effort: 'none' }).think).toBe(false);
+    expect(toOllamaGenerateBody(completion)).not.toHaveProperty('think');
+  });
+
   it('sends a system prompt and structured output as Ollama generate fields', () => {
     const schema = { type: 'object', properties: { age: { type: 'integer' } } };
     const completion = { id: 'r', model: 'qwen3', prompt: 'Describe a user.', stream: false };

@@ -51,9 +51,8 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
   if (tools !== undefined) body.tools = tools;
   const format = toOllamaFormat(request.response_format);
   if (format !== undefined) body.format = format;
-  if (request.reasoning_effort !== undefined) {
-    body.think = request.reasoning_effort === 'none' ? false : request.reasoning_effort;
-  }
+  const think = ollamaThink(request.reasoning_effort);
+  if (think !== undefined) body.think = think;
   return withPassthrough(body, ollamaOptions(request), request.options);
 }
 
@@ -68,7 +67,15 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
   if (request.system !== undefined) body.system = request.system;
   const format = toOllamaFormat(request.response_format);
   if (format !== undefined) body.format = format;
+  const think = ollamaThink(request.reasoning_effort);
+  if (think !== undefined) body.think = think;
   return withPassthrough(body, ollamaOptions(request), request.options);
+}
+
+/** A reasoning effort as Ollama's `think`: `none` is off, a level is itself. */
+function ollamaThink(effort: ChatRequest['reasoning_effort']): OllamaTopLevel['think'] {
+  if (effort === undefined) return undefined;
+  return effort === 'none' ? false : effort;
 }
 
 /** Structured output as Ollama's `format`: `"json"` or the schema; `text` asks for nothing. */

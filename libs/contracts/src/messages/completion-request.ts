@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { responseFormatSchema } from './chat-request.js';
+import { REASONING_EFFORTS, responseFormatSchema } from './chat-request.js';
 import { generationFields, requestMetaFields } from './request-common.js';
 
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
@@ -19,6 +19,12 @@ export const completionRequestSchema = z.object({
    * and LM Studio constrain only chats, so there the completion goes as a chat too.
    */
   response_format: responseFormatSchema.optional(),
+  /**
+   * Ask a reasoning model to think (and how hard); `none` switches thinking off (Ollama's
+   * generate `think`). vLLM and LM Studio think, and report the reasoning apart, on chats only,
+   * so there a completion that asks to think goes as a chat too.
+   */
+  reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
   ...generationFields,
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;

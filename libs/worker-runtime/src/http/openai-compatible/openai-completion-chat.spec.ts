@@ -46,8 +46,24 @@ describe('completionAsChat', () => {
     expect(chat?.response_format).toEqual({ type: 'json_object' });
   });
 
-  it('leaves a plain completion, or one asking for text, to the completion route', () => {
+  it('sends a completion asking to think as a chat, with its reasoning effort', () => {
+    const chat = completionAsChat({ ...completion, reasoning_effort: 'high' }, 'vLLM');
+    expect(chat?.messages).toEqual([{ role: 'user', content: 'Describe a user.' }]);
+    expect(chat?.reasoning_effort).toBe('high');
+    expect(() =>
+      completionAsChat({ ...completion, suffix: '}', reasoning_effort: 'low' }, 'LM Studio'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message:
+          'LM Studio applies thinking only to chats, which have no suffix: send thinking or a suffix, not both',
+      }),
+    );
+  });
+
+  it('leaves a plain completion, or one asking for text or no thinking, to the completion route', () => {
     expect(completionAsChat(completion, 'vLLM')).toBeUndefined();
+    expect(completionAsChat({ ...completion, reasoning_effort: 'none' }, 'vLLM')).toBeUndefined();
     expect(completionAsChat({ ...completion, suffix: '}' }, 'vLLM')).toBeUndefined();
     expect(
       completionAsChat({ ...completion, response_format: { type: 'text' } }, 'vLLM'),

@@ -9,14 +9,17 @@ import {
  * A completion as the chat an OpenAI-compatible server (vLLM, LM Studio) must be sent instead,
  * or `undefined` when its completion route serves it as it is.
  *
- * OpenAI's completions have neither a system prompt nor `response_format`: these servers apply
- * a model's chat template (with its system prompt) only to chats, and structured output is a
- * chat feature too. LM Studio documents `response_format` for chats only, and vLLM's
- * completions take one, but (v0.10's, at least) honour only `json_object` there and silently
- * drop a schema. So a completion with a system prompt or a JSON format goes as a chat: the
- * system prompt as a `system` message, the prompt as the `user` message, and sampling,
- * `stream`, `response_format` and the passthrough options as they are. The prompt then gets the model's chat template, as Ollama's generate gives it. The
- * answer comes back as a chat's, and a chat's events make the same frames as a completion's.
+ * OpenAI's completions have no system prompt, `response_format` or `reasoning_effort`: these
+ * servers apply a model's chat template (with its system prompt, and the switch that lets a
+ * reasoning model think) only to chats, and return reasoning apart (`reasoning_content`) only
+ * from chats. Structured output is a chat feature too: LM Studio documents `response_format` for
+ * chats only, and vLLM's completions take one, but (v0.10's, at least) honour only `json_object`
+ * there and silently drop a schema. So a completion with a system prompt, a JSON format or a
+ * reasoning effort goes as a chat: the system prompt as a `system` message, the prompt as the
+ * `user` message, and sampling, `stream`, `response_format`, `reasoning_effort` and the
+ * passthrough options as they are. The prompt then gets the model's chat template, as Ollama's
+ * generate gives it. The answer comes back as a chat's, and a chat's events make the same frames
+ * as a completion's.
  *
  * A chat has no place for a suffix: a completion with both is refused rather than one of them
  * dropped. `server` names the server in that refusal.
@@ -26,13 +29,7 @@ export function completionAsChat(
   server: string,
 ): ChatRequest | undefined {
   const { prompt, suffix, system, ...rest } = request;
-  const format = request.response_format?.type;
-  const feature =
-    system !== undefined
-      ? 'a system prompt'
-      : format !== undefined && format !== 'text'
-        ? 'structured output'
-        : undefined;
+  const feature = chatOnlyFeature(request);
   if (feature === undefined) return undefined;
   if (suffix !== undefined) {
     throw new SwitchyardError(
@@ -45,4 +42,15 @@ export function completionAsChat(
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   if (system !== undefined) messages.unshift({ role: 'system', content: system });
   return { ...rest, messages };
+}
+
+/** What a completion asks for that these servers do only on chats, if anything. */
+function chatOnlyFeature(request: CompletionRequest): string | undefined {
+  if (request.system !== undefined) return 'a system prompt';
+  const format = request.response_format?.type;
+  if (format !== undefined && format !== 'text') return 'structured output';
+  // `none` asks for what a completion does anyway: no chat template, so no thinking.
+  const effort = request.reasoning_effort;
+  if (effort !== undefined && effort !== 'none') return 'thinking';
+  return undefined;
 }
