@@ -121,6 +121,35 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     expect(ghost).toMatchObject({ status_code: 404, error: "model 'ghost:1b' not found" });
   });
 
+  it('loads a model on no prompt, as `ollama run` does first, and keeps it for keep_alive', async () => {
+    const held = () =>
+      fleet
+        .sim('ollama')
+        .models()
+        .find((model) => model.name === MODEL);
+    await ollama.generate({ model: MODEL, prompt: '', keep_alive: 0 });
+    expect(held()?.state).toBe('unloaded');
+
+    const loaded = await ollama.generate({ model: 'llama3.2', prompt: '', keep_alive: '1h' });
+    expect(loaded).toMatchObject({ model: 'llama3.2', response: '', done_reason: 'load' });
+    expect(held()?.state).toBe('loaded');
+    // Kept for the hour asked, not Ollama's default five minutes: the backend's own `ps` says.
+    const ps = (await (await fetch(`${fleet.sim('ollama').url}/api/ps`)).json()) as {
+      models: { name: string; expires_at: string }[];
+    };
+    const expiresAt = ps.models.find((model) => model.name === MODEL)?.expires_at ?? '';
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now() + 55 * 60_000);
+
+    await ollama.generate({ model: MODEL, prompt: '', keep_alive: 0 });
+    const viaChat = await ollama.chat({ model: MODEL, messages: [] });
+    expect(viaChat).toMatchObject({ done: true, done_reason: 'load' });
+    expect(held()?.state).toBe('loaded');
+
+    // vLLM serves its one model from start-up: there is nothing to load, and that is no error.
+    const vllm = await ollama.generate({ model: 'Qwen/Qwen2.5-0.5B-Instruct', prompt: '' });
+    expect(vllm).toMatchObject({ done: true, done_reason: 'load' });
+  });
+
   it('refuses bad input with 400 and {"error"}, before any backend is asked', async () => {
     const cases: [string, string, unknown][] = [
       ['DELETE', '/api/delete', {}],

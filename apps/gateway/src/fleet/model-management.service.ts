@@ -13,7 +13,7 @@ import { FleetCatalogue } from './fleet-catalogue.service.js';
 import { FleetRegistry } from './fleet-registry.service.js';
 
 /** The Ollama model commands the gateway's Ollama API forwards (`pull` goes through the orchestrator). */
-export type OllamaModelCommand = 'delete' | 'copy' | 'unload';
+export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
 
 /** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
 export type CommandOutcome = 'done' | 'missing';
@@ -24,7 +24,8 @@ export type CommandOutcome = 'done' | 'missing';
  * Ollama backend that lists the model. When none lists it, the registry may be behind (a model
  * pulled or copied since discovery's last look), so every Ollama backend is asked and each
  * answers for itself. A command reaches every holder, so that after a delete no Ollama backend
- * still serves the model, and after a copy the new name is served wherever the old one was.
+ * still serves the model, after a copy the new name is served wherever the old one was, and after
+ * a load whichever holder the next request is routed to has the model in memory.
  */
 @Injectable()
 export class ModelManagement {
@@ -51,7 +52,38 @@ export class ModelManagement {
     fields: Record<string, unknown>,
     requestId: string,
   ): Promise<CommandOutcome> {
-    const ollama = (await this.registry.reachable()).filter((entry) => entry.kind === 'ollama');
+    return this.runOn(await this.registry.reachable(), command, model, fields, requestId);
+  }
+
+  /**
+   * Loads `model` on the Ollama backends holding it, as {@link run} does. A load only warms what
+   * the first request would load anyway, so without a registry to say where (no discovery, or no
+   * JetStream) nothing is loaded and the outcome is `missing`, where other commands fail.
+   */
+  async load(
+    model: string,
+    fields: Record<string, unknown>,
+    requestId: string,
+  ): Promise<CommandOutcome> {
+    let entries: RegistryEntry[];
+    try {
+      entries = await this.registry.reachable();
+    } catch (error) {
+      if (error instanceof SwitchyardError && error.code === 'backend_unavailable')
+        return 'missing';
+      throw error;
+    }
+    return this.runOn(entries, 'load', model, fields, requestId);
+  }
+
+  private async runOn(
+    entries: readonly RegistryEntry[],
+    command: OllamaModelCommand,
+    model: string,
+    fields: Record<string, unknown>,
+    requestId: string,
+  ): Promise<CommandOutcome> {
+    const ollama = entries.filter((entry) => entry.kind === 'ollama');
     const holders = ollama.filter((entry) => holds(entry, model));
     const targets = holders.length > 0 ? holders : ollama;
     const natsId = generateRequestId();

@@ -37,6 +37,8 @@ export type OllamaShortcut = 'load' | 'unload';
 export interface TranslatedOllamaGenerate extends TranslatedOllamaRequest {
   /** Set when the request is one of Ollama's shortcuts, answered without generating. */
   shortcut: OllamaShortcut | undefined;
+  /** How long a loaded model stays in memory (Ollama's `keep_alive`), when the request says. */
+  keepAlive: string | number | undefined;
 }
 
 const ROUTED = { id: 'check', model: 'check' } as const;
@@ -64,6 +66,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
     model: body.model,
     stream: streams,
     shortcut: messages.length === 0 ? shortcutOf(body.keep_alive) : undefined,
+    keepAlive: body.keep_alive ?? undefined,
     body: messages.length === 0 ? canonical : checked(chatRequestSchema, canonical),
   };
 }
@@ -111,6 +114,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
     model: body.model,
     stream: streams,
     shortcut,
+    keepAlive: body.keep_alive ?? undefined,
     body: checked(completionRequestSchema, canonical),
   };
 }

@@ -105,7 +105,14 @@ export class OllamaController {
     const translated = translateOllamaChat(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.shortcut !== undefined) {
-      await this.answerShortcut(translated.shortcut, model, request, reply, 'message');
+      await this.answerShortcut(
+        translated.shortcut,
+        translated.keepAlive,
+        model,
+        request,
+        reply,
+        'message',
+      );
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
@@ -130,7 +137,14 @@ export class OllamaController {
     const translated = translateOllamaGenerate(request.body);
     const model = await this.resolveName(translated.model);
     if (translated.shortcut !== undefined) {
-      await this.answerShortcut(translated.shortcut, model, request, reply, 'response');
+      await this.answerShortcut(
+        translated.shortcut,
+        translated.keepAlive,
+        model,
+        request,
+        reply,
+        'response',
+      );
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
@@ -207,14 +221,16 @@ export class OllamaController {
   }
 
   /**
-   * Ollama's load and unload shortcuts for a served model. A load needs nothing: the fleet loads
-   * a model when a request comes (the orchestrator starts backends on demand). An unload goes to
-   * every Ollama backend that holds the model; other kinds cannot unload one model on request
-   * (vLLM serves one model for its life; LM Studio unloads by instance), which is an error rather
-   * than an answer saying it was done.
+   * Ollama's load and unload shortcuts for a served model. Both go to every Ollama backend that
+   * holds the model, and are answered once each has done it (a load, once the model is in
+   * memory, kept there for the request's `keep_alive`). A model no Ollama backend holds needs no
+   * load: vLLM serves its one model from start-up, and LM Studio loads on the first request, as
+   * every model does when no registry says where it is. It cannot be unloaded on request either
+   * (LM Studio unloads by instance), which is an error rather than an answer saying it was done.
    */
   private async answerShortcut(
     shortcut: OllamaShortcut,
+    keepAlive: string | number | undefined,
     model: unknown,
     request: FastifyRequest,
     reply: FastifyReply,
@@ -222,7 +238,18 @@ export class OllamaController {
   ): Promise<void> {
     const name = await this.servedName(model);
     if (shortcut === 'unload') await this.unload(name, request);
+    else await this.load(name, keepAlive, request);
     await sendJson(reply, ollamaShortcutAnswer(name, field, shortcut), undefined);
+  }
+
+  private async load(
+    name: string,
+    keepAlive: string | number | undefined,
+    request: FastifyRequest,
+  ): Promise<void> {
+    const fields =
+      keepAlive === undefined ? { model: name } : { model: name, keep_alive: keepAlive };
+    await this.management.load(name, fields, requestIdOf(request));
   }
 
   private async unload(name: string, request: FastifyRequest): Promise<void> {
