@@ -20,6 +20,7 @@ import {
   translateOllamaGenerate,
   translateOllamaLegacyEmbedding,
   type OllamaShortcut,
+  type TranslatedOllamaGenerate,
 } from './ollama-request.translator.js';
 import {
   OllamaChatLines,
@@ -104,15 +105,8 @@ export class OllamaController {
   async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaChat(request.body);
     const model = await this.resolveName(translated.model);
-    if (translated.shortcut !== undefined) {
-      await this.answerShortcut(
-        translated.shortcut,
-        translated.keepAlive,
-        model,
-        request,
-        reply,
-        'message',
-      );
+    if (isShortcut(translated)) {
+      await this.answerShortcut(translated, model, request, reply, 'message');
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.chat);
@@ -136,15 +130,8 @@ export class OllamaController {
   async generate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaGenerate(request.body);
     const model = await this.resolveName(translated.model);
-    if (translated.shortcut !== undefined) {
-      await this.answerShortcut(
-        translated.shortcut,
-        translated.keepAlive,
-        model,
-        request,
-        reply,
-        'response',
-      );
+    if (isShortcut(translated)) {
+      await this.answerShortcut(translated, model, request, reply, 'response');
       return;
     }
     const body = this.caps.apply(translated.body, OLLAMA_CAP_PARAMS.generate);
@@ -229,8 +216,7 @@ export class OllamaController {
    * (LM Studio unloads by instance), which is an error rather than an answer saying it was done.
    */
   private async answerShortcut(
-    shortcut: OllamaShortcut,
-    keepAlive: string | number | undefined,
+    { shortcut, keepAlive }: ShortcutRequest,
     model: unknown,
     request: FastifyRequest,
     reply: FastifyReply,
@@ -280,6 +266,13 @@ export class OllamaController {
     const tagged = `${model}:latest`;
     return models.some((entry) => entry.id === tagged) ? tagged : model;
   }
+}
+
+/** A chat or generate request that is one of Ollama's shortcuts. */
+type ShortcutRequest = TranslatedOllamaGenerate & { shortcut: OllamaShortcut };
+
+function isShortcut(translated: TranslatedOllamaGenerate): translated is ShortcutRequest {
+  return translated.shortcut !== undefined;
 }
 
 async function* ndjson(
