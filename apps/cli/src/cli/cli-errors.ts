@@ -5,7 +5,10 @@ export const EXIT = {
   fleetError: 1,
   /** Unknown command or option, missing or malformed argument. */
   usage: 2,
-  /** NATS cannot be reached (or, for `up`, started), or no service answers the command (sysexits EX_UNAVAILABLE). */
+  /**
+   * NATS cannot be reached (or, for `up`, started), or no service answers the command (sysexits
+   * EX_UNAVAILABLE).
+   */
   unavailable: 69,
   /** The configuration file or environment is invalid, as for every service (EX_CONFIG). */
   invalidConfig: 78,

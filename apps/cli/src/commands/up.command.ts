@@ -62,7 +62,8 @@ export function upCommand(args: readonly string[]): Promise<number> {
  * in reverse order and removes the JetStream store of a nats-server it started.
  *
  * Exit codes as for every command: NATS that cannot be used (its port held by something else, or
- * no nats-server installed to start) is 69, a configuration a service refuses at start-up is 78, any other failure to start is 1.
+ * no nats-server installed to start) is 69, a configuration a service refuses at start-up is 78,
+ * any other failure to start is 1.
  */
 export async function up(
   options: UpOptions,

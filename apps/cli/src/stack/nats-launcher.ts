@@ -15,7 +15,10 @@ export const NATS_INSTALL_HINT = [
   '  anywhere:      go install github.com/nats-io/nats-server/v2@latest',
 ].join('\n');
 
-/** `up` has no NATS to use and no nats-server to start: a missing support program (EX_UNAVAILABLE). */
+/**
+ * `up` has no NATS to use and no nats-server to start: a missing support program
+ * (EX_UNAVAILABLE).
+ */
 export class NatsServerMissingError extends UnavailableError {
   override readonly name = 'NatsServerMissingError';
   constructor() {

@@ -9,7 +9,7 @@ export interface AnswerIdentity {
 
 type Chunk = Record<string, unknown>;
 
-/** How one kind of answer is streamed: an optional first chunk, a chunk per delta, the last ones. */
+/** How one kind of answer is streamed: an optional first chunk, one per delta, the closing ones. */
 export interface ChunkTranslator {
   opening?(): Chunk;
   delta(frame: DeltaFrame): Chunk | undefined;

@@ -52,8 +52,8 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
 }
 
 /**
- * `POST /api/v0/completions` (no prompt template is applied). A completion with a system prompt
- * or structured output goes as a chat (`completionAsChat`).
+ * `POST /api/v0/completions` (no prompt template is applied). A completion with a system prompt,
+ * structured output or a reasoning effort goes as a chat (`completionAsChat`).
  */
 export function toLmStudioCompletionBody(request: CompletionRequest): Record<string, unknown> {
   if (request.suffix !== undefined) {

@@ -54,7 +54,8 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
 
 /**
  * `POST /v1/completions`, streamed with usage unless `stream: false`. No `suffix` in vLLM. A
- * completion with a system prompt or structured output goes as a chat (`completionAsChat`).
+ * completion with a system prompt, structured output or a reasoning effort goes as a chat
+ * (`completionAsChat`).
  */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
   if (request.suffix !== undefined) {

@@ -30,8 +30,9 @@ export interface OpenAiDialect {
 
 /**
  * The adapter of a server that speaks OpenAI's API (vLLM, LM Studio): chat and completions
- * through {@link openAiGeneration} (a completion with a system prompt or structured output as
- * a chat: {@link completionAsChat}), embeddings as one JSON answer, one pooled HTTP client.
+ * through {@link openAiGeneration} (a completion with a system prompt, structured output or a
+ * reasoning effort as a chat: {@link completionAsChat}), embeddings as one JSON answer, one
+ * pooled HTTP client.
  * A subclass names its kind, its dialect, how it lists models and what it can manage.
  */
 export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
