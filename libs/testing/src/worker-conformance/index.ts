@@ -12,6 +12,7 @@ export { describeOperations } from './operations.scenario.js';
 export { describeToolCalls } from './tool-calls.scenario.js';
 export { describeReasoning } from './reasoning.scenario.js';
 export { describeJsonMode } from './json-mode.scenario.js';
+export { describeCompletionsAsChats } from './completions-as-chats.scenario.js';
 export { describeVision } from './vision.scenario.js';
 export { describeBackendFaults } from './backend-faults.scenario.js';
 export { describeCancellation } from './cancellation.scenario.js';
