@@ -85,4 +85,29 @@ describe('Ollama generate with a system prompt and a format (ollama SDK)', () =>
         'vLLM applies a system prompt only to chats, which have no suffix: send a system prompt or a suffix, not both',
     });
   });
+
+  it('keeps raw mode raw: Ollama gets it, vLLM refuses raw with a format a chat would template', async () => {
+    // The simulated Ollama, like Ollama, returns no `context` for a raw generate.
+    const onOllama = await ollama.generate({
+      model: OLLAMA_MODEL,
+      prompt,
+      raw: true,
+      format: 'json',
+    });
+    expect(onOllama.context).toBeUndefined();
+    expect(onOllama.response).toBe(
+      expectedCompletion({ model: OLLAMA_MODEL, prompt, format: 'json' }).text,
+    );
+
+    await expect(
+      ollama.generate({ model: VLLM_MODEL, prompt, raw: true, format: 'json' }),
+    ).rejects.toMatchObject({
+      status_code: 400,
+      error:
+        "vLLM applies structured output only to chats, which apply the model's chat template: send structured output or raw, not both",
+    });
+    // Raw alone is what a vLLM completion is anyway.
+    const plain = await ollama.generate({ model: VLLM_MODEL, prompt, raw: true });
+    expect(plain.response).toBe(expectedCompletion({ model: VLLM_MODEL, prompt }).text);
+  });
 });

@@ -96,16 +96,17 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   if (body.raw === true && templated && shortcut !== 'unload') {
     throw new SwitchyardError('bad_request', RAW_WITH_TEMPLATE, { details: { param: 'raw' } });
   }
-  // `system`, `format` and `think` have canonical fields, so every kind of backend honours them.
-  // `raw`, a template (Go template syntax) and a context (Ollama's tokens) have none: they are
-  // Ollama's own, passed as they came.
-  const options = passthrough(body, { raw: body.raw ?? undefined, template, context });
+  // `system`, `format`, `think` and `raw` have canonical fields, so every kind of backend honours
+  // them (or refuses what it cannot honour). A template (Go template syntax) and a context
+  // (Ollama's tokens) have none: they are Ollama's own, passed as they came.
+  const options = passthrough(body, { template, context });
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
     system,
     response_format: translateFormat(body.format),
     reasoning_effort: translateThink(body.think),
+    raw: body.raw ?? undefined,
     stream: canonicalStream(streams),
     ...sampling(body.options),
     options,

@@ -116,7 +116,7 @@ describe('Ollama requests as canonical requests', () => {
     );
     expect(translateOllamaGenerate({ ...raw, system: '' }).body).toEqual({
       prompt: 'p',
-      options: { ollama: { raw: true } },
+      raw: true,
     });
     for (const templated of [{ template: '{{ .Prompt }}' }, { context: [1, 2, 3] }]) {
       expect(() => translateOllamaGenerate({ ...raw, ...templated })).toThrow(

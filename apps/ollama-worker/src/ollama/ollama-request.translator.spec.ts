@@ -224,7 +224,8 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
         suffix: '    return a + b',
         max_tokens: 32,
         stop: ['\n\n'],
-        options: { ollama: { raw: true, num_ctx: 4096 } },
+        raw: true,
+        options: { ollama: { num_ctx: 4096 } },
       }),
     ).toEqual({
       model: 'codellama:7b-code',

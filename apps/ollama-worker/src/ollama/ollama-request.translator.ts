@@ -65,6 +65,7 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
   if (request.suffix !== undefined) body.suffix = request.suffix;
   // Ollama's own fields: it applies the model's template with this system prompt.
   if (request.system !== undefined) body.system = request.system;
+  if (request.raw !== undefined) body.raw = request.raw;
   const format = toOllamaFormat(request.response_format);
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);

@@ -36,6 +36,8 @@ export interface OllamaGenerateBody extends OllamaTopLevel {
   suffix?: string;
   /** Overrides the model's system prompt; the model's template is applied with it. */
   system?: string;
+  /** The prompt as it is, with no template. */
+  raw?: boolean;
   stream: boolean;
 }
 

@@ -25,6 +25,12 @@ export const completionRequestSchema = z.object({
    * so there a completion that asks to think goes as a chat too.
    */
   reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
+  /**
+   * The prompt must reach the model as it is, with no template (Ollama's generate `raw`). The
+   * completions of vLLM and LM Studio are untemplated anyway; there a raw completion that asks
+   * for what those servers do only on chats is refused, since the chat would be templated.
+   */
+  raw: z.boolean().optional(),
   ...generationFields,
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;

@@ -115,5 +115,24 @@ export function describeCompletionsAsChats(profile: WorkerKindProfile): void {
         });
       }
     });
+
+    it('refuses a raw completion that only a chat would serve, and serves raw alone', async () => {
+      const refusals = [
+        [{ response_format: { type: 'json_object' } }, 'structured output'],
+        [{ reasoning_effort: 'high' }, 'thinking'],
+      ] as const;
+      for (const [extra, feature] of refusals) {
+        const error = await collect({ ...extra, raw: true }, models.think).catch(
+          (caught: unknown) => caught,
+        );
+        expect(error).toMatchObject({
+          code: 'unsupported',
+          retryable: false,
+          message: `${profile.name} applies ${feature} only to chats, which apply the model's chat template: send ${feature} or raw, not both`,
+        });
+      }
+      const raw = await collect({ raw: true });
+      expect(raw.text).toBe(oracle.completion({ model: models.chat, prompt: PROMPT }).text);
+    });
   });
 }

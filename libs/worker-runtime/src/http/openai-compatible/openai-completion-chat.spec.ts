@@ -65,6 +65,7 @@ describe('completionAsChat', () => {
     expect(completionAsChat(completion, 'vLLM')).toBeUndefined();
     expect(completionAsChat({ ...completion, reasoning_effort: 'none' }, 'vLLM')).toBeUndefined();
     expect(completionAsChat({ ...completion, suffix: '}' }, 'vLLM')).toBeUndefined();
+    expect(completionAsChat({ ...completion, raw: true }, 'vLLM')).toBeUndefined();
     expect(
       completionAsChat({ ...completion, response_format: { type: 'text' } }, 'vLLM'),
     ).toBeUndefined();
@@ -88,5 +89,25 @@ describe('completionAsChat', () => {
           'LM Studio applies structured output only to chats, which have no suffix: send structured output or a suffix, not both',
       }),
     );
+  });
+
+  it('refuses a raw completion that only a chat, which is templated, would serve', () => {
+    const raw = { ...completion, raw: true };
+    expect(() =>
+      completionAsChat({ ...raw, response_format: { type: 'json_object' } }, 'vLLM'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message:
+          "vLLM applies structured output only to chats, which apply the model's chat template: send structured output or raw, not both",
+        details: { param: 'raw' },
+      }),
+    );
+    expect(() => completionAsChat({ ...raw, reasoning_effort: 'low' }, 'LM Studio')).toThrow(
+      expect.objectContaining({ code: 'unsupported', details: { param: 'raw' } }),
+    );
+    // Not raw: the chat carries no `raw` field of its own.
+    const chat = completionAsChat({ ...completion, raw: false, reasoning_effort: 'low' }, 'vLLM');
+    expect(chat).not.toHaveProperty('raw');
   });
 });

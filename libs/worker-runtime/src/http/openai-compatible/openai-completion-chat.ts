@@ -21,14 +21,15 @@ import {
  * generate gives it. The answer comes back as a chat's, and a chat's events make the same frames
  * as a completion's.
  *
- * A chat has no place for a suffix: a completion with both is refused rather than one of them
- * dropped. `server` names the server in that refusal.
+ * A chat has no place for a suffix, and is always templated: a completion with a suffix, or one
+ * that must stay untemplated (`raw`), is refused rather than the suffix dropped or the prompt
+ * templated. `server` names the server in that refusal.
  */
 export function completionAsChat(
   request: CompletionRequest,
   server: string,
 ): ChatRequest | undefined {
-  const { prompt, suffix, system, ...rest } = request;
+  const { prompt, suffix, system, raw, ...rest } = request;
   const feature = chatOnlyFeature(request);
   if (feature === undefined) return undefined;
   if (suffix !== undefined) {
@@ -37,6 +38,14 @@ export function completionAsChat(
       `${server} applies ${feature} only to chats, which have no suffix: send ${feature} or ` +
         'a suffix, not both',
       { details: { param: 'suffix' } },
+    );
+  }
+  if (raw === true) {
+    throw new SwitchyardError(
+      'unsupported',
+      `${server} applies ${feature} only to chats, which apply the model's chat template: ` +
+        `send ${feature} or raw, not both`,
+      { details: { param: 'raw' } },
     );
   }
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
