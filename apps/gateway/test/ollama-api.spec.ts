@@ -139,4 +139,22 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: expect.stringContaining('nobody:latest') });
   });
+
+  it('refuses logprobs, which it cannot return, and says a missing model is required', async () => {
+    const model = 'llama3.2:latest';
+    await expect(ollama.chat({ model, messages, logprobs: true })).rejects.toMatchObject({
+      status_code: 400,
+      error: 'logprobs are not supported',
+    });
+    await expect(ollama.generate({ model, prompt: 'hi', top_logprobs: 2 })).rejects.toMatchObject({
+      status_code: 400,
+      error: 'logprobs are not supported',
+    });
+    const nameless = await fetch(`${fleet.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'hi' }),
+    });
+    expect(nameless.status).toBe(400);
+    expect(await nameless.json()).toEqual({ error: 'model is required' });
+  });
 });

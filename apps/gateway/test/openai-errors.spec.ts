@@ -55,6 +55,48 @@ describe('OpenAI error envelopes', () => {
     });
   });
 
+  it('says a missing field is required, naming it', async () => {
+    const call = client.chat.completions.create({
+      messages: [{ role: 'user', content: 'hi' }],
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(call).rejects.toMatchObject({
+      status: 400,
+      param: 'model',
+      message: '400 model is required',
+    });
+    const noMessages = client.chat.completions.create({
+      model: MODEL,
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(noMessages).rejects.toMatchObject({ status: 400, param: 'messages' });
+    await noMessages.catch((error: BadRequestError) =>
+      expect(error.message).toBe('400 messages is required'),
+    );
+  });
+
+  it('refuses logprobs, which it cannot return, and takes a request that declines them', async () => {
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    for (const ask of [{ logprobs: true }, { logprobs: true, top_logprobs: 3 }]) {
+      await expect(
+        client.chat.completions.create({ model: MODEL, messages, ...ask }),
+      ).rejects.toMatchObject({
+        status: 400,
+        param: 'logprobs',
+        message: '400 logprobs are not supported',
+      });
+    }
+    await expect(
+      client.completions.create({ model: MODEL, prompt: 'hi', logprobs: 0 }),
+    ).rejects.toMatchObject({ status: 400, param: 'logprobs' });
+    const declined = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      logprobs: false,
+      top_logprobs: 0,
+    });
+    expect(declined.choices[0]?.message.content).toEqual(expect.any(String));
+    expect(declined.choices[0]?.logprobs).toBeNull();
+  });
+
   it('answers 413 in the envelope for a body over the limit', async () => {
     const response = await fetch(`${fleet.url}/v1/embeddings`, {
       method: 'POST',

@@ -1,6 +1,14 @@
 import { SwitchyardError } from '@switchyard/contracts';
 import type { z } from 'zod';
 
+/**
+ * Zod names the type it expected where a field is missing ("expected nonoptional, received
+ * undefined"); a client needs to hear that the field is missing. Set by `parseBody`'s error map.
+ */
+const MISSING = 'is required';
+const missingAsRequired: z.core.$ZodErrorMap = (issue) =>
+  issue.code === 'invalid_type' && issue.input === undefined ? MISSING : undefined;
+
 /** A zod failure as a `bad_request` naming the first offending field, OpenAI-style (`param`). */
 export function badRequestFrom(
   error: z.ZodError,
@@ -14,7 +22,9 @@ export function badRequestFrom(
     )
     .join('');
   const message = issue === undefined ? 'invalid request' : issue.message;
-  return new SwitchyardError('bad_request', param === '' ? message : `${param}: ${message}`, {
+  const text =
+    param === '' ? message : message === MISSING ? `${param} ${MISSING}` : `${param}: ${message}`;
+  return new SwitchyardError('bad_request', text, {
     details: param === '' ? {} : { param },
   });
 }
@@ -24,11 +34,26 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new SwitchyardError('bad_request', 'the request body must be a JSON object');
   }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(body, { error: missingAsRequired });
   if (!parsed.success) throw badRequestFrom(parsed.error);
   return parsed.data;
 }
 
 export function unsupported(message: string, param: string): SwitchyardError {
   return new SwitchyardError('bad_request', message, { details: { param } });
+}
+
+/**
+ * Token log-probabilities are not carried by the protocol (no backend event holds them), so a
+ * request for them is refused rather than answered without them. Chats ask with `logprobs: true`
+ * or `top_logprobs`; a legacy completion with any number, since `logprobs: 0` still asks for the
+ * chosen tokens'.
+ */
+export function refuseLogprobs(body: {
+  logprobs?: boolean | number | null;
+  top_logprobs?: number | null;
+}): void {
+  const asked =
+    body.logprobs === true || typeof body.logprobs === 'number' || (body.top_logprobs ?? 0) > 0;
+  if (asked) throw unsupported('logprobs are not supported', 'logprobs');
 }

@@ -60,6 +60,8 @@ const common = {
         `invalid think value: ${JSON.stringify(issue.input)} (must be "high", "medium", "low", "max", true, or false)`,
     })
     .nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().nullish(),
 };
 
 export const ollamaChatBodySchema = z.object({

@@ -8,7 +8,7 @@ import {
   type ResponseFormat,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody } from '../http/bad-request.js';
+import { badRequestFrom, parseBody, refuseLogprobs } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
@@ -50,6 +50,7 @@ const RAW_WITH_TEMPLATE = 'raw mode does not support template, system, or contex
 export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaChatBodySchema, raw);
   const streams = body.stream !== false;
+  refuseLogprobs(body);
   const messages = body.messages ?? [];
   const canonical = defined({
     messages: translateMessages(messages),
@@ -75,6 +76,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
 export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaGenerateBodySchema, raw);
   const streams = body.stream !== false;
+  refuseLogprobs(body);
   if ((body.images?.length ?? 0) > 0) {
     throw new SwitchyardError(
       'bad_request',

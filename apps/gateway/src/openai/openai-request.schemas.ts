@@ -93,6 +93,8 @@ export const openAIChatBodySchema = z.object({
   response_format: responseFormat.nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().nullish(),
   ...sampling,
 });
 export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;

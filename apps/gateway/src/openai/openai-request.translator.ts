@@ -8,7 +8,7 @@ import {
   type ToolChoice,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
+import { badRequestFrom, parseBody, refuseLogprobs, unsupported } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
@@ -45,6 +45,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
   const streams = body.stream === true;
   refuseMultipleChoices(body.n);
+  refuseLogprobs(body);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
     tools: body.tools?.map(({ function: fn }) =>
@@ -77,6 +78,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   refuseMultipleChoices(body.n);
   if (body.echo === true) throw unsupported('echo is not supported', 'echo');
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
+  refuseLogprobs(body);
   const prompt = typeof body.prompt === 'string' ? body.prompt : (body.prompt[0] as string);
   const canonical = defined({
     prompt,
