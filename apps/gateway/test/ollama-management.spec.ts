@@ -28,6 +28,34 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
   });
   afterAll(() => fleet?.close());
 
+  it("shows a model as its Ollama backend describes it, with the fleet's kinds", async () => {
+    const own = (await (
+      await fetch(`${fleet.sim('ollama').url}/api/show`, {
+        method: 'POST',
+        body: JSON.stringify({ model: MODEL }),
+      })
+    ).json()) as Record<string, unknown>;
+    expect(own['template']).toEqual(expect.any(String));
+
+    const shown = await ollama.show({ model: 'llama3.2' });
+    expect(shown).toMatchObject({
+      modelfile: own['modelfile'],
+      template: own['template'],
+      parameters: own['parameters'],
+      details: own['details'],
+      model_info: own['model_info'],
+      capabilities: own['capabilities'],
+      kinds: ['ollama'],
+    });
+    // The client types `model_info` as a Map; on the wire it is an object.
+    const info = shown.model_info as unknown as Record<string, unknown>;
+    expect(info['llama.context_length']).toEqual(expect.any(Number));
+
+    // vLLM describes no more than its model list: the answer is the fleet's, in Ollama's shape.
+    const vllm = await ollama.show({ model: 'Qwen/Qwen2.5-0.5B-Instruct' });
+    expect(vllm).toMatchObject({ template: '', model_info: {}, kinds: ['vllm'] });
+  });
+
   const listed = async (): Promise<string[]> =>
     (await ollama.list()).models.map((model) => model.name);
 

@@ -15,6 +15,12 @@ import { FleetRegistry } from './fleet-registry.service.js';
 /** The Ollama model commands the gateway's Ollama API forwards (`pull` goes through the orchestrator). */
 export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
 
+/**
+ * How long `/api/show` waits for an Ollama backend's description before answering from the
+ * fleet's listing: one small read, not worth the request timeout a generation gets.
+ */
+const DESCRIBE_TIMEOUT_MS = 5_000;
+
 /** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
 export type CommandOutcome = 'done' | 'missing';
 
@@ -65,15 +71,53 @@ export class ModelManagement {
     fields: Record<string, unknown>,
     requestId: string,
   ): Promise<CommandOutcome> {
-    let entries: RegistryEntry[];
+    const entries = await this.reachableIfKept();
+    if (entries === undefined) return 'missing';
+    return this.runOn(entries, 'load', model, fields, requestId);
+  }
+
+  /**
+   * What an Ollama backend holding `model` says of it (`show`: details, template, parameters,
+   * `model_info`), or `undefined` when there is no such answer to give: no registry, no Ollama
+   * backend listed with the model (vLLM and LM Studio describe no more than their model lists
+   * do), or a holder that could not answer. The caller describes the model from the fleet's
+   * listing then, so a description never fails a model that is served; a failed ask is logged.
+   */
+  async describe(model: string, requestId: string): Promise<Record<string, unknown> | undefined> {
+    const entries = await this.reachableIfKept();
+    const holder = entries?.find((entry) => entry.kind === 'ollama' && holds(entry, model));
+    if (holder === undefined) return undefined;
+    const request = { id: generateRequestId(), model };
     try {
-      entries = await this.registry.reachable();
+      const answer = await this.client.collect(
+        this.subjects.management(holder.id, 'show'),
+        request,
+        {
+          timeoutMs: Math.min(this.timeoutMs, DESCRIBE_TIMEOUT_MS),
+          headers: { [REQUEST_ID_HEADER]: requestId },
+        },
+      );
+      const result = answer.deltas.find((delta) => delta.result !== undefined)?.result;
+      if (isDescription(result)) return result;
+      throw new SwitchyardError('internal', 'the show answer held no description');
+    } catch (error) {
+      this.logger.warn(
+        { err: error, request_id: requestId, model, backend: holder.id },
+        'cannot describe the model from its Ollama backend; answering from the fleet listing',
+      );
+      return undefined;
+    }
+  }
+
+  /** The reachable backends, or `undefined` when no registry is kept (no discovery, no JetStream). */
+  private async reachableIfKept(): Promise<RegistryEntry[] | undefined> {
+    try {
+      return await this.registry.reachable();
     } catch (error) {
       if (error instanceof SwitchyardError && error.code === 'backend_unavailable')
-        return 'missing';
+        return undefined;
       throw error;
     }
-    return this.runOn(entries, 'load', model, fields, requestId);
   }
 
   private async runOn(
@@ -126,6 +170,10 @@ export class ModelManagement {
       headers: { [REQUEST_ID_HEADER]: requestId },
     });
   }
+}
+
+function isDescription(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function holds(entry: RegistryEntry, model: string): boolean {

@@ -16,12 +16,16 @@ export function ollamaManagedName(raw: string, param: string): string {
       { details: { param } },
     );
   }
-  const tail = target.model.slice(target.model.lastIndexOf('/') + 1);
-  const name = tail.includes(':') ? target.model : `${target.model}:latest`;
-  const parsed = managedModelNameSchema.safeParse(name);
+  const parsed = managedModelNameSchema.safeParse(ollamaTagged(target.model));
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid model name';
     throw new SwitchyardError('bad_request', `${param}: ${message}`, { details: { param } });
   }
   return parsed.data;
+}
+
+/** A model name as Ollama reads it: with no tag (after any `namespace/`), it means `:latest`. */
+export function ollamaTagged(name: string): string {
+  const tail = name.slice(name.lastIndexOf('/') + 1);
+  return tail.includes(':') ? name : `${name}:latest`;
 }

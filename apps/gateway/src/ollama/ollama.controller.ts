@@ -13,6 +13,7 @@ import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
 import { answerRouted } from '../routing/routed-answer.js';
+import { ollamaTagged } from './ollama-model-name.js';
 import { ollamaShowBodySchema } from './ollama-request.schemas.js';
 import {
   translateOllamaChat,
@@ -89,15 +90,19 @@ export class OllamaController {
     const name = body.model ?? body.name ?? '';
     const model = await this.catalogue.find(String(await this.resolveName(name)));
     if (model === undefined) throw ollamaModelNotFound(name);
+    // An Ollama backend's own description (template, parameters, context length…) where one
+    // holds the model; the fleet's capabilities and kinds either way.
+    const described = await this.management.describe(ollamaTagged(model.id), requestIdOf(request));
     return {
       modelfile: '',
       parameters: '',
       template: '',
       details: details(),
       model_info: {},
+      modified_at: new Date(0).toISOString(),
+      ...described,
       ...capabilitiesOf(model),
       kinds: model.kinds,
-      modified_at: new Date(0).toISOString(),
     };
   }
 
@@ -259,11 +264,10 @@ export class OllamaController {
   /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
   private async resolveName(model: unknown): Promise<unknown> {
     if (typeof model !== 'string' || model.length === 0) return model;
-    const tail = model.slice(model.lastIndexOf('/') + 1);
-    if (tail.includes(':')) return model;
+    const tagged = ollamaTagged(model);
+    if (tagged === model) return model;
     const models = await this.catalogue.models();
     if (models.some((entry) => entry.id === model)) return model;
-    const tagged = `${model}:latest`;
     return models.some((entry) => entry.id === tagged) ? tagged : model;
   }
 }
