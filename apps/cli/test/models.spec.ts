@@ -29,7 +29,6 @@ describe('switchyard models', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const { models } = JSON.parse(run.stdout) as { models: ServedModel[] };
     expect(models).toEqual([
-      { model: 'llama3.2', kinds: ['ollama'], workers: 1 },
       { model: 'llama3.2:latest', kinds: ['ollama'], workers: 1 },
       { model: 'qwen3:0.6b', kinds: ['ollama'], workers: 1 },
     ]);
@@ -45,7 +44,6 @@ describe('switchyard models', () => {
         .map((line) => line.split(/\s+/)),
     ).toEqual([
       ['MODEL', 'KINDS', 'WORKERS'],
-      ['llama3.2', 'ollama', '1'],
       ['llama3.2:latest', 'ollama', '1'],
       ['qwen3:0.6b', 'ollama', '1'],
     ]);

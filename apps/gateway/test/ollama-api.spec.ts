@@ -75,8 +75,11 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect(tags.models.map((model) => model.name)).toEqual(
       expect.arrayContaining([MODEL, EMBEDDER, VLLM_MODEL]),
     );
+    // Each model once, as Ollama lists it: the bare name routes but is not a model of its own.
+    expect(tags.models.map((model) => model.name)).not.toContain(MODEL.replace(':latest', ''));
     const ps = await ollama.ps();
     expect(ps.models.map((model) => model.name)).toContain(MODEL);
+    expect(ps.models.map((model) => model.name)).not.toContain(MODEL.replace(':latest', ''));
     const shown = await ollama.show({ model: MODEL });
     expect(shown).toMatchObject({ details: expect.any(Object), kinds: ['ollama'] });
     // What clients read to offer tools or images: Ollama's words, whatever the backend's kind.

@@ -128,8 +128,11 @@ describe('OpenAI error envelopes', () => {
     expect(models.map((model) => model.id)).toEqual(
       expect.arrayContaining(['llama3.2:latest', 'all-minilm:latest']),
     );
+    // Each model once: Ollama's bare names route (and can be looked up) but are not listed.
+    expect(models.map((model) => model.id)).not.toContain('llama3.2');
     const one = await client.models.retrieve(MODEL);
     expect(one).toMatchObject({ id: MODEL, object: 'model', kinds: ['ollama'] });
+    expect(await client.models.retrieve('llama3.2')).toMatchObject({ id: 'llama3.2' });
     await expect(client.models.retrieve('missing')).rejects.toBeInstanceOf(NotFoundError);
   });
 

@@ -45,6 +45,19 @@ describe('the Ollama worker as a NATS micro service', () => {
     );
     expect(served).toEqual(expected.sort());
     expect(info?.endpoints[0]?.queue_group).toBe(bed.subjects.workerQueue);
+    // The bare names route, and say whose alias they are, so listings show each model once.
+    const aliasOf = new Map(
+      (info?.endpoints ?? []).map((endpoint) => [
+        endpoint.metadata?.['model'],
+        endpoint.metadata?.['alias_of'],
+      ]),
+    );
+    expect(Object.fromEntries(aliasOf)).toEqual({
+      [MODELS.chat]: undefined,
+      'llama3.2': MODELS.chat,
+      [MODELS.embed]: undefined,
+      'all-minilm': MODELS.embed,
+    });
   });
 
   it('counts requests, errors and latency per subject in $SRV.STATS', async () => {

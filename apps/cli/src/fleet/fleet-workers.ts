@@ -8,7 +8,7 @@ export interface FleetWorker {
   /** The instance id NATS micro services give each process. */
   id: string;
   kind: BackendKind;
-  /** The models it serves now, sorted. */
+  /** The models it serves now, sorted, without the names that are only aliases of them. */
   models: string[];
 }
 
@@ -36,7 +36,8 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
       const models = new Set<string>();
       for (const endpoint of info.endpoints ?? []) {
         const model = endpoint.metadata?.['model'];
-        if (model !== undefined) models.add(model);
+        // A name that is only an alias (Ollama's bare `llama3.2`) routes, but is not a model.
+        if (model !== undefined && endpoint.metadata?.['alias_of'] === undefined) models.add(model);
       }
       return [{ name: info.name, id: info.id, kind, models: [...models].sort(byText) }];
     })

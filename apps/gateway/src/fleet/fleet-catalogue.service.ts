@@ -23,6 +23,11 @@ export interface FleetModel {
   workers: number;
   /** What it can do, as its workers' backends list it (empty from workers that do not say). */
   capabilities: ModelCapability[];
+  /**
+   * The model this name is only an alias of (Ollama's bare `llama3.2` for `llama3.2:latest`),
+   * when every worker serving it says so: it routes, but listings show the model once.
+   */
+  aliasOf?: string;
 }
 
 /** How long a listing is reused: model lists change in seconds, requests come in milliseconds. */
@@ -53,6 +58,11 @@ export class FleetCatalogue {
     return this.pending;
   }
 
+  /** The models to list to clients: each once, so without the names that are only aliases. */
+  async listed(): Promise<FleetModel[]> {
+    return (await this.models()).filter((model) => model.aliasOf === undefined);
+  }
+
   /** Drops the cached listing: the fleet's models just changed (a model was copied or deleted). */
   forget(): void {
     this.cached = undefined;
@@ -80,7 +90,13 @@ export class FleetCatalogue {
 export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
   const byModel = new Map<
     string,
-    { kinds: Set<BackendKind>; workers: Set<string>; capabilities: Set<ModelCapability> }
+    {
+      kinds: Set<BackendKind>;
+      workers: Set<string>;
+      capabilities: Set<ModelCapability>;
+      /** Set while every endpoint so far said the name is an alias; `null` once one did not. */
+      aliasOf: string | null | undefined;
+    }
   >();
   for (const info of infos) {
     if (workerServiceKind(info.name) === undefined) continue;
@@ -93,7 +109,10 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
         kinds: new Set(),
         workers: new Set(),
         capabilities: new Set(),
+        aliasOf: undefined,
       };
+      const aliasOf = endpoint.metadata?.['alias_of'];
+      entry.aliasOf = aliasOf === undefined || entry.aliasOf === null ? null : aliasOf;
       entry.kinds.add(kind as BackendKind);
       entry.workers.add(info.id);
       for (const capability of capabilitiesFromMetadata(endpoint.metadata?.['capabilities'])) {
@@ -109,5 +128,6 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       kinds: [...entry.kinds].sort(),
       workers: entry.workers.size,
       capabilities: MODEL_CAPABILITIES.filter((capability) => entry.capabilities.has(capability)),
+      ...(typeof entry.aliasOf === 'string' ? { aliasOf: entry.aliasOf } : {}),
     }));
 }

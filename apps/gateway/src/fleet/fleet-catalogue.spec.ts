@@ -45,6 +45,33 @@ describe('the fleet listing from $SRV.INFO', () => {
     ]);
   });
 
+  it('marks a name as an alias only when every worker serving it says so', () => {
+    const aliasing = (info: ServiceInfo, alias: string, of: string): ServiceInfo => ({
+      ...info,
+      endpoints: info.endpoints.map((endpoint) =>
+        endpoint.metadata?.['model'] === alias
+          ? { ...endpoint, metadata: { ...endpoint.metadata, alias_of: of } }
+          : endpoint,
+      ),
+    });
+    const models = modelsOf([
+      aliasing(
+        worker('ollama', 'a', ['llama3.2:latest', 'llama3.2']),
+        'llama3.2',
+        'llama3.2:latest',
+      ),
+      aliasing(worker('ollama', 'b', ['qwen:latest', 'qwen']), 'qwen', 'qwen:latest'),
+      worker('vllm', 'c', ['qwen']),
+    ]);
+    expect(models.map(({ id, aliasOf }) => ({ id, aliasOf }))).toEqual([
+      { id: 'llama3.2', aliasOf: 'llama3.2:latest' },
+      { id: 'llama3.2:latest', aliasOf: undefined },
+      // vLLM serves `qwen` as a model of its own: it is listed.
+      { id: 'qwen', aliasOf: undefined },
+      { id: 'qwen:latest', aliasOf: undefined },
+    ]);
+  });
+
   it("joins the capabilities every worker publishes for a model, in Ollama's order", () => {
     const models = modelsOf([
       worker('ollama', 'a', ['qwen', 'minilm'], {

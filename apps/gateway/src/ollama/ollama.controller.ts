@@ -67,7 +67,7 @@ export class OllamaController {
 
   @Get('api/tags')
   async tags(): Promise<unknown> {
-    return { models: (await this.catalogue.models()).map(tagEntry) };
+    return { models: (await this.catalogue.listed()).map(tagEntry) };
   }
 
   /** Every model the fleet serves; whether each is in memory now is the backends' business. */
@@ -75,7 +75,7 @@ export class OllamaController {
   async ps(): Promise<unknown> {
     const expires = new Date(Date.now() + 5 * 60_000).toISOString();
     return {
-      models: (await this.catalogue.models()).map((model) => ({
+      models: (await this.catalogue.listed()).map((model) => ({
         ...tagEntry(model),
         expires_at: expires,
         size_vram: 0,

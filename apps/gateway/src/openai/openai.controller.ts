@@ -74,7 +74,7 @@ export class OpenAIController {
 
   @Get('models')
   async models(): Promise<unknown> {
-    return { object: 'list', data: (await this.catalogue.models()).map(modelEntry) };
+    return { object: 'list', data: (await this.catalogue.listed()).map(modelEntry) };
   }
 
   @Get('models/*')

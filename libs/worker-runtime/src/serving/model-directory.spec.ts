@@ -57,6 +57,22 @@ describe('ModelDirectory', () => {
       removed: [],
     });
     expect(directory.endpointsFor('llama3.2')).toEqual([a]);
+    expect(directory.aliasOf('llama3.2')).toBe('llama3.2:latest');
+    expect(directory.aliasOf('llama3.2:latest')).toBeUndefined();
+  });
+
+  it('counts a name as an alias only while no endpoint lists it as a model of its own', async () => {
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3.2:latest']],
+      ['b', ['llama3.2']],
+    ]);
+    const directory = new ModelDirectory(adapterWith(listings), [a, b], 1_000);
+    await directory.refresh();
+    expect(directory.aliasOf('llama3.2')).toBeUndefined();
+    expect(directory.endpointsFor('llama3.2')).toEqual([a, b]);
+    listings.set('b', []);
+    await directory.refresh();
+    expect(directory.aliasOf('llama3.2')).toBe('llama3.2:latest');
   });
 
   it('keeps what a busy endpoint last listed through a few slow listings, then drops it', async () => {

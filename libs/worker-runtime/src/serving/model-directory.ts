@@ -49,6 +49,8 @@ export class ModelDirectory {
   private servable = new Map<string, BackendEndpoint[]>();
   /** What each servable name can do, from the same listings as `servable`. */
   private capabilities = new Map<string, readonly ModelCapability[]>();
+  /** Servable names that no endpoint lists as a model of its own, and the model each stands for. */
+  private aliases = new Map<string, string>();
 
   constructor(
     private readonly adapter: BackendAdapter,
@@ -85,6 +87,15 @@ export class ModelDirectory {
     return [...this.servable.keys()];
   }
 
+  /**
+   * The model a served name stands for when it is only an alias (Ollama's bare `llama3.2` for
+   * `llama3.2:latest`), so listings can show each model once; `undefined` for a model's own name,
+   * even where another endpoint uses the same name as an alias.
+   */
+  aliasOf(name: string): string | undefined {
+    return this.aliases.get(name);
+  }
+
   /** What a served model can do, as every endpoint listing it under that name says together. */
   capabilitiesOf(model: string): readonly ModelCapability[] {
     return this.capabilities.get(model) ?? [];
@@ -99,9 +110,13 @@ export class ModelDirectory {
     await Promise.all([...this.status.values()].map((status) => this.list(status, signal)));
     const next = new Map<string, BackendEndpoint[]>();
     const found = new Map<string, Set<ModelCapability>>();
+    const aliases = new Map<string, string>();
+    const named = new Set<string>();
     for (const { endpoint, models } of this.status.values()) {
       for (const model of models) {
         const capabilities = modelCapabilities(model);
+        named.add(model.name);
+        for (const alias of model.aliases ?? []) aliases.set(alias, model.name);
         for (const name of [model.name, ...(model.aliases ?? [])]) {
           next.set(name, [...(next.get(name) ?? []), endpoint]);
           const known = found.get(name) ?? new Set();
@@ -110,9 +125,11 @@ export class ModelDirectory {
         }
       }
     }
+    for (const name of named) aliases.delete(name);
     const added = [...next.keys()].filter((model) => !this.servable.has(model));
     const removed = [...this.servable.keys()].filter((model) => !next.has(model));
     this.servable = next;
+    this.aliases = aliases;
     this.capabilities = new Map(
       [...found].map(([name, known]) => [name, MODEL_CAPABILITIES.filter((c) => known.has(c))]),
     );

@@ -277,10 +277,13 @@ export class WorkerRuntime {
     await this.register(models, registration);
   }
 
-  /** What a registration publishes: the models and what each can do (in endpoint metadata). */
+  /** What a registration publishes: the models, what each can do, and which are aliases. */
   private registrationOf(models: readonly string[]): string {
     return models
-      .map((model) => `${model} ${capabilitiesMetadata(this.directory.capabilitiesOf(model))}`)
+      .map((model) => {
+        const capabilities = capabilitiesMetadata(this.directory.capabilitiesOf(model));
+        return `${model} ${capabilities} ${this.directory.aliasOf(model) ?? ''}`;
+      })
       .join('\n');
   }
 
@@ -295,6 +298,7 @@ export class WorkerRuntime {
         workerId: this.workerId,
         statsOf: (subject) => this.stats.data(subject),
         capabilitiesOf: (model) => this.directory.capabilitiesOf(model),
+        aliasOf: (model) => this.directory.aliasOf(model),
       },
       models,
       (operation, subject) => this.operations[operation](subject),

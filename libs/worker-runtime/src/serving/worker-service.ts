@@ -22,6 +22,8 @@ export interface WorkerServiceOptions {
   statsOf(subject: string): SubjectStatsData;
   /** What a model can do, published in its endpoints' metadata for the gateway's listings. */
   capabilitiesOf(model: string): readonly ModelCapability[];
+  /** The model a served name is only an alias of, published so listings show each model once. */
+  aliasOf(model: string): string | undefined;
 }
 
 /** Serves one request message that arrived on `subject`. */
@@ -34,7 +36,8 @@ export type ServeRequest = (
  * Registers the worker as the NATS micro service `<kind>-worker` whose endpoints are the request
  * subjects of `models`: every operation, plain and pinned to the kind, all in the workers' queue
  * group. Each endpoint is named `<operation>_<model token>[_<kind>]` and reports its model, its
- * operation and the model's capabilities (comma-separated) in its metadata.
+ * operation and the model's capabilities (comma-separated) in its metadata, and `alias_of` when
+ * the name is only an alias of another served model.
  */
 export async function addWorkerService(
   options: WorkerServiceOptions,
@@ -53,6 +56,12 @@ export async function addWorkerService(
   for (const model of models) {
     const token = encodeModelToken(model);
     const capabilities = capabilitiesMetadata(options.capabilitiesOf(model));
+    const aliasOf = options.aliasOf(model);
+    const metadata = {
+      model,
+      capabilities,
+      ...(aliasOf === undefined ? {} : { alias_of: aliasOf }),
+    };
     for (const operation of INFERENCE_OPERATIONS) {
       for (const [name, subject] of [
         [`${operation}_${token}`, subjects.inference(operation, model)],
@@ -61,7 +70,7 @@ export async function addWorkerService(
         const handle = serve(operation, subject);
         service.addEndpoint(name, {
           subject,
-          metadata: { model, operation, capabilities },
+          metadata: { ...metadata, operation },
           handler: (error, msg) => {
             if (error === null) handle(msg);
           },
