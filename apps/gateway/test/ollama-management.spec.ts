@@ -192,6 +192,12 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
       expect({ path, body, status: response.status }).toEqual({ path, body, status: 400 });
       expect(await response.json()).toEqual({ error: expect.any(String) });
     }
+    // Each message names its field once.
+    const copy = await fetch(`${fleet.url}/api/copy`, {
+      method: 'POST',
+      body: JSON.stringify({ source: MODEL }),
+    });
+    expect(await copy.json()).toEqual({ error: 'destination is required' });
     expect(
       fleet
         .sim('ollama')

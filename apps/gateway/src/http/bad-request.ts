@@ -22,11 +22,16 @@ export function badRequestFrom(
     )
     .join('');
   const message = issue === undefined ? 'invalid request' : issue.message;
-  const text =
-    param === '' ? message : message === MISSING ? `${param} ${MISSING}` : `${param}: ${message}`;
-  return new SwitchyardError('bad_request', text, {
+  return new SwitchyardError('bad_request', named(param, message), {
     details: param === '' ? {} : { param },
   });
+}
+
+/** The message with the field it is about, unless it names the field already. */
+function named(param: string, message: string): string {
+  if (param === '') return message;
+  if (message === MISSING) return `${param} ${MISSING}`;
+  return message.startsWith(`${param} `) ? message : `${param}: ${message}`;
 }
 
 /** Parses `body` with `schema` or throws the `bad_request` for its first problem. */
