@@ -44,6 +44,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return parsed.data;
 }
 
+/**
+ * A field the API accepts but Switchyard serves on no backend (`n` above 1, `echo`, `logprobs`):
+ * a `bad_request` naming it, since no other backend would do better. The catalogue's
+ * `unsupported` is for what one kind of backend cannot do.
+ */
 export function unsupported(message: string, param: string): SwitchyardError {
   return new SwitchyardError('bad_request', message, { details: { param } });
 }
