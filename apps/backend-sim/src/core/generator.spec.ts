@@ -103,6 +103,98 @@ describe('planGeneration', () => {
     expect(planGeneration({ model: 'm', messages: answered, tools }).toolCalls).toEqual([]);
   });
 
+  describe('with stop sequences', () => {
+    // 'p' seeds an answer whose pieces are ' word' tokens after the first; the cases below are
+    // built from it, so they hold whatever the words happen to be.
+    const full = planGeneration({ model: 'm', prompt: 'p' });
+    const at = (index: number) => full.pieces[index] as string;
+    const offsetOf = (index: number) => full.pieces.slice(0, index).join('').length;
+
+    it('ends the answer inside a piece, before the stop sequence, with finish reason stop', () => {
+      // The stop starts two characters into piece 4 (after its space and first letter).
+      const stop = at(4).slice(2) + at(5);
+      const plan = planGeneration({ model: 'm', prompt: 'p', stop: [stop] });
+      expect(plan.pieces).toEqual([...full.pieces.slice(0, 4), at(4).slice(0, 2)]);
+      expect(plan.text).toBe(full.text.slice(0, offsetOf(4) + 2));
+      expect(plan.text).not.toContain(stop);
+      expect(plan.finishReason).toBe('stop');
+      expect(plan.stopSequence).toBe(stop);
+      expect(plan.completionTokens).toBe(5);
+      expect(countTokens(plan.text)).toBe(plan.completionTokens);
+    });
+
+    it('drops the piece a stop sequence starts at, keeping the pieces wholly before it', () => {
+      // Piece 3 (a word with its leading space) first occurs where piece 3 starts.
+      expect(full.text.indexOf(at(3))).toBe(offsetOf(3));
+      const plan = planGeneration({ model: 'm', prompt: 'p', stop: [at(3)] });
+      expect(plan.pieces).toEqual(full.pieces.slice(0, 3));
+      expect(plan.text).not.toContain(at(3));
+      expect(plan.completionTokens).toBe(3);
+      expect([plan.finishReason, plan.stopSequence]).toEqual(['stop', at(3)]);
+    });
+
+    it('stops at the earliest of two stop sequences, whatever their order, ignoring empty ones', () => {
+      const early = at(2) + at(3);
+      const late = at(9) + at(10);
+      const expected = full.text.slice(0, full.text.indexOf(early));
+      for (const stop of [
+        [late, early],
+        [early, late],
+        ['', late, early],
+      ]) {
+        const plan = planGeneration({ model: 'm', prompt: 'p', stop });
+        expect([plan.text, plan.stopSequence, plan.finishReason]).toEqual([
+          expected,
+          early,
+          'stop',
+        ]);
+      }
+    });
+
+    it('lets max tokens end the answer first: finish reason length, no stop sequence', () => {
+      const stop = at(6) + at(7);
+      const plan = planGeneration({ model: 'm', prompt: 'p', stop: [stop], maxTokens: 4 });
+      expect(plan.pieces).toEqual(full.pieces.slice(0, 4));
+      expect(plan.finishReason).toBe('length');
+      expect(plan.stopSequence).toBeUndefined();
+      // The budget runs out on the token that starts the stop sequence: it never completes.
+      const partway = planGeneration({ model: 'm', prompt: 'p', stop: [stop], maxTokens: 7 });
+      expect(partway.pieces).toEqual(full.pieces.slice(0, 7));
+      expect(partway.finishReason).toBe('length');
+      // A budget that reaches the token completing it lets the stop sequence win.
+      const enough = planGeneration({ model: 'm', prompt: 'p', stop: [stop], maxTokens: 8 });
+      expect([enough.text, enough.finishReason, enough.stopSequence]).toEqual([
+        full.text.slice(0, full.text.indexOf(stop)),
+        'stop',
+        stop,
+      ]);
+    });
+
+    it('leaves the thinking and tool calls alone, and cuts only the answer', () => {
+      const thinker = planGeneration({ model: 'qwen3-think', messages: chat });
+      // The whole reasoning is a stop sequence too: only the answer's own stops it.
+      const answerWord = thinker.pieces[3] as string;
+      const stop = [thinker.thinking, answerWord];
+      const stopped = planGeneration({ model: 'qwen3-think', messages: chat, stop });
+      expect(stopped.thinkingPieces).toEqual(thinker.thinkingPieces);
+      expect(stopped.text).toBe(thinker.text.slice(0, thinker.text.indexOf(answerWord)));
+      expect([stopped.finishReason, stopped.stopSequence]).toEqual(['stop', answerWord]);
+      expect(stopped.completionTokens).toBe(THINKING_TOKENS + stopped.pieces.length);
+      const tools = [{ function: { name: 'get_weather' } }];
+      const messages = [{ role: 'user', content: 'Use get_weather please' }];
+      const call = planGeneration({ model: 'm', messages, tools });
+      const callStop = [call.toolCalls[0]?.argumentsJson as string, '{'];
+      expect(planGeneration({ model: 'm', messages, tools, stop: callStop })).toEqual(call);
+    });
+
+    it('changes nothing when no stop sequence occurs in the answer', () => {
+      expect(planGeneration({ model: 'm', prompt: 'p', stop: ['not a word here', ''] })).toEqual(
+        full,
+      );
+      expect(planGeneration({ model: 'm', prompt: 'p', stop: [] })).toEqual(full);
+    });
+  });
+
   it('produces JSON text for structured output', () => {
     const json = planGeneration({ model: 'm', prompt: 'p', format: 'json' });
     expect(Object.keys(JSON.parse(json.text))).toEqual(['answer']);

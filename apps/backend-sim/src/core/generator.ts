@@ -44,6 +44,8 @@ export interface GenerationQuery {
   think?: boolean;
   /** Structured output: `'json'` or a JSON Schema. */
   format?: 'json' | JsonSchema | null;
+  /** Stop sequences: the answer text ends before the first one it contains (empty ones ignored). */
+  stop?: readonly string[];
 }
 
 export interface PlannedToolCall {
@@ -67,6 +69,8 @@ export interface GenerationPlan {
   text: string;
   toolCalls: PlannedToolCall[];
   finishReason: FinishReason;
+  /** The stop sequence that ended the answer (vLLM's `stop_reason`); absent otherwise. */
+  stopSequence?: string;
   /** Thinking tokens + answer tokens (or the tokens of the tool-call arguments). */
   completionTokens: number;
 }
@@ -106,16 +110,62 @@ export function planGeneration(query: GenerationQuery): GenerationPlan {
   }
 
   const natural = answerPieces(query, seed, random);
-  const pieces = natural.slice(0, Math.max(0, Math.min(natural.length, budget)));
-  truncated ||= pieces.length < natural.length;
+  const stop = findStop(natural, query.stop ?? []);
+  // A real backend notices a stop sequence once the token that completes it is generated, and
+  // stops at its budget after that many tokens: whichever comes first ends the answer.
+  const stopped = stop !== undefined && stop.completedAt < budget;
+  const pieces = stopped
+    ? stop.kept
+    : natural.slice(0, Math.max(0, Math.min(natural.length, budget)));
+  truncated ||= !stopped && pieces.length < natural.length;
   return {
     ...base(promptText, thinkingPieces),
     pieces,
     text: pieces.join(''),
     toolCalls: [],
     finishReason: truncated ? 'length' : 'stop',
+    ...(stopped ? { stopSequence: stop.sequence } : {}),
     completionTokens: thinkingPieces.length + pieces.length,
   };
+}
+
+interface StopMatch {
+  sequence: string;
+  /** The pieces before the stop sequence; the one it starts inside is cut to its prefix. */
+  kept: string[];
+  /** The index of the piece that completes the stop sequence. */
+  completedAt: number;
+}
+
+/**
+ * The earliest occurrence of a non-empty stop sequence in the answer text (at the same place,
+ * the shorter one, which is complete first). The stop sequence itself is never part of the
+ * answer, as on Ollama, vLLM and LM Studio.
+ */
+function findStop(pieces: readonly string[], stops: readonly string[]): StopMatch | undefined {
+  const text = pieces.join('');
+  let start = -1;
+  let sequence = '';
+  for (const candidate of stops) {
+    if (candidate === '') continue;
+    const at = text.indexOf(candidate);
+    if (at === -1) continue;
+    if (start === -1 || at < start || (at === start && candidate.length < sequence.length)) {
+      start = at;
+      sequence = candidate;
+    }
+  }
+  if (start === -1) return undefined;
+  const end = start + sequence.length;
+  const kept: string[] = [];
+  let completedAt = 0;
+  let offset = 0;
+  for (const [index, piece] of pieces.entries()) {
+    if (offset < start) kept.push(piece.slice(0, start - offset));
+    if (offset < end) completedAt = index;
+    offset += piece.length;
+  }
+  return { sequence, kept, completedAt };
 }
 
 function base(promptText: string, thinkingPieces: string[]) {

@@ -47,6 +47,7 @@ export async function handleLmChat(ctx: RequestContext, api: 'v1' | 'v0'): Promi
     model: model.name,
     messages: request.messages,
     maxTokens: request.maxTokens,
+    stop: request.stop,
     answerTokens: sim.options.answerTokens,
     tools: request.tools,
     toolChoice: request.toolChoice,
@@ -153,7 +154,7 @@ export function v0Extras(
       tokens_per_second: generationSeconds > 0 ? plan.completionTokens / generationSeconds : 0,
       time_to_first_token: (timings.loadNs + timings.promptEvalNs) / 1e9,
       generation_time: generationSeconds,
-      stop_reason: plan.finishReason === 'length' ? 'maxPredictedTokensReached' : 'eosFound',
+      stop_reason: lmStopReason(plan),
     },
     model_info: {
       arch: lmArch(model),
@@ -163,6 +164,12 @@ export function v0Extras(
     },
     runtime: LMSTUDIO_RUNTIME,
   };
+}
+
+/** `stats.stop_reason`, in the LM Studio SDK's words. */
+function lmStopReason(plan: GenerationPlan): string {
+  if (plan.finishReason === 'length') return 'maxPredictedTokensReached';
+  return plan.stopSequence === undefined ? 'eosFound' : 'stopStringFound';
 }
 
 /** A request's `ttl` (seconds) becomes how long the JIT-loaded model stays loaded. */

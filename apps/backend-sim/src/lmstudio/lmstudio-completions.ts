@@ -8,7 +8,7 @@ import type { RequestContext } from '../core/router.js';
 import { unixSeconds } from '../core/timing.js';
 import { countTokens } from '../core/tokenizer.js';
 import { openAiUsage } from '../openai/openai-frames.js';
-import { readMaxTokens } from '../openai/openai-request.js';
+import { readMaxTokens, readStop } from '../openai/openai-request.js';
 import { ttlMs, v0Extras } from './lmstudio-chat.js';
 import { LMSTUDIO_INFERENCE_ERRORS, lmBadRequest } from './lmstudio-errors.js';
 import { lmFindModel, lmQuantization } from './lmstudio-model-info.js';
@@ -26,11 +26,13 @@ export async function handleLmCompletions(ctx: RequestContext, api: 'v1' | 'v0')
     );
   }
   const maxTokens = readMaxTokens(body.max_tokens, lmBadRequest);
+  const stop = readStop(body.stop, lmBadRequest);
   const plan = planGeneration({
     seed: sim.options.seed,
     model: model.name,
     prompt: body.prompt,
     maxTokens,
+    stop,
     answerTokens: sim.options.answerTokens,
   });
   const id = `cmpl-${deterministicId(20, Math.random())}`;

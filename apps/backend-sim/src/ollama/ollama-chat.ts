@@ -16,6 +16,7 @@ import {
   parseFormat,
   parseThink,
   requireModelName,
+  stopOption,
 } from './ollama-request.js';
 
 /** `POST /api/chat` (reference §1.4), including the load and unload shortcuts. */
@@ -51,6 +52,7 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     model: model.name,
     messages,
     maxTokens: numPredict(body.options),
+    stop: stopOption(body.options),
     answerTokens: sim.options.answerTokens,
     tools,
     ...(think !== undefined ? { think } : {}),

@@ -16,6 +16,7 @@ import {
   parseFormat,
   parseThink,
   requireModelName,
+  stopOption,
 } from './ollama-request.js';
 
 /** `POST /api/generate` (reference §1.3), including the load and unload shortcuts. */
@@ -53,6 +54,7 @@ export async function handleGenerate(ctx: RequestContext): Promise<void> {
     prompt,
     ...(typeof body.system === 'string' && body.system ? { system: body.system } : {}),
     maxTokens: numPredict(body.options),
+    stop: stopOption(body.options),
     answerTokens: sim.options.answerTokens,
     ...(think !== undefined ? { think } : {}),
     format: parseFormat(body.format),

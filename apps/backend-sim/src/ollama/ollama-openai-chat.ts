@@ -41,6 +41,7 @@ export async function handleOpenAiChat(ctx: RequestContext): Promise<void> {
     model: model.name,
     messages: request.messages,
     maxTokens: request.maxTokens,
+    stop: request.stop,
     answerTokens: sim.options.answerTokens,
     tools: request.tools,
     ...(think !== undefined ? { think } : {}),

@@ -4,7 +4,7 @@ import { SSE_DONE, SSE_TYPE, sseData } from '../core/http-io.js';
 import { isEmbeddingModel } from '../core/model-traits.js';
 import type { RequestContext } from '../core/router.js';
 import { unixSeconds } from '../core/timing.js';
-import { readMaxTokens } from '../openai/openai-request.js';
+import { readMaxTokens, readStop } from '../openai/openai-request.js';
 import { OPENAI_INFERENCE_ERRORS, openAiError } from './ollama-errors.js';
 import { findModel, requireModelName } from './ollama-request.js';
 
@@ -25,11 +25,13 @@ export async function handleOpenAiCompletions(ctx: RequestContext): Promise<void
   if (isEmbeddingModel(model.name))
     throw openAiError(400, `"${requested}" does not support generate`);
   const maxTokens = readMaxTokens(body.max_tokens, (m) => openAiError(400, m));
+  const stop = readStop(body.stop, (m) => openAiError(400, m));
   const plan = planGeneration({
     seed: sim.options.seed,
     model: model.name,
     prompt: (body.prompt as string | undefined) ?? '',
     maxTokens,
+    stop,
     answerTokens: sim.options.answerTokens,
   });
   const id = `cmpl-${Math.floor(Math.random() * 999)}`;

@@ -98,7 +98,8 @@ const FLOAT_OPTIONS = [
 
 /**
  * Checks option types the way Ollama does (a wrong type surfaces as a 500 from the scheduler)
- * and returns num_predict, the only option that changes the simulated answer.
+ * and returns num_predict; `stop`, the other option that changes the simulated answer, is
+ * read by stopOption.
  */
 export function numPredict(options: unknown, shape: Shape = nativeError): number | undefined {
   if (typeof options !== 'object' || options === null) return undefined;
@@ -114,6 +115,16 @@ export function numPredict(options: unknown, shape: Shape = nativeError): number
   }
   const predict = record.num_predict;
   return typeof predict === 'number' ? Math.trunc(predict) : undefined;
+}
+
+/** `options.stop`: an array of strings, with Ollama's errors (500, as for other option types). */
+export function stopOption(options: unknown, shape: Shape = nativeError): string[] | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  const stop = (options as Record<string, unknown>).stop;
+  if (stop === undefined || stop === null) return undefined;
+  if (!Array.isArray(stop)) throw shape(500, 'option "stop" must be of type array');
+  if (!isStringArray(stop)) throw shape(500, 'option "stop" must be of an array of strings');
+  return stop;
 }
 
 /** `format`: `"json"`, a JSON Schema object, or nothing. */

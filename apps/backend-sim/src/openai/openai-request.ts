@@ -14,6 +14,7 @@ export interface OpenAiChatRequest {
   /** Whether `stream_options` was sent at all (vLLM switches usage on by its mere presence). */
   streamOptions?: { include_usage?: unknown; [key: string]: unknown };
   maxTokens?: number;
+  stop?: string[];
   tools: SimTool[];
   toolChoice: SimToolChoice;
   responseFormat?: { type?: unknown; json_schema?: { schema?: unknown } };
@@ -43,6 +44,7 @@ export function readChatRequest(body: Record<string, unknown>, bad: BadRequest):
     stream: body.stream === true,
     ...(isObject(body.stream_options) ? { streamOptions: body.stream_options } : {}),
     ...optional('maxTokens', readMaxTokens(body.max_completion_tokens ?? body.max_tokens, bad)),
+    ...optional('stop', readStop(body.stop, bad)),
     tools: Array.isArray(body.tools) ? (body.tools as SimTool[]) : [],
     toolChoice: body.tool_choice as SimToolChoice,
     ...(isObject(body.response_format)
@@ -95,6 +97,17 @@ export function readMaxTokens(
     throw bad(`${field} must be an integer`, field);
   }
   return value;
+}
+
+/**
+ * `stop` of a chat or completion: a string or an array of strings (reference §4.1), as an
+ * array; undefined when absent, the kind's 400 otherwise.
+ */
+export function readStop(value: unknown, bad: BadRequest): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+  throw bad('stop must be a string or an array of strings', 'stop');
 }
 
 /** `{ [key]: value }`, or `{}` when value is undefined (exactOptionalPropertyTypes-friendly). */

@@ -18,7 +18,13 @@ import {
   VLLM_INFERENCE_ERRORS,
   VLLM_STREAM_ERROR,
 } from './vllm-errors.js';
-import { checkContextLength, requestId, vllmJson, vllmModel } from './vllm-request.js';
+import {
+  checkContextLength,
+  requestId,
+  vllmJson,
+  vllmModel,
+  vllmStopReason,
+} from './vllm-request.js';
 
 const toolCallId = (call: PlannedToolCall) => `chatcmpl-tool-${deterministicHex(32, call.id)}`;
 
@@ -46,6 +52,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
     model: served,
     messages: request.messages,
     answerTokens: sim.options.answerTokens,
+    stop: request.stop,
     tools: request.tools,
     toolChoice: request.toolChoice,
     ...(kwargs?.enable_thinking === false ? { think: false } : {}),
@@ -59,6 +66,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
   const id = `chatcmpl-${requestId(ctx)}`;
   const created = unixSeconds();
   const finishReason = openAiFinishReason(plan);
+  const stopReason = vllmStopReason(plan);
   const steps = openAiChatSteps(plan, toolCallId);
   const usage = {
     prompt_tokens: plan.promptTokens,
@@ -73,7 +81,13 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
       ...base,
       choices: [
         last
-          ? { index: 0, delta, logprobs: null, finish_reason: finishReason, stop_reason: null }
+          ? {
+              index: 0,
+              delta,
+              logprobs: null,
+              finish_reason: finishReason,
+              stop_reason: stopReason,
+            }
           : { index: 0, delta, logprobs: null, finish_reason: null },
       ],
     });
@@ -98,7 +112,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
                 message: message(plan),
                 logprobs: null,
                 finish_reason: finishReason,
-                stop_reason: null,
+                stop_reason: stopReason,
               },
             ],
             service_tier: null,

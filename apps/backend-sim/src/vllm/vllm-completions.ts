@@ -4,14 +4,20 @@ import { SSE_DONE, SSE_TYPE, sseData } from '../core/http-io.js';
 import { isEmbeddingModel } from '../core/model-traits.js';
 import type { RequestContext } from '../core/router.js';
 import { unixSeconds } from '../core/timing.js';
-import { readMaxTokens, readPrompts } from '../openai/openai-request.js';
+import { readMaxTokens, readPrompts, readStop } from '../openai/openai-request.js';
 import {
   badRequest,
   validationError,
   VLLM_INFERENCE_ERRORS,
   VLLM_STREAM_ERROR,
 } from './vllm-errors.js';
-import { checkContextLength, requestId, vllmJson, vllmModel } from './vllm-request.js';
+import {
+  checkContextLength,
+  requestId,
+  vllmJson,
+  vllmModel,
+  vllmStopReason,
+} from './vllm-request.js';
 
 /**
  * `POST /v1/completions`: prompts as a string, strings, token ids or lists of them (one choice
@@ -28,12 +34,14 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
   if (body.suffix !== undefined && body.suffix !== null)
     throw badRequest('suffix is not currently supported');
   const maxTokens = readMaxTokens(body.max_tokens, (m) => validationError('max_tokens', m));
+  const stop = readStop(body.stop, (m) => validationError('stop', m));
   const plans = prompts.map((prompt) => {
     const query = {
       seed: sim.options.seed,
       model: served,
       prompt,
       answerTokens: sim.options.answerTokens,
+      stop,
     };
     const draft = planGeneration({ ...query, maxTokens });
     const allowed = checkContextLength(ctx, draft.promptTokens, maxTokens);
@@ -77,7 +85,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
               text: plan.text,
               logprobs: null,
               finish_reason: plan.finishReason,
-              stop_reason: null,
+              stop_reason: vllmStopReason(plan),
               prompt_logprobs: null,
             })),
             service_tier: null,
@@ -103,7 +111,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
                 text,
                 logprobs: null,
                 finish_reason: last ? plan.finishReason : null,
-                stop_reason: null,
+                stop_reason: last ? vllmStopReason(plan) : null,
               },
             ],
           });

@@ -1,3 +1,4 @@
+import type { GenerationPlan } from '../core/generator.js';
 import type { SimModel } from '../core/model-registry.js';
 import type { RequestContext } from '../core/router.js';
 import { badRequest, modelDoesNotExist, vllmError } from './vllm-errors.js';
@@ -50,4 +51,9 @@ export function requestId(ctx: RequestContext): string {
   let id = '';
   for (let i = 0; i < 32; i++) id += Math.floor(Math.random() * 16).toString(16);
   return id;
+}
+
+/** `stop_reason`: the stop string that ended the answer, null for the end of text or length. */
+export function vllmStopReason(plan: GenerationPlan): string | null {
+  return plan.stopSequence ?? null;
 }
