@@ -1,5 +1,6 @@
-// Test helpers: real nats-server processes on random loopback ports, single and clustered, and a
-// testbed that runs a worker kind (handed in by its app's tests) behind its own server.
+// Test helpers: real nats-server processes on random loopback ports, single and clustered, a
+// testbed that runs a worker kind (handed in by its app's tests) behind its own server, and a
+// recording HTTP server that plays a backend for an adapter's spec.
 export { startNatsServer, type NatsServer, type NatsServerOptions } from './nats-server.js';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
 export { NatsServerNotFoundError, NatsServerStartError } from './nats-server-process.js';
@@ -36,11 +37,20 @@ export {
   TINY_PNG_BASE64,
 } from './requests.js';
 export { streamInFlight, type StreamInFlight } from './stream-in-flight.js';
+export {
+  startRecordingBackend,
+  type BackendRoute,
+  type RecordingBackend,
+  type RecordingBackendOptions,
+} from './recording-backend.js';
+export { streamUntilClosed } from './endless-stream.js';
+export { collect } from './iterable-collection.js';
+export { rejectionOf } from './switchyard-rejection.js';
+export { abortAfter } from './mid-stream-abort.js';
 export * from './worker-conformance/index.js';
 export {
   defineManagementBed,
   nextId as nextManagementRequestId,
-  rejectionOf,
   type BedBackend,
   type ManagementBed,
   type ManagementBedKind,

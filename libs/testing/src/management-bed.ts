@@ -1,7 +1,6 @@
 import {
   resolveConfig,
   Subjects,
-  SwitchyardError,
   type BackendKind,
   type ManagementCommandName,
   type ReplyFrame,
@@ -185,15 +184,4 @@ async function startManagementBed<SimOptions, Sim extends BedBackend>(
     await close();
     throw error;
   }
-}
-
-/** The error a promise rejects with, or a failure if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchyardError) return error;
-    throw error;
-  }
-  throw new Error('expected the command to fail');
 }

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SwitchyardError, type ChatRequest } from '@switchyard/contracts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatRequest } from '@switchyard/contracts';
+import {
+  abortAfter,
+  collect,
+  rejectionOf,
+  startRecordingBackend,
+  streamUntilClosed,
+  type RecordingBackend,
+} from '@switchyard/testing';
 import type { BackendEndpoint } from '@switchyard/worker-runtime';
 import { LmStudioAdapter } from './lmstudio.adapter.js';
 import {
@@ -50,11 +57,12 @@ const TOOL_SSE =
   chunk({}, 'tool_calls') +
   'data: [DONE]\n\n';
 
-const requests: {
+interface RecordedRequest {
   url: string;
   authorization: string | undefined;
   body: Record<string, unknown>;
-}[] = [];
+}
+
 const slowStreamClosed: Promise<void>[] = [];
 let downloadPolls = 0;
 
@@ -101,9 +109,7 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
       }
       if (model === 'slow') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const timer = setInterval(() => res.write(chunk({ content: 'x' })), 10);
-        slowStreamClosed.push(new Promise((resolve) => res.on('close', () => resolve())));
-        res.on('close', () => clearInterval(timer));
+        slowStreamClosed.push(streamUntilClosed(res, () => chunk({ content: 'x' })));
         return;
       }
       return sse(res, CHAT_SSE);
@@ -174,28 +180,20 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let server: Server;
+let backend: RecordingBackend<RecordedRequest>;
 let endpoint: BackendEndpoint;
 const adapter = new LmStudioAdapter();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (data: Buffer) => (raw += data.toString()));
-    req.on('end', () => {
-      const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-      requests.push({ url: req.url ?? '', authorization: req.headers.authorization, body });
-      route(req, res, body);
-    });
+  backend = await startRecordingBackend<RecordedRequest>({
+    route,
+    record: (req, body) => ({ url: req.url ?? '', authorization: req.headers.authorization, body }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  endpoint = { id: 'lmstudio-test', url: `http://127.0.0.1:${port}`, apiKey: 'lm-secret' };
+  endpoint = { id: 'lmstudio-test', url: backend.url, apiKey: 'lm-secret' };
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await backend.close();
   await adapter.close();
 });
 
@@ -205,25 +203,10 @@ function chat(model: string): ChatRequest {
   return { id: 'req_1', model, messages: [{ role: 'user', content: 'Hi' }] };
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwitchyardError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwitchyardError);
-  return error as SwitchyardError;
-}
-
 describe('LmStudioAdapter against a recorded LM Studio', () => {
   it('streams a chat with the bearer key, counting tokens and measuring timings itself', async () => {
     const events = await collect(adapter.chat(endpoint, chat('m'), signal()));
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       url: '/api/v0/chat/completions',
       authorization: 'Bearer lm-secret',
       body: {
@@ -268,7 +251,7 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
     const completion = await collect(
       adapter.complete(endpoint, { id: 'r', model: 'm', prompt: 'Once' }, signal()),
     );
-    expect(requests.at(-1)?.url).toBe('/api/v0/completions');
+    expect(backend.requests.at(-1)?.url).toBe('/api/v0/completions');
     expect(completion[0]).toEqual({ type: 'delta', text: 'upon a time' });
     expect(completion[1]).toMatchObject({
       finish_reason: 'length',
@@ -278,7 +261,7 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
     const embedded = await collect(
       adapter.embed(endpoint, { id: 'r', model: 'nomic', input: ['a', 'b'] }, signal()),
     );
-    expect(requests.at(-1)?.body).toEqual({
+    expect(backend.requests.at(-1)?.body).toEqual({
       model: 'nomic',
       input: ['a', 'b'],
       encoding_format: 'float',
@@ -304,7 +287,7 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
         signal(),
       ),
     );
-    expect(requests.at(-1)).toMatchObject({
+    expect(backend.requests.at(-1)).toMatchObject({
       url: '/api/v0/chat/completions',
       body: {
         model: 'm',
@@ -341,30 +324,22 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
   });
 
   it('translates a missing model, an error inside the stream and the 200 answer of an unknown route', async () => {
-    expect((await failure(collect(adapter.chat(endpoint, chat('missing'), signal())))).code).toBe(
-      'model_not_found',
-    );
-    const crash = await failure(collect(adapter.chat(endpoint, chat('crash'), signal())));
+    expect(
+      (await rejectionOf(collect(adapter.chat(endpoint, chat('missing'), signal())))).code,
+    ).toBe('model_not_found');
+    const crash = await rejectionOf(collect(adapter.chat(endpoint, chat('crash'), signal())));
     expect(crash).toMatchObject({ code: 'backend_error', message: 'model crashed' });
     const wrongBase = { ...endpoint, url: `${endpoint.url}/lmstudio` };
-    const unknown = await failure(collect(adapter.chat(wrongBase, chat('m'), signal())));
+    const unknown = await rejectionOf(collect(adapter.chat(wrongBase, chat('m'), signal())));
     expect(unknown).toMatchObject({
       code: 'unsupported',
       message: 'Unexpected endpoint or method. (POST /lmstudio/api/v0/chat/completions)',
     });
-    expect((await failure(adapter.listModels(wrongBase, signal()))).code).toBe('unsupported');
+    expect((await rejectionOf(adapter.listModels(wrongBase, signal()))).code).toBe('unsupported');
   });
 
   it('stops the backend at once when the caller aborts mid-stream', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    const error = await failure(
-      (async () => {
-        for await (const _event of adapter.chat(endpoint, chat('slow'), controller.signal)) {
-          if (++seen === 3) controller.abort();
-        }
-      })(),
-    );
+    const error = await abortAfter(3, (signal) => adapter.chat(endpoint, chat('slow'), signal));
     expect(error.code).toBe('cancelled');
     await expect(slowStreamClosed.at(-1)).resolves.toBeUndefined();
   });
@@ -381,10 +356,13 @@ describe('LM Studio model management against a recorded LM Studio', () => {
       { model: 'openai/gpt-oss-20b', context_length: 8192 },
       signal(),
     );
-    expect(requests.at(-1)?.body).toEqual({ model: 'openai/gpt-oss-20b', context_length: 8192 });
+    expect(backend.requests.at(-1)?.body).toEqual({
+      model: 'openai/gpt-oss-20b',
+      context_length: 8192,
+    });
     expect(loaded.instance_id).toBe('openai/gpt-oss-20b');
     await unloadLmStudioModel(adapter.http, endpoint, 'openai/gpt-oss-20b', signal());
-    expect(requests.at(-1)).toMatchObject({
+    expect(backend.requests.at(-1)).toMatchObject({
       url: '/api/v1/models/unload',
       body: { instance_id: 'openai/gpt-oss-20b' },
     });
@@ -408,21 +386,10 @@ describe('LM Studio model management against a recorded LM Studio', () => {
   });
 
   it('stops polling when the signal aborts', async () => {
-    const controller = new AbortController();
-    const error = await failure(
-      (async () => {
-        for await (const _status of downloadLmStudioModel(
-          adapter.http,
-          endpoint,
-          { model: 'big' },
-          controller.signal,
-          {
-            pollIntervalMs: 60_000,
-          },
-        )) {
-          controller.abort();
-        }
-      })(),
+    const error = await abortAfter(1, (signal) =>
+      downloadLmStudioModel(adapter.http, endpoint, { model: 'big' }, signal, {
+        pollIntervalMs: 60_000,
+      }),
     );
     expect(error.code).toBe('cancelled');
   });

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SwitchyardError, type ChatRequest } from '@switchyard/contracts';
-import type { BackendEndpoint, GenerationEvent } from '@switchyard/worker-runtime';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatRequest } from '@switchyard/contracts';
+import {
+  abortAfter,
+  collect,
+  rejectionOf,
+  startRecordingBackend,
+  streamUntilClosed,
+  type RecordingBackend,
+} from '@switchyard/testing';
+import type { BackendEndpoint } from '@switchyard/worker-runtime';
 import { OllamaAdapter } from './ollama.adapter.js';
 import {
   copyOllamaModel,
@@ -34,7 +41,12 @@ const PULL_LINES = [
   '{"status":"success"}',
 ];
 
-const requests: { method: string; url: string; body: unknown }[] = [];
+interface RecordedRequest {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
 const slowStreamClosed: Promise<void>[] = [];
 
 function ndjson(res: ServerResponse, lines: string[], then: 'end' | 'keep' = 'end'): void {
@@ -64,9 +76,7 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
       if (model === 'cut') return ndjson(res, [FIRST_CHAT_LINE]);
       if (model === 'slow') {
         ndjson(res, [FIRST_CHAT_LINE], 'keep');
-        const timer = setInterval(() => res.write(`${CHAT_LINES[0]}\n`), 10);
-        slowStreamClosed.push(new Promise((resolve) => res.on('close', () => resolve())));
-        res.on('close', () => clearInterval(timer));
+        slowStreamClosed.push(streamUntilClosed(res, () => `${CHAT_LINES[0]}\n`));
         return;
       }
       return ndjson(res, CHAT_LINES);
@@ -127,30 +137,24 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let server: Server;
+let backend: RecordingBackend<RecordedRequest>;
 let endpoint: BackendEndpoint;
 const adapter = new OllamaAdapter();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-      requests.push({ method: req.method ?? '', url: req.url ?? '', body });
-      route(req, res, body);
-    });
+  backend = await startRecordingBackend<RecordedRequest>({
+    route,
+    record: (req, body) => ({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      body,
+    }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = {
-    id: 'ollama-test',
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  };
+  endpoint = { id: 'ollama-test', url: backend.url };
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await backend.close();
   await adapter.close();
 });
 
@@ -165,21 +169,6 @@ function chat(model: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-async function collect(events: AsyncIterable<GenerationEvent>): Promise<GenerationEvent[]> {
-  const out: GenerationEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwitchyardError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwitchyardError);
-  return error as SwitchyardError;
-}
-
 describe('OllamaAdapter against a recorded Ollama', () => {
   it('streams a chat: sends the native body, yields text, tool-call fragments and the end', async () => {
     const events = await collect(
@@ -189,7 +178,7 @@ describe('OllamaAdapter against a recorded Ollama', () => {
         signal(),
       ),
     );
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       method: 'POST',
       url: '/api/chat',
       body: {
@@ -215,7 +204,11 @@ describe('OllamaAdapter against a recorded Ollama', () => {
     const events = await collect(
       adapter.complete(endpoint, { id: 'r', model: 'llama3.2', prompt: 'Say hello' }, signal()),
     );
-    expect(requests.at(-1)?.body).toEqual({ model: 'llama3.2', prompt: 'Say hello', stream: true });
+    expect(backend.requests.at(-1)?.body).toEqual({
+      model: 'llama3.2',
+      prompt: 'Say hello',
+      stream: true,
+    });
     expect(events[0]).toEqual({ type: 'delta', text: 'Hel' });
     expect(events[1]).toMatchObject({
       type: 'end',
@@ -227,7 +220,7 @@ describe('OllamaAdapter against a recorded Ollama', () => {
     const events = await collect(
       adapter.embed(endpoint, { id: 'r', model: 'all-minilm', input: ['a', 'b'] }, signal()),
     );
-    expect(requests.at(-1)?.body).toEqual({ model: 'all-minilm', input: ['a', 'b'] });
+    expect(backend.requests.at(-1)?.body).toEqual({ model: 'all-minilm', input: ['a', 'b'] });
     expect(
       events.slice(0, 2).map((e) => e.type === 'embedding' && [e.index, Array.from(e.vector)]),
     ).toEqual([
@@ -264,32 +257,23 @@ describe('OllamaAdapter against a recorded Ollama', () => {
   });
 
   it('translates errors before the stream, in it, and a stream cut short', async () => {
-    expect((await failure(collect(adapter.chat(endpoint, chat('missing'), signal())))).code).toBe(
-      'model_not_found',
-    );
-    const busy = await failure(collect(adapter.chat(endpoint, chat('busy'), signal())));
+    expect(
+      (await rejectionOf(collect(adapter.chat(endpoint, chat('missing'), signal())))).code,
+    ).toBe('model_not_found');
+    const busy = await rejectionOf(collect(adapter.chat(endpoint, chat('busy'), signal())));
     expect(busy.code).toBe('overloaded');
     expect(busy.retryable).toBe(true);
-    const crash = await failure(collect(adapter.chat(endpoint, chat('crash'), signal())));
+    const crash = await rejectionOf(collect(adapter.chat(endpoint, chat('crash'), signal())));
     expect(crash).toMatchObject({
       code: 'backend_error',
       message: 'llama runner process has terminated',
     });
-    const cut = await failure(collect(adapter.chat(endpoint, chat('cut'), signal())));
+    const cut = await rejectionOf(collect(adapter.chat(endpoint, chat('cut'), signal())));
     expect(cut.message).toBe('the Ollama stream ended before its done line');
   });
 
   it('stops the backend at once when the caller aborts mid-stream', async () => {
-    const controller = new AbortController();
-    const seen: GenerationEvent[] = [];
-    const error = await failure(
-      (async () => {
-        for await (const event of adapter.chat(endpoint, chat('slow'), controller.signal)) {
-          seen.push(event);
-          if (seen.length === 3) controller.abort();
-        }
-      })(),
-    );
+    const error = await abortAfter(3, (signal) => adapter.chat(endpoint, chat('slow'), signal));
     expect(error.code).toBe('cancelled');
     await expect(slowStreamClosed.at(-1)).resolves.toBeUndefined();
   });
@@ -315,8 +299,8 @@ describe('Ollama model management against a recorded Ollama', () => {
       total: 2019377376,
       completed: 241970,
     });
-    expect(requests.at(-1)?.body).toEqual({ model: 'llama3.2', stream: true });
-    const missing = await failure(
+    expect(backend.requests.at(-1)?.body).toEqual({ model: 'llama3.2', stream: true });
+    const missing = await rejectionOf(
       (async () => {
         for await (const _step of pullOllamaModel(adapter.http, endpoint, 'nope', signal())) {
           // "pulling manifest" arrives before the error line.
@@ -328,16 +312,16 @@ describe('Ollama model management against a recorded Ollama', () => {
 
   it('deletes, copies, shows and lists running models', async () => {
     await deleteOllamaModel(adapter.http, endpoint, 'old', signal());
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       method: 'DELETE',
       url: '/api/delete',
       body: { model: 'old' },
     });
-    expect((await failure(deleteOllamaModel(adapter.http, endpoint, 'gone', signal()))).code).toBe(
-      'model_not_found',
-    );
+    expect(
+      (await rejectionOf(deleteOllamaModel(adapter.http, endpoint, 'gone', signal()))).code,
+    ).toBe('model_not_found');
     await copyOllamaModel(adapter.http, endpoint, 'a', 'b', signal());
-    expect(requests.at(-1)?.body).toEqual({ source: 'a', destination: 'b' });
+    expect(backend.requests.at(-1)?.body).toEqual({ source: 'a', destination: 'b' });
     const shown = await showOllamaModel(adapter.http, endpoint, 'qwen3', signal());
     expect(shown.model_info?.['qwen3.context_length']).toBe(40960);
     expect(await listRunningOllamaModels(adapter.http, endpoint, signal())).toEqual([
@@ -347,12 +331,12 @@ describe('Ollama model management against a recorded Ollama', () => {
 
   it('loads with keep_alive and unloads with keep_alive 0', async () => {
     await loadOllamaModel(adapter.http, endpoint, 'qwen3', signal(), { keepAlive: '1h' });
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       method: 'POST',
       url: '/api/generate',
       body: { model: 'qwen3', stream: false, keep_alive: '1h' },
     });
     await unloadOllamaModel(adapter.http, endpoint, 'qwen3', signal());
-    expect(requests.at(-1)?.body).toEqual({ model: 'qwen3', keep_alive: 0, stream: false });
+    expect(backend.requests.at(-1)?.body).toEqual({ model: 'qwen3', keep_alive: 0, stream: false });
   });
 });

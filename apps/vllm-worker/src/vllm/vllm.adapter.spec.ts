@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SwitchyardError, type ChatRequest } from '@switchyard/contracts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatRequest } from '@switchyard/contracts';
+import {
+  abortAfter,
+  collect,
+  rejectionOf,
+  startRecordingBackend,
+  streamUntilClosed,
+  type RecordingBackend,
+} from '@switchyard/testing';
 import type { BackendEndpoint, GenerationEvent } from '@switchyard/worker-runtime';
 import { VllmAdapter, listVllmModelCards } from './vllm.adapter.js';
 import { loadVllmLoraAdapter, unloadVllmLoraAdapter } from './vllm-management.js';
@@ -61,7 +68,11 @@ const MID_STREAM_ERROR_SSE =
   'data: {"error":{"message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}}\n\n' +
   'data: [DONE]\n\n';
 
-const requests: { url: string; body: Record<string, unknown> }[] = [];
+interface RecordedRequest {
+  url: string;
+  body: Record<string, unknown>;
+}
+
 const slowStreamClosed: Promise<void>[] = [];
 
 function sse(res: ServerResponse, text: string): void {
@@ -95,9 +106,7 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
       if (model === 'mid-error') return sse(res, MID_STREAM_ERROR_SSE);
       if (model === 'slow') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const timer = setInterval(() => res.write(chunk({ content: 'x' })), 10);
-        slowStreamClosed.push(new Promise((resolve) => res.on('close', () => resolve())));
-        res.on('close', () => clearInterval(timer));
+        slowStreamClosed.push(streamUntilClosed(res, () => chunk({ content: 'x' })));
         return;
       }
       return sse(res, CHAT_SSE);
@@ -162,28 +171,20 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let server: Server;
+let backend: RecordingBackend<RecordedRequest>;
 let endpoint: BackendEndpoint;
 const adapter = new VllmAdapter();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (data: Buffer) => (raw += data.toString()));
-    req.on('end', () => {
-      const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-      requests.push({ url: req.url ?? '', body });
-      route(req, res, body);
-    });
+  backend = await startRecordingBackend<RecordedRequest>({
+    route,
+    record: (req, body) => ({ url: req.url ?? '', body }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  endpoint = { id: 'vllm-test', url: `http://127.0.0.1:${port}`, apiKey: 'vllm-key' };
+  endpoint = { id: 'vllm-test', url: backend.url, apiKey: 'vllm-key' };
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await backend.close();
   await adapter.close();
 });
 
@@ -193,25 +194,10 @@ function chat(model: string): ChatRequest {
   return { id: 'req_1', model, messages: [{ role: 'user', content: 'Hi' }] };
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwitchyardError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SwitchyardError);
-  return error as SwitchyardError;
-}
-
 describe('VllmAdapter against a recorded vLLM', () => {
   it('streams a chat: emits the text that carries the finish reason, then ends with the usage chunk', async () => {
     const events = await collect(adapter.chat(endpoint, chat('my-model'), signal()));
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       url: '/v1/chat/completions',
       body: {
         model: 'my-model',
@@ -264,7 +250,7 @@ describe('VllmAdapter against a recorded vLLM', () => {
     const completion = await collect(
       adapter.complete(endpoint, { id: 'r', model: 'my-model', prompt: 'Once' }, signal()),
     );
-    expect(requests.at(-1)?.url).toBe('/v1/completions');
+    expect(backend.requests.at(-1)?.url).toBe('/v1/completions');
     expect(completion).toEqual([
       { type: 'delta', text: ' upon' },
       { type: 'delta', text: ' a time' },
@@ -277,7 +263,7 @@ describe('VllmAdapter against a recorded vLLM', () => {
     const embedded = await collect(
       adapter.embed(endpoint, { id: 'r', model: 'bge', input: ['abc'] }, signal()),
     );
-    expect(requests.at(-1)?.body).toEqual({
+    expect(backend.requests.at(-1)?.body).toEqual({
       model: 'bge',
       input: ['abc'],
       encoding_format: 'base64',
@@ -305,7 +291,7 @@ describe('VllmAdapter against a recorded vLLM', () => {
         signal(),
       ),
     );
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       url: '/v1/chat/completions',
       body: {
         model: 'my-model',
@@ -333,10 +319,10 @@ describe('VllmAdapter against a recorded vLLM', () => {
   });
 
   it('translates an unknown model, a wrong key and an error inside the stream', async () => {
-    expect((await failure(collect(adapter.chat(endpoint, chat('missing'), signal())))).code).toBe(
-      'model_not_found',
-    );
-    const unauthorized = await failure(
+    expect(
+      (await rejectionOf(collect(adapter.chat(endpoint, chat('missing'), signal())))).code,
+    ).toBe('model_not_found');
+    const unauthorized = await rejectionOf(
       adapter.listModels({ ...endpoint, apiKey: 'wrong' }, signal()),
     );
     expect(unauthorized).toMatchObject({ code: 'backend_unavailable', retryable: true });
@@ -344,7 +330,7 @@ describe('VllmAdapter against a recorded vLLM', () => {
       "the backend refused the worker's credentials (HTTP 401: Unauthorized); check backends[].api_key",
     );
     const received: GenerationEvent[] = [];
-    const midStream = await failure(
+    const midStream = await rejectionOf(
       (async () => {
         for await (const event of adapter.chat(endpoint, chat('mid-error'), signal()))
           received.push(event);
@@ -355,15 +341,7 @@ describe('VllmAdapter against a recorded vLLM', () => {
   });
 
   it('stops the backend at once when the caller aborts mid-stream', async () => {
-    const controller = new AbortController();
-    let seen = 0;
-    const error = await failure(
-      (async () => {
-        for await (const _event of adapter.chat(endpoint, chat('slow'), controller.signal)) {
-          if (++seen === 3) controller.abort();
-        }
-      })(),
-    );
+    const error = await abortAfter(3, (signal) => adapter.chat(endpoint, chat('slow'), signal));
     expect(error.code).toBe('cancelled');
     await expect(slowStreamClosed.at(-1)).resolves.toBeUndefined();
   });
@@ -381,11 +359,13 @@ describe('vLLM management against a recorded vLLM', () => {
       signal(),
     );
     expect(loaded).toBe("Success: LoRA adapter 'sql' added successfully.");
-    expect(requests.at(-1)).toEqual({
+    expect(backend.requests.at(-1)).toEqual({
       url: '/v1/load_lora_adapter',
       body: { lora_name: 'sql', lora_path: '/adapters/sql' },
     });
-    const missing = await failure(unloadVllmLoraAdapter(adapter.http, endpoint, 'nope', signal()));
+    const missing = await rejectionOf(
+      unloadVllmLoraAdapter(adapter.http, endpoint, 'nope', signal()),
+    );
     expect(missing).toMatchObject({
       code: 'not_found',
       message: "The lora adapter 'nope' cannot be found.",
