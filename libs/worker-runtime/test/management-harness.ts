@@ -195,13 +195,4 @@ export class ManagementBed {
   }
 }
 
-/** The error a promise rejects with, or a failure if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SwitchyardError) return error;
-    throw error;
-  }
-  throw new Error('expected the command to fail');
-}
+export { rejectionOf } from '@switchyard/testing';
