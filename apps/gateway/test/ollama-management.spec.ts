@@ -178,6 +178,21 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     expect(vllm).toMatchObject({ done: true, done_reason: 'load' });
   });
 
+  it('lists in ps what the Ollama backends hold in memory, as they say, and vLLM models', async () => {
+    const running = async () => (await ollama.ps()).models;
+    await ollama.generate({ model: MODEL, prompt: '', keep_alive: 0 });
+    let models = await running();
+    expect(models.map((model) => model.name)).not.toContain(MODEL);
+    expect(models.map((model) => model.name)).toContain('Qwen/Qwen2.5-0.5B-Instruct');
+
+    await ollama.generate({ model: MODEL, prompt: '', keep_alive: '1h' });
+    models = await running();
+    const held = models.find((model) => model.name === MODEL);
+    expect(held).toMatchObject({ model: MODEL, kinds: ['ollama'] });
+    // The backend's own expiry (an hour out, as asked), not a made-up one.
+    expect(new Date(held?.expires_at ?? 0).getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+  });
+
   it('refuses bad input with 400 and {"error"}, before any backend is asked', async () => {
     const cases: [string, string, unknown][] = [
       ['DELETE', '/api/delete', {}],

@@ -16,10 +16,10 @@ import { FleetRegistry } from './fleet-registry.service.js';
 export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
 
 /**
- * How long `/api/show` waits for an Ollama backend's description before answering from the
- * fleet's listing: one small read, not worth the request timeout a generation gets.
+ * How long `/api/show` and `/api/ps` wait for an Ollama backend's answer before answering from
+ * the fleet's listing: one small read, not worth the request timeout a generation gets.
  */
-const DESCRIBE_TIMEOUT_MS = 5_000;
+const READ_TIMEOUT_MS = 5_000;
 
 /** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
 export type CommandOutcome = 'done' | 'missing';
@@ -81,29 +81,61 @@ export class ModelManagement {
    * `model_info`), or `undefined` when there is no such answer to give: no registry, no Ollama
    * backend listed with the model (vLLM and LM Studio describe no more than their model lists
    * do), or a holder that could not answer. The caller describes the model from the fleet's
-   * listing then, so a description never fails a model that is served; a failed ask is logged.
+   * listing then, so a description never fails a model that is served.
    */
   async describe(model: string, requestId: string): Promise<Record<string, unknown> | undefined> {
     const entries = await this.reachableIfKept();
     const holder = entries?.find((entry) => entry.kind === 'ollama' && holds(entry, model));
     if (holder === undefined) return undefined;
-    const request = { id: generateRequestId(), model };
+    const description = await this.resultOf(holder.id, 'show', { model }, requestId);
+    return isRecord(description) ? description : undefined;
+  }
+
+  /**
+   * What the Ollama backends have in memory now, each as it says (`ps`: Ollama's `/api/ps`
+   * entries), asked of all at once; `undefined` without a registry to say which backends there
+   * are. A backend that cannot answer is left out: its models show as not in memory, which is
+   * what a request to them would find out first anyway.
+   */
+  async running(requestId: string): Promise<Record<string, unknown>[] | undefined> {
+    const entries = await this.reachableIfKept();
+    if (entries === undefined) return undefined;
+    const answers = await Promise.all(
+      entries
+        .filter((entry) => entry.kind === 'ollama')
+        .map((entry) => this.resultOf(entry.id, 'ps', {}, requestId)),
+    );
+    return answers.flatMap((answer) => {
+      const models = isRecord(answer) ? answer['models'] : undefined;
+      return Array.isArray(models) ? models.filter(isRecord) : [];
+    });
+  }
+
+  /**
+   * The `result` a backend's worker answers a read-only command with, within
+   * {@link READ_TIMEOUT_MS}; `undefined` (logged) when it has none to give.
+   */
+  private async resultOf(
+    backend: string,
+    command: 'show' | 'ps',
+    fields: Record<string, unknown>,
+    requestId: string,
+  ): Promise<unknown> {
+    const request = { ...fields, id: generateRequestId() };
     try {
       const answer = await this.client.collect(
-        this.subjects.management(holder.id, 'show'),
+        this.subjects.management(backend, command),
         request,
         {
-          timeoutMs: Math.min(this.timeoutMs, DESCRIBE_TIMEOUT_MS),
+          timeoutMs: Math.min(this.timeoutMs, READ_TIMEOUT_MS),
           headers: { [REQUEST_ID_HEADER]: requestId },
         },
       );
-      const result = answer.deltas.find((delta) => delta.result !== undefined)?.result;
-      if (isDescription(result)) return result;
-      throw new SwitchyardError('internal', 'the show answer held no description');
+      return answer.deltas.find((delta) => delta.result !== undefined)?.result;
     } catch (error) {
       this.logger.warn(
-        { err: error, request_id: requestId, model, backend: holder.id },
-        'cannot describe the model from its Ollama backend; answering from the fleet listing',
+        { err: error, request_id: requestId, command, backend },
+        `backend ${backend} did not answer ${command}; answering from the fleet listing`,
       );
       return undefined;
     }
@@ -172,7 +204,7 @@ export class ModelManagement {
   }
 }
 
-function isDescription(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -70,16 +70,32 @@ export class OllamaController {
     return { models: (await this.catalogue.listed()).map(tagEntry) };
   }
 
-  /** Every model the fleet serves; whether each is in memory now is the backends' business. */
+  /**
+   * What is in memory: the models each Ollama backend has loaded, as its own `ps` says (with its
+   * expiry and sizes), found through discovery's registry; and the models behind vLLM or LM
+   * Studio, which answer a request without an explicit load. Without a registry, every served
+   * model, since which are loaded cannot be known.
+   */
   @Get('api/ps')
-  async ps(): Promise<unknown> {
+  async ps(@Req() request: FastifyRequest): Promise<unknown> {
+    const listed = await this.catalogue.listed();
+    const running = await this.management.running(requestIdOf(request));
     const expires = new Date(Date.now() + 5 * 60_000).toISOString();
+    const served = (model: FleetModel) => ({
+      ...tagEntry(model),
+      expires_at: expires,
+      size_vram: 0,
+    });
+    if (running === undefined) return { models: listed.map(served) };
+    const inMemory = new Map(running.map((entry) => [entry['name'] ?? entry['model'], entry]));
     return {
-      models: (await this.catalogue.listed()).map((model) => ({
-        ...tagEntry(model),
-        expires_at: expires,
-        size_vram: 0,
-      })),
+      models: listed.flatMap((model) => {
+        const own = inMemory.get(model.id);
+        if (own !== undefined) {
+          return [{ ...served(model), ...own, ...capabilitiesOf(model), kinds: model.kinds }];
+        }
+        return model.kinds.some((kind) => kind !== 'ollama') ? [served(model)] : [];
+      }),
     };
   }
 
