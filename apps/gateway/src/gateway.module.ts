@@ -12,6 +12,7 @@ import { InFlightRequests } from './http/in-flight-requests.service.js';
 import { RequestCaps } from './limits/request-caps.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { OllamaCatalogueController } from './ollama/ollama-catalogue.controller.js';
 import { OllamaManagementController } from './ollama/ollama-management.controller.js';
 import { OllamaController } from './ollama/ollama.controller.js';
 import { OpenAIController } from './openai/openai.controller.js';
@@ -27,6 +28,7 @@ import { requestStreamClientProvider } from './routing/request-stream.provider.j
     HealthController,
     MetricsController,
     OpenAIController,
+    OllamaCatalogueController,
     OllamaController,
     OllamaManagementController,
     AdminController,

@@ -8,7 +8,7 @@ import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { writeStream } from '../http/response-streams.js';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
-import { ollamaManagedName } from './ollama-model-name.js';
+import { ollamaManagedName, ollamaModelNotFound } from './ollama-model-name.js';
 import {
   ollamaCopyBodySchema,
   ollamaDeleteBodySchema,
@@ -82,9 +82,7 @@ export class OllamaManagementController {
     }
     const model = ollamaManagedName(given, 'model');
     const outcome = await this.management.run('delete', model, { model }, requestIdOf(request));
-    if (outcome === 'missing') {
-      throw new SwitchyardError('model_not_found', `model '${given}' not found`);
-    }
+    if (outcome === 'missing') throw ollamaModelNotFound(given);
     await reply.code(200).send();
   }
 

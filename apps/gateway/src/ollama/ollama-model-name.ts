@@ -1,4 +1,5 @@
 import { managedModelNameSchema, SwitchyardError } from '@switchyard/contracts';
+import type { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 
 /**
@@ -28,4 +29,24 @@ export function ollamaManagedName(raw: string, param: string): string {
 export function ollamaTagged(name: string): string {
   const tail = name.slice(name.lastIndexOf('/') + 1);
   return tail.includes(':') ? name : `${name}:latest`;
+}
+
+/** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
+export async function resolveOllamaName(
+  catalogue: FleetCatalogue,
+  model: unknown,
+): Promise<unknown> {
+  if (typeof model !== 'string' || model.length === 0) return model;
+  const tagged = ollamaTagged(model);
+  if (tagged === model) return model;
+  const models = await catalogue.models();
+  if (models.some((entry) => entry.id === model)) return model;
+  return models.some((entry) => entry.id === tagged) ? tagged : model;
+}
+
+/** Ollama's own wording for a model it does not have. */
+export function ollamaModelNotFound(name: string): SwitchyardError {
+  return new SwitchyardError('model_not_found', `model '${name}' not found`, {
+    details: { param: 'model' },
+  });
 }

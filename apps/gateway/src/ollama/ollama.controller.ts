@@ -1,10 +1,9 @@
-import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res } from '@nestjs/common';
 import { SwitchyardError, type InferenceOperation } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
-import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
+import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { ModelManagement } from '../fleet/model-management.service.js';
-import { parseBody } from '../http/bad-request.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { startOf } from '../http/request-timing.js';
@@ -13,8 +12,7 @@ import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
 import { answerRouted } from '../routing/routed-answer.js';
-import { ollamaTagged } from './ollama-model-name.js';
-import { ollamaShowBodySchema } from './ollama-request.schemas.js';
+import { ollamaModelNotFound, resolveOllamaName } from './ollama-model-name.js';
 import {
   translateOllamaChat,
   translateOllamaEmbed,
@@ -32,16 +30,16 @@ import {
 } from './ollama-response.translator.js';
 import { OLLAMA_NDJSON } from './ollama-stream.format.js';
 
-/** The Ollama version this API answers as; clients switch features on by it. */
-export const OLLAMA_COMPATIBLE_VERSION = '0.12.0';
-
 /** Ollama's names for the capped fields (see `gateway.limits`). */
 const OLLAMA_CAP_PARAMS = {
   chat: { prompt: 'messages', maxTokens: 'options.num_predict' },
   generate: { prompt: 'prompt', maxTokens: 'options.num_predict' },
 } as const;
 
-/** The Ollama-compatible API over the same fleet, whatever kind of backend serves a model. */
+/**
+ * The Ollama API's inference routes (chat, generate, embeddings, and the load and unload
+ * shortcuts) over the same fleet, whatever kind of backend serves a model.
+ */
 @Controller()
 export class OllamaController {
   constructor(
@@ -53,79 +51,10 @@ export class OllamaController {
     private readonly management: ModelManagement,
   ) {}
 
-  /** Fastify answers `HEAD /` from this route too, as Ollama does. */
-  @Get()
-  @Header('content-type', 'text/plain; charset=utf-8')
-  root(): string {
-    return 'Ollama is running';
-  }
-
-  @Get('api/version')
-  version(): { version: string } {
-    return { version: OLLAMA_COMPATIBLE_VERSION };
-  }
-
-  @Get('api/tags')
-  async tags(): Promise<unknown> {
-    return { models: (await this.catalogue.listed()).map(tagEntry) };
-  }
-
-  /**
-   * What is in memory: the models each Ollama backend has loaded, as its own `ps` says (with its
-   * expiry and sizes), found through discovery's registry; and the models behind vLLM or LM
-   * Studio, which answer a request without an explicit load. Without a registry, every served
-   * model, since which are loaded cannot be known.
-   */
-  @Get('api/ps')
-  async ps(@Req() request: FastifyRequest): Promise<unknown> {
-    const listed = await this.catalogue.listed();
-    const running = await this.management.running(requestIdOf(request));
-    const expires = new Date(Date.now() + 5 * 60_000).toISOString();
-    const served = (model: FleetModel) => ({
-      ...tagEntry(model),
-      expires_at: expires,
-      size_vram: 0,
-    });
-    if (running === undefined) return { models: listed.map(served) };
-    const inMemory = new Map(running.map((entry) => [entry['name'] ?? entry['model'], entry]));
-    return {
-      models: listed.flatMap((model) => {
-        const own = inMemory.get(model.id);
-        if (own !== undefined) {
-          return [{ ...served(model), ...own, ...capabilitiesOf(model), kinds: model.kinds }];
-        }
-        return model.kinds.some((kind) => kind !== 'ollama') ? [served(model)] : [];
-      }),
-    };
-  }
-
-  @Post('api/show')
-  @HttpCode(200)
-  async show(@Req() request: FastifyRequest): Promise<unknown> {
-    const body = parseBody(ollamaShowBodySchema, request.body);
-    const name = body.model ?? body.name ?? '';
-    const model = await this.catalogue.find(String(await this.resolveName(name)));
-    if (model === undefined) throw ollamaModelNotFound(name);
-    // An Ollama backend's own description (template, parameters, context length…) where one
-    // holds the model; the fleet's capabilities and kinds either way.
-    const described = await this.management.describe(ollamaTagged(model.id), requestIdOf(request));
-    return {
-      modelfile: '',
-      parameters: '',
-      template: '',
-      details: details(),
-      model_info: {},
-      modified_at: new Date(0).toISOString(),
-      ...described,
-      ...capabilitiesOf(model),
-      kinds: model.kinds,
-    };
-  }
-
   @Post('api/chat')
   async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaChat(request.body);
-    const model = await this.resolveName(translated.model);
+    const model = await resolveOllamaName(this.catalogue, translated.model);
     if (isShortcut(translated)) {
       await this.answerShortcut(translated, model, request, reply, 'message');
       return;
@@ -150,7 +79,7 @@ export class OllamaController {
   @Post('api/generate')
   async generate(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaGenerate(request.body);
-    const model = await this.resolveName(translated.model);
+    const model = await resolveOllamaName(this.catalogue, translated.model);
     if (isShortcut(translated)) {
       await this.answerShortcut(translated, model, request, reply, 'response');
       return;
@@ -175,7 +104,7 @@ export class OllamaController {
   @Post('api/embed')
   async embed(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaEmbed(request.body);
-    const model = await this.resolveName(translated.model);
+    const model = await resolveOllamaName(this.catalogue, translated.model);
     await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
       const { deltas, end } = await collectFrames(routed.frames);
       const vectors = deltas
@@ -197,7 +126,7 @@ export class OllamaController {
   @Post('api/embeddings')
   async embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaLegacyEmbedding(request.body);
-    const model = await this.resolveName(translated.model);
+    const model = await resolveOllamaName(this.catalogue, translated.model);
     await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
       const { deltas, end } = await collectFrames(routed.frames);
       const first = deltas.find((frame) => frame.embedding !== undefined)?.embedding;
@@ -276,16 +205,6 @@ export class OllamaController {
       );
     }
   }
-
-  /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */
-  private async resolveName(model: unknown): Promise<unknown> {
-    if (typeof model !== 'string' || model.length === 0) return model;
-    const tagged = ollamaTagged(model);
-    if (tagged === model) return model;
-    const models = await this.catalogue.models();
-    if (models.some((entry) => entry.id === model)) return model;
-    return models.some((entry) => entry.id === tagged) ? tagged : model;
-  }
 }
 
 /** A chat or generate request that is one of Ollama's shortcuts. */
@@ -308,40 +227,4 @@ async function* ndjson(
       yield* lines.closing(frame, performance.now() - startedAt);
     }
   }
-}
-
-function details(): Record<string, unknown> {
-  return {
-    parent_model: '',
-    format: '',
-    family: '',
-    families: null,
-    parameter_size: '',
-    quantization_level: '',
-  };
-}
-
-function tagEntry(model: FleetModel): Record<string, unknown> {
-  return {
-    name: model.id,
-    model: model.id,
-    modified_at: new Date(0).toISOString(),
-    size: 0,
-    digest: '',
-    details: details(),
-    ...capabilitiesOf(model),
-    kinds: model.kinds,
-  };
-}
-
-/** `capabilities`, left out (as Ollama leaves it out) when no worker says what the model can do. */
-function capabilitiesOf(model: FleetModel): { capabilities?: string[] } {
-  return model.capabilities.length > 0 ? { capabilities: model.capabilities } : {};
-}
-
-/** Ollama's own wording for a model it does not have. */
-function ollamaModelNotFound(name: string): SwitchyardError {
-  return new SwitchyardError('model_not_found', `model '${name}' not found`, {
-    details: { param: 'model' },
-  });
 }

@@ -1,0 +1,121 @@
+import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
+import { ModelManagement } from '../fleet/model-management.service.js';
+import { parseBody } from '../http/bad-request.js';
+import { requestIdOf } from '../http/request-id.js';
+import { ollamaModelNotFound, ollamaTagged, resolveOllamaName } from './ollama-model-name.js';
+import { ollamaShowBodySchema } from './ollama-request.schemas.js';
+
+/** The Ollama version this API answers as; clients switch features on by it. */
+export const OLLAMA_COMPATIBLE_VERSION = '0.12.0';
+
+/**
+ * The Ollama API's description of the fleet: version, the models (`tags`), what is in memory
+ * (`ps`) and one model (`show`), over every kind of backend.
+ */
+@Controller()
+export class OllamaCatalogueController {
+  constructor(
+    private readonly catalogue: FleetCatalogue,
+    private readonly management: ModelManagement,
+  ) {}
+
+  /** Fastify answers `HEAD /` from this route too, as Ollama does. */
+  @Get()
+  @Header('content-type', 'text/plain; charset=utf-8')
+  root(): string {
+    return 'Ollama is running';
+  }
+
+  @Get('api/version')
+  version(): { version: string } {
+    return { version: OLLAMA_COMPATIBLE_VERSION };
+  }
+
+  @Get('api/tags')
+  async tags(): Promise<unknown> {
+    return { models: (await this.catalogue.listed()).map(tagEntry) };
+  }
+
+  /**
+   * What is in memory: the models each Ollama backend has loaded, as its own `ps` says (with its
+   * expiry and sizes), found through discovery's registry; and the models behind vLLM or LM
+   * Studio, which answer a request without an explicit load. Without a registry, every served
+   * model, since which are loaded cannot be known.
+   */
+  @Get('api/ps')
+  async ps(@Req() request: FastifyRequest): Promise<unknown> {
+    const listed = await this.catalogue.listed();
+    const running = await this.management.running(requestIdOf(request));
+    const expires = new Date(Date.now() + 5 * 60_000).toISOString();
+    const served = (model: FleetModel) => ({
+      ...tagEntry(model),
+      expires_at: expires,
+      size_vram: 0,
+    });
+    if (running === undefined) return { models: listed.map(served) };
+    const inMemory = new Map(running.map((entry) => [entry['name'] ?? entry['model'], entry]));
+    return {
+      models: listed.flatMap((model) => {
+        const own = inMemory.get(model.id);
+        if (own !== undefined) {
+          return [{ ...served(model), ...own, ...capabilitiesOf(model), kinds: model.kinds }];
+        }
+        return model.kinds.some((kind) => kind !== 'ollama') ? [served(model)] : [];
+      }),
+    };
+  }
+
+  @Post('api/show')
+  @HttpCode(200)
+  async show(@Req() request: FastifyRequest): Promise<unknown> {
+    const body = parseBody(ollamaShowBodySchema, request.body);
+    const name = body.model ?? body.name ?? '';
+    const model = await this.catalogue.find(String(await resolveOllamaName(this.catalogue, name)));
+    if (model === undefined) throw ollamaModelNotFound(name);
+    // An Ollama backend's own description (template, parameters, context length…) where one
+    // holds the model; the fleet's capabilities and kinds either way.
+    const described = await this.management.describe(ollamaTagged(model.id), requestIdOf(request));
+    return {
+      modelfile: '',
+      parameters: '',
+      template: '',
+      details: details(),
+      model_info: {},
+      modified_at: new Date(0).toISOString(),
+      ...described,
+      ...capabilitiesOf(model),
+      kinds: model.kinds,
+    };
+  }
+}
+
+function details(): Record<string, unknown> {
+  return {
+    parent_model: '',
+    format: '',
+    family: '',
+    families: null,
+    parameter_size: '',
+    quantization_level: '',
+  };
+}
+
+function tagEntry(model: FleetModel): Record<string, unknown> {
+  return {
+    name: model.id,
+    model: model.id,
+    modified_at: new Date(0).toISOString(),
+    size: 0,
+    digest: '',
+    details: details(),
+    ...capabilitiesOf(model),
+    kinds: model.kinds,
+  };
+}
+
+/** `capabilities`, left out (as Ollama leaves it out) when no worker says what the model can do. */
+function capabilitiesOf(model: FleetModel): { capabilities?: string[] } {
+  return model.capabilities.length > 0 ? { capabilities: model.capabilities } : {};
+}
