@@ -141,6 +141,10 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: expect.stringContaining('nobody:latest') });
+    await expect(ollama.create({ model: 'mine', from: 'llama3.2' })).rejects.toMatchObject({
+      status_code: 404,
+      error: expect.stringMatching(/^\/api\/create: creating and pushing models is not served/),
+    });
   });
 
   it('refuses logprobs, which it cannot return, and says a missing model is required', async () => {

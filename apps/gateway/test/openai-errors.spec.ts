@@ -120,6 +120,12 @@ describe('OpenAI error envelopes', () => {
     const unknown = await fetch(`${fleet.url}/v1/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    // A route left out on purpose says so, and what to use instead.
+    await expect(client.responses.create({ model: MODEL, input: 'hi' })).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+      message: '404 /v1/responses: the Responses API is not served: use /v1/chat/completions',
+    });
   });
 
   it('lists models and looks one up, with the kinds behind it', async () => {

@@ -7,6 +7,7 @@ import {
   renderOpenAIError,
   type RenderedError,
 } from './error-envelopes.js';
+import { notServedMessage } from './not-served-routes.js';
 
 /** Every error any route throws, in the envelope of the API the client called. */
 @Catch()
@@ -23,7 +24,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const error = toSwitchyardError(exception);
+  const error = explained(request.url, toSwitchyardError(exception));
   const rendered = renderFor(request.url, error);
   if (error.code === 'internal') request.log.error({ err: exception }, 'request failed');
   void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
@@ -35,6 +36,14 @@ export function renderFor(url: string, error: SwitchyardError): RenderedError {
 
 function isOllamaPath(url: string): boolean {
   return url === '/' || url.startsWith('/api/') || url === '/api';
+}
+
+/** A route that does not exist, told apart from one that is not served on purpose. */
+function explained(url: string, error: SwitchyardError): SwitchyardError {
+  const message = error.code === 'not_found' ? notServedMessage(url) : undefined;
+  return message === undefined
+    ? error
+    : new SwitchyardError('not_found', message, { cause: error });
 }
 
 function toSwitchyardError(exception: unknown): SwitchyardError {

@@ -1,0 +1,26 @@
+/**
+ * Routes of the OpenAI and Ollama APIs that Switchyard knowingly does not serve, with what to do
+ * instead: a client that calls one hears that, not just that the route does not exist.
+ */
+const NOT_SERVED: readonly (readonly [RegExp, string])[] = [
+  [/^\/v1\/responses(\/|$)/, 'the Responses API is not served: use /v1/chat/completions'],
+  [
+    /^\/v1\/(assistants|threads|files|uploads|batches|fine_tuning|vector_stores|realtime)(\/|$)/,
+    "OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, embeddings and models",
+  ],
+  [
+    /^\/v1\/(images|audio|moderations)(\/|$)/,
+    'image, audio and moderation APIs are not served: Switchyard serves chat, completions, embeddings and models',
+  ],
+  [
+    /^\/api\/(create|push|blobs)(\/|$)/,
+    'creating and pushing models is not served: run it against an Ollama backend directly, then it is listed here',
+  ],
+];
+
+/** What to tell a client that called `url`, a route not served on purpose, or `undefined`. */
+export function notServedMessage(url: string): string | undefined {
+  const path = url.split('?', 1)[0] ?? url;
+  const hint = NOT_SERVED.find(([pattern]) => pattern.test(path))?.[1];
+  return hint === undefined ? undefined : `${path}: ${hint}`;
+}
