@@ -21,6 +21,14 @@ export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
  */
 const READ_TIMEOUT_MS = 5_000;
 
+/** What the fleet's backends hold in memory, for Ollama's `/api/ps`. */
+export interface RunningModels {
+  /** Each Ollama backend's own `/api/ps` entries. */
+  ollama: Record<string, unknown>[];
+  /** The models vLLM and LM Studio backends have loaded, by every name they answer to. */
+  loadedElsewhere: ReadonlySet<string>;
+}
+
 /** What a command did across the fleet: changed at least one backend, or found the model nowhere. */
 export type CommandOutcome = 'done' | 'missing';
 
@@ -92,23 +100,33 @@ export class ModelManagement {
   }
 
   /**
-   * What the Ollama backends have in memory now, each as it says (`ps`: Ollama's `/api/ps`
-   * entries), asked of all at once; `undefined` without a registry to say which backends there
-   * are. A backend that cannot answer is left out: its models show as not in memory, which is
-   * what a request to them would find out first anyway.
+   * What the backends have in memory now; `undefined` without a registry to say which backends
+   * there are. Ollama backends are asked (`ps`: their own `/api/ps` entries, with expiry and
+   * sizes), all at once; a backend that cannot answer is left out, so its models show as not in
+   * memory, which is what a request to them would find out first anyway. For the other kinds the
+   * registry's `loaded` flags say it, as discovery last saw them (vLLM always has its model
+   * loaded; LM Studio, the models with a loaded instance).
    */
-  async running(requestId: string): Promise<Record<string, unknown>[] | undefined> {
+  async running(requestId: string): Promise<RunningModels | undefined> {
     const entries = await this.reachableIfKept();
     if (entries === undefined) return undefined;
+    const ollama = entries.filter((entry) => entry.kind === 'ollama');
     const answers = await Promise.all(
-      entries
-        .filter((entry) => entry.kind === 'ollama')
-        .map((entry) => this.resultOf(entry.id, 'ps', {}, requestId)),
+      ollama.map((entry) => this.resultOf(entry.id, 'ps', {}, requestId)),
     );
-    return answers.flatMap((answer) => {
-      const models = isRecord(answer) ? answer['models'] : undefined;
-      return Array.isArray(models) ? models.filter(isRecord) : [];
-    });
+    const loadedElsewhere = new Set(
+      entries
+        .filter((entry) => entry.kind !== 'ollama')
+        .flatMap((entry) => entry.models.filter((model) => model.loaded))
+        .flatMap((model) => [model.name, ...(model.aliases ?? [])]),
+    );
+    return {
+      ollama: answers.flatMap((answer) => {
+        const models = isRecord(answer) ? answer['models'] : undefined;
+        return Array.isArray(models) ? models.filter(isRecord) : [];
+      }),
+      loadedElsewhere,
+    };
   }
 
   /**

@@ -40,9 +40,9 @@ export class OllamaCatalogueController {
 
   /**
    * What is in memory: the models each Ollama backend has loaded, as its own `ps` says (with its
-   * expiry and sizes), found through discovery's registry; and the models behind vLLM or LM
-   * Studio, which answer a request without an explicit load. Without a registry, every served
-   * model, since which are loaded cannot be known.
+   * expiry and sizes), and the models vLLM and LM Studio backends have loaded, as discovery's
+   * registry last saw them. Without a registry, every served model, since which are loaded
+   * cannot be known.
    */
   @Get('api/ps')
   async ps(@Req() request: FastifyRequest): Promise<unknown> {
@@ -55,14 +55,16 @@ export class OllamaCatalogueController {
       size_vram: 0,
     });
     if (running === undefined) return { models: listed.map(served) };
-    const inMemory = new Map(running.map((entry) => [entry['name'] ?? entry['model'], entry]));
+    const inOllama = new Map(
+      running.ollama.map((entry) => [entry['name'] ?? entry['model'], entry]),
+    );
     return {
       models: listed.flatMap((model) => {
-        const own = inMemory.get(model.id);
+        const own = inOllama.get(model.id);
         if (own !== undefined) {
           return [{ ...served(model), ...own, ...capabilitiesOf(model), kinds: model.kinds }];
         }
-        return model.kinds.some((kind) => kind !== 'ollama') ? [served(model)] : [];
+        return running.loadedElsewhere.has(model.id) ? [served(model)] : [];
       }),
     };
   }
