@@ -8,12 +8,12 @@ import {
 import {
   compact,
   mergePassthrough,
+  openAiChatBody,
+  openAiCompletionBody,
   openAiReasoningEffort,
   openAiSampling,
-  openAiStreaming,
-  toOpenAiMessages,
   toOpenAiResponseFormat,
-  toOpenAiTools,
+  type OpenAiBodyRules,
   type OpenAiResponseFormat,
   type SamplingRequest,
 } from '@switchyard/worker-runtime';
@@ -31,24 +31,24 @@ export const ANY_JSON_OBJECT_FORMAT: OpenAiResponseFormat = {
   json_schema: { name: 'json_object', schema: { type: 'object' } },
 };
 
+/** LM Studio's own ways in chat and completion bodies. */
+const LM_STUDIO_RULES: OpenAiBodyRules = {
+  server: 'LM Studio',
+  sampling: lmStudioSampling,
+  passthrough: (request) => request.options?.lmstudio,
+  ownKeys: OWN_KEYS,
+};
+
 /**
  * `POST /api/v0/chat/completions`. `stream_options.include_usage` is asked for although LM Studio
  * has not honoured it (bug tracker #713); a usage chunk is used when one comes. `options.lmstudio`
  * is merged over the body (e.g. `ttl`, or a field of a newer LM Studio).
  */
 export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown> {
-  const body = {
-    model: request.model,
-    messages: toOpenAiMessages(request.messages),
-    ...openAiStreaming(request),
-    ...lmStudioSampling(request),
-    ...toOpenAiTools(request.tools, request.tool_choice),
-    ...compact({
-      response_format: lmStudioResponseFormat(request.response_format),
-      reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
-    }),
-  };
-  return mergePassthrough(body, request.options?.lmstudio, OWN_KEYS);
+  return openAiChatBody(request, LM_STUDIO_RULES, {
+    response_format: lmStudioResponseFormat(request.response_format),
+    reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
+  });
 }
 
 /**
@@ -56,16 +56,7 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
  * structured output or a reasoning effort goes as a chat (`completionAsChat`).
  */
 export function toLmStudioCompletionBody(request: CompletionRequest): Record<string, unknown> {
-  if (request.suffix !== undefined) {
-    throw new SwitchyardError('unsupported', 'LM Studio completions do not support a suffix');
-  }
-  const body = {
-    model: request.model,
-    prompt: request.prompt,
-    ...openAiStreaming(request),
-    ...lmStudioSampling(request),
-  };
-  return mergePassthrough(body, request.options?.lmstudio, OWN_KEYS);
+  return openAiCompletionBody(request, LM_STUDIO_RULES);
 }
 
 /**

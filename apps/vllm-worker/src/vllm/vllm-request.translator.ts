@@ -1,18 +1,13 @@
-import {
-  SwitchyardError,
-  type ChatRequest,
-  type CompletionRequest,
-  type EmbeddingRequest,
-} from '@switchyard/contracts';
+import type { ChatRequest, CompletionRequest, EmbeddingRequest } from '@switchyard/contracts';
 import {
   compact,
   mergePassthrough,
+  openAiChatBody,
+  openAiCompletionBody,
   openAiReasoningEffort,
   openAiSampling,
-  openAiStreaming,
-  toOpenAiMessages,
   toOpenAiResponseFormat,
-  toOpenAiTools,
+  type OpenAiBodyRules,
   type SamplingRequest,
 } from '@switchyard/worker-runtime';
 
@@ -27,6 +22,14 @@ const OWN_KEYS = [
   'encoding_format',
 ] as const;
 
+/** vLLM's own ways in chat and completion bodies. */
+const VLLM_RULES: OpenAiBodyRules = {
+  server: 'vLLM',
+  sampling: vllmSampling,
+  passthrough: (request) => request.options?.vllm,
+  ownKeys: OWN_KEYS,
+};
+
 /**
  * `POST /v1/chat/completions`, streamed with usage (one body for `stream: false`).
  * `options.vllm` is merged over the body:
@@ -36,20 +39,12 @@ const OWN_KEYS = [
  * (`chat_template_kwargs.enable_thinking: false`); the other efforts go as `reasoning_effort`.
  */
 export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
-  const body = {
-    model: request.model,
-    messages: toOpenAiMessages(request.messages),
-    ...openAiStreaming(request),
-    ...vllmSampling(request),
-    ...toOpenAiTools(request.tools, request.tool_choice),
-    ...compact({
-      response_format: toOpenAiResponseFormat(request.response_format),
-      reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
-      chat_template_kwargs:
-        request.reasoning_effort === 'none' ? { enable_thinking: false } : undefined,
-    }),
-  };
-  return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
+  return openAiChatBody(request, VLLM_RULES, {
+    response_format: toOpenAiResponseFormat(request.response_format),
+    reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
+    chat_template_kwargs:
+      request.reasoning_effort === 'none' ? { enable_thinking: false } : undefined,
+  });
 }
 
 /**
@@ -58,16 +53,7 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
  * (`completionAsChat`).
  */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
-  if (request.suffix !== undefined) {
-    throw new SwitchyardError('unsupported', 'vLLM completions do not support a suffix');
-  }
-  const body = {
-    model: request.model,
-    prompt: request.prompt,
-    ...openAiStreaming(request),
-    ...vllmSampling(request),
-  };
-  return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
+  return openAiCompletionBody(request, VLLM_RULES);
 }
 
 /**

@@ -1,11 +1,12 @@
-import type {
-  ChatMessage,
-  ChatRequest,
-  CompletionRequest,
-  ContentPart,
-  ResponseFormat,
-  ToolChoice,
-  ToolDefinition,
+import {
+  SwitchyardError,
+  type ChatMessage,
+  type ChatRequest,
+  type CompletionRequest,
+  type ContentPart,
+  type ResponseFormat,
+  type ToolChoice,
+  type ToolDefinition,
 } from '@switchyard/contracts';
 import type {
   OpenAiChatMessage,
@@ -125,6 +126,60 @@ export function toOpenAiResponseFormat(
       strict: format.strict,
     }) as { name: string; schema: Record<string, unknown>; strict?: boolean },
   };
+}
+
+/** What one OpenAI-compatible server does its own way in the chat and completion bodies. */
+export interface OpenAiBodyRules {
+  /** The server's name, in refusals. */
+  readonly server: string;
+  /** OpenAI's sampling fields plus the server's names for the others. */
+  sampling(request: SamplingRequest): Record<string, unknown>;
+  /** The request's passthrough options for this kind of server (`options.vllm`…). */
+  passthrough(request: ChatRequest | CompletionRequest): Record<string, unknown> | undefined;
+  /** Fields the passthrough cannot override: they decide what the request is and how it is read. */
+  readonly ownKeys: readonly string[];
+}
+
+/**
+ * A chat body: messages, streaming, sampling and tools as every such server takes them, `extra`
+ * (the server's structured-output and reasoning fields; `undefined` ones left out), and the
+ * passthrough options merged over it.
+ */
+export function openAiChatBody(
+  request: ChatRequest,
+  rules: OpenAiBodyRules,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const body = {
+    model: request.model,
+    messages: toOpenAiMessages(request.messages),
+    ...openAiStreaming(request),
+    ...rules.sampling(request),
+    ...toOpenAiTools(request.tools, request.tool_choice),
+    ...compact(extra),
+  };
+  return mergePassthrough(body, rules.passthrough(request), rules.ownKeys);
+}
+
+/**
+ * A completion body (the completion route applies no template). These servers take no suffix, so
+ * one is refused rather than dropped. A completion that asks for what only chats do goes as a
+ * chat instead (`completionAsChat`) before it gets here.
+ */
+export function openAiCompletionBody(
+  request: CompletionRequest,
+  rules: OpenAiBodyRules,
+): Record<string, unknown> {
+  if (request.suffix !== undefined) {
+    throw new SwitchyardError('unsupported', `${rules.server} completions do not support a suffix`);
+  }
+  const body = {
+    model: request.model,
+    prompt: request.prompt,
+    ...openAiStreaming(request),
+    ...rules.sampling(request),
+  };
+  return mergePassthrough(body, rules.passthrough(request), rules.ownKeys);
 }
 
 /**
