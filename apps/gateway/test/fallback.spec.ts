@@ -62,6 +62,18 @@ describe('routing: retries, fallbacks and aliases', () => {
     expect(pinned.model).toBe(FALLBACK);
   });
 
+  it('lists the aliases with the models they route to, for clients that pick from the list', async () => {
+    const listed = [];
+    for await (const model of client.models.list()) listed.push(model);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'gpt-4o', kinds: ['ollama'] }),
+        expect.objectContaining({ id: 'fast', kinds: ['vllm'] }),
+      ]),
+    );
+    expect(await client.models.retrieve('gpt-4o')).toMatchObject({ id: 'gpt-4o' });
+  });
+
   it('gives up at the request deadline with 504, cancels upstream, and does not fall back', async () => {
     const ollama = fleet.sim('ollama');
     const vllm = fleet.sim('vllm');

@@ -6,6 +6,7 @@ import {
   workerServiceKind,
   type BackendKind,
   type ModelCapability,
+  type SwitchyardConfig,
 } from '@switchyard/contracts';
 import {
   NATS_CONNECTION,
@@ -13,7 +14,8 @@ import {
   type NatsConnection,
   type ServiceInfo,
 } from '@switchyard/nats';
-import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { resolveTarget } from '../routing/model-route.js';
 
 /** A model the fleet can serve now, and the kinds of backend behind it. */
 export interface FleetModel {
@@ -28,6 +30,8 @@ export interface FleetModel {
    * when every worker serving it says so: it routes, but listings show the model once.
    */
   aliasOf?: string;
+  /** For a name of `gateway.aliases`: the model it routes to, whose entry this one copies. */
+  servedAs?: string;
 }
 
 /** How long a listing is reused: model lists change in seconds, requests come in milliseconds. */
@@ -45,10 +49,15 @@ export class FleetCatalogue {
   private cached: { at: number; models: FleetModel[] } | undefined;
   private pending: Promise<FleetModel[]> | undefined;
 
+  private readonly aliases: Readonly<Record<string, string>>;
+
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+  ) {
+    this.aliases = config.gateway.aliases;
+  }
 
   async models(options: { fresh?: boolean } = {}): Promise<FleetModel[]> {
     if (!options.fresh && this.cached && Date.now() - this.cached.at < CATALOGUE_TTL_MS) {
@@ -80,7 +89,7 @@ export class FleetCatalogue {
       // A listing that fails is an empty fleet for now; the next one asks again.
       this.logger.debug({ err: error }, 'fleet listing got no answer');
     }
-    const models = modelsOf(infos);
+    const models = withConfiguredAliases(modelsOf(infos), this.aliases);
     this.cached = { at: Date.now(), models };
     return models;
   }
@@ -130,4 +139,34 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       capabilities: MODEL_CAPABILITIES.filter((capability) => entry.capabilities.has(capability)),
       ...(typeof entry.aliasOf === 'string' ? { aliasOf: entry.aliasOf } : {}),
     }));
+}
+
+/**
+ * The fleet's models with the names of `gateway.aliases` whose model is served, each listed as
+ * that model (its kinds: the one the alias pins, if it pins one), so clients that pick a model
+ * from the listing can pick an alias. An alias whose model no worker serves is left out: it would
+ * not answer. A name the workers serve themselves is theirs, and is not listed twice.
+ */
+export function withConfiguredAliases(
+  models: readonly FleetModel[],
+  aliases: Readonly<Record<string, string>>,
+): FleetModel[] {
+  const byId = new Map(models.map((model) => [model.id, model]));
+  const added: FleetModel[] = [];
+  for (const alias of Object.keys(aliases)) {
+    if (byId.has(alias)) continue;
+    const target = resolveTarget(alias, { aliases, fallbacks: {} });
+    const served = byId.get(target.model);
+    if (served === undefined) continue;
+    if (target.kind !== undefined && !served.kinds.includes(target.kind)) continue;
+    // Listed even where the model is Ollama's bare alias: the configured name is the client's.
+    const { aliasOf, ...entry } = served;
+    added.push({
+      ...entry,
+      id: alias,
+      kinds: target.kind === undefined ? served.kinds : [target.kind],
+      servedAs: aliasOf ?? served.id,
+    });
+  }
+  return [...models, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ServiceInfo } from '@switchyard/nats';
-import { modelsOf } from './fleet-catalogue.service.js';
+import { modelsOf, withConfiguredAliases } from './fleet-catalogue.service.js';
 
 function worker(
   kind: string,
@@ -84,6 +84,37 @@ describe('the fleet listing from $SRV.INFO', () => {
     expect(models.map(({ id, capabilities }) => ({ id, capabilities }))).toEqual([
       { id: 'minilm', capabilities: ['embedding'] },
       { id: 'qwen', capabilities: ['completion', 'tools', 'thinking', 'vision'] },
+    ]);
+  });
+
+  it('lists the configured aliases whose model is served, as that model', () => {
+    const models = withConfiguredAliases(
+      modelsOf([
+        worker('ollama', 'a', ['llama3.2:latest']),
+        worker('ollama', 'b', ['qwen']),
+        worker('vllm', 'c', ['qwen']),
+      ]),
+      {
+        'gpt-4o': 'llama3.2:latest',
+        fast: 'vllm/qwen',
+        slow: 'lmstudio/qwen',
+        gone: 'nobody:latest',
+        qwen: 'llama3.2:latest',
+      },
+    );
+    expect(models).toEqual([
+      { id: 'fast', kinds: ['vllm'], workers: 2, capabilities: [], servedAs: 'qwen' },
+      {
+        id: 'gpt-4o',
+        kinds: ['ollama'],
+        workers: 1,
+        capabilities: [],
+        servedAs: 'llama3.2:latest',
+      },
+      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 1, capabilities: [] },
+      // A name the workers serve stays theirs; an alias pinned to a kind that does not serve
+      // its model, or to a model nobody serves, is not listed.
+      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [] },
     ]);
   });
 });

@@ -78,7 +78,10 @@ export class OllamaCatalogueController {
     if (model === undefined) throw ollamaModelNotFound(name);
     // An Ollama backend's own description (template, parameters, context length…) where one
     // holds the model; the fleet's capabilities and kinds either way.
-    const described = await this.management.describe(ollamaTagged(model.id), requestIdOf(request));
+    const described = await this.management.describe(
+      ollamaTagged(model.servedAs ?? model.id),
+      requestIdOf(request),
+    );
     return {
       modelfile: '',
       parameters: '',
