@@ -1,7 +1,6 @@
-import type { ModelInfo } from '@switchyard/contracts';
+import { isRecord, type ModelInfo } from '@switchyard/contracts';
 import {
   getOk,
-  isRecord,
   optionalString,
   positiveInt,
   type BackendInspection,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  isRecord,
   REQUEST_ID_HEADER,
   Subjects,
   SwitchyardError,
@@ -220,10 +221,6 @@ export class ModelManagement {
       headers: { [REQUEST_ID_HEADER]: requestId },
     });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function holds(entry: RegistryEntry, model: string): boolean {

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SwitchyardError } from '@switchyard/contracts';
+import { isRecord, SwitchyardError } from '@switchyard/contracts';
 import {
   abortError,
-  isRecord,
   type BackendEndpoint,
   type BackendHttpClient,
 } from '@switchyard/worker-runtime';

@@ -1,6 +1,5 @@
-import { SwitchyardError } from '@switchyard/contracts';
+import { isRecord, SwitchyardError } from '@switchyard/contracts';
 import {
-  isRecord,
   readNdjson,
   type BackendEndpoint,
   type BackendHttpClient,

@@ -1,4 +1,5 @@
 import {
+  isRecord,
   SwitchyardError,
   type BackendOptions,
   type ChatMessage,
@@ -7,7 +8,7 @@ import {
   type EmbeddingRequest,
   type ResponseFormat,
 } from '@switchyard/contracts';
-import { compact, isRecord, joinText, type SamplingRequest } from '@switchyard/worker-runtime';
+import { compact, joinText, type SamplingRequest } from '@switchyard/worker-runtime';
 import type {
   OllamaChatBody,
   OllamaEmbedBody,

@@ -4,6 +4,7 @@ import {
   switchyardConfigSchema,
   type SwitchyardConfig,
 } from './config-schema.js';
+import { isRecord } from '../frames/json-codec.js';
 import { environmentOverrides } from './environment-overrides.js';
 
 export { ENV_PREFIX, environmentOverrides } from './environment-overrides.js';
@@ -79,7 +80,7 @@ function describeValue(value: unknown): string {
  * of a list the file does not have (backends given by the environment alone).
  */
 function mergeOverrides(base: unknown, overrides: unknown): unknown {
-  if (!isPlainObject(overrides)) return overrides;
+  if (!isRecord(overrides)) return overrides;
   if (Array.isArray(base) || (base === undefined && isIndexed(overrides))) {
     const copy = Array.isArray(base) ? [...base] : [];
     for (const [key, value] of Object.entries(overrides)) {
@@ -88,7 +89,7 @@ function mergeOverrides(base: unknown, overrides: unknown): unknown {
     }
     return copy;
   }
-  const result: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  const result: Record<string, unknown> = isRecord(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(overrides))
     result[key] = mergeOverrides(result[key], value);
   return result;
@@ -98,8 +99,4 @@ function mergeOverrides(base: unknown, overrides: unknown): unknown {
 function isIndexed(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => /^\d+$/.test(key));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

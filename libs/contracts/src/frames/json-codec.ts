@@ -4,6 +4,11 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** A parsed JSON value that is an object: not `null`, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Every protocol message is compact UTF-8 JSON. */
 export function encodeMessage(message: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(message));

@@ -1,4 +1,4 @@
-import { SwitchyardError, type ErrorCode } from '@switchyard/contracts';
+import { isRecord, SwitchyardError, type ErrorCode } from '@switchyard/contracts';
 
 /**
  * What a backend said when it failed, kept as the `cause` of the catalogued error so logs (and the
@@ -219,8 +219,4 @@ function retryAfterMsOf(value: string | string[] | undefined): number | undefine
   if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
-import { SwitchyardError } from '@switchyard/contracts';
+import { isRecord, SwitchyardError } from '@switchyard/contracts';
 import type { Dispatcher } from 'undici';
-import { isRecord, networkError } from './backend-errors.js';
+import { networkError } from './backend-errors.js';
 
 // Reading undici response bodies within bounds, with failures as catalogued errors.
 

@@ -1,10 +1,7 @@
+import { isRecord } from '@switchyard/contracts';
 import { DEFAULT_MAX_LINE_LENGTH, LineSplitter, type ByteSource } from './line-splitter.js';
 import { parseJsonLine } from './ndjson-reader.js';
-import {
-  isRecord,
-  translateHttpStatusError,
-  type BackendErrorTranslator,
-} from './backend-errors.js';
+import { translateHttpStatusError, type BackendErrorTranslator } from './backend-errors.js';
 
 /** One server-sent event: its `event:` name (if any) and its `data:` lines joined with `\n`. */
 export interface SseEvent {

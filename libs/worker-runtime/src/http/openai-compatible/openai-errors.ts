@@ -1,4 +1,5 @@
-import { backendMessageOf, isRecord, type BackendErrorResponse } from '../backend-errors.js';
+import { isRecord } from '@switchyard/contracts';
+import { backendMessageOf, type BackendErrorResponse } from '../backend-errors.js';
 
 /** The parts of an OpenAI-style error body a translator decides on. */
 export interface OpenAiErrorInfo {
