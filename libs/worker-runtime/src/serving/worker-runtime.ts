@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Service } from '@nats-io/services';
 import {
-  capabilitiesMetadata,
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
@@ -22,7 +21,7 @@ import { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { inferenceHandler } from './inference-handler.js';
 import { InferenceStats } from './inference-stats.js';
 import { ModelDirectory } from './model-directory.js';
-import { addWorkerService } from './worker-service.js';
+import { addWorkerService, modelEndpointMetadata } from './worker-service.js';
 
 export interface WorkerEndpointConfig extends BackendEndpoint {
   /** Requests at once; the adapter's default when absent. */
@@ -277,13 +276,10 @@ export class WorkerRuntime {
     await this.register(models, registration);
   }
 
-  /** What a registration publishes: the models, what each can do, and which are aliases. */
+  /** What a registration publishes: each model's endpoint metadata. */
   private registrationOf(models: readonly string[]): string {
     return models
-      .map((model) => {
-        const capabilities = capabilitiesMetadata(this.directory.capabilitiesOf(model));
-        return `${model} ${capabilities} ${this.directory.aliasOf(model) ?? ''}`;
-      })
+      .map((model) => JSON.stringify(modelEndpointMetadata(this.directory, model)))
       .join('\n');
   }
 

@@ -55,13 +55,7 @@ export async function addWorkerService(
   });
   for (const model of models) {
     const token = encodeModelToken(model);
-    const capabilities = capabilitiesMetadata(options.capabilitiesOf(model));
-    const aliasOf = options.aliasOf(model);
-    const metadata = {
-      model,
-      capabilities,
-      ...(aliasOf === undefined ? {} : { alias_of: aliasOf }),
-    };
+    const metadata = modelEndpointMetadata(options, model);
     for (const operation of INFERENCE_OPERATIONS) {
       for (const [name, subject] of [
         [`${operation}_${token}`, subjects.inference(operation, model)],
@@ -79,4 +73,21 @@ export async function addWorkerService(
     }
   }
   return service;
+}
+
+/**
+ * What every endpoint of a served model publishes in its metadata besides its operation: the
+ * model, what it can do (comma-separated), and `alias_of` when the name is only an alias. The
+ * runtime compares it between refreshes to know when to register again.
+ */
+export function modelEndpointMetadata(
+  source: Pick<WorkerServiceOptions, 'capabilitiesOf' | 'aliasOf'>,
+  model: string,
+): Record<string, string> {
+  const aliasOf = source.aliasOf(model);
+  return {
+    model,
+    capabilities: capabilitiesMetadata(source.capabilitiesOf(model)),
+    ...(aliasOf === undefined ? {} : { alias_of: aliasOf }),
+  };
 }
