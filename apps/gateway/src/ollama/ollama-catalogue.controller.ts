@@ -46,8 +46,10 @@ export class OllamaCatalogueController {
    */
   @Get('api/ps')
   async ps(@Req() request: FastifyRequest): Promise<unknown> {
-    const listed = await this.catalogue.listed();
-    const running = await this.management.running(requestIdOf(request));
+    const [listed, running] = await Promise.all([
+      this.catalogue.listed(),
+      this.management.running(requestIdOf(request)),
+    ]);
     const expires = new Date(Date.now() + 5 * 60_000).toISOString();
     const served = (model: FleetModel) => ({
       ...tagEntry(model),
