@@ -1,4 +1,9 @@
-import { BACKEND_KINDS, workerServiceKind, type BackendKind } from '@switchyard/contracts';
+import {
+  BACKEND_KINDS,
+  workerEndpointModel,
+  workerServiceKind,
+  type BackendKind,
+} from '@switchyard/contracts';
 import { queryWorkerInfo, type NatsConnection } from '@switchyard/nats';
 
 /** One running worker process, as it describes itself on `$SRV.INFO`. */
@@ -35,9 +40,9 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
       if (workerServiceKind(info.name) === undefined || !isKind(kind)) return [];
       const models = new Set<string>();
       for (const endpoint of info.endpoints ?? []) {
-        const model = endpoint.metadata?.['model'];
+        const served = workerEndpointModel(endpoint.metadata);
         // A name that is only an alias (Ollama's bare `llama3.2`) routes, but is not a model.
-        if (model !== undefined && endpoint.metadata?.['alias_of'] === undefined) models.add(model);
+        if (served !== undefined && served.aliasOf === undefined) models.add(served.model);
       }
       return [{ name: info.name, id: info.id, kind, models: [...models].sort(byText) }];
     })

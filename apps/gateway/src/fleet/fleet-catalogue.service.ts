@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BACKEND_KINDS,
-  capabilitiesFromMetadata,
   MODEL_CAPABILITIES,
+  workerEndpointModel,
   workerServiceKind,
   type BackendKind,
   type ModelCapability,
@@ -112,22 +112,20 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
     const kind = info.metadata?.['kind'];
     if (kind === undefined || !(BACKEND_KINDS as readonly string[]).includes(kind)) continue;
     for (const endpoint of info.endpoints ?? []) {
-      const model = endpoint.metadata?.['model'];
-      if (model === undefined) continue;
-      const entry = byModel.get(model) ?? {
+      const served = workerEndpointModel(endpoint.metadata);
+      if (served === undefined) continue;
+      const entry = byModel.get(served.model) ?? {
         kinds: new Set(),
         workers: new Set(),
         capabilities: new Set(),
         aliasOf: undefined,
       };
-      const aliasOf = endpoint.metadata?.['alias_of'];
-      entry.aliasOf = aliasOf === undefined || entry.aliasOf === null ? null : aliasOf;
+      entry.aliasOf =
+        served.aliasOf === undefined || entry.aliasOf === null ? null : served.aliasOf;
       entry.kinds.add(kind as BackendKind);
       entry.workers.add(info.id);
-      for (const capability of capabilitiesFromMetadata(endpoint.metadata?.['capabilities'])) {
-        entry.capabilities.add(capability);
-      }
-      byModel.set(model, entry);
+      for (const capability of served.capabilities) entry.capabilities.add(capability);
+      byModel.set(served.model, entry);
     }
   }
   return [...byModel.entries()]

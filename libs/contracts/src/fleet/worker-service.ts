@@ -1,4 +1,9 @@
 import { BACKEND_KINDS, type BackendKind } from '../messages/backend-kind.js';
+import {
+  capabilitiesFromMetadata,
+  capabilitiesMetadata,
+  type ModelCapability,
+} from './model-capabilities.js';
 
 /**
  * Each worker process is the NATS micro service `<kind>-worker`: `$SRV.INFO` and `$SRV.STATS`
@@ -11,4 +16,39 @@ export function workerServiceName(kind: BackendKind): string {
 /** The backend kind of a worker micro service, or `undefined` for any other service. */
 export function workerServiceKind(serviceName: string): BackendKind | undefined {
   return BACKEND_KINDS.find((kind) => workerServiceName(kind) === serviceName);
+}
+
+/**
+ * What every endpoint of a model a worker serves says of it in its `$SRV.INFO` metadata, besides
+ * its operation: the model's name, what it can do, and, for a name that is only an alias of
+ * another served model (Ollama's bare `llama3.2` for `llama3.2:latest`), that model. Listings
+ * show each model once by leaving aliases out; they still route.
+ */
+export interface WorkerEndpointModel {
+  model: string;
+  capabilities: readonly ModelCapability[];
+  aliasOf?: string | undefined;
+}
+
+/** The endpoint metadata (micro-service metadata holds strings) of a served model. */
+export function workerEndpointMetadata(entry: WorkerEndpointModel): Record<string, string> {
+  return {
+    model: entry.model,
+    capabilities: capabilitiesMetadata(entry.capabilities),
+    ...(entry.aliasOf === undefined ? {} : { alias_of: entry.aliasOf }),
+  };
+}
+
+/** The served model an endpoint's metadata describes, or `undefined` for an endpoint without one. */
+export function workerEndpointModel(
+  metadata: Readonly<Record<string, string>> | undefined,
+): WorkerEndpointModel | undefined {
+  const model = metadata?.['model'];
+  if (model === undefined) return undefined;
+  const aliasOf = metadata?.['alias_of'];
+  return {
+    model,
+    capabilities: capabilitiesFromMetadata(metadata?.['capabilities']),
+    ...(aliasOf === undefined ? {} : { aliasOf }),
+  };
 }

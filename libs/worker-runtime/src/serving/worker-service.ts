@@ -1,12 +1,12 @@
 import { Svcm, type Service } from '@nats-io/services';
 import {
-  capabilitiesMetadata,
   encodeModelToken,
   INFERENCE_OPERATIONS,
   type BackendKind,
   type InferenceOperation,
   type ModelCapability,
   type Subjects,
+  workerEndpointMetadata,
   workerServiceName,
 } from '@switchyard/contracts';
 import type { NatsConnection, RequestMessage } from '@switchyard/nats';
@@ -75,19 +75,14 @@ export async function addWorkerService(
   return service;
 }
 
-/**
- * What every endpoint of a served model publishes in its metadata besides its operation: the
- * model, what it can do (comma-separated), and `alias_of` when the name is only an alias. The
- * runtime compares it between refreshes to know when to register again.
- */
+/** What every endpoint of a served model publishes besides its operation (see contracts). */
 export function modelEndpointMetadata(
   source: Pick<WorkerServiceOptions, 'capabilitiesOf' | 'aliasOf'>,
   model: string,
 ): Record<string, string> {
-  const aliasOf = source.aliasOf(model);
-  return {
+  return workerEndpointMetadata({
     model,
-    capabilities: capabilitiesMetadata(source.capabilitiesOf(model)),
-    ...(aliasOf === undefined ? {} : { alias_of: aliasOf }),
-  };
+    capabilities: source.capabilitiesOf(model),
+    aliasOf: source.aliasOf(model),
+  });
 }
