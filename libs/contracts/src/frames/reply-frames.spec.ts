@@ -23,13 +23,27 @@ const frames: ReplyFrame[] = [
   },
   { type: 'delta', seq: 3, embedding: { index: 0, b64: 'AACAPw==' } },
   {
-    type: 'end',
+    type: 'delta',
     seq: 4,
+    text: 'Hi there',
+    logprobs: [
+      {
+        token: 'Hi',
+        logprob: -0.1,
+        bytes: [72, 105],
+        top_logprobs: [{ token: 'Hi', logprob: -0.1 }],
+      },
+      { token: ' there', logprob: -1.5, top_logprobs: [] },
+    ],
+  },
+  {
+    type: 'end',
+    seq: 5,
     finish_reason: 'stop',
     usage: { prompt_tokens: 3, completion_tokens: 1 },
     timings: { source: 'backend', ttft_ms: 12.5, tokens_per_second: 80 },
   },
-  { type: 'error', seq: 5, error: new SwitchyardError('overloaded', 'busy').toWire() },
+  { type: 'error', seq: 6, error: new SwitchyardError('overloaded', 'busy').toWire() },
 ];
 
 describe('reply frames', () => {

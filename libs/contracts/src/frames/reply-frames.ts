@@ -38,11 +38,30 @@ export const embeddingDeltaSchema = z.object({
   b64: z.string(),
 });
 
+/** One token and its log-probability; `bytes` are its UTF-8 bytes when the backend gives them. */
+export const tokenLogprobSchema = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  bytes: z.array(z.number().int().min(0).max(255)).optional(),
+});
+export type TokenLogprob = z.infer<typeof tokenLogprobSchema>;
+
+/** A generated token's log-probability, with the most likely tokens at its position if asked. */
+export const generatedTokenLogprobSchema = tokenLogprobSchema.extend({
+  top_logprobs: z.array(tokenLogprobSchema).optional(),
+});
+export type GeneratedTokenLogprob = z.infer<typeof generatedTokenLogprobSchema>;
+
 export const deltaFrameSchema = z.object({
   type: z.literal('delta'),
   seq,
   text: z.string().optional(),
   reasoning: z.string().optional(),
+  /**
+   * When the request asked for `logprobs`: one entry per token of `text`, in order (`top_logprobs`
+   * holds as many alternatives as asked).
+   */
+  logprobs: z.array(generatedTokenLogprobSchema).optional(),
   tool_calls: z.array(toolCallDeltaSchema).optional(),
   embedding: embeddingDeltaSchema.optional(),
   /** Management commands: how a pull or a download is going. */

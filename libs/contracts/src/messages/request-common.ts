@@ -43,6 +43,9 @@ export const backendOptionsSchema = z.object({
 });
 export type BackendOptions = z.infer<typeof backendOptionsSchema>;
 
+/** The most alternatives per position a request may ask log-probabilities of (Ollama's and OpenAI's limit). */
+export const MAX_TOP_LOGPROBS = 20;
+
 /** Sampling parameters shared by chat and completion requests; absent means the backend's default. */
 export const samplingFields = {
   max_tokens: z.number().int().positive().optional(),
@@ -66,6 +69,12 @@ export const samplingFields = {
 export const generationFields = {
   stream: z.boolean().optional(),
   ...samplingFields,
+  /**
+   * Ask for the log-probability of every generated token and of this many most likely tokens at
+   * each position (0 for the chosen token's alone); the text deltas then carry `logprobs`.
+   * Absent means none. Backends that cannot give them refuse the request as `unsupported`.
+   */
+  logprobs: z.number().int().min(0).max(MAX_TOP_LOGPROBS).optional(),
 };
 
 /** Fields every inference request carries. */

@@ -57,6 +57,18 @@ describe('canonical requests', () => {
     expect(system.error?.issues[0]?.path).toEqual(['system']);
   });
 
+  it('take logprobs as how many alternatives per position, 0 to 20', () => {
+    const chat = { id: 'r', model: 'm', messages: [{ role: 'user', content: 'x' }] };
+    expect(chatRequestSchema.parse({ ...chat, logprobs: 0 })).toEqual({ ...chat, logprobs: 0 });
+    expect(
+      completionRequestSchema.parse({ id: 'r', model: 'm', prompt: 'x', logprobs: 20 }),
+    ).toEqual({ id: 'r', model: 'm', prompt: 'x', logprobs: 20 });
+    for (const logprobs of [21, -1, 1.5, true]) {
+      const result = chatRequestSchema.safeParse({ ...chat, logprobs });
+      expect(result.error?.issues[0]?.path).toEqual(['logprobs']);
+    }
+  });
+
   it('reject what a backend could not serve, naming the field', () => {
     const result = chatRequestSchema.safeParse({
       id: 'r',
