@@ -10,6 +10,12 @@ import {
 
 // Deltas a handler sends in one turn of the event loop (the tokens of one backend read) travel
 // as one frame; anything that is not plain text or reasoning keeps its place between them.
+const hel = { token: 'Hel', logprob: -0.5, top_logprobs: [{ token: 'Hel', logprob: -0.5 }] };
+const lo = { token: 'lo', logprob: -0.01, bytes: [108, 111] };
+const comma = { token: ',', logprob: -1.25 };
+const world = { token: ' world', logprob: -2 };
+const question = { token: '?', logprob: -3 };
+
 describe('deltas sent together', () => {
   let fx: StreamFixture;
   const deltaSeen = new Map<string, () => void>();
@@ -31,6 +37,21 @@ describe('deltas sent together', () => {
       ctx.send({ type: 'delta', text: ' Same turn.' });
       return { finish_reason: 'stop', usage };
     });
+    fx.server.serve(
+      fx.subjects.chat('logprobs'),
+      { schema: chatRequestSchema },
+      async (_r, ctx) => {
+        ctx.start({ kind: 'vllm', backend: 'vllm-1' });
+        ctx.send({ type: 'delta', text: 'Hel', logprobs: [hel] });
+        ctx.send({ type: 'delta', text: 'lo', logprobs: [lo] });
+        ctx.send({ type: 'delta', text: ', world', logprobs: [comma, world] });
+        // Text without entries (a backend that stopped giving them) must not join, or the joined
+        // entries would no longer match the joined text token for token.
+        ctx.send({ type: 'delta', text: '!' });
+        ctx.send({ type: 'delta', text: '?', logprobs: [question] });
+        return { finish_reason: 'stop', usage };
+      },
+    );
     // Each handler goes on only once its client holds the delta: the delta must leave on its
     // own at the end of the turn, whatever the number of streams sending in that turn.
     fx.server.serve(fx.subjects.chat('held'), { schema: chatRequestSchema }, async (r, ctx) => {
@@ -67,6 +88,23 @@ describe('deltas sent together', () => {
       { text: ' Next turn. Same turn.' },
     ]);
     expect(frames.at(-1)).toMatchObject({ type: 'end', finish_reason: 'stop' });
+  });
+
+  it('join text with its logprobs, the entries concatenated in order', async () => {
+    const frames: StreamFrame[] = [];
+    for await (const frame of fx.client.stream(fx.subjects.chat('logprobs'), chatRequest(), {
+      timeoutMs: 10_000,
+    })) {
+      frames.push(frame);
+    }
+    const deltas = frames
+      .filter((frame) => frame.type === 'delta')
+      .map(({ seq: _seq, type: _type, ...rest }) => rest);
+    expect(deltas).toEqual([
+      { text: 'Hello, world', logprobs: [hel, lo, comma, world] },
+      { text: '!' },
+      { text: '?', logprobs: [question] },
+    ]);
   });
 
   it('leave at the end of their turn for every stream, however many sent in it', async () => {

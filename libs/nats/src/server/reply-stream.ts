@@ -9,7 +9,10 @@ import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
 
-/** A delta that carries only text, or only reasoning: such deltas can be joined. */
+/**
+ * A delta that carries only text (with or without its tokens' logprobs), or only reasoning: such
+ * deltas can be joined.
+ */
 type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' };
 
 /**
@@ -20,7 +23,10 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
  *
  * Text (or reasoning) deltas a handler sends within one turn of the event loop — the tokens of one
  * backend read — go out as one frame, joined in order: a message per token would cost a NATS
- * message, a socket write and a parse at every hop for nothing, since they arrived together.
+ * message, a socket write and a parse at every hop for nothing, since they arrived together. Text
+ * deltas with `logprobs` join too, their entries concatenated in order, so that each entry still
+ * belongs to a token of the joined text; they never join a text delta without any, whose tokens
+ * the entries would not account for.
  * Anything else, and the end of the turn, sends the joined delta first, so order never changes.
  * The joined deltas of every stream go out together at the end of the turn, and so do the `end`
  * frames of the streams whose handlers returned in it, so that a worker serving many requests
@@ -81,13 +87,21 @@ export class ReplyStream {
 
   private join(frame: JoinableDelta): void {
     const kind = joinableKind(frame);
-    if (this.pending !== undefined && joinableKind(this.pending) === kind) {
-      if (kind === 'text') this.pending.text = `${this.pending.text ?? ''}${frame.text ?? ''}`;
-      else this.pending.reasoning = `${this.pending.reasoning ?? ''}${frame.reasoning ?? ''}`;
+    const pending = this.pending;
+    if (pending !== undefined && joinableKind(pending) === kind) {
+      if (kind === 'reasoning') {
+        pending.reasoning = `${pending.reasoning ?? ''}${frame.reasoning ?? ''}`;
+        return;
+      }
+      pending.text = `${pending.text ?? ''}${frame.text ?? ''}`;
+      // One by one: a whole answer's entries spread as arguments could exceed the stack.
+      for (const entry of frame.logprobs ?? []) pending.logprobs?.push(entry);
       return;
     }
     this.flushPending();
-    this.pending = { ...frame };
+    // A copy of the entries: the joined frame grows its own array, never the handler's.
+    this.pending =
+      frame.logprobs === undefined ? { ...frame } : { ...frame, logprobs: [...frame.logprobs] };
     atEndOfTurn(this.flushNow);
   }
 
@@ -189,12 +203,18 @@ export class ReplyStream {
   }
 }
 
-/** `text` or `reasoning` for a delta that carries only that (and perhaps `ttft_ms`). */
+/**
+ * `text`, `logprobs` (text with its tokens' logprobs) or `reasoning` for a delta that carries only
+ * that (and perhaps `ttft_ms`).
+ */
 function joinableKind(
   frame: Extract<StreamUpdate, { type: 'delta' }>,
-): 'text' | 'reasoning' | undefined {
-  const { type: _type, text, reasoning, ttft_ms: _ttft, ...rest } = frame;
+): 'text' | 'logprobs' | 'reasoning' | undefined {
+  const { type: _type, text, reasoning, logprobs, ttft_ms: _ttft, ...rest } = frame;
   if (Object.keys(rest).length > 0) return undefined;
+  if (logprobs !== undefined) {
+    return text !== undefined && reasoning === undefined ? 'logprobs' : undefined;
+  }
   if (text !== undefined && reasoning === undefined) return 'text';
   if (reasoning !== undefined && text === undefined) return 'reasoning';
   return undefined;
