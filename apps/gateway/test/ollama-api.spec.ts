@@ -147,15 +147,16 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     });
   });
 
-  it('refuses logprobs, which it cannot return, and says a missing model is required', async () => {
+  it('refuses top_logprobs out of range in Ollama words, and says a missing model is required', async () => {
     const model = 'llama3.2:latest';
-    await expect(ollama.chat({ model, messages, logprobs: true })).rejects.toMatchObject({
+    const ask = { logprobs: true, top_logprobs: 21 };
+    await expect(ollama.chat({ model, messages, ...ask })).rejects.toMatchObject({
       status_code: 400,
-      error: 'logprobs are not supported',
+      error: 'top_logprobs must be between 0 and 20',
     });
-    await expect(ollama.generate({ model, prompt: 'hi', top_logprobs: 2 })).rejects.toMatchObject({
+    await expect(ollama.generate({ model, prompt: 'hi', ...ask })).rejects.toMatchObject({
       status_code: 400,
-      error: 'logprobs are not supported',
+      error: 'top_logprobs must be between 0 and 20',
     });
     const nameless = await fetch(`${fleet.url}/api/generate`, {
       method: 'POST',

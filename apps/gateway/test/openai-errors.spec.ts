@@ -73,20 +73,29 @@ describe('OpenAI error envelopes', () => {
     );
   });
 
-  it('refuses logprobs, which it cannot return, and takes a request that declines them', async () => {
+  it('refuses logprob requests OpenAI refuses, naming the field, and takes one that declines', async () => {
     const messages = [{ role: 'user' as const, content: 'hi' }];
-    for (const ask of [{ logprobs: true }, { logprobs: true, top_logprobs: 3 }]) {
-      await expect(
-        client.chat.completions.create({ model: MODEL, messages, ...ask }),
-      ).rejects.toMatchObject({
-        status: 400,
-        param: 'logprobs',
-        message: '400 logprobs are not supported',
-      });
-    }
     await expect(
-      client.completions.create({ model: MODEL, prompt: 'hi', logprobs: 0 }),
-    ).rejects.toMatchObject({ status: 400, param: 'logprobs' });
+      client.chat.completions.create({ model: MODEL, messages, top_logprobs: 3 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'top_logprobs',
+      message: '400 when using `top_logprobs`, `logprobs` must be set to true',
+    });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages, logprobs: true, top_logprobs: 21 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'top_logprobs',
+      message: '400 top_logprobs must be between 0 and 20',
+    });
+    await expect(
+      client.completions.create({ model: MODEL, prompt: 'hi', logprobs: 6 }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'logprobs',
+      message: '400 logprobs must be between 0 and 5',
+    });
     const declined = await client.chat.completions.create({
       model: MODEL,
       messages,

@@ -45,25 +45,10 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 /**
- * A field the API accepts but Switchyard serves on no backend (`n` above 1, `echo`, `logprobs`):
+ * A field the API accepts but Switchyard serves on no backend (`n` above 1, `echo`):
  * a `bad_request` naming it, since no other backend would do better. The catalogue's
  * `unsupported` is for what one kind of backend cannot do.
  */
 export function unsupported(message: string, param: string): SwitchyardError {
   return new SwitchyardError('bad_request', message, { details: { param } });
-}
-
-/**
- * Token log-probabilities are not carried by the protocol (no backend event holds them), so a
- * request for them is refused rather than answered without them. Chats ask with `logprobs: true`
- * or `top_logprobs`; a legacy completion with any number, since `logprobs: 0` still asks for the
- * chosen tokens'.
- */
-export function refuseLogprobs(body: {
-  logprobs?: boolean | number | null;
-  top_logprobs?: number | null;
-}): void {
-  const asked =
-    body.logprobs === true || typeof body.logprobs === 'number' || (body.top_logprobs ?? 0) > 0;
-  if (asked) throw unsupported('logprobs are not supported', 'logprobs');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topLogprobsSchema } from '../http/logprobs.schemas.js';
 
 /** Backends answer an empty text with no vector at all; it is the client's mistake. */
 const nonEmpty = z.string().min(1, 'texts to embed must not be empty');
@@ -61,7 +62,7 @@ const common = {
     })
     .nullish(),
   logprobs: z.boolean().nullish(),
-  top_logprobs: z.number().int().nullish(),
+  top_logprobs: topLogprobsSchema,
 };
 
 export const ollamaChatBodySchema = z.object({

@@ -8,7 +8,7 @@ import {
   type ResponseFormat,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody, refuseLogprobs } from '../http/bad-request.js';
+import { badRequestFrom, parseBody } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
@@ -50,7 +50,6 @@ const RAW_WITH_TEMPLATE = 'raw mode does not support template, system, or contex
 export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaChatBodySchema, raw);
   const streams = body.stream !== false;
-  refuseLogprobs(body);
   const messages = body.messages ?? [];
   const canonical = defined({
     messages: translateMessages(messages),
@@ -61,6 +60,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
     reasoning_effort: translateThink(body.think),
     stream: canonicalStream(streams),
     ...sampling(body.options),
+    logprobs: logprobsOf(body),
     options: passthrough(body),
   });
   return {
@@ -76,7 +76,6 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
 export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaGenerateBodySchema, raw);
   const streams = body.stream !== false;
-  refuseLogprobs(body);
   if ((body.images?.length ?? 0) > 0) {
     throw new SwitchyardError(
       'bad_request',
@@ -111,6 +110,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
     raw: body.raw ?? undefined,
     stream: canonicalStream(streams),
     ...sampling(body.options),
+    logprobs: logprobsOf(body),
     options,
   });
   return {
@@ -204,6 +204,14 @@ function translateThink(think: OllamaChatBody['think']) {
   if (think === null || think === undefined) return undefined;
   if (think === false) return 'none' as const;
   return think === true ? ('medium' as const) : think;
+}
+
+/** Ollama gives log-probabilities only with `logprobs: true`; `top_logprobs` alone asks nothing. */
+function logprobsOf(body: {
+  logprobs?: boolean | null;
+  top_logprobs?: number | null;
+}): number | undefined {
+  return body.logprobs === true ? (body.top_logprobs ?? 0) : undefined;
 }
 
 const KNOWN_OPTIONS = new Set([

@@ -1,4 +1,9 @@
-import type { DeltaFrame, EndFrame, FinishReason } from '@switchyard/contracts';
+import type {
+  DeltaFrame,
+  EndFrame,
+  FinishReason,
+  GeneratedTokenLogprob,
+} from '@switchyard/contracts';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
 import type { OllamaShortcut } from './ollama-request.translator.js';
 
@@ -30,6 +35,22 @@ export function ollamaStatistics(end: EndFrame, totalMs: number): Line {
   return stats;
 }
 
+/**
+ * The entries of the deltas as Ollama's `logprobs` field (0.12.11 and later), set on the line
+ * when there are any: Ollama leaves out an empty list, and an empty `top_logprobs` (omitempty).
+ */
+function withLogprobs(line: Line, deltas: readonly DeltaFrame[]): Line {
+  const entries = deltas.flatMap((frame) => frame.logprobs ?? []);
+  if (entries.length > 0) line['logprobs'] = entries.map(ollamaLogprob);
+  return line;
+}
+
+function ollamaLogprob({ top_logprobs, ...token }: GeneratedTokenLogprob): Line {
+  return top_logprobs === undefined || top_logprobs.length === 0
+    ? token
+    : { ...token, top_logprobs };
+}
+
 /** Frames as `/api/chat` NDJSON lines; tool calls go out whole, just before the final line. */
 export class OllamaChatLines {
   private readonly fragments: NonNullable<DeltaFrame['tool_calls']> = [];
@@ -41,7 +62,7 @@ export class OllamaChatLines {
     if (frame.text === undefined && frame.reasoning === undefined) return undefined;
     const message: Line = { role: 'assistant', content: frame.text ?? '' };
     if (frame.reasoning !== undefined) message['thinking'] = frame.reasoning;
-    return this.line(message, false);
+    return withLogprobs(this.line(message, false), [frame]);
   }
 
   closing(end: EndFrame, totalMs: number): Line[] {
@@ -82,7 +103,7 @@ export function ollamaChatAnswer(
   if (thinking.length > 0) message['thinking'] = thinking;
   const fragments = deltas.flatMap((frame) => frame.tool_calls ?? []);
   if (fragments.length > 0) message['tool_calls'] = ollamaToolCalls(fragments);
-  return {
+  const answer: Line = {
     model,
     created_at: new Date().toISOString(),
     message,
@@ -90,6 +111,7 @@ export function ollamaChatAnswer(
     done_reason: doneReason(end.finish_reason),
     ...ollamaStatistics(end, totalMs),
   };
+  return withLogprobs(answer, deltas);
 }
 
 /** Frames as `/api/generate` NDJSON lines. */
@@ -100,7 +122,7 @@ export class OllamaGenerateLines {
     if (frame.text === undefined && frame.reasoning === undefined) return undefined;
     const line = this.line(frame.text ?? '', false);
     if (frame.reasoning !== undefined) line['thinking'] = frame.reasoning;
-    return line;
+    return withLogprobs(line, [frame]);
   }
 
   closing(end: EndFrame, totalMs: number): Line[] {
@@ -126,7 +148,7 @@ export function ollamaGenerateAnswer(
   totalMs: number,
 ): Line {
   const thinking = deltas.map((frame) => frame.reasoning ?? '').join('');
-  return {
+  const answer: Line = {
     model,
     created_at: new Date().toISOString(),
     response: deltas.map((frame) => frame.text ?? '').join(''),
@@ -135,6 +157,7 @@ export function ollamaGenerateAnswer(
     done_reason: doneReason(end.finish_reason),
     ...ollamaStatistics(end, totalMs),
   };
+  return withLogprobs(answer, deltas);
 }
 
 /** Ollama's answer to a request with no prompt: the model is loaded or unloaded, nothing generated. */

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
 import { translateOllamaChat, translateOllamaGenerate } from './ollama-request.translator.js';
-import { OllamaChatLines, ollamaStatistics } from './ollama-response.translator.js';
+import {
+  ollamaChatAnswer,
+  OllamaChatLines,
+  ollamaGenerateAnswer,
+  OllamaGenerateLines,
+  ollamaStatistics,
+} from './ollama-response.translator.js';
 
 const end: EndFrame = {
   type: 'end',
@@ -141,6 +147,32 @@ describe('Ollama requests as canonical requests', () => {
     );
   });
 
+  it('ask for logprobs with logprobs: true and top_logprobs alternatives, 0 to 20', () => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    const chat = translateOllamaChat({ model: 'm', messages, logprobs: true, top_logprobs: 2 });
+    expect(chat.body['logprobs']).toBe(2);
+    const generate = translateOllamaGenerate({ model: 'm', prompt: 'p', logprobs: true });
+    expect(generate.body['logprobs']).toBe(0);
+    // Ollama gives none for top_logprobs alone, and none for logprobs: false.
+    expect(translateOllamaGenerate({ model: 'm', prompt: 'p', top_logprobs: 3 }).body).toEqual({
+      prompt: 'p',
+    });
+    expect(translateOllamaChat({ model: 'm', messages, logprobs: false }).body).not.toHaveProperty(
+      'logprobs',
+    );
+    for (const top_logprobs of [21, -1]) {
+      expect(() =>
+        translateOllamaGenerate({ model: 'm', prompt: 'p', logprobs: true, top_logprobs }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'bad_request',
+          message: 'top_logprobs must be between 0 and 20',
+          details: { param: 'top_logprobs' },
+        }),
+      );
+    }
+  });
+
   it('translate the format and think of a generate request as chat does', () => {
     const schema = { type: 'object', properties: { age: { type: 'integer' } } };
     const json = translateOllamaGenerate({
@@ -195,5 +227,48 @@ describe('frames as Ollama lines', () => {
       message: { tool_calls: [{ function: { name: 'f', arguments: { q: 'x' } } }] },
     });
     expect(closing[1]).toMatchObject({ done: true, done_reason: 'stop' });
+  });
+
+  it("carry each text line's logprobs, and all of them on a whole answer, as Ollama does", () => {
+    const hi: DeltaFrame = {
+      type: 'delta',
+      seq: 1,
+      text: 'Hi',
+      logprobs: [
+        {
+          token: 'Hi',
+          logprob: -0.5,
+          bytes: [72, 105],
+          top_logprobs: [
+            { token: 'Hi', logprob: -0.5 },
+            { token: 'Hey', logprob: -1.5 },
+          ],
+        },
+      ],
+    };
+    // Asked with top_logprobs 0: Ollama leaves the empty alternatives out.
+    const there: DeltaFrame = {
+      type: 'delta',
+      seq: 2,
+      text: ' there',
+      logprobs: [{ token: ' there', logprob: -0.25, top_logprobs: [] }],
+    };
+    const thinking: DeltaFrame = { type: 'delta', seq: 3, reasoning: 'hmm' };
+    const entries = [hi.logprobs?.[0], { token: ' there', logprob: -0.25 }];
+    const chat = new OllamaChatLines('m');
+    expect(chat.delta(hi)).toMatchObject({ message: { content: 'Hi' }, logprobs: [entries[0]] });
+    expect(chat.delta(there)?.['logprobs']).toEqual([entries[1]]);
+    expect(chat.delta(thinking)).not.toHaveProperty('logprobs');
+    expect(chat.closing(end, 1)[0]).not.toHaveProperty('logprobs');
+    const generate = new OllamaGenerateLines('m');
+    expect(generate.delta(hi)).toMatchObject({ response: 'Hi', logprobs: [entries[0]] });
+    expect(generate.delta(thinking)).not.toHaveProperty('logprobs');
+    const frames = [thinking, hi, there];
+    expect(ollamaChatAnswer('m', frames, end, 1)['logprobs']).toEqual(entries);
+    expect(ollamaGenerateAnswer('m', frames, end, 1)).toMatchObject({
+      response: 'Hi there',
+      logprobs: entries,
+    });
+    expect(ollamaGenerateAnswer('m', [thinking], end, 1)).not.toHaveProperty('logprobs');
   });
 });

@@ -4,6 +4,8 @@ import {
   assembleToolCalls,
   ChatChunkTranslator,
   chatCompletion,
+  CompletionChunkTranslator,
+  textCompletion,
 } from './openai-chunks.translator.js';
 import { decodeFloat32, embeddingList } from './openai-embeddings.translator.js';
 
@@ -85,6 +87,119 @@ describe('frames as OpenAI chunks', () => {
     expect(assembleToolCalls([{ index: 2, name: 'h' }])).toEqual([
       { id: 'call_2', type: 'function', function: { name: 'h', arguments: '' } },
     ]);
+  });
+
+  describe('with logprobs', () => {
+    const stop: EndFrame = { ...end, finish_reason: 'stop' };
+    // "é" is two UTF-8 bytes and one character; "🙂" four bytes, one character, two UTF-16 units.
+    const first = delta({
+      text: 'Hé',
+      logprobs: [
+        {
+          token: 'H',
+          logprob: -0.5,
+          bytes: [72],
+          top_logprobs: [
+            { token: 'H', logprob: -0.5, bytes: [72] },
+            { token: 'W', logprob: -1 },
+          ],
+        },
+        { token: 'é', logprob: -0.25, top_logprobs: [{ token: 'e', logprob: -2 }] },
+      ],
+    });
+    const second = delta({
+      text: '🙂!',
+      logprobs: [
+        { token: '🙂', logprob: -1.5, top_logprobs: [] },
+        { token: '!', logprob: -0.75, top_logprobs: [] },
+      ],
+    });
+    const content = [
+      {
+        token: 'H',
+        logprob: -0.5,
+        bytes: [72],
+        top_logprobs: [
+          { token: 'H', logprob: -0.5, bytes: [72] },
+          { token: 'W', logprob: -1, bytes: [87] },
+        ],
+      },
+      {
+        token: 'é',
+        logprob: -0.25,
+        bytes: [195, 169],
+        top_logprobs: [{ token: 'e', logprob: -2, bytes: [101] }],
+      },
+      { token: '🙂', logprob: -1.5, bytes: [240, 159, 153, 130], top_logprobs: [] },
+      { token: '!', logprob: -0.75, bytes: [33], top_logprobs: [] },
+    ];
+    const columns = {
+      tokens: ['H', 'é', '🙂', '!'],
+      token_logprobs: [-0.5, -0.25, -1.5, -0.75],
+      top_logprobs: [{ H: -0.5, W: -1 }, { é: -0.25, e: -2 }, { '🙂': -1.5 }, { '!': -0.75 }],
+      // Counted in characters: "🙂" is one, as OpenAI's and vLLM's Python count it.
+      text_offset: [0, 1, 2, 3],
+    };
+    const logprobsOf = (chunk: unknown) =>
+      (chunk as { choices: { logprobs: unknown }[] }).choices[0]?.logprobs;
+
+    it("stream each text chunk's tokens with their bytes, other chunks null", () => {
+      const chunks = new ChatChunkTranslator(answer, false, true);
+      expect(logprobsOf(chunks.opening())).toBeNull();
+      expect(logprobsOf(chunks.delta(first))).toEqual({
+        content: content.slice(0, 2),
+        refusal: null,
+      });
+      expect(logprobsOf(chunks.delta(second))).toEqual({
+        content: content.slice(2),
+        refusal: null,
+      });
+      expect(logprobsOf(chunks.delta(delta({ reasoning: 'hmm' })))).toBeNull();
+      expect(logprobsOf(chunks.delta(delta({ text: 'x' })))).toEqual({
+        content: [],
+        refusal: null,
+      });
+      expect(logprobsOf(chunks.closing(stop)[0])).toBeNull();
+      const unasked = new ChatChunkTranslator(answer, false);
+      expect(logprobsOf(unasked.delta(first))).toBeNull();
+    });
+
+    it('give a whole chat every token, nothing when the backend gave none, null unasked', () => {
+      const frames = [delta({ reasoning: 'hmm' }), first, second];
+      expect(logprobsOf(chatCompletion(answer, frames, stop, true))).toEqual({
+        content,
+        refusal: null,
+      });
+      expect(logprobsOf(chatCompletion(answer, [delta({ text: 'x' })], stop, true))).toEqual({
+        content: [],
+        refusal: null,
+      });
+      expect(logprobsOf(chatCompletion(answer, frames, stop))).toBeNull();
+    });
+
+    it('give a completion its columns, offsets running on across streamed chunks', () => {
+      const whole = textCompletion(answer, [first, second], stop, true);
+      expect(whole).toMatchObject({ choices: [{ text: 'Hé🙂!', logprobs: columns }] });
+      expect(logprobsOf(textCompletion(answer, [first], stop))).toBeNull();
+      const chunks = new CompletionChunkTranslator(answer, false, true);
+      const column = (from: number, to: number) =>
+        Object.fromEntries(
+          Object.entries(columns).map(([key, values]) => [key, values.slice(from, to)]),
+        );
+      expect(logprobsOf(chunks.delta(first))).toEqual(column(0, 2));
+      expect(logprobsOf(chunks.delta(second))).toEqual(column(2, 4));
+      expect(logprobsOf(chunks.delta(delta({ text: 'x' })))).toEqual(column(4, 4));
+      expect(logprobsOf(chunks.closing(stop)[0])).toBeNull();
+      expect(logprobsOf(new CompletionChunkTranslator(answer, false).delta(first))).toBeNull();
+    });
+
+    it('keep a token named __proto__ as a key like any other', () => {
+      const odd = delta({ text: '__proto__', logprobs: [{ token: '__proto__', logprob: -1 }] });
+      const body = textCompletion(answer, [odd], stop, true) as {
+        choices: { logprobs: { top_logprobs: Record<string, number>[] } }[];
+      };
+      expect(JSON.stringify(body.choices[0]?.logprobs.top_logprobs)).toBe('[{"__proto__":-1}]');
+    });
   });
 
   it('pass base64 vectors through and decode floats exactly', () => {

@@ -1,4 +1,5 @@
 import type { DeltaFrame, EndFrame, ToolCallDelta } from '@switchyard/contracts';
+import { chatLogprobs, completionLogprobs, textLength } from './openai-logprobs.translator.js';
 
 /** What every chunk of one answer shares. */
 export interface AnswerIdentity {
@@ -19,12 +20,14 @@ export interface ChunkTranslator {
 /**
  * Frames as OpenAI `chat.completion.chunk`s: the role on the first chunk, one chunk per delta,
  * the finish reason on a chunk of its own and, when the client asked for it, a usage chunk with
- * no choices (every other chunk then carries `usage: null`, as OpenAI's do).
+ * no choices (every other chunk then carries `usage: null`, as OpenAI's do). When the client
+ * asked for `logprobs`, a chunk with text carries its tokens' (the others `null`).
  */
 export class ChatChunkTranslator implements ChunkTranslator {
   constructor(
     private readonly answer: AnswerIdentity,
     private readonly includeUsage: boolean,
+    private readonly logprobs = false,
   ) {}
 
   opening(): Chunk {
@@ -36,7 +39,9 @@ export class ChatChunkTranslator implements ChunkTranslator {
     if (frame.reasoning !== undefined) delta['reasoning_content'] = frame.reasoning;
     if (frame.text !== undefined) delta['content'] = frame.text;
     if (frame.tool_calls !== undefined) delta['tool_calls'] = frame.tool_calls.map(toolCallDelta);
-    return Object.keys(delta).length === 0 ? undefined : this.chunk(delta, null);
+    if (Object.keys(delta).length === 0) return undefined;
+    const asked = this.logprobs && frame.text !== undefined;
+    return this.chunk(delta, null, asked ? chatLogprobs(frame.logprobs ?? []) : null);
   }
 
   closing(end: EndFrame): Chunk[] {
@@ -47,10 +52,14 @@ export class ChatChunkTranslator implements ChunkTranslator {
     return chunks;
   }
 
-  private chunk(delta: Record<string, unknown>, finishReason: string | null): Chunk {
+  private chunk(
+    delta: Record<string, unknown>,
+    finishReason: string | null,
+    logprobs: unknown = null,
+  ): Chunk {
     return {
       ...this.base(),
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
       ...(this.includeUsage ? { usage: null } : {}),
     };
   }
@@ -61,15 +70,25 @@ export class ChatChunkTranslator implements ChunkTranslator {
   }
 }
 
-/** Frames as OpenAI `text_completion` chunks (the legacy completions API). */
+/**
+ * Frames as OpenAI `text_completion` chunks (the legacy completions API); when the client asked
+ * for `logprobs`, each text chunk carries its tokens', offsets counted from the answer's start.
+ */
 export class CompletionChunkTranslator implements ChunkTranslator {
+  /** How much text the chunks so far carried, where the next chunk's offsets start. */
+  private offset = 0;
+
   constructor(
     private readonly answer: AnswerIdentity,
     private readonly includeUsage: boolean,
+    private readonly logprobs = false,
   ) {}
 
   delta(frame: DeltaFrame): Chunk | undefined {
-    return frame.text === undefined ? undefined : this.chunk(frame.text, null);
+    if (frame.text === undefined) return undefined;
+    const logprobs = this.logprobs ? completionLogprobs([frame], this.offset) : null;
+    this.offset += textLength(frame.text);
+    return this.chunk(frame.text, null, logprobs);
   }
 
   closing(end: EndFrame): Chunk[] {
@@ -78,10 +97,10 @@ export class CompletionChunkTranslator implements ChunkTranslator {
     return chunks;
   }
 
-  private chunk(text: string, finishReason: string | null): Chunk {
+  private chunk(text: string, finishReason: string | null, logprobs: unknown = null): Chunk {
     return {
       ...this.base(),
-      choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
+      choices: [{ index: 0, text, logprobs, finish_reason: finishReason }],
       ...(this.includeUsage ? { usage: null } : {}),
     };
   }
@@ -92,11 +111,12 @@ export class CompletionChunkTranslator implements ChunkTranslator {
   }
 }
 
-/** A whole chat answer as OpenAI's `chat.completion`. */
+/** A whole chat answer as OpenAI's `chat.completion`, with `logprobs` when the client asked. */
 export function chatCompletion(
   answer: AnswerIdentity,
   deltas: readonly DeltaFrame[],
   end: EndFrame,
+  logprobs = false,
 ): Chunk {
   const text = deltas.map((frame) => frame.text ?? '').join('');
   const reasoning = deltas.map((frame) => frame.reasoning ?? '').join('');
@@ -112,17 +132,25 @@ export function chatCompletion(
     object: 'chat.completion',
     created: answer.created,
     model: answer.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: end.finish_reason }],
+    choices: [
+      {
+        index: 0,
+        message,
+        logprobs: logprobs ? chatLogprobs(deltas.flatMap((frame) => frame.logprobs ?? [])) : null,
+        finish_reason: end.finish_reason,
+      },
+    ],
     usage: usageOf(end),
     system_fingerprint: null,
   };
 }
 
-/** A whole completion as OpenAI's `text_completion`. */
+/** A whole completion as OpenAI's `text_completion`, with `logprobs` when the client asked. */
 export function textCompletion(
   answer: AnswerIdentity,
   deltas: readonly DeltaFrame[],
   end: EndFrame,
+  logprobs = false,
 ): Chunk {
   return {
     id: answer.id,
@@ -133,7 +161,7 @@ export function textCompletion(
       {
         index: 0,
         text: deltas.map((frame) => frame.text ?? '').join(''),
-        logprobs: null,
+        logprobs: logprobs ? completionLogprobs(deltas, 0) : null,
         finish_reason: end.finish_reason,
       },
     ],

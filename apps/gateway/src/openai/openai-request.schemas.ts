@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topLogprobsSchema } from '../http/logprobs.schemas.js';
 
 /** Backends answer an empty text with no vector at all; it is the client's mistake. */
 const nonEmpty = z.string().min(1, 'texts to embed must not be empty');
@@ -94,10 +95,14 @@ export const openAIChatBodySchema = z.object({
   max_completion_tokens: z.number().int().positive().nullish(),
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
   logprobs: z.boolean().nullish(),
-  top_logprobs: z.number().int().nullish(),
+  top_logprobs: topLogprobsSchema,
   ...sampling,
 });
 export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;
+
+/** The legacy completions API's limit on alternatives per position (OpenAI's: at most 5). */
+const MAX_COMPLETION_LOGPROBS = 5;
+const COMPLETION_LOGPROBS_RANGE = `logprobs must be between 0 and ${MAX_COMPLETION_LOGPROBS}`;
 
 export const openAICompletionBodySchema = z.object({
   model: z.unknown(),
@@ -105,7 +110,12 @@ export const openAICompletionBodySchema = z.object({
   suffix: z.string().nullish(),
   echo: z.boolean().nullish(),
   best_of: z.number().int().nullish(),
-  logprobs: z.number().int().nullish(),
+  logprobs: z
+    .number()
+    .int()
+    .min(0, COMPLETION_LOGPROBS_RANGE)
+    .max(MAX_COMPLETION_LOGPROBS, COMPLETION_LOGPROBS_RANGE)
+    .nullish(),
   ...sampling,
 });
 export type OpenAICompletionBody = z.infer<typeof openAICompletionBodySchema>;

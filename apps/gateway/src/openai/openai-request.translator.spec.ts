@@ -121,6 +121,51 @@ describe('OpenAI requests as canonical requests', () => {
     ).toEqual({ param: 'echo' });
   });
 
+  it('ask for logprobs with top_logprobs alternatives, refusing alternatives without the flag', () => {
+    const messages = [{ role: 'user', content: 'x' }];
+    const chat = (fields: Record<string, unknown>) =>
+      translateChatRequest({ model: 'm', messages, ...fields }).body['logprobs'];
+    expect(chat({ logprobs: true, top_logprobs: 3 })).toBe(3);
+    expect(chat({ logprobs: true, top_logprobs: 20 })).toBe(20);
+    expect(chat({ logprobs: true })).toBe(0);
+    expect(chat({ logprobs: true, top_logprobs: null })).toBe(0);
+    for (const declined of [{}, { logprobs: false }, { logprobs: null, top_logprobs: 0 }]) {
+      expect(chat(declined)).toBeUndefined();
+    }
+    const alone = thrown(() => chat({ top_logprobs: 2 }));
+    expect([alone.code, alone.message, alone.details]).toEqual([
+      'bad_request',
+      'when using `top_logprobs`, `logprobs` must be set to true',
+      { param: 'top_logprobs' },
+    ]);
+    expect(thrown(() => chat({ logprobs: false, top_logprobs: 1 })).details).toEqual({
+      param: 'top_logprobs',
+    });
+    for (const top_logprobs of [21, -1]) {
+      const outside = thrown(() => chat({ logprobs: true, top_logprobs }));
+      expect([outside.message, outside.details]).toEqual([
+        'top_logprobs must be between 0 and 20',
+        { param: 'top_logprobs' },
+      ]);
+    }
+  });
+
+  it("ask for a completion's logprobs with the count itself, 0 to 5 as OpenAI takes it", () => {
+    const complete = (logprobs: unknown) =>
+      translateCompletionRequest({ model: 'm', prompt: 'x', logprobs }).body['logprobs'];
+    expect(complete(0)).toBe(0);
+    expect(complete(5)).toBe(5);
+    expect(complete(null)).toBeUndefined();
+    expect(complete(undefined)).toBeUndefined();
+    for (const logprobs of [6, -1]) {
+      const outside = thrown(() => complete(logprobs));
+      expect([outside.message, outside.details]).toEqual([
+        'logprobs must be between 0 and 5',
+        { param: 'logprobs' },
+      ]);
+    }
+  });
+
   it('translate completions and embeddings', () => {
     expect(
       translateCompletionRequest({ model: 'm', prompt: ['once'], suffix: 'end', stop: null }),

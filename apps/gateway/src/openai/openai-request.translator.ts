@@ -2,13 +2,14 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
+  SwitchyardError,
   type ChatMessage,
   type ContentPart,
   type ResponseFormat,
   type ToolChoice,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody, refuseLogprobs, unsupported } from '../http/bad-request.js';
+import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
@@ -45,7 +46,6 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
   const streams = body.stream === true;
   refuseMultipleChoices(body.n);
-  refuseLogprobs(body);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
     tools: body.tools?.map(({ function: fn }) =>
@@ -61,6 +61,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
     reasoning_effort: translateEffort(body.reasoning_effort),
     stream: canonicalStream(streams),
     ...sampling(body, body.max_completion_tokens ?? body.max_tokens),
+    logprobs: chatLogprobs(body),
   });
   return {
     model: body.model,
@@ -78,13 +79,14 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   refuseMultipleChoices(body.n);
   if (body.echo === true) throw unsupported('echo is not supported', 'echo');
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
-  refuseLogprobs(body);
   const prompt = typeof body.prompt === 'string' ? body.prompt : (body.prompt[0] as string);
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
     stream: canonicalStream(streams),
     ...sampling(body, body.max_tokens),
+    // The legacy API asks with the count itself: 0 still asks for the chosen tokens'.
+    logprobs: body.logprobs ?? undefined,
   });
   return {
     model: body.model,
@@ -203,6 +205,22 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
     frequency_penalty: body.frequency_penalty ?? undefined,
     repeat_penalty: body.repetition_penalty ?? undefined,
   };
+}
+
+/**
+ * A chat asks with `logprobs: true` and counts alternatives with `top_logprobs`; alternatives
+ * without the flag would be silently dropped, so they are refused as OpenAI and vLLM refuse them.
+ */
+function chatLogprobs(body: OpenAIChatBody): number | undefined {
+  if (body.logprobs === true) return body.top_logprobs ?? 0;
+  if ((body.top_logprobs ?? 0) > 0) {
+    throw new SwitchyardError(
+      'bad_request',
+      'when using `top_logprobs`, `logprobs` must be set to true',
+      { details: { param: 'top_logprobs' } },
+    );
+  }
+  return undefined;
 }
 
 function refuseMultipleChoices(n: number | null | undefined): void {

@@ -39,8 +39,13 @@ interface GenerationRoute {
   promptField: string;
   /** Of the answer's `id`: `chatcmpl-…`, `cmpl-…`. */
   idPrefix: string;
-  whole: (answer: AnswerIdentity, deltas: readonly DeltaFrame[], end: EndFrame) => unknown;
-  chunks: (answer: AnswerIdentity, includeUsage: boolean) => ChunkTranslator;
+  whole: (
+    answer: AnswerIdentity,
+    deltas: readonly DeltaFrame[],
+    end: EndFrame,
+    logprobs: boolean,
+  ) => unknown;
+  chunks: (answer: AnswerIdentity, includeUsage: boolean, logprobs: boolean) => ChunkTranslator;
 }
 
 const CHAT: GenerationRoute = {
@@ -49,7 +54,8 @@ const CHAT: GenerationRoute = {
   promptField: 'messages',
   idPrefix: 'chatcmpl',
   whole: chatCompletion,
-  chunks: (answer, includeUsage) => new ChatChunkTranslator(answer, includeUsage),
+  chunks: (answer, includeUsage, logprobs) =>
+    new ChatChunkTranslator(answer, includeUsage, logprobs),
 };
 
 const COMPLETION: GenerationRoute = {
@@ -58,7 +64,8 @@ const COMPLETION: GenerationRoute = {
   promptField: 'prompt',
   idPrefix: 'cmpl',
   whole: textCompletion,
-  chunks: (answer, includeUsage) => new CompletionChunkTranslator(answer, includeUsage),
+  chunks: (answer, includeUsage, logprobs) =>
+    new CompletionChunkTranslator(answer, includeUsage, logprobs),
 };
 
 /** The OpenAI-compatible API: translate, route, and write the answer back. */
@@ -130,6 +137,8 @@ export class OpenAIController {
       prompt: route.promptField,
       maxTokens: translated.maxTokensParam,
     });
+    // The canonical request asks for log-probabilities exactly when the client did.
+    const logprobs = body['logprobs'] !== undefined;
     await this.answer(
       request,
       reply,
@@ -140,11 +149,11 @@ export class OpenAIController {
         const answer = identity(route.idPrefix, requestId, routed);
         if (!translated.stream) {
           const { deltas, end } = await collectFrames(routed.frames);
-          const whole = route.whole(answer, deltas, end);
+          const whole = route.whole(answer, deltas, end, logprobs);
           await sendJson(reply, whole, overheadMs(startOf(request.raw), end));
           return;
         }
-        const chunks = route.chunks(answer, translated.includeUsage);
+        const chunks = route.chunks(answer, translated.includeUsage, logprobs);
         await writeStream(reply, OPENAI_SSE, sseChunks(routed, chunks));
       },
     );
