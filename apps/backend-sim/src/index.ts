@@ -43,6 +43,7 @@ export {
   float32ToBase64,
   type EmbeddingQuery,
 } from './core/embeddings.js';
+export { MAX_TOP_LOGPROBS, type TokenLogprob, type TopLogprob } from './core/logprobs.js';
 export { countTokens, splitPieces } from './core/tokenizer.js';
 export { VOCABULARY } from './core/vocabulary.js';
 export {

@@ -1,4 +1,5 @@
 import { deterministicId, seededRandom } from './hashing.js';
+import { planLogprobs, type TokenLogprob } from './logprobs.js';
 import { isThinkingModel } from './model-traits.js';
 import { valueForSchema, type JsonSchema } from './schema-values.js';
 import { countTokens, splitPieces } from './tokenizer.js';
@@ -46,6 +47,11 @@ export interface GenerationQuery {
   format?: 'json' | JsonSchema | null;
   /** Stop sequences: the answer text ends before the first one it contains (empty ones ignored). */
   stop?: readonly string[];
+  /**
+   * Ask for log-probabilities with this many alternatives per position (0–20); absent, the plan
+   * has none. Request options that carry no count (Ollama's `top_logprobs` absent) mean 0.
+   */
+  logprobs?: number;
 }
 
 export interface PlannedToolCall {
@@ -73,6 +79,11 @@ export interface GenerationPlan {
   stopSequence?: string;
   /** Thinking tokens + answer tokens (or the tokens of the tool-call arguments). */
   completionTokens: number;
+  /**
+   * When the query asked for them: one entry per answer token (`pieces`), so their tokens
+   * concatenate to `text`. Thinking and tool-call tokens have none.
+   */
+  logprobs?: TokenLogprob[];
 }
 
 /**
@@ -106,6 +117,7 @@ export function planGeneration(query: GenerationQuery): GenerationPlan {
       toolCalls: [toolCall],
       finishReason: 'tool_calls',
       completionTokens: thinkingPieces.length + countTokens(toolCall.argumentsJson),
+      ...withLogprobs(query, seed, promptText, []),
     };
   }
 
@@ -126,7 +138,18 @@ export function planGeneration(query: GenerationQuery): GenerationPlan {
     finishReason: truncated ? 'length' : 'stop',
     ...(stopped ? { stopSequence: stop.sequence } : {}),
     completionTokens: thinkingPieces.length + pieces.length,
+    ...withLogprobs(query, seed, promptText, pieces),
   };
+}
+
+function withLogprobs(
+  query: GenerationQuery,
+  seed: number,
+  promptText: string,
+  pieces: readonly string[],
+): { logprobs?: TokenLogprob[] } {
+  if (query.logprobs === undefined) return {};
+  return { logprobs: planLogprobs(pieces, query.logprobs, seed, query.model, promptText) };
 }
 
 interface StopMatch {

@@ -11,6 +11,8 @@ const PIECE = /\s*(?:[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_])|\s+/gu;
 const VOCABULARY_IDS = VOCABULARY.length * 2;
 /** Other pieces hash into this many ids above the vocabulary. */
 const HASHED_ID_RANGE = 100_000;
+/** Every id the tokenizer can produce: the size of the simulated models' vocabulary. */
+export const TOKEN_ID_COUNT = VOCABULARY_IDS + HASHED_ID_RANGE;
 
 const vocabularyIds = new Map<string, number>();
 VOCABULARY.forEach((word, index) => {

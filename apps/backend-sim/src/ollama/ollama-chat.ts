@@ -5,6 +5,7 @@ import { isEmbeddingModel, supportsTools } from '../core/model-traits.js';
 import type { RequestContext } from '../core/router.js';
 import { rfc3339Nano } from '../core/timing.js';
 import { NATIVE_INFERENCE_ERRORS, nativeError, simulatedMessage } from './ollama-errors.js';
+import { readOllamaLogprobs } from './ollama-logprobs.js';
 import { chatFinal, chatStep, chatStepCount } from './ollama-native-frames.js';
 import {
   checkImages,
@@ -23,6 +24,7 @@ import {
 export async function handleChat(ctx: RequestContext): Promise<void> {
   const { sim } = ctx;
   const body = await ctx.json();
+  const logprobs = readOllamaLogprobs(body, 'ChatRequest');
   const requested = requireModelName(body);
   const model = findModel(sim, requested);
   const keepAlive = keepAliveMs(body, sim.defaultKeepAliveMs);
@@ -57,6 +59,7 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     tools,
     ...(think !== undefined ? { think } : {}),
     format: parseFormat(body.format),
+    logprobs,
   });
 
   await sim.runInference(

@@ -5,6 +5,7 @@ import { isEmbeddingModel } from '../core/model-traits.js';
 import type { RequestContext } from '../core/router.js';
 import { rfc3339Nano } from '../core/timing.js';
 import { NATIVE_INFERENCE_ERRORS, nativeError, simulatedMessage } from './ollama-errors.js';
+import { readOllamaLogprobs } from './ollama-logprobs.js';
 import { generateFinal, generateStep } from './ollama-native-frames.js';
 import {
   checkImages,
@@ -23,6 +24,7 @@ import {
 export async function handleGenerate(ctx: RequestContext): Promise<void> {
   const { sim } = ctx;
   const body = await ctx.json();
+  const logprobs = readOllamaLogprobs(body, 'GenerateRequest');
   const requested = requireModelName(body);
   const model = findModel(sim, requested);
   const keepAlive = keepAliveMs(body, sim.defaultKeepAliveMs);
@@ -58,6 +60,7 @@ export async function handleGenerate(ctx: RequestContext): Promise<void> {
     answerTokens: sim.options.answerTokens,
     ...(think !== undefined ? { think } : {}),
     format: parseFormat(body.format),
+    logprobs,
   });
   const context = raw ? undefined : sim.tokenizer.encode(plan.promptText + plan.text);
 

@@ -2,6 +2,7 @@ import type { GenerationTimings } from '../core/generation-run.js';
 import type { GenerationPlan, PlannedToolCall } from '../core/generator.js';
 import { ndjsonLine as line } from '../core/http-io.js';
 import { rfc3339Nano } from '../core/timing.js';
+import { ollamaLogprobsField } from './ollama-logprobs.js';
 
 /** Ollama's metrics: every field omitempty, so zero values are absent rather than 0. */
 export function ollamaMetrics(
@@ -33,14 +34,16 @@ export function ollamaToolCalls(calls: readonly PlannedToolCall[]) {
 export function chatStep(model: string, plan: GenerationPlan, index: number): string {
   const thinking = plan.thinkingPieces.length;
   let message: Record<string, unknown>;
+  let logprobs = {};
   if (index < thinking) {
     message = { role: 'assistant', content: '', thinking: plan.thinkingPieces[index] };
   } else if (index < thinking + plan.pieces.length) {
     message = { role: 'assistant', content: plan.pieces[index - thinking] };
+    logprobs = ollamaLogprobsField(plan, index - thinking);
   } else {
     message = { role: 'assistant', content: '', tool_calls: ollamaToolCalls(plan.toolCalls) };
   }
-  return line({ model, created_at: rfc3339Nano(), message, done: false });
+  return line({ model, created_at: rfc3339Nano(), message, done: false, ...logprobs });
 }
 
 export function chatStepCount(plan: GenerationPlan): number {
@@ -63,6 +66,7 @@ export function chatFinal(
     message,
     done: true,
     done_reason: ollamaDoneReason(plan),
+    ...(full ? ollamaLogprobsField(plan) : {}),
     ...ollamaMetrics(plan, timings),
   };
 }
@@ -77,7 +81,10 @@ export function generateStep(model: string, plan: GenerationPlan, index: number)
     chunk.response = plan.pieces[index - thinking];
   }
   chunk.done = false;
-  return line(chunk);
+  return line({
+    ...chunk,
+    ...(index < thinking ? {} : ollamaLogprobsField(plan, index - thinking)),
+  });
 }
 
 /** The last generate object; `context` is the prompt and answer as token ids (absent when raw). */
@@ -96,7 +103,11 @@ export function generateFinal(
   final.done = true;
   final.done_reason = ollamaDoneReason(plan);
   if (options.context && options.context.length > 0) final.context = options.context;
-  return { ...final, ...ollamaMetrics(plan, timings) };
+  return {
+    ...final,
+    ...ollamaMetrics(plan, timings),
+    ...(options.full ? ollamaLogprobsField(plan) : {}),
+  };
 }
 
 /** Ollama never says `tool_calls`: a tool call ends with `stop`. */

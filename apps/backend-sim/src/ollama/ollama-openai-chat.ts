@@ -6,6 +6,7 @@ import type { RequestContext } from '../core/router.js';
 import { unixSeconds } from '../core/timing.js';
 import { formatFromResponseFormat, readChatRequest } from '../openai/openai-request.js';
 import { OPENAI_INFERENCE_ERRORS, openAiError } from './ollama-errors.js';
+import { ollamaLogprobsField, readOllamaLogprobs } from './ollama-logprobs.js';
 import {
   checkImages,
   checkThinking,
@@ -20,6 +21,7 @@ const FINGERPRINT = 'fp_ollama';
 export async function handleOpenAiChat(ctx: RequestContext): Promise<void> {
   const { sim } = ctx;
   const body = await ctx.json();
+  const logprobs = readOllamaLogprobs(body, 'ChatCompletionRequest', openAiError);
   const requested = requireModelName(body, openAiError);
   const request = readChatRequest(body, (message) => openAiError(400, message));
   if (request.messages.length === 0) throw openAiError(400, "[] is too short - 'messages'");
@@ -46,6 +48,7 @@ export async function handleOpenAiChat(ctx: RequestContext): Promise<void> {
     tools: request.tools,
     ...(think !== undefined ? { think } : {}),
     format: formatFromResponseFormat(request.responseFormat),
+    logprobs,
   });
   const id = `chatcmpl-${Math.floor(Math.random() * 999)}`;
   const created = unixSeconds();
@@ -78,19 +81,32 @@ export async function handleOpenAiChat(ctx: RequestContext): Promise<void> {
             created,
             model: requested,
             system_fingerprint: FINGERPRINT,
-            choices: [{ index: 0, message: fullMessage(plan), finish_reason: finishReason }],
+            choices: [
+              {
+                index: 0,
+                message: fullMessage(plan),
+                finish_reason: finishReason,
+                ...choiceLogprobs(plan),
+              },
+            ],
             usage,
           }),
           error: () => OPENAI_INFERENCE_ERRORS.simulated(500),
         });
       }
-      const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-        sseData({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (
+        delta: Record<string, unknown>,
+        finish: string | null = null,
+        logprobs: Record<string, unknown> = {},
+      ) => sseData({ ...base, choices: [{ index: 0, delta, finish_reason: finish, ...logprobs }] });
       return runStream(ctx, lease, {
         contentType: SSE_TYPE,
         stepCount:
           plan.thinkingPieces.length + plan.pieces.length + (plan.toolCalls.length ? 1 : 0),
-        step: (index) => chunk(deltaAt(plan, index)),
+        step: (index) => {
+          const piece = index - plan.thinkingPieces.length;
+          return chunk(deltaAt(plan, index), null, piece >= 0 ? choiceLogprobs(plan, piece) : {});
+        },
         tail: () =>
           chunk({}, finishReason) +
           (request.streamOptions?.include_usage === true
@@ -119,6 +135,15 @@ function deltaAt(plan: GenerationPlan, index: number): Record<string, unknown> {
   if (index < thinking + plan.pieces.length)
     return { ...first, content: plan.pieces[index - thinking] };
   return { ...first, ...(index === 0 ? { content: '' } : {}), tool_calls: openAiToolCalls(plan) };
+}
+
+/**
+ * Ollama's `/v1` wraps its native entries as `{"content": […]}` and, like its native API, leaves
+ * `logprobs` out of a choice that has none.
+ */
+function choiceLogprobs(plan: GenerationPlan, piece?: number) {
+  const { logprobs } = ollamaLogprobsField(plan, piece);
+  return logprobs ? { logprobs: { content: logprobs } } : {};
 }
 
 function fullMessage(plan: GenerationPlan): Record<string, unknown> {

@@ -18,6 +18,7 @@ import {
   VLLM_INFERENCE_ERRORS,
   VLLM_STREAM_ERROR,
 } from './vllm-errors.js';
+import { readVllmChatLogprobs, vllmChatLogprobs } from './vllm-logprobs.js';
 import {
   checkContextLength,
   requestId,
@@ -40,6 +41,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
   const request = readChatRequest(body, (message, param) =>
     validationError(param ?? 'body', message),
   );
+  const logprobs = readVllmChatLogprobs(body);
   const model = vllmModel(ctx, body.model);
   const served = model.name;
   if (isEmbeddingModel(served)) throw badRequest('The model does not support Chat Completions API');
@@ -57,6 +59,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
     toolChoice: request.toolChoice,
     ...(kwargs?.enable_thinking === false ? { think: false } : {}),
     format: formatFromResponseFormat(request.responseFormat),
+    logprobs,
   };
   const draft = planGeneration({ ...query, maxTokens: request.maxTokens });
   // Without max_tokens vLLM allows what is left of the context window.
@@ -76,21 +79,22 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
   const wantsUsage =
     request.streamOptions !== undefined && request.streamOptions.include_usage !== false;
   const base = { id, object: 'chat.completion.chunk', created, model: served };
-  const chunk = (delta: Record<string, unknown>, last: boolean) =>
+  const chunk = (delta: Record<string, unknown>, last: boolean, logprobs: unknown = null) =>
     sseData({
       ...base,
       choices: [
         last
-          ? {
-              index: 0,
-              delta,
-              logprobs: null,
-              finish_reason: finishReason,
-              stop_reason: stopReason,
-            }
-          : { index: 0, delta, logprobs: null, finish_reason: null },
+          ? { index: 0, delta, logprobs, finish_reason: finishReason, stop_reason: stopReason }
+          : { index: 0, delta, logprobs, finish_reason: null },
       ],
     });
+  // Every chunk after the role chunk carries the entries of the answer tokens it holds (none
+  // for reasoning and tool-call fragments); content steps follow the reasoning steps.
+  const thinking = plan.thinkingPieces.length;
+  const stepLogprobs = (index: number) =>
+    index < thinking
+      ? vllmChatLogprobs(plan, 0, 0)
+      : vllmChatLogprobs(plan, index - thinking, index - thinking + 1);
 
   await sim.runInference(
     ctx,
@@ -110,7 +114,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
               {
                 index: 0,
                 message: message(plan),
-                logprobs: null,
+                logprobs: vllmChatLogprobs(plan),
                 finish_reason: finishReason,
                 stop_reason: stopReason,
               },
@@ -129,9 +133,10 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
         headersEarly: true,
         head: chunk({ role: 'assistant', content: '' }, false),
         stepCount: steps.length,
-        step: (index) => chunk(delta(steps[index] as ChatStep), index === steps.length - 1),
+        step: (index) =>
+          chunk(delta(steps[index] as ChatStep), index === steps.length - 1, stepLogprobs(index)),
         tail: () =>
-          (steps.length === 0 ? chunk({}, true) : '') +
+          (steps.length === 0 ? chunk({}, true, vllmChatLogprobs(plan, 0, 0)) : '') +
           (wantsUsage ? sseData({ ...base, choices: [], usage }) : '') +
           SSE_DONE,
         error: () => VLLM_STREAM_ERROR,

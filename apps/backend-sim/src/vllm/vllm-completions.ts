@@ -11,6 +11,7 @@ import {
   VLLM_INFERENCE_ERRORS,
   VLLM_STREAM_ERROR,
 } from './vllm-errors.js';
+import { readVllmCompletionLogprobs, vllmCompletionLogprobs } from './vllm-logprobs.js';
 import {
   checkContextLength,
   requestId,
@@ -35,6 +36,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
     throw badRequest('suffix is not currently supported');
   const maxTokens = readMaxTokens(body.max_tokens, (m) => validationError('max_tokens', m));
   const stop = readStop(body.stop, (m) => validationError('stop', m));
+  const logprobs = readVllmCompletionLogprobs(body);
   const plans = prompts.map((prompt) => {
     const query = {
       seed: sim.options.seed,
@@ -42,6 +44,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
       prompt,
       answerTokens: sim.options.answerTokens,
       stop,
+      logprobs,
     };
     const draft = planGeneration({ ...query, maxTokens });
     const allowed = checkContextLength(ctx, draft.promptTokens, maxTokens);
@@ -59,11 +62,17 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
   const id = `cmpl-${requestId(ctx)}`;
   const created = unixSeconds();
   const base = { id, object: 'text_completion', created, model: served };
-  // Each step: [choice index, text, last of its choice]. Thinking output has no place here.
-  const steps: [number, string, boolean][] = plans.flatMap((plan, index) => {
+  // One step per token of each choice in turn. Thinking output has no place here: its steps
+  // carry no text, and no logprobs entries.
+  const steps: CompletionStep[] = plans.flatMap((plan, index) => {
+    const thinking = plan.thinkingPieces.length;
     const texts = [...plan.thinkingPieces.map(() => ''), ...plan.pieces];
     if (texts.length === 0) texts.push('');
-    return texts.map((text, i): [number, string, boolean] => [index, text, i === texts.length - 1]);
+    return texts.map((text, i) => {
+      const piece = Math.max(0, i - thinking);
+      const to = i < thinking ? piece : Math.min(piece + 1, plan.pieces.length);
+      return { index, text, last: i === texts.length - 1, pieces: [piece, to] };
+    });
   });
   const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
   const wantsUsage =
@@ -83,7 +92,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
             choices: plans.map((plan, index) => ({
               index,
               text: plan.text,
-              logprobs: null,
+              logprobs: vllmCompletionLogprobs(plan, logprobs ?? 0),
               finish_reason: plan.finishReason,
               stop_reason: vllmStopReason(plan),
               prompt_logprobs: null,
@@ -101,7 +110,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
         headersEarly: true,
         stepCount: steps.length,
         step: (i) => {
-          const [index, text, last] = steps[i] as [number, string, boolean];
+          const { index, text, last, pieces } = steps[i] as CompletionStep;
           const plan = plans[index] as GenerationPlan;
           return sseData({
             ...base,
@@ -109,7 +118,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
               {
                 index,
                 text,
-                logprobs: null,
+                logprobs: vllmCompletionLogprobs(plan, logprobs ?? 0, ...pieces),
                 finish_reason: last ? plan.finishReason : null,
                 stop_reason: last ? vllmStopReason(plan) : null,
               },
@@ -123,6 +132,16 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
     },
     { finishReason: plans[0]?.finishReason ?? 'stop' },
   );
+}
+
+interface CompletionStep {
+  /** The choice (prompt) it belongs to. */
+  index: number;
+  text: string;
+  /** The last step of its choice, which carries the finish reason. */
+  last: boolean;
+  /** The answer pieces it carries, `[from, to)`: one for an answer token, none otherwise. */
+  pieces: [number, number];
 }
 
 function sum(plans: GenerationPlan[], pick: (plan: GenerationPlan) => number): number {

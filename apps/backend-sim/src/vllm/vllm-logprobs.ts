@@ -1,0 +1,104 @@
+import type { GenerationPlan } from '../core/generator.js';
+import { MAX_TOP_LOGPROBS, type TokenLogprob } from '../core/logprobs.js';
+import { TOKEN_ID_COUNT } from '../core/tokenizer.js';
+import { readMaxTokens } from '../openai/openai-request.js';
+import { badRequest, validationError } from './vllm-errors.js';
+
+/**
+ * Chat `logprobs` (bool) and `top_logprobs` (int): the alternatives to plan when `logprobs` is
+ * true, undefined otherwise. vLLM's request check refuses `top_logprobs` without `logprobs`, and
+ * its engine refuses more than `max_logprobs` (20 by default; -1 means the whole vocabulary).
+ */
+export function readVllmChatLogprobs(body: Record<string, unknown>): number | undefined {
+  const { logprobs } = body;
+  if (logprobs !== undefined && logprobs !== null && typeof logprobs !== 'boolean') {
+    throw validationError('logprobs', 'Input should be a valid boolean');
+  }
+  const top =
+    readMaxTokens(body.top_logprobs, (m) => validationError('top_logprobs', m), 'top_logprobs') ??
+    0;
+  checkCount(top, 'top_logprobs');
+  if (top !== 0 && logprobs !== true) {
+    throw validationFailure(
+      'when using `top_logprobs`, `logprobs` must be set to true.',
+      'top_logprobs',
+    );
+  }
+  if (logprobs !== true) return undefined;
+  checkMaximum(top);
+  return top;
+}
+
+/** Completion `logprobs` (int): the alternatives to plan, undefined when absent. */
+export function readVllmCompletionLogprobs(body: Record<string, unknown>): number | undefined {
+  const count = readMaxTokens(body.logprobs, (m) => validationError('logprobs', m), 'logprobs');
+  if (count === undefined) return undefined;
+  checkCount(count, 'logprobs');
+  checkMaximum(count);
+  return count;
+}
+
+/**
+ * A chat choice's `logprobs`: `{"content": [...]}` with the entries of the answer pieces in
+ * `[from, to)`, each `top_logprobs` always an array; null when the request asked for none.
+ */
+export function vllmChatLogprobs(plan: GenerationPlan, from = 0, to?: number) {
+  return plan.logprobs ? { content: plan.logprobs.slice(from, to) } : null;
+}
+
+/**
+ * A completion choice's `logprobs` for the answer pieces in `[from, to)`: parallel lists, with
+ * `text_offset` counted in characters from the start of the generated text (no echo), and per
+ * position a `{token: logprob}` map of the sampled token and the `top` most likely ones. The
+ * sampled token is the most likely, so the map holds `top` tokens, or the sampled one alone.
+ * Null when the request asked for none.
+ */
+export function vllmCompletionLogprobs(plan: GenerationPlan, top: number, from = 0, to?: number) {
+  if (!plan.logprobs) return null;
+  let offset = 0;
+  for (const piece of plan.pieces.slice(0, from)) offset += characters(piece);
+  const entries = plan.logprobs.slice(from, to);
+  const textOffset: number[] = [];
+  for (const entry of entries) {
+    textOffset.push(offset);
+    offset += characters(entry.token);
+  }
+  return {
+    text_offset: textOffset,
+    token_logprobs: entries.map((entry) => entry.logprob),
+    tokens: entries.map((entry) => entry.token),
+    top_logprobs: entries.map((entry) => topMap(entry, top)),
+  };
+}
+
+function topMap(entry: TokenLogprob, top: number): Record<string, number> {
+  const candidates = top > 0 ? entry.top_logprobs : [entry];
+  return Object.fromEntries(candidates.map((candidate) => [candidate.token, candidate.logprob]));
+}
+
+/** Python's `len`: code points, not UTF-16 units. */
+const characters = (text: string): number => [...text].length;
+
+function checkCount(count: number, field: string): void {
+  if (count < -1) {
+    throw validationFailure(`\`${field}\` must be a positive value or -1.`, field, count);
+  }
+}
+
+function checkMaximum(count: number): void {
+  const requested = count === -1 ? TOKEN_ID_COUNT : count;
+  if (requested > MAX_TOP_LOGPROBS) {
+    throw validationFailure(
+      `Requested sample logprobs of ${requested}, which is greater than max allowed: ${MAX_TOP_LOGPROBS}`,
+      'logprobs',
+      requested,
+    );
+  }
+}
+
+/** A `VLLMValidationError` as vLLM answers it: its text names the parameter (and value). */
+function validationFailure(message: string, parameter: string, value?: number) {
+  const extras =
+    value === undefined ? `parameter=${parameter}` : `parameter=${parameter}, value=${value}`;
+  return badRequest(`${message} (${extras})`, parameter);
+}
