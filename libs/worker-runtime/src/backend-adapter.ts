@@ -4,6 +4,7 @@ import type {
   CompletionRequest,
   EmbeddingRequest,
   FinishReason,
+  GeneratedTokenLogprob,
   ModelInfo,
   Timings,
   ToolCallDelta,
@@ -78,6 +79,8 @@ export interface LoadingEvent {
 export interface DeltaEvent {
   readonly type: 'delta';
   readonly text?: string;
+  /** When the backend gave them: one entry per token of `text`, in order. */
+  readonly logprobs?: readonly GeneratedTokenLogprob[];
   readonly reasoning?: string;
   readonly tool_calls?: readonly ToolCallDelta[];
 }

@@ -119,6 +119,21 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
     expect(body).toEqual({ model: 'm', prompt: 'a', stream: false });
   });
 
+  it('refuses log-probabilities, which LM Studio does not return, naming the field', () => {
+    for (const build of [
+      () => toLmStudioChatBody(chat({ logprobs: 0 })),
+      () => toLmStudioCompletionBody({ id: 'r', model: 'm', prompt: 'Hi', logprobs: 3 }),
+    ]) {
+      expect(build).toThrow(
+        expect.objectContaining({
+          code: 'unsupported',
+          message: 'LM Studio does not return log-probabilities',
+          details: { param: 'logprobs' },
+        }),
+      );
+    }
+  });
+
   it('asks for float embeddings, and refuses dimensions', () => {
     expect(toLmStudioEmbeddingBody({ id: 'r', model: 'nomic', input: ['a', 'b'] })).toEqual({
       model: 'nomic',

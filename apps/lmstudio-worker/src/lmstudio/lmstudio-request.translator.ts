@@ -45,6 +45,7 @@ const LM_STUDIO_RULES: OpenAiBodyRules = {
  * is merged over the body (e.g. `ttl`, or a field of a newer LM Studio).
  */
 export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown> {
+  refuseLogprobs(request);
   return openAiChatBody(request, LM_STUDIO_RULES, {
     response_format: lmStudioResponseFormat(request.response_format),
     reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
@@ -56,7 +57,19 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
  * structured output or a reasoning effort goes as a chat (`completionAsChat`).
  */
 export function toLmStudioCompletionBody(request: CompletionRequest): Record<string, unknown> {
+  refuseLogprobs(request);
   return openAiCompletionBody(request, LM_STUDIO_RULES);
+}
+
+/**
+ * LM Studio takes `logprobs` and answers `"logprobs": null`: a request for them is refused rather
+ * than answered without them, so that the caller knows and a router can pick another backend.
+ */
+function refuseLogprobs(request: ChatRequest | CompletionRequest): void {
+  if (request.logprobs === undefined) return;
+  throw new SwitchyardError('unsupported', 'LM Studio does not return log-probabilities', {
+    details: { param: 'logprobs' },
+  });
 }
 
 /**

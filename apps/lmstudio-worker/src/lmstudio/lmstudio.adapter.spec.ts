@@ -338,6 +338,31 @@ describe('LmStudioAdapter against a recorded LM Studio', () => {
     expect((await rejectionOf(adapter.listModels(wrongBase, signal()))).code).toBe('unsupported');
   });
 
+  it('refuses log-probabilities before asking LM Studio, whatever route the request takes', async () => {
+    const asked = backend.requests.length;
+    const refusals = [
+      await rejectionOf(collect(adapter.chat(endpoint, { ...chat('m'), logprobs: 2 }, signal()))),
+      await rejectionOf(
+        collect(
+          adapter.complete(endpoint, { id: 'r', model: 'm', prompt: 'Hi', logprobs: 0 }, signal()),
+        ),
+      ),
+      await rejectionOf(
+        collect(
+          adapter.complete(
+            endpoint,
+            { id: 'r', model: 'm', prompt: 'Hi', system: 'Be brief.', logprobs: 1 },
+            signal(),
+          ),
+        ),
+      ),
+    ];
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({ code: 'unsupported', details: { param: 'logprobs' } });
+    }
+    expect(backend.requests).toHaveLength(asked);
+  });
+
   it('stops the backend at once when the caller aborts mid-stream', async () => {
     const error = await abortAfter(3, (signal) => adapter.chat(endpoint, chat('slow'), signal));
     expect(error.code).toBe('cancelled');

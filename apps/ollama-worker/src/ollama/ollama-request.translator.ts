@@ -54,6 +54,7 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);
   if (think !== undefined) body.think = think;
+  Object.assign(body, ollamaLogprobs(request.logprobs));
   return withPassthrough(body, ollamaOptions(request), request.options);
 }
 
@@ -71,7 +72,18 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);
   if (think !== undefined) body.think = think;
+  Object.assign(body, ollamaLogprobs(request.logprobs));
   return withPassthrough(body, ollamaOptions(request), request.options);
+}
+
+/**
+ * Log-probabilities as Ollama asks for them: a switch, and the alternatives per position apart.
+ * An Ollama older than 0.12.11 ignores both and sends none.
+ */
+function ollamaLogprobs(
+  logprobs: number | undefined,
+): Pick<OllamaTopLevel, 'logprobs' | 'top_logprobs'> {
+  return logprobs === undefined ? {} : { logprobs: true, top_logprobs: logprobs };
 }
 
 /** A reasoning effort as Ollama's `think`: `none` is off, a level is itself. */

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Timings } from '@switchyard/contracts';
-import type { DeltaEvent, EndEvent, GenerationEvent } from '@switchyard/worker-runtime';
+import {
+  tokenLogprobEntries,
+  type DeltaEvent,
+  type EndEvent,
+  type GenerationEvent,
+} from '@switchyard/worker-runtime';
 import { translateOllamaError } from './ollama-errors.js';
 import type { OllamaStreamLine } from './ollama-wire.types.js';
 
@@ -10,7 +15,8 @@ type NativeToolCall = NonNullable<OllamaStreamLine['tool_calls']>[number];
  * Turns the NDJSON lines of `/api/chat` and `/api/generate` into generation events, one line at
  * a time, until the `done:true` line (after which `done` is true and nothing more is read).
  *
- * - `message.thinking` / `thinking` → reasoning, `message.content` / `response` → text.
+ * - `message.thinking` / `thinking` → reasoning, `message.content` / `response` → text, with the
+ *   line's `logprobs` (when asked for) as the text's entries.
  * - Ollama sends each tool call whole, arguments as an object. OpenAI clients expect fragments,
  *   so each call becomes two: `{index, id, name, arguments: ''}` then `{index, arguments}` with
  *   the arguments as one JSON string. Indices count calls across the whole stream.
@@ -37,7 +43,12 @@ export class OllamaStreamTranslator {
     const reasoning = line.message?.thinking ?? line.thinking;
     if (reasoning) events.push({ type: 'delta', reasoning });
     const text = line.message?.content ?? line.response;
-    if (text) events.push({ type: 'delta', text });
+    if (text) {
+      const logprobs = tokenLogprobEntries(line.logprobs);
+      events.push(
+        logprobs === undefined ? { type: 'delta', text } : { type: 'delta', text, logprobs },
+      );
+    }
     for (const call of line.message?.tool_calls ?? line.tool_calls ?? []) {
       events.push(...this.toolCallFragments(call));
     }

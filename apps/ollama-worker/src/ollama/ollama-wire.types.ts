@@ -55,6 +55,9 @@ export interface OllamaEmbedBody {
 export interface OllamaTopLevel {
   format?: 'json' | Record<string, unknown>;
   think?: boolean | 'low' | 'medium' | 'high' | 'max';
+  logprobs?: boolean;
+  /** Alternatives per position, 0-20; with `logprobs`. */
+  top_logprobs?: number;
   keep_alive?: string | number;
   options?: Record<string, unknown>;
   [key: string]: unknown;
@@ -86,6 +89,11 @@ export interface OllamaStreamLine {
   prompt_eval_duration?: number;
   eval_count?: number;
   eval_duration?: number;
+  /**
+   * When asked (Ollama 0.12.11 and later): the line's tokens,
+   * `[{token, logprob, bytes?, top_logprobs?: [{token, logprob, bytes?}]}]`.
+   */
+  logprobs?: unknown;
   error?: unknown;
 }
 

@@ -7,4 +7,5 @@ export * from './backend-http.client.js';
 export * from './line-splitter.js';
 export * from './ndjson-reader.js';
 export * from './sse-reader.js';
+export * from './token-logprobs.translator.js';
 export * from './openai-compatible/index.js';

@@ -43,6 +43,21 @@ describe('framesFromGeneration', () => {
     expect(frames).toHaveLength(5);
   });
 
+  it('passes the logprobs of a text delta with it, and drops those of a delta without text', async () => {
+    const hi = { token: 'Hi', logprob: -0.5, top_logprobs: [{ token: 'Hi', logprob: -0.5 }] };
+    const frames = await collect([
+      { type: 'delta', text: 'Hi', logprobs: [hi] },
+      { type: 'delta', reasoning: 'hmm', logprobs: [{ token: 'hmm', logprob: -1 }] },
+      { type: 'delta', text: '!', logprobs: [] },
+      { type: 'end', finish_reason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 3 } },
+    ]);
+    expect(frames.slice(0, 3)).toEqual([
+      { type: 'delta', text: 'Hi', logprobs: [hi], ttft_ms: expect.any(Number) },
+      { type: 'delta', reasoning: 'hmm' },
+      { type: 'delta', text: '!' },
+    ]);
+  });
+
   it('measures time to first token and speed when the backend reports no timings', async () => {
     const frames = await collect([
       { type: 'delta', text: 'a' },

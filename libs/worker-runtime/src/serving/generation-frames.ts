@@ -4,10 +4,9 @@ import {
   type DeltaFrame,
   type EndFrame,
   type Timings,
-  type ToolCallDelta,
   type UnnumberedFrame,
 } from '@switchyard/contracts';
-import type { EndEvent, GenerationEvent } from '../backend-adapter.js';
+import type { DeltaEvent, EndEvent, GenerationEvent } from '../backend-adapter.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -37,7 +36,7 @@ export async function* framesFromGeneration(
         yield { type: 'heartbeat', phase: 'loading' };
         break;
       case 'delta': {
-        const frame = deltaFrame(event.text, event.reasoning, event.tool_calls);
+        const frame = deltaFrame(event);
         if (frame === undefined) break;
         if (firstOutputAt === undefined) {
           firstOutputAt = performance.now();
@@ -66,13 +65,15 @@ export async function* framesFromGeneration(
   throw new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
 }
 
-function deltaFrame(
-  text: string | undefined,
-  reasoning: string | undefined,
-  toolCalls: readonly ToolCallDelta[] | undefined,
-): Omit<DeltaFrame, 'seq'> | undefined {
+/**
+ * A delta event as a frame. Logprobs go only with the text they describe: without text they are a
+ * thinking's or a tool call's tokens, which the protocol gives none for.
+ */
+function deltaFrame(event: DeltaEvent): Omit<DeltaFrame, 'seq'> | undefined {
+  const { text, reasoning, tool_calls: toolCalls, logprobs } = event;
   const frame: Omit<DeltaFrame, 'seq'> = { type: 'delta' };
   if (text) frame.text = text;
+  if (text && logprobs !== undefined && logprobs.length > 0) frame.logprobs = [...logprobs];
   if (reasoning) frame.reasoning = reasoning;
   if (toolCalls !== undefined && toolCalls.length > 0) frame.tool_calls = [...toolCalls];
   return Object.keys(frame).length > 1 ? frame : undefined;

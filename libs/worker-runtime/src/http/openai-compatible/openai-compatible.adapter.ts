@@ -61,6 +61,7 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
       path: this.dialect.paths.chat,
       json: this.dialect.chatBody(request),
       mode: 'chat',
+      logprobs: request.logprobs,
     });
   }
 
@@ -78,6 +79,7 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
       path: this.dialect.paths.completion,
       json: this.dialect.completionBody(request),
       mode: 'completion',
+      logprobs: request.logprobs,
     });
   }
 
@@ -98,7 +100,7 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
   private generate(
     endpoint: BackendEndpoint,
     signal: AbortSignal,
-    call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode'>,
+    call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode' | 'logprobs'>,
   ): AsyncIterable<GenerationEvent> {
     const { translateError, withAnswer } = this.dialect;
     return openAiGeneration(this.http, endpoint, {

@@ -10,6 +10,8 @@ export interface OpenAiGenerationCall {
   /** The request body; `stream: false` in it asks for one whole answer. */
   json: Record<string, unknown>;
   mode: 'chat' | 'completion';
+  /** The request's `logprobs`, when it asked for them (see `OpenAiStreamTranslatorOptions`). */
+  logprobs?: number | undefined;
   signal: AbortSignal;
   /** The kind's translation of an `error` event in the stream. */
   translateError: BackendErrorTranslator;
@@ -27,17 +29,18 @@ export async function* openAiGeneration(
   endpoint: BackendEndpoint,
   call: OpenAiGenerationCall,
 ): AsyncGenerator<GenerationEvent> {
-  const { path, json, mode, signal } = call;
+  const { path, json, mode, logprobs, signal } = call;
   const startedAt = Date.now();
   if (json['stream'] === false) {
     const answer = await http.answer(endpoint, { path, json, signal });
-    const events = openAiAnswerEvents(answer, { mode, startedAt });
+    const events = openAiAnswerEvents(answer, { mode, logprobs, startedAt });
     yield* call.withAnswer === undefined ? events : call.withAnswer(events, answer);
     return;
   }
   const response = await http.stream(endpoint, { path, json, signal, eventStream: true });
   yield* translateOpenAiStream(response.body, {
     mode,
+    logprobs,
     startedAt,
     translateError: call.translateError,
   });

@@ -141,9 +141,9 @@ export interface OpenAiBodyRules {
 }
 
 /**
- * A chat body: messages, streaming, sampling and tools as every such server takes them, `extra`
- * (the server's structured-output and reasoning fields; `undefined` ones left out), and the
- * passthrough options merged over it.
+ * A chat body: messages, streaming, sampling, log-probabilities and tools as every such server
+ * takes them, `extra` (the server's structured-output and reasoning fields; `undefined` ones left
+ * out), and the passthrough options merged over it.
  */
 export function openAiChatBody(
   request: ChatRequest,
@@ -155,6 +155,7 @@ export function openAiChatBody(
     messages: toOpenAiMessages(request.messages),
     ...openAiStreaming(request),
     ...rules.sampling(request),
+    ...openAiChatLogprobs(request.logprobs),
     ...toOpenAiTools(request.tools, request.tool_choice),
     ...compact(extra),
   };
@@ -178,6 +179,8 @@ export function openAiCompletionBody(
     prompt: request.prompt,
     ...openAiStreaming(request),
     ...rules.sampling(request),
+    // A completion's `logprobs` is already the number of alternatives.
+    ...compact({ logprobs: request.logprobs }),
   };
   return mergePassthrough(body, rules.passthrough(request), rules.ownKeys);
 }
@@ -193,6 +196,16 @@ export function openAiStreaming(request: {
   return request.stream === false
     ? { stream: false }
     : { stream: true, stream_options: { include_usage: true } };
+}
+
+/**
+ * A request's `logprobs` as a chat asks for them: a switch, and the alternatives per position
+ * apart (`top_logprobs`).
+ */
+export function openAiChatLogprobs(
+  logprobs: number | undefined,
+): { logprobs: true; top_logprobs: number } | Record<string, never> {
+  return logprobs === undefined ? {} : { logprobs: true, top_logprobs: logprobs };
 }
 
 /** The standard OpenAI sampling fields; each kind adds its own names for the others. */

@@ -2,11 +2,22 @@ import { SwitchyardError, type FinishReason, type ToolCallDelta } from '@switchy
 import type { DeltaEvent, EndEvent, GenerationEvent } from '../../backend-adapter.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
 import { readSseJson } from '../sse-reader.js';
-import type { OpenAiDelta, OpenAiStreamChunk, OpenAiToolCallDelta } from './openai-wire.types.js';
+import { completionLogprobEntries, tokenLogprobEntries } from '../token-logprobs.translator.js';
+import type {
+  OpenAiChoiceLogprobs,
+  OpenAiDelta,
+  OpenAiStreamChunk,
+  OpenAiToolCallDelta,
+} from './openai-wire.types.js';
 
 export interface OpenAiStreamTranslatorOptions {
   /** `chat` reads `choices[0].delta`; `completion` reads `choices[0].text`. */
   mode: 'chat' | 'completion';
+  /**
+   * The request's `logprobs` (alternatives per position), when it asked for them: the
+   * alternatives read are limited to it, since a server may add the chosen token to them.
+   */
+  logprobs?: number | undefined;
   /** The clock behind the worker-measured timings; injectable for tests. */
   now?: () => number;
   /**
@@ -52,7 +63,10 @@ export class OpenAiStreamTranslator {
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
     const choice = choices.find((c) => (c.index ?? 0) === 0);
     if (choice === undefined) return [];
-    const event = this.options.mode === 'chat' ? chatDelta(choice.delta) : textDelta(choice.text);
+    const event = this.withLogprobs(
+      this.options.mode === 'chat' ? chatDelta(choice.delta) : textDelta(choice.text),
+      choice.logprobs,
+    );
     if (typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
     if (event === undefined) return [];
     if (event.tool_calls !== undefined) this.sawToolCalls = true;
@@ -61,6 +75,23 @@ export class OpenAiStreamTranslator {
     this.lastTokenAt = at;
     if (carriesTokens(event)) this.countedTokens++;
     return [event];
+  }
+
+  /**
+   * The event with the log-probabilities of its text's tokens, when the chunk has some: a chat's
+   * `logprobs.content` entries, or a completion's lists.
+   */
+  private withLogprobs(
+    event: DeltaEvent | undefined,
+    logprobs: OpenAiChoiceLogprobs | null | undefined,
+  ): DeltaEvent | undefined {
+    if (event?.text === undefined || logprobs === null || logprobs === undefined) return event;
+    const top = this.options.logprobs;
+    const entries =
+      this.options.mode === 'chat'
+        ? tokenLogprobEntries(logprobs.content, top)
+        : completionLogprobEntries(logprobs, top);
+    return entries === undefined ? event : { ...event, logprobs: entries };
   }
 
   /** The end of a stream that finished; a stream without a finish reason was cut off. */

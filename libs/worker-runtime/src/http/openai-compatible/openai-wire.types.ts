@@ -66,12 +66,27 @@ export interface OpenAiDelta {
   tool_calls?: OpenAiToolCallDelta[] | null;
 }
 
+/**
+ * A choice's log-probabilities when asked for: a chat's `content` entries
+ * (`[{token, logprob, bytes, top_logprobs}]`), or a completion's parallel lists.
+ */
+export interface OpenAiChoiceLogprobs {
+  /** Chats. */
+  content?: unknown;
+  /** Completions: the tokens, their log-probabilities, and a `{token: logprob}` dict each. */
+  tokens?: unknown;
+  token_logprobs?: unknown;
+  top_logprobs?: unknown;
+  text_offset?: unknown;
+}
+
 export interface OpenAiStreamChoice {
   index?: number;
   /** Chat chunks. */
   delta?: OpenAiDelta;
   /** Completion chunks. */
   text?: string;
+  logprobs?: OpenAiChoiceLogprobs | null;
   finish_reason?: string | null;
 }
 
@@ -95,6 +110,7 @@ export interface OpenAiAnswerChoice {
   message?: OpenAiDelta;
   /** Completion answers. */
   text?: string;
+  logprobs?: OpenAiChoiceLogprobs | null;
   finish_reason?: string | null;
 }
 
