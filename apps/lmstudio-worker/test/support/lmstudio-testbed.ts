@@ -42,6 +42,8 @@ export const LMSTUDIO = defineWorkerKind({
     jsonModeFormat: { type: 'object' },
     switchesThinkingOff: false,
     codeFor503: 'overloaded',
+    // LM Studio answers `"logprobs": null` whatever it is asked.
+    givesLogprobs: false,
   },
 });
 

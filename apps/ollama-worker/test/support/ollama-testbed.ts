@@ -39,6 +39,7 @@ export const OLLAMA = defineWorkerKind({
     jsonModeFormat: 'json',
     switchesThinkingOff: true,
     codeFor503: 'overloaded',
+    givesLogprobs: true,
   },
 });
 

@@ -42,6 +42,7 @@ export const VLLM = defineWorkerKind({
     switchesThinkingOff: true,
     // vLLM answers 503 when its engine is dead.
     codeFor503: 'backend_unavailable',
+    givesLogprobs: true,
   },
 });
 

@@ -131,6 +131,8 @@ export interface KindQuirks {
   switchesThinkingOff: boolean;
   /** The catalogued code of the backend's 503. */
   codeFor503: ErrorCode;
+  /** Whether the backend returns log-probabilities; a worker whose backend does not refuses them. */
+  givesLogprobs: boolean;
 }
 
 /** One worker kind under test. */

@@ -18,3 +18,4 @@ export { describeBackendFaults } from './backend-faults.scenario.js';
 export { describeCancellation } from './cancellation.scenario.js';
 export { describeEndFrameTimings } from './end-frame-timings.scenario.js';
 export { describeJoinedAnswers } from './joined-answers.scenario.js';
+export { describeLogprobs } from './logprobs.scenario.js';
