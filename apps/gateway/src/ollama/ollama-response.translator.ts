@@ -5,6 +5,7 @@ import type {
   GeneratedTokenLogprob,
 } from '@switchyard/contracts';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
+import { withBytes, type ChatTokenLogprob } from '../openai/openai-logprobs.translator.js';
 import type { OllamaShortcut } from './ollama-request.translator.js';
 
 type Line = Record<string, unknown>;
@@ -37,7 +38,8 @@ export function ollamaStatistics(end: EndFrame, totalMs: number): Line {
 
 /**
  * The entries of the deltas as Ollama's `logprobs` field (0.12.11 and later), set on the line
- * when there are any: Ollama leaves out an empty list, and an empty `top_logprobs` (omitempty).
+ * when there are any. As Ollama: every token with its bytes, and an empty list or `top_logprobs`
+ * left out (omitempty).
  */
 function withLogprobs(line: Line, deltas: readonly DeltaFrame[]): Line {
   const entries = deltas.flatMap((frame) => frame.logprobs ?? []);
@@ -45,10 +47,13 @@ function withLogprobs(line: Line, deltas: readonly DeltaFrame[]): Line {
   return line;
 }
 
-function ollamaLogprob({ top_logprobs, ...token }: GeneratedTokenLogprob): Line {
-  return top_logprobs === undefined || top_logprobs.length === 0
-    ? token
-    : { ...token, top_logprobs };
+function ollamaLogprob(
+  entry: GeneratedTokenLogprob,
+): ChatTokenLogprob & { top_logprobs?: ChatTokenLogprob[] } {
+  const top = entry.top_logprobs ?? [];
+  return top.length === 0
+    ? withBytes(entry)
+    : { ...withBytes(entry), top_logprobs: top.map(withBytes) };
 }
 
 /** Frames as `/api/chat` NDJSON lines; tool calls go out whole, just before the final line. */

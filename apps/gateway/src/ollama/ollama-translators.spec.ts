@@ -254,7 +254,19 @@ describe('frames as Ollama lines', () => {
       logprobs: [{ token: ' there', logprob: -0.25, top_logprobs: [] }],
     };
     const thinking: DeltaFrame = { type: 'delta', seq: 3, reasoning: 'hmm' };
-    const entries = [hi.logprobs?.[0], { token: ' there', logprob: -0.25 }];
+    // Every token with its UTF-8 bytes, computed where the backend gave none, as Ollama sends them.
+    const entries = [
+      {
+        token: 'Hi',
+        logprob: -0.5,
+        bytes: [72, 105],
+        top_logprobs: [
+          { token: 'Hi', logprob: -0.5, bytes: [72, 105] },
+          { token: 'Hey', logprob: -1.5, bytes: [72, 101, 121] },
+        ],
+      },
+      { token: ' there', logprob: -0.25, bytes: [32, 116, 104, 101, 114, 101] },
+    ];
     const chat = new OllamaChatLines('m');
     expect(chat.delta(hi)).toMatchObject({ message: { content: 'Hi' }, logprobs: [entries[0]] });
     expect(chat.delta(there)?.['logprobs']).toEqual([entries[1]]);

@@ -8,17 +8,14 @@ export interface ChatLogprobs {
   refusal: null;
 }
 
-interface ChatTokenLogprob {
+/** A token as OpenAI and Ollama both give it: always with its UTF-8 `bytes`. */
+export interface ChatTokenLogprob {
   token: string;
   logprob: number;
   bytes: number[];
 }
 
-/**
- * The entries as OpenAI's chat `logprobs`. OpenAI always gives a token's UTF-8 `bytes` (clients
- * join them to rebuild characters split across tokens), so they are computed where the backend
- * gave none.
- */
+/** The entries as OpenAI's chat `logprobs`. */
 export function chatLogprobs(entries: readonly GeneratedTokenLogprob[]): ChatLogprobs {
   return {
     content: entries.map((entry) => ({
@@ -29,7 +26,11 @@ export function chatLogprobs(entries: readonly GeneratedTokenLogprob[]): ChatLog
   };
 }
 
-function withBytes({ token, logprob, bytes }: TokenLogprob): ChatTokenLogprob {
+/**
+ * The token with its UTF-8 `bytes`, computed where the backend gave none: OpenAI and Ollama
+ * always send them (clients join them to rebuild characters split across tokens).
+ */
+export function withBytes({ token, logprob, bytes }: TokenLogprob): ChatTokenLogprob {
   return { token, logprob, bytes: bytes ?? [...utf8.encode(token)] };
 }
 
