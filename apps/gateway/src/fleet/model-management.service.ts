@@ -20,7 +20,7 @@ export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
  * How long `/api/show` and `/api/ps` wait for an Ollama backend's answer before answering from
  * the fleet's listing: one small read, not worth the request timeout a generation gets.
  */
-const READ_TIMEOUT_MS = 5_000;
+export const READ_TIMEOUT_MS = 5_000;
 
 /** What the fleet's backends hold in memory, for Ollama's `/api/ps`. */
 export interface RunningModels {

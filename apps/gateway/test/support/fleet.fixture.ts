@@ -55,6 +55,7 @@ export interface Fleet {
   nats: NatsServer;
   sims: RunningSimulator[];
   sim(kind: BackendKind): RunningSimulator;
+  /** `workers[i]` manages `backends[i]`, as `sims[i]` simulates it. */
   workers: ServiceProcess[];
   gateways: RunningService[];
   /** The first gateway's base URL. */
@@ -108,7 +109,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         const worker = startServiceProcess(workerEntry(kind), {
           env: { SWITCHYARD_CONFIG: file, SWITCHYARD_LOG__LEVEL: options.workerLogLevel ?? 'info' },
         });
-        workers.push(worker);
+        // By index: the workers start concurrently, and pushing would order them by who came first.
+        workers[i] = worker;
         await worker.waitForLog(`${kind}-worker started`);
       }),
     );

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
+import { Ollama, type ShowResponse } from 'ollama';
+import { READ_TIMEOUT_MS } from '../src/fleet/model-management.service.js';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+/** On both Ollama backends; the registry lists ollama-0 first, so show asks ollama-0. */
+const SHARED = 'llama3.2:latest';
+/** Only on ollama-0. */
+const FIRST_ONLY = 'mistral:latest';
+
+const EMPTY_DETAILS = {
+  parent_model: '',
+  format: '',
+  family: '',
+  families: null,
+  parameter_size: '',
+  quantization_level: '',
+};
+
+/** That `/api/show` answered from the fleet listing: its capabilities, nothing of a backend's. */
+function expectFleetDescription(shown: ShowResponse): void {
+  expect(shown).toMatchObject({
+    modelfile: '',
+    parameters: '',
+    template: '',
+    capabilities: ['completion', 'tools'],
+    kinds: ['ollama'],
+  });
+  // toEqual, not toMatchObject: a backend's fuller details or model_info must not pass.
+  expect(shown.details).toEqual(EMPTY_DETAILS);
+  expect(shown.model_info).toEqual({});
+}
+
+async function timed<T>(call: Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  const value = await call;
+  return { value, ms: Date.now() - started };
+}
+
+// `/api/show` and `/api/ps` ask the Ollama workers, but a worker that cannot answer (gone, or
+// there and silent) must not fail them: show answers from the fleet listing, ps leaves that
+// backend's models out, each within READ_TIMEOUT_MS, and the gateway logs which backend failed.
+// The simulators stay up throughout, so discovery keeps both backends healthy in the registry
+// and the gateway keeps asking ollama-0; the fleet listing still has SHARED from ollama-1's worker.
+describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)', () => {
+  let fleet: Fleet;
+  let ollama: Ollama;
+  let warnings: ReturnType<typeof jest.spyOn>;
+  const running = async (): Promise<string[]> =>
+    (await ollama.ps()).models.map((model) => model.name);
+  /** The gateway's warnings about `command` naming ollama-0, with the failure's code. */
+  const fallbacksLogged = (command: string): unknown[] =>
+    (warnings.mock.calls as unknown[][])
+      .map(([fields]) => fields as { command?: string; backend?: string; err?: { code?: string } })
+      .filter((fields) => fields.command === command && fields.backend === 'ollama-0')
+      .map((fields) => fields.err?.code);
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      backends: [
+        { kind: 'ollama', sim: { models: [SHARED, FIRST_ONLY] } },
+        { kind: 'ollama', sim: { models: [SHARED] } },
+      ],
+      discovery: true,
+    });
+    ollama = new Ollama({ host: fleet.url });
+    // Records the gateway's warnings (its log is silent in tests); each call still goes through.
+    warnings = jest.spyOn((fleet.gateways[0] as Fleet['gateways'][number]).logger, 'warn');
+    // Straight at the simulators, so each model is in the memory of one known backend.
+    const messages = [{ role: 'user', content: 'Hi' }];
+    const [first, second] = fleet.sims.map((sim) => new Ollama({ host: sim.url }));
+    await first?.chat({ model: FIRST_ONLY, messages });
+    await second?.chat({ model: SHARED, messages });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('answers from the workers while they answer', async () => {
+    expect(await running()).toEqual([SHARED, FIRST_ONLY]);
+    const shown = await ollama.show({ model: SHARED });
+    expect(shown.template).not.toBe('');
+    expect(shown.model_info).not.toEqual({});
+  });
+
+  it('waits READ_TIMEOUT_MS for a worker that is there but never answers, then falls back', async () => {
+    const worker = fleet.workers[0]?.child.pid as number;
+    // Stopped, the worker keeps its NATS subscriptions: requests reach it and get no answer.
+    process.kill(worker, 'SIGSTOP');
+    try {
+      warnings.mockClear();
+      const [show, ps] = await Promise.all([
+        timed(ollama.show({ model: SHARED })),
+        timed(ollama.ps()),
+      ]);
+      expectFleetDescription(show.value);
+      // ollama-1's own entry (sizes from its ps); FIRST_ONLY, in ollama-0's memory, is left out.
+      expect(ps.value.models.map((model) => model.name)).toEqual([SHARED]);
+      expect(ps.value.models[0]).toMatchObject({
+        kinds: ['ollama'],
+        size_vram: expect.any(Number),
+      });
+      expect(ps.value.models[0]?.size_vram).toBeGreaterThan(0);
+      for (const { ms } of [show, ps]) {
+        // Timers may fire a millisecond early by the wall clock.
+        expect(ms).toBeGreaterThanOrEqual(READ_TIMEOUT_MS - 50);
+        expect(ms).toBeLessThan(READ_TIMEOUT_MS + SCHEDULING_SLACK_MS);
+      }
+      expect(fallbacksLogged('show')).toEqual(['timeout']);
+      expect(fallbacksLogged('ps')).toEqual(['timeout']);
+    } finally {
+      process.kill(worker, 'SIGCONT');
+    }
+    await waitFor(async () => (await running()).includes(FIRST_ONLY), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: 'ollama-0 to answer ps again',
+    });
+  });
+
+  it('falls back at once when the worker is gone, its backend still in the registry', async () => {
+    await fleet.workers[0]?.stop('SIGTERM');
+    warnings.mockClear();
+    const [show, ps] = await Promise.all([
+      timed(ollama.show({ model: SHARED })),
+      timed(ollama.ps()),
+    ]);
+    expectFleetDescription(show.value);
+    expect(ps.value.models.map((model) => model.name)).toEqual([SHARED]);
+    // Nobody subscribes to ollama-0's commands: NATS says so at once, no bound to wait out.
+    for (const { ms } of [show, ps]) expect(ms).toBeLessThan(READ_TIMEOUT_MS);
+    expect(fallbacksLogged('show')).toEqual(['no_responders']);
+    expect(fallbacksLogged('ps')).toEqual(['no_responders']);
+  });
+});
