@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
+import { logprobPieces, MAX_LOGPROBS_PER_FRAME } from './logprob-pieces.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
 
 /**
@@ -26,7 +27,8 @@ type JoinableDelta = Extract<StreamUpdate, { type: 'delta' }> & { type: 'delta' 
  * message, a socket write and a parse at every hop for nothing, since they arrived together. Text
  * deltas with `logprobs` join too, their entries concatenated in order, so that each entry still
  * belongs to a token of the joined text; they never join a text delta without any, whose tokens
- * the entries would not account for.
+ * the entries would not account for. A frame holds at most {@link MAX_LOGPROBS_PER_FRAME} of them
+ * (see `logprobPieces`), so a long answer's entries never pass NATS's payload limit.
  * Anything else, and the end of the turn, sends the joined delta first, so order never changes.
  * The joined deltas of every stream go out together at the end of the turn, and so do the `end`
  * frames of the streams whose handlers returned in it, so that a worker serving many requests
@@ -73,7 +75,7 @@ export class ReplyStream {
     if (this.ended) return;
     if (!this.started) throw new Error('send() was called before start()');
     if (frame.type === 'delta' && joinableKind(frame) !== undefined) {
-      this.join(frame);
+      for (const piece of logprobPieces(frame)) this.join(piece);
       return;
     }
     this.flushPending();
@@ -88,7 +90,7 @@ export class ReplyStream {
   private join(frame: JoinableDelta): void {
     const kind = joinableKind(frame);
     const pending = this.pending;
-    if (pending !== undefined && joinableKind(pending) === kind) {
+    if (pending !== undefined && joinableKind(pending) === kind && fitsWith(pending, frame)) {
       if (kind === 'reasoning') {
         pending.reasoning = `${pending.reasoning ?? ''}${frame.reasoning ?? ''}`;
         return;
@@ -201,6 +203,11 @@ export class ReplyStream {
     // Every frame restarts the quiet interval; this also re-arms the timer after it fired.
     this.heartbeat?.refresh();
   }
+}
+
+/** Whether joining keeps the frame within {@link MAX_LOGPROBS_PER_FRAME} entries. */
+function fitsWith(pending: JoinableDelta, frame: JoinableDelta): boolean {
+  return (pending.logprobs?.length ?? 0) + (frame.logprobs?.length ?? 0) <= MAX_LOGPROBS_PER_FRAME;
 }
 
 /**
