@@ -45,6 +45,14 @@ export interface OpenOptions {
   startedAt: number;
 }
 
+/** A target to try, with its place in the fallback chain (0: the model the client named). */
+interface Candidate {
+  target: ModelTarget;
+  place: number;
+  /** The model of the candidate before, pinned to one of its kinds (`onEachKind`): no fallback. */
+  onKind?: boolean;
+}
+
 /**
  * Sends canonical requests to the fleet and owns everything between "a client asked for model
  * X" and "the first token is here": aliases and kind prefixes, retries with backoff on retryable
@@ -80,7 +88,10 @@ export class FleetRouter {
   ): Promise<RoutedStream> {
     const name = checkModelName(clientModel);
     const deadline = Date.now() + this.gateway.request_timeout_ms;
-    const candidates = routeCandidates(name, this.gateway);
+    const candidates: Candidate[] = routeCandidates(name, this.gateway).map((target, place) => ({
+      target,
+      place,
+    }));
     const { max_attempts, initial_backoff_ms, max_backoff_ms } = this.gateway.retries;
     // Protocol ids are the gateway's own, unique per try: a client reusing its x-request-id
     // (which travels in the header) must not share another request's cancel subject.
@@ -88,7 +99,7 @@ export class FleetRouter {
     let attempts = 0;
     let firstError: SwitchyardError | undefined;
     const ensured = new Set<string>();
-    for (const [index, target] of candidates.entries()) {
+    for (const [index, { target, place }] of candidates.entries()) {
       let error: SwitchyardError | undefined;
       for (let attempt = 1; attempt <= max_attempts; attempt++) {
         const remaining = deadline - Date.now();
@@ -109,7 +120,7 @@ export class FleetRouter {
             frames,
             model: target.model,
             attempts,
-            fellBack: index > 0,
+            fellBack: place > 0,
             firstTokenOverheadMs: firstTokenOverhead(opened.first, firstTokenMs, options.startedAt),
           };
         } catch (thrown) {
@@ -140,6 +151,13 @@ export class FleetRouter {
       if (error === undefined) continue;
       if (error.code === 'no_responders') error = await this.notServedOr(error, target, true);
       firstError ??= error;
+      if (error.code === 'unsupported') {
+        const kinds = await this.onEachKind(target);
+        const retries = kinds.map((pinned) => ({ target: pinned, place, onKind: true }));
+        candidates.splice(index + 1, 0, ...retries);
+        // The next kind of this model, before any fallback: another kind may serve it.
+        if (candidates[index + 1]?.onKind === true) continue;
+      }
       const fallBack = error.retryable || error.code === 'model_not_found';
       if (!fallBack || error.code === 'timeout' || index === candidates.length - 1) {
         // A fallback that does not exist says less about the failure than the first one did.
@@ -163,6 +181,19 @@ export class FleetRouter {
       if (await this.servesTarget(target, false)) return true;
     }
     return false;
+  }
+
+  /**
+   * The target pinned to each kind of backend that serves its model, when it is not pinned and
+   * more than one kind serves it. A request one kind cannot serve (`unsupported`: log-probabilities
+   * on LM Studio, say) went to whichever worker took it; a backend of another kind may serve it,
+   * and the kind that refused refuses again at no cost to a backend.
+   */
+  private async onEachKind(target: ModelTarget): Promise<ModelTarget[]> {
+    if (target.kind !== undefined) return [];
+    const served = await this.catalogue.find(target.model);
+    if (served === undefined || served.kinds.length < 2) return [];
+    return served.kinds.map((kind) => ({ model: target.model, kind }));
   }
 
   /** Whether the catalogue lists the target's model, on its pinned kind if it has one. */
