@@ -53,7 +53,7 @@ describe('discovery of the well-known ports', () => {
     );
   });
 
-  it('finds LM Studio through its quirks, with types, quantization and context lengths', async () => {
+  it('finds LM Studio through its quirks, with types, quantization, context lengths and architectures', async () => {
     const entry = await harness.waitForEntry(
       localId('lmstudio', harness.wellKnown.lmstudio),
       (e) => e.state === 'healthy',
@@ -68,10 +68,12 @@ describe('discovery of the well-known ports', () => {
           quantization: 'Q4_K_M',
           context_length: 4096,
           supports_tools: true,
+          architecture: 'qwen',
         }),
         expect.objectContaining({
           name: 'text-embedding-nomic-embed-text-v1.5',
           type: 'embedding',
+          architecture: 'nomic-bert',
         }),
       ]),
     );

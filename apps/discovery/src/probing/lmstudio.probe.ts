@@ -74,6 +74,8 @@ function fromV1(model: Record<string, unknown>): ModelInfo[] {
     ? optionalString(model['quantization']['name'])
     : undefined;
   if (quantization !== undefined) info.quantization = quantization;
+  const architecture = optionalString(model['architecture']);
+  if (architecture !== undefined) info.architecture = architecture;
   if (typeof capabilities?.['trained_for_tool_use'] === 'boolean') {
     info.supports_tools = capabilities['trained_for_tool_use'];
   }
@@ -97,6 +99,8 @@ function fromV0(model: Record<string, unknown>): ModelInfo[] {
   if (contextLength !== undefined) info.context_length = contextLength;
   const quantization = optionalString(model['quantization']);
   if (quantization !== undefined) info.quantization = quantization;
+  const architecture = optionalString(model['arch']);
+  if (architecture !== undefined) info.architecture = architecture;
   if (typeof type === 'string') info.capabilities = [type];
   return [info];
 }

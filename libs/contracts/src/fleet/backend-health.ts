@@ -30,6 +30,11 @@ export const modelInfoSchema = z.object({
   /** Loaded into memory now (serving without a load delay). */
   loaded: z.boolean(),
   context_length: z.number().int().positive().optional(),
+  /**
+   * The model's architecture as the backend names it (LM Studio's `arch`, e.g. `qwen2`, `llama`):
+   * the family Ollama's `/api/show` keys `model_info` by. Only where the backend says it.
+   */
+  architecture: z.string().min(1).optional(),
   quantization: z.string().optional(),
   supports_tools: z.boolean().optional(),
   /** The backend's own capability words, where it lists them. */
