@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
 import { Ollama } from 'ollama';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
 const MODEL = 'llama3.2:latest';
+const LMSTUDIO_MODEL = 'qwen2.5-7b-instruct';
+/** Not the simulators' default, so a context length shown can only have come from LM Studio. */
+const LMSTUDIO_CONTEXT = 32_768;
 
 /** The error the ollama client raises for a call, with its status. */
 async function rejectionOf(
@@ -23,9 +27,16 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
   let ollama: Ollama;
 
   beforeAll(async () => {
-    fleet = await startFleet({ backends: [{ kind: 'ollama' }, { kind: 'vllm' }], discovery: true });
+    fleet = await startFleet({
+      backends: [
+        { kind: 'ollama' },
+        { kind: 'vllm' },
+        { kind: 'lmstudio', sim: { contextLength: LMSTUDIO_CONTEXT } },
+      ],
+      discovery: true,
+    });
     ollama = new Ollama({ host: fleet.url });
-  });
+  }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());
 
   it("shows a model as its Ollama backend describes it, with the fleet's kinds", async () => {
@@ -53,7 +64,27 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
 
     // vLLM describes no more than its model list: the answer is the fleet's, in Ollama's shape.
     const vllm = await ollama.show({ model: 'Qwen/Qwen2.5-0.5B-Instruct' });
-    expect(vllm).toMatchObject({ template: '', model_info: {}, kinds: ['vllm'] });
+    expect(vllm).toMatchObject({ template: '', kinds: ['vllm'] });
+    // vLLM does not say its model's architecture, which Ollama's `model_info` keys hang off.
+    expect(vllm.model_info).toEqual({});
+  });
+
+  it("shows an LM Studio model's architecture and context length in model_info, as Ollama keys them", async () => {
+    const listing = (await (await fetch(`${fleet.sim('lmstudio').url}/api/v1/models`)).json()) as {
+      models: { key: string; architecture?: string; max_context_length: number }[];
+    };
+    const own = listing.models.find((model) => model.key === LMSTUDIO_MODEL);
+    const architecture = own?.architecture ?? '';
+    expect(architecture).not.toBe('');
+    expect(own?.max_context_length).toBe(LMSTUDIO_CONTEXT);
+
+    const shown = await ollama.show({ model: LMSTUDIO_MODEL });
+    expect(shown.model_info as unknown as Record<string, unknown>).toEqual({
+      'general.architecture': architecture,
+      [`${architecture}.context_length`]: LMSTUDIO_CONTEXT,
+    });
+    expect(shown.details.family).toBe(architecture);
+    expect(shown).toMatchObject({ template: '', kinds: ['lmstudio'] });
   });
 
   const listed = async (): Promise<string[]> =>

@@ -4,6 +4,7 @@ import {
   REQUEST_ID_HEADER,
   Subjects,
   SwitchyardError,
+  type ModelInfo,
   type RegistryEntry,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
@@ -98,6 +99,19 @@ export class ModelManagement {
     if (holder === undefined) return undefined;
     const description = await this.resultOf(holder.id, 'show', { model }, requestId);
     return isRecord(description) ? description : undefined;
+  }
+
+  /**
+   * What discovery's registry says of `model` on a reachable vLLM or LM Studio backend (context
+   * length; LM Studio's architecture), preferring an entry that names the architecture; `undefined`
+   * without a registry or such a backend. For `/api/show` of a model no Ollama backend describes.
+   */
+  async registered(model: string): Promise<ModelInfo | undefined> {
+    const infos = ((await this.reachableIfKept()) ?? [])
+      .filter((entry) => entry.kind !== 'ollama')
+      .flatMap((entry) => entry.models)
+      .filter((info) => info.name === model || (info.aliases ?? []).includes(model));
+    return infos.find((info) => info.architecture !== undefined) ?? infos[0];
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { ModelInfo } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { ModelManagement } from '../fleet/model-management.service.js';
@@ -79,11 +80,12 @@ export class OllamaCatalogueController {
     const model = await this.catalogue.find(String(await resolveOllamaName(this.catalogue, name)));
     if (model === undefined) throw ollamaModelNotFound(name);
     // An Ollama backend's own description (template, parameters, context length…) where one
-    // holds the model; the fleet's capabilities and kinds either way.
-    const described = await this.management.describe(
-      ollamaTagged(model.servedAs ?? model.id),
-      requestIdOf(request),
-    );
+    // holds the model, else what discovery's registry knows of it; the fleet's capabilities and
+    // kinds either way.
+    const served = model.servedAs ?? model.id;
+    const described =
+      (await this.management.describe(ollamaTagged(served), requestIdOf(request))) ??
+      registeredDescription(await this.management.registered(served));
     return {
       modelfile: '',
       parameters: '',
@@ -106,6 +108,23 @@ function details(): Record<string, unknown> {
     families: null,
     parameter_size: '',
     quantization_level: '',
+  };
+}
+
+/**
+ * `details.family` and `model_info` from the registry, keyed as Ollama keys them, so clients
+ * reading `<general.architecture>.context_length` find the context length.
+ */
+function registeredDescription(info: ModelInfo | undefined): Record<string, unknown> {
+  // vLLM does not say its model's architecture, and the keys hang off it: nothing is invented.
+  if (info?.architecture === undefined) return {};
+  const { architecture, context_length: contextLength } = info;
+  return {
+    details: { ...details(), family: architecture },
+    model_info: {
+      'general.architecture': architecture,
+      ...(contextLength === undefined ? {} : { [`${architecture}.context_length`]: contextLength }),
+    },
   };
 }
 
