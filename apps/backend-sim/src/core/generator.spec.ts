@@ -119,8 +119,9 @@ describe('planGeneration', () => {
       expect(plan.text).not.toContain(stop);
       expect(plan.finishReason).toBe('stop');
       expect(plan.stopSequence).toBe(stop);
-      expect(plan.completionTokens).toBe(5);
-      expect(countTokens(plan.text)).toBe(plan.completionTokens);
+      // Usage counts what was generated: pieces 0 to 5, the last one completing the stop sequence.
+      expect(plan.completionTokens).toBe(6);
+      expect(countTokens(plan.text)).toBe(5);
     });
 
     it('drops the piece a stop sequence starts at, keeping the pieces wholly before it', () => {
@@ -129,7 +130,8 @@ describe('planGeneration', () => {
       const plan = planGeneration({ model: 'm', prompt: 'p', stop: [at(3)] });
       expect(plan.pieces).toEqual(full.pieces.slice(0, 3));
       expect(plan.text).not.toContain(at(3));
-      expect(plan.completionTokens).toBe(3);
+      // Piece 3, which spelled the stop sequence, was generated and is counted, though cut.
+      expect(plan.completionTokens).toBe(4);
       expect([plan.finishReason, plan.stopSequence]).toEqual(['stop', at(3)]);
     });
 
@@ -179,7 +181,13 @@ describe('planGeneration', () => {
       expect(stopped.thinkingPieces).toEqual(thinker.thinkingPieces);
       expect(stopped.text).toBe(thinker.text.slice(0, thinker.text.indexOf(answerWord)));
       expect([stopped.finishReason, stopped.stopSequence]).toEqual(['stop', answerWord]);
-      expect(stopped.completionTokens).toBe(THINKING_TOKENS + stopped.pieces.length);
+      // The thinking, and the answer's pieces up to the one that completed the stop sequence
+      // (generated and counted, though cut from the text).
+      const stopEnd = thinker.text.indexOf(answerWord) + answerWord.length;
+      const generated = thinker.pieces.filter(
+        (_piece, index) => thinker.pieces.slice(0, index).join('').length < stopEnd,
+      );
+      expect(stopped.completionTokens).toBe(THINKING_TOKENS + generated.length);
       const tools = [{ function: { name: 'get_weather' } }];
       const messages = [{ role: 'user', content: 'Use get_weather please' }];
       const call = planGeneration({ model: 'm', messages, tools });

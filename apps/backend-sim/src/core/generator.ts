@@ -137,7 +137,9 @@ export function planGeneration(query: GenerationQuery): GenerationPlan {
     toolCalls: [],
     finishReason: truncated ? 'length' : 'stop',
     ...(stopped ? { stopSequence: stop.sequence } : {}),
-    completionTokens: thinkingPieces.length + pieces.length,
+    // A backend counts every token it generated, the ones that spelled the stop sequence too,
+    // though they are cut from the answer.
+    completionTokens: thinkingPieces.length + (stopped ? stop.completedAt + 1 : pieces.length),
     ...withLogprobs(query, seed, promptText, pieces),
   };
 }
