@@ -39,8 +39,9 @@ async function timed<T>(call: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 // `/api/show` and `/api/ps` ask the Ollama workers, but a worker that cannot answer (gone, or
-// there and silent) must not fail them: show answers from the fleet listing, ps leaves that
-// backend's models out, each within READ_TIMEOUT_MS, and the gateway logs which backend failed.
+// there and silent) must not fail them: show asks the next holder while READ_TIMEOUT_MS lasts,
+// then answers from the fleet listing; ps leaves that backend's models out; the gateway logs
+// which backend failed.
 // The simulators stay up throughout, so discovery keeps both backends healthy in the registry
 // and the gateway keeps asking ollama-0; the fleet listing still has SHARED from ollama-1's worker.
 describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)', () => {
@@ -117,14 +118,21 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
     });
   });
 
-  it('falls back at once when the worker is gone, its backend still in the registry', async () => {
+  it('asks the next holder at once when a worker is gone, its backend still in the registry', async () => {
     await fleet.workers[0]?.stop('SIGTERM');
     warnings.mockClear();
     const [show, ps] = await Promise.all([
       timed(ollama.show({ model: SHARED })),
       timed(ollama.ps()),
     ]);
-    expectFleetDescription(show.value);
+    // ollama-1 holds SHARED too: its own description, not the fleet listing's.
+    const own = await new Ollama({ host: fleet.sims[1]?.url }).show({ model: SHARED });
+    expect(own.template).not.toBe('');
+    expect(show.value).toMatchObject({
+      template: own.template,
+      details: own.details,
+      model_info: own.model_info,
+    });
     expect(ps.value.models.map((model) => model.name)).toEqual([SHARED]);
     // Nobody subscribes to ollama-0's commands: NATS says so at once, no bound to wait out.
     for (const { ms } of [show, ps]) expect(ms).toBeLessThan(READ_TIMEOUT_MS);

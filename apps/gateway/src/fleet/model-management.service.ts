@@ -90,15 +90,25 @@ export class ModelManagement {
    * What an Ollama backend holding `model` says of it (`show`: details, template, parameters,
    * `model_info`), or `undefined` when there is no such answer to give: no registry, no Ollama
    * backend listed with the model (vLLM and LM Studio describe no more than their model lists
-   * do), or a holder that could not answer. The caller describes the model from the fleet's
+   * do), or no holder that could answer. The caller describes the model from the fleet's
    * listing then, so a description never fails a model that is served.
+   *
+   * Holders are asked in turn within one {@link READ_TIMEOUT_MS}: a holder whose worker is gone
+   * says so at once (no responders) and the next is asked; a silent one uses up the bound.
    */
   async describe(model: string, requestId: string): Promise<Record<string, unknown> | undefined> {
     const entries = await this.reachableIfKept();
-    const holder = entries?.find((entry) => entry.kind === 'ollama' && holds(entry, model));
-    if (holder === undefined) return undefined;
-    const description = await this.resultOf(holder.id, 'show', { model }, requestId);
-    return isRecord(description) ? description : undefined;
+    const holders = (entries ?? []).filter(
+      (entry) => entry.kind === 'ollama' && holds(entry, model),
+    );
+    const deadline = Date.now() + READ_TIMEOUT_MS;
+    for (const holder of holders) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const description = await this.resultOf(holder.id, 'show', { model }, requestId, left);
+      if (isRecord(description)) return description;
+    }
+    return undefined;
   }
 
   /**
@@ -145,14 +155,15 @@ export class ModelManagement {
   }
 
   /**
-   * The `result` a backend's worker answers a read-only command with, within
-   * {@link READ_TIMEOUT_MS}; `undefined` (logged) when it has none to give.
+   * The `result` a backend's worker answers a read-only command with, within `timeoutMs` (at
+   * most {@link READ_TIMEOUT_MS}); `undefined` (logged) when it has none to give.
    */
   private async resultOf(
     backend: string,
     command: 'show' | 'ps',
     fields: Record<string, unknown>,
     requestId: string,
+    timeoutMs = READ_TIMEOUT_MS,
   ): Promise<unknown> {
     const request = { ...fields, id: generateRequestId() };
     try {
@@ -160,7 +171,7 @@ export class ModelManagement {
         this.subjects.management(backend, command),
         request,
         {
-          timeoutMs: Math.min(this.timeoutMs, READ_TIMEOUT_MS),
+          timeoutMs: Math.min(this.timeoutMs, timeoutMs),
           headers: { [REQUEST_ID_HEADER]: requestId },
         },
       );
@@ -168,7 +179,7 @@ export class ModelManagement {
     } catch (error) {
       this.logger.warn(
         { err: error, request_id: requestId, command, backend },
-        `backend ${backend} did not answer ${command}; answering from the fleet listing`,
+        `backend ${backend} did not answer ${command}`,
       );
       return undefined;
     }
