@@ -53,6 +53,20 @@ interface Candidate {
   onKind?: boolean;
 }
 
+/** One request's tries over all its candidates: what they share and count. */
+interface TryState {
+  operation: InferenceOperation;
+  body: Record<string, unknown>;
+  options: OpenOptions;
+  /** `Date.now()` after which no try starts. */
+  deadline: number;
+  natsId: string;
+  /** Tries so far, over every candidate; numbers each try's protocol id. */
+  attempts: number;
+  /** Models the orchestrator was already asked to start. */
+  ensured: Set<string>;
+}
+
 /**
  * Sends canonical requests to the fleet and owns everything between "a client asked for model
  * X" and "the first token is here": aliases and kind prefixes, retries with backoff on retryable
@@ -87,68 +101,26 @@ export class FleetRouter {
     options: OpenOptions,
   ): Promise<RoutedStream> {
     const name = checkModelName(clientModel);
-    const deadline = Date.now() + this.gateway.request_timeout_ms;
     const candidates: Candidate[] = routeCandidates(name, this.gateway).map((target, place) => ({
       target,
       place,
     }));
-    const { max_attempts, initial_backoff_ms, max_backoff_ms } = this.gateway.retries;
-    // Protocol ids are the gateway's own, unique per try: a client reusing its x-request-id
-    // (which travels in the header) must not share another request's cancel subject.
-    const natsId = generateRequestId();
-    let attempts = 0;
+    const tries: TryState = {
+      operation,
+      body,
+      options,
+      deadline: Date.now() + this.gateway.request_timeout_ms,
+      // Protocol ids are the gateway's own, unique per try: a client reusing its x-request-id
+      // (which travels in the header) must not share another request's cancel subject.
+      natsId: generateRequestId(),
+      attempts: 0,
+      ensured: new Set(),
+    };
     let firstError: SwitchyardError | undefined;
-    const ensured = new Set<string>();
     for (const [index, { target, place }] of candidates.entries()) {
-      let error: SwitchyardError | undefined;
-      for (let attempt = 1; attempt <= max_attempts; attempt++) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) throw timeoutError(this.gateway.request_timeout_ms);
-        attempts++;
-        try {
-          const opened = await this.attempt(operation, target, body, {
-            id: `${natsId}-${attempts}`,
-            requestId: options.requestId,
-            timeoutMs: remaining,
-            signal: options.signal,
-          });
-          const firstTokenMs = performance.now() - options.startedAt;
-          this.metrics.firstTokenAfter(operation, firstTokenMs);
-          const frames = this.measured(opened.frames, target.model, options.startedAt);
-          return {
-            start: opened.start,
-            frames,
-            model: target.model,
-            attempts,
-            fellBack: place > 0,
-            firstTokenOverheadMs: firstTokenOverhead(opened.first, firstTokenMs, options.startedAt),
-          };
-        } catch (thrown) {
-          error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
-          // Aborted (the client left, or the gateway is shutting down): no retry, no fallback.
-          if (options.signal.aborted) throw error;
-        }
-        if (error.code === 'model_not_found' && !ensured.has(target.model)) {
-          ensured.add(target.model);
-          if (await this.startOnDemand(target, deadline, options)) {
-            // A worker serves it now: this try did not count.
-            attempt -= 1;
-            continue;
-          }
-        }
-        if (!error.retryable || error.code === 'timeout') break;
-        if (attempt < max_attempts) {
-          const delay = backoffDelay(attempt, {
-            initialMs: initial_backoff_ms,
-            maxMs: max_backoff_ms,
-          });
-          if (Date.now() + delay >= deadline) break;
-          this.logger.debug({ request_id: options.requestId, err: error, delay }, 'retrying');
-          this.metrics.retried(error.code);
-          await sleepUnlessAborted(delay, options.signal);
-        }
-      }
-      if (error === undefined) continue;
+      const outcome = await this.tryTarget(target, place, tries);
+      if (!(outcome instanceof SwitchyardError)) return outcome;
+      let error = outcome;
       if (error.code === 'no_responders') error = await this.notServedOr(error, target, true);
       firstError ??= error;
       if (error.code === 'unsupported') {
@@ -170,6 +142,69 @@ export class FleetRouter {
       this.metrics.fellBack();
     }
     throw firstError ?? new SwitchyardError('internal', 'no model to route to');
+  }
+
+  /**
+   * Tries one target until it answers or fails for good: retryable failures again after a
+   * backoff (`gateway.retries`), within the request's deadline; a model nobody serves after asking
+   * the orchestrator to start it. Resolves with the opened stream, or with the last failure.
+   */
+  private async tryTarget(
+    target: ModelTarget,
+    place: number,
+    tries: TryState,
+  ): Promise<RoutedStream | SwitchyardError> {
+    const { max_attempts, initial_backoff_ms, max_backoff_ms } = this.gateway.retries;
+    const { operation, options, deadline } = tries;
+    let error = new SwitchyardError('internal', 'no try was made');
+    for (let attempt = 1; attempt <= max_attempts; attempt++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw timeoutError(this.gateway.request_timeout_ms);
+      tries.attempts++;
+      try {
+        const opened = await this.attempt(operation, target, tries.body, {
+          id: `${tries.natsId}-${tries.attempts}`,
+          requestId: options.requestId,
+          timeoutMs: remaining,
+          signal: options.signal,
+        });
+        const firstTokenMs = performance.now() - options.startedAt;
+        this.metrics.firstTokenAfter(operation, firstTokenMs);
+        const frames = this.measured(opened.frames, target.model, options.startedAt);
+        return {
+          start: opened.start,
+          frames,
+          model: target.model,
+          attempts: tries.attempts,
+          fellBack: place > 0,
+          firstTokenOverheadMs: firstTokenOverhead(opened.first, firstTokenMs, options.startedAt),
+        };
+      } catch (thrown) {
+        error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
+        // Aborted (the client left, or the gateway is shutting down): no retry, no fallback.
+        if (options.signal.aborted) throw error;
+      }
+      if (error.code === 'model_not_found' && !tries.ensured.has(target.model)) {
+        tries.ensured.add(target.model);
+        if (await this.startOnDemand(target, deadline, options)) {
+          // A worker serves it now: this try did not count.
+          attempt -= 1;
+          continue;
+        }
+      }
+      if (!error.retryable || error.code === 'timeout') break;
+      if (attempt < max_attempts) {
+        const delay = backoffDelay(attempt, {
+          initialMs: initial_backoff_ms,
+          maxMs: max_backoff_ms,
+        });
+        if (Date.now() + delay >= deadline) break;
+        this.logger.debug({ request_id: options.requestId, err: error, delay }, 'retrying');
+        this.metrics.retried(error.code);
+        await sleepUnlessAborted(delay, options.signal);
+      }
+    }
+    return error;
   }
 
   /**
