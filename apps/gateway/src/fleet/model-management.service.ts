@@ -23,6 +23,14 @@ export type OllamaModelCommand = 'delete' | 'copy' | 'load' | 'unload';
  */
 export const READ_TIMEOUT_MS = 5_000;
 
+/** What the fleet can say of one model beyond its listing, for Ollama's `/api/show`. */
+export interface ModelDescription {
+  /** An Ollama backend's own `show` answer. */
+  shown?: Record<string, unknown>;
+  /** Without one: the registry's entry of the model on a vLLM or LM Studio backend. */
+  registered?: ModelInfo;
+}
+
 /** What the fleet's backends hold in memory, for Ollama's `/api/ps`. */
 export interface RunningModels {
   /** Each Ollama backend's own `/api/ps` entries. */
@@ -87,41 +95,39 @@ export class ModelManagement {
   }
 
   /**
-   * What an Ollama backend holding `model` says of it (`show`: details, template, parameters,
-   * `model_info`), or `undefined` when there is no such answer to give: no registry, no Ollama
-   * backend listed with the model (vLLM and LM Studio describe no more than their model lists
-   * do), or no holder that could answer. The caller describes the model from the fleet's
-   * listing then, so a description never fails a model that is served.
+   * What the fleet can say of a model for `/api/show`, from one read of the registry: an Ollama
+   * backend holding it describes it itself (`show`: details, template, parameters, `model_info`);
+   * otherwise the registry's entry of it on a reachable vLLM or LM Studio backend (context
+   * length; LM Studio's architecture), preferring one that names the architecture. Empty without
+   * a registry, or with neither: the caller describes the model from the fleet's listing then, so
+   * a description never fails a model that is served.
    *
    * Holders are asked in turn within one {@link READ_TIMEOUT_MS}: a holder whose worker is gone
    * says so at once (no responders) and the next is asked; a silent one uses up the bound.
    */
-  async describe(model: string, requestId: string): Promise<Record<string, unknown> | undefined> {
+  async describe(
+    model: { name: string; ollamaName: string },
+    requestId: string,
+  ): Promise<ModelDescription> {
     const entries = await this.reachableIfKept();
-    const holders = (entries ?? []).filter(
-      (entry) => entry.kind === 'ollama' && holds(entry, model),
+    if (entries === undefined) return {};
+    const holders = entries.filter(
+      (entry) => entry.kind === 'ollama' && holds(entry, model.ollamaName),
     );
     const deadline = Date.now() + READ_TIMEOUT_MS;
     for (const holder of holders) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      const description = await this.resultOf(holder.id, 'show', { model }, requestId, left);
-      if (isRecord(description)) return description;
+      const fields = { model: model.ollamaName };
+      const shown = await this.resultOf(holder.id, 'show', fields, requestId, left);
+      if (isRecord(shown)) return { shown };
     }
-    return undefined;
-  }
-
-  /**
-   * What discovery's registry says of `model` on a reachable vLLM or LM Studio backend (context
-   * length; LM Studio's architecture), preferring an entry that names the architecture; `undefined`
-   * without a registry or such a backend. For `/api/show` of a model no Ollama backend describes.
-   */
-  async registered(model: string): Promise<ModelInfo | undefined> {
-    const infos = ((await this.reachableIfKept()) ?? [])
+    const infos = entries
       .filter((entry) => entry.kind !== 'ollama')
       .flatMap((entry) => entry.models)
-      .filter((info) => info.name === model || (info.aliases ?? []).includes(model));
-    return infos.find((info) => info.architecture !== undefined) ?? infos[0];
+      .filter((info) => info.name === model.name || (info.aliases ?? []).includes(model.name));
+    const registered = infos.find((info) => info.architecture !== undefined) ?? infos[0];
+    return registered === undefined ? {} : { registered };
   }
 
   /**

@@ -83,9 +83,11 @@ export class OllamaCatalogueController {
     // holds the model, else what discovery's registry knows of it; the fleet's capabilities and
     // kinds either way.
     const served = model.servedAs ?? model.id;
-    const described =
-      (await this.management.describe(ollamaTagged(served), requestIdOf(request))) ??
-      registeredDescription(await this.management.registered(served));
+    const { shown, registered } = await this.management.describe(
+      { name: served, ollamaName: ollamaTagged(served) },
+      requestIdOf(request),
+    );
+    const described = shown ?? registeredDescription(registered);
     return {
       modelfile: '',
       parameters: '',
