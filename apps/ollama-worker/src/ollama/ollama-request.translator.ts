@@ -8,7 +8,12 @@ import {
   type EmbeddingRequest,
   type ResponseFormat,
 } from '@switchyard/contracts';
-import { compact, joinText, type SamplingRequest } from '@switchyard/worker-runtime';
+import {
+  compact,
+  joinText,
+  logprobsRequestFields,
+  type SamplingRequest,
+} from '@switchyard/worker-runtime';
 import type {
   OllamaChatBody,
   OllamaEmbedBody,
@@ -54,7 +59,8 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);
   if (think !== undefined) body.think = think;
-  Object.assign(body, ollamaLogprobs(request.logprobs));
+  // An Ollama older than 0.12.11 ignores both fields and sends no log-probabilities.
+  Object.assign(body, logprobsRequestFields(request.logprobs));
   return withPassthrough(body, ollamaOptions(request), request.options);
 }
 
@@ -72,18 +78,8 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);
   if (think !== undefined) body.think = think;
-  Object.assign(body, ollamaLogprobs(request.logprobs));
+  Object.assign(body, logprobsRequestFields(request.logprobs));
   return withPassthrough(body, ollamaOptions(request), request.options);
-}
-
-/**
- * Log-probabilities as Ollama asks for them: a switch, and the alternatives per position apart.
- * An Ollama older than 0.12.11 ignores both and sends none.
- */
-function ollamaLogprobs(
-  logprobs: number | undefined,
-): Pick<OllamaTopLevel, 'logprobs' | 'top_logprobs'> {
-  return logprobs === undefined ? {} : { logprobs: true, top_logprobs: logprobs };
 }
 
 /** A reasoning effort as Ollama's `think`: `none` is off, a level is itself. */

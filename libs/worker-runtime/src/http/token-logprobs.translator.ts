@@ -1,6 +1,16 @@
 import { isRecord, type GeneratedTokenLogprob, type TokenLogprob } from '@switchyard/contracts';
 
 /**
+ * A request's `logprobs` as Ollama and OpenAI-style chats both ask for them: a switch, and the
+ * alternatives per position apart (`top_logprobs`); nothing when it asks for none.
+ */
+export function logprobsRequestFields(
+  logprobs: number | undefined,
+): { logprobs: true; top_logprobs: number } | Record<string, never> {
+  return logprobs === undefined ? {} : { logprobs: true, top_logprobs: logprobs };
+}
+
+/**
  * A backend's per-token log-probabilities in the `[{token, logprob, bytes?, top_logprobs?}]`
  * shape Ollama and OpenAI-style chats share, as canonical entries; `undefined` when it sent none.
  * `top` limits the alternatives at each position (a server may add the chosen token to the ones

@@ -8,6 +8,7 @@ import {
   type ToolChoice,
   type ToolDefinition,
 } from '@switchyard/contracts';
+import { logprobsRequestFields } from '../token-logprobs.translator.js';
 import type {
   OpenAiChatMessage,
   OpenAiContentPart,
@@ -155,7 +156,7 @@ export function openAiChatBody(
     messages: toOpenAiMessages(request.messages),
     ...openAiStreaming(request),
     ...rules.sampling(request),
-    ...openAiChatLogprobs(request.logprobs),
+    ...logprobsRequestFields(request.logprobs),
     ...toOpenAiTools(request.tools, request.tool_choice),
     ...compact(extra),
   };
@@ -196,16 +197,6 @@ export function openAiStreaming(request: {
   return request.stream === false
     ? { stream: false }
     : { stream: true, stream_options: { include_usage: true } };
-}
-
-/**
- * A request's `logprobs` as a chat asks for them: a switch, and the alternatives per position
- * apart (`top_logprobs`).
- */
-export function openAiChatLogprobs(
-  logprobs: number | undefined,
-): { logprobs: true; top_logprobs: number } | Record<string, never> {
-  return logprobs === undefined ? {} : { logprobs: true, top_logprobs: logprobs };
 }
 
 /** The standard OpenAI sampling fields; each kind adds its own names for the others. */
