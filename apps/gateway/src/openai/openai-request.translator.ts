@@ -61,7 +61,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
     reasoning_effort: translateEffort(body.reasoning_effort),
     stream: canonicalStream(streams),
     ...sampling(body, body.max_completion_tokens ?? body.max_tokens),
-    logprobs: chatLogprobs(body),
+    logprobs: requestedLogprobs(body),
   });
   return {
     model: body.model,
@@ -211,7 +211,7 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
  * A chat asks with `logprobs: true` and counts alternatives with `top_logprobs`; alternatives
  * without the flag would be silently dropped, so they are refused as OpenAI and vLLM refuse them.
  */
-function chatLogprobs(body: OpenAIChatBody): number | undefined {
+function requestedLogprobs(body: OpenAIChatBody): number | undefined {
   if (body.logprobs === true) return body.top_logprobs ?? 0;
   if ((body.top_logprobs ?? 0) > 0) {
     throw new SwitchyardError(
