@@ -87,6 +87,43 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     expect(shown).toMatchObject({ template: '', kinds: ['lmstudio'] });
   });
 
+  it("lists each model with the details its backend gives, whatever the backend's kind", async () => {
+    const tags = (await ollama.list()).models;
+    const detailsOf = (name: string) => tags.find((model) => model.name === name)?.details;
+
+    const ollamaOwn = (await (await fetch(`${fleet.sim('ollama').url}/api/tags`)).json()) as {
+      models: { name: string; details: Record<string, unknown> }[];
+    };
+    const ollamaDetails = ollamaOwn.models.find((model) => model.name === MODEL)?.details;
+    expect(ollamaDetails).toMatchObject({ family: expect.stringMatching(/.+/) });
+    expect(detailsOf(MODEL)).toEqual(ollamaDetails);
+
+    const lmStudioOwn = (await (
+      await fetch(`${fleet.sim('lmstudio').url}/api/v0/models`)
+    ).json()) as {
+      data: { id: string; arch: string; compatibility_type: string; quantization: string }[];
+    };
+    const lmStudio = lmStudioOwn.data.find((model) => model.id === LMSTUDIO_MODEL);
+    expect(detailsOf(LMSTUDIO_MODEL)).toEqual({
+      parent_model: '',
+      format: lmStudio?.compatibility_type,
+      family: lmStudio?.arch,
+      families: [lmStudio?.arch],
+      parameter_size: '',
+      quantization_level: lmStudio?.quantization,
+    });
+
+    // vLLM's model list says none of them: nothing is made up.
+    expect(detailsOf('Qwen/Qwen2.5-0.5B-Instruct')).toEqual({
+      parent_model: '',
+      format: '',
+      family: '',
+      families: null,
+      parameter_size: '',
+      quantization_level: '',
+    });
+  });
+
   const listed = async (): Promise<string[]> =>
     (await ollama.list()).models.map((model) => model.name);
 

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  agreedDetails,
   BACKEND_KINDS,
   MODEL_CAPABILITIES,
   workerEndpointModel,
   workerServiceKind,
   type BackendKind,
   type ModelCapability,
+  type ModelDetails,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import {
@@ -25,6 +27,8 @@ export interface FleetModel {
   workers: number;
   /** What it can do, as its workers' backends list it (empty from workers that do not say). */
   capabilities: ModelCapability[];
+  /** Its family, format, size and quantization, where the workers serving it agree on them. */
+  details: ModelDetails;
   /**
    * The model this name is only an alias of (Ollama's bare `llama3.2` for `llama3.2:latest`),
    * when every worker serving it says so: it routes, but listings show the model once.
@@ -103,6 +107,7 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       kinds: Set<BackendKind>;
       workers: Set<string>;
       capabilities: Set<ModelCapability>;
+      details: ModelDetails[];
       /** Set while every endpoint so far said the name is an alias; `null` once one did not. */
       aliasOf: string | null | undefined;
     }
@@ -118,6 +123,7 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
         kinds: new Set(),
         workers: new Set(),
         capabilities: new Set(),
+        details: [],
         aliasOf: undefined,
       };
       entry.aliasOf =
@@ -125,6 +131,7 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       entry.kinds.add(kind as BackendKind);
       entry.workers.add(info.id);
       for (const capability of served.capabilities) entry.capabilities.add(capability);
+      entry.details.push(served.details);
       byModel.set(served.model, entry);
     }
   }
@@ -135,6 +142,7 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       kinds: [...entry.kinds].sort(),
       workers: entry.workers.size,
       capabilities: MODEL_CAPABILITIES.filter((capability) => entry.capabilities.has(capability)),
+      details: agreedDetails(entry.details),
       ...(typeof entry.aliasOf === 'string' ? { aliasOf: entry.aliasOf } : {}),
     }));
 }

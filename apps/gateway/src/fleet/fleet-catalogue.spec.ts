@@ -6,7 +6,8 @@ function worker(
   kind: string,
   id: string,
   models: string[],
-  capabilities: Record<string, string> = {},
+  /** More endpoint metadata of some of the models (capabilities, details). */
+  described: Record<string, Record<string, string>> = {},
 ): ServiceInfo {
   return {
     type: 'io.nats.micro.v1.info_response',
@@ -20,11 +21,7 @@ function worker(
         name: `${operation}_${model}`,
         subject: `switchyard.v1.${operation}.x`,
         queue_group: 'switchyard-workers',
-        metadata: {
-          model,
-          operation,
-          ...(capabilities[model] === undefined ? {} : { capabilities: capabilities[model] }),
-        },
+        metadata: { model, operation, ...described[model] },
       })),
     ),
   } as ServiceInfo;
@@ -40,8 +37,8 @@ describe('the fleet listing from $SRV.INFO', () => {
       worker('toaster', 'e', ['bread']),
     ]);
     expect(models).toEqual([
-      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 2, capabilities: [] },
-      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [] },
+      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 2, capabilities: [], details: {} },
+      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [], details: {} },
     ]);
   });
 
@@ -75,15 +72,38 @@ describe('the fleet listing from $SRV.INFO', () => {
   it("joins the capabilities every worker publishes for a model, in Ollama's order", () => {
     const models = modelsOf([
       worker('ollama', 'a', ['qwen', 'minilm'], {
-        qwen: 'completion,tools,thinking',
-        minilm: 'embedding',
+        qwen: { capabilities: 'completion,tools,thinking' },
+        minilm: { capabilities: 'embedding' },
       }),
-      worker('vllm', 'b', ['qwen'], { qwen: 'vision,completion' }),
+      worker('vllm', 'b', ['qwen'], { qwen: { capabilities: 'vision,completion' } }),
       worker('vllm', 'c', ['qwen']),
     ]);
     expect(models.map(({ id, capabilities }) => ({ id, capabilities }))).toEqual([
       { id: 'minilm', capabilities: ['embedding'] },
       { id: 'qwen', capabilities: ['completion', 'tools', 'thinking', 'vision'] },
+    ]);
+  });
+
+  it('gives each model the details its workers agree on, and none they differ on', () => {
+    const llama = { family: 'llama', format: 'gguf', quantization: 'Q4_K_M' };
+    const models = modelsOf([
+      worker('ollama', 'a', ['llama3.2:latest', 'qwen'], {
+        'llama3.2:latest': { ...llama, parameter_size: '3.2B' },
+        qwen: { family: 'qwen2', quantization: 'Q4_K_M' },
+      }),
+      worker('lmstudio', 'b', ['llama3.2:latest', 'qwen'], {
+        'llama3.2:latest': llama,
+        qwen: { family: 'qwen2', quantization: 'Q8_0' },
+      }),
+      // vLLM says none of them: it takes nothing away.
+      worker('vllm', 'c', ['qwen']),
+    ]);
+    expect(models.map(({ id, details }) => ({ id, details }))).toEqual([
+      {
+        id: 'llama3.2:latest',
+        details: { family: 'llama', format: 'gguf', parameterSize: '3.2B', quantization: 'Q4_K_M' },
+      },
+      { id: 'qwen', details: { family: 'qwen2' } },
     ]);
   });
 
@@ -103,18 +123,19 @@ describe('the fleet listing from $SRV.INFO', () => {
       },
     );
     expect(models).toEqual([
-      { id: 'fast', kinds: ['vllm'], workers: 2, capabilities: [], servedAs: 'qwen' },
+      { id: 'fast', kinds: ['vllm'], workers: 2, capabilities: [], details: {}, servedAs: 'qwen' },
       {
         id: 'gpt-4o',
         kinds: ['ollama'],
         workers: 1,
         capabilities: [],
+        details: {},
         servedAs: 'llama3.2:latest',
       },
-      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 1, capabilities: [] },
+      { id: 'llama3.2:latest', kinds: ['ollama'], workers: 1, capabilities: [], details: {} },
       // A name the workers serve stays theirs; an alias pinned to a kind that does not serve
       // its model, or to a model nobody serves, is not listed.
-      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [] },
+      { id: 'qwen', kinds: ['ollama', 'vllm'], workers: 2, capabilities: [], details: {} },
     ]);
   });
 });

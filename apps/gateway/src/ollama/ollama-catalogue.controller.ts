@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import type { ModelInfo } from '@switchyard/contracts';
+import type { ModelDetails, ModelInfo } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { ModelManagement } from '../fleet/model-management.service.js';
@@ -87,12 +87,12 @@ export class OllamaCatalogueController {
       { name: served, ollamaName: ollamaTagged(served) },
       requestIdOf(request),
     );
-    const described = shown ?? registeredDescription(registered);
+    const described = shown ?? registeredDescription(model.details, registered);
     return {
       modelfile: '',
       parameters: '',
       template: '',
-      details: details(),
+      details: ollamaDetails(model.details),
       model_info: {},
       modified_at: new Date(0).toISOString(),
       ...described,
@@ -102,14 +102,15 @@ export class OllamaCatalogueController {
   }
 }
 
-function details(): Record<string, unknown> {
+/** Ollama's `details` of a model: what its backends say of it, empty strings for the rest. */
+function ollamaDetails(known: ModelDetails): Record<string, unknown> {
   return {
     parent_model: '',
-    format: '',
-    family: '',
-    families: null,
-    parameter_size: '',
-    quantization_level: '',
+    format: known.format ?? '',
+    family: known.family ?? '',
+    families: known.family === undefined ? null : [known.family],
+    parameter_size: known.parameterSize ?? '',
+    quantization_level: known.quantization ?? '',
   };
 }
 
@@ -117,12 +118,15 @@ function details(): Record<string, unknown> {
  * `details.family` and `model_info` from the registry, keyed as Ollama keys them, so clients
  * reading `<general.architecture>.context_length` find the context length.
  */
-function registeredDescription(info: ModelInfo | undefined): Record<string, unknown> {
+function registeredDescription(
+  known: ModelDetails,
+  info: ModelInfo | undefined,
+): Record<string, unknown> {
   // vLLM does not say its model's architecture, and the keys hang off it: nothing is invented.
   if (info?.architecture === undefined) return {};
   const { architecture, context_length: contextLength } = info;
   return {
-    details: { ...details(), family: architecture },
+    details: ollamaDetails({ ...known, family: architecture }),
     model_info: {
       'general.architecture': architecture,
       ...(contextLength === undefined ? {} : { [`${architecture}.context_length`]: contextLength }),
@@ -137,7 +141,7 @@ function tagEntry(model: FleetModel): Record<string, unknown> {
     modified_at: new Date(0).toISOString(),
     size: 0,
     digest: '',
-    details: details(),
+    details: ollamaDetails(model.details),
     ...capabilitiesOf(model),
     kinds: model.kinds,
   };

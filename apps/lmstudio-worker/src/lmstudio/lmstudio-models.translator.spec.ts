@@ -42,13 +42,15 @@ const MODELS = {
 };
 
 describe('toLmStudioModelInfos', () => {
-  it('maps type, load state, maximum context and quantization', () => {
+  it('maps type, load state, maximum context, architecture, format and quantization', () => {
     expect(toLmStudioModelInfos(MODELS.data)).toEqual([
       {
         name: 'meta-llama-3.1-8b-instruct',
         type: 'chat',
         loaded: true,
         context_length: 131072,
+        architecture: 'llama',
+        format: 'gguf',
         quantization: 'Q4_K_M',
         capabilities: ['llm'],
       },
@@ -57,6 +59,8 @@ describe('toLmStudioModelInfos', () => {
         type: 'vision',
         loaded: false,
         context_length: 32768,
+        architecture: 'qwen2_vl',
+        format: 'mlx',
         quantization: '4bit',
         capabilities: ['vlm'],
       },
@@ -65,6 +69,8 @@ describe('toLmStudioModelInfos', () => {
         type: 'embedding',
         loaded: false,
         context_length: 2048,
+        architecture: 'nomic-bert',
+        format: 'gguf',
         quantization: 'Q4_0',
         capabilities: ['embeddings'],
       },

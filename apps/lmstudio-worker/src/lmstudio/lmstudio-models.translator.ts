@@ -23,6 +23,8 @@ export function toLmStudioModelInfos(models: readonly LmStudioV0Model[]): ModelI
     if (model.max_context_length !== undefined && model.max_context_length > 0) {
       info.context_length = model.max_context_length;
     }
+    if (model.arch) info.architecture = model.arch;
+    if (model.compatibility_type) info.format = model.compatibility_type;
     if (model.quantization) info.quantization = model.quantization;
     if (model.type) info.capabilities = [model.type];
     return [info];

@@ -54,7 +54,7 @@ const PS = {
 };
 
 describe('toModelInfos', () => {
-  it('lists installed models with aliases, type, load state, context length, quantization and tools', () => {
+  it('lists installed models with aliases, type, load state, context length, details and tools', () => {
     expect(toModelInfos(TAGS.models, PS.models)).toEqual([
       {
         name: 'llama3.2:latest',
@@ -62,6 +62,9 @@ describe('toModelInfos', () => {
         type: 'chat',
         loaded: true,
         context_length: 4096,
+        architecture: 'llama',
+        format: 'gguf',
+        parameter_size: '3.2B',
         quantization: 'Q4_K_M',
         capabilities: ['completion', 'tools'],
         supports_tools: true,
@@ -70,6 +73,7 @@ describe('toModelInfos', () => {
         name: 'llava:13b',
         type: 'vision',
         loaded: false,
+        architecture: 'llama',
         quantization: 'Q4_0',
         capabilities: ['completion', 'vision'],
         supports_tools: false,
@@ -79,6 +83,7 @@ describe('toModelInfos', () => {
         aliases: ['all-minilm'],
         type: 'embedding',
         loaded: false,
+        architecture: 'bert',
         quantization: 'F16',
         capabilities: ['embedding'],
         supports_tools: false,
@@ -88,8 +93,9 @@ describe('toModelInfos', () => {
         aliases: ['nomic-embed-text'],
         type: 'embedding',
         loaded: false,
+        architecture: 'nomic-bert',
       },
-      { name: 'mistral:7b', type: 'chat', loaded: false },
+      { name: 'mistral:7b', type: 'chat', loaded: false, architecture: 'llama' },
     ]);
   });
 });

@@ -30,7 +30,15 @@ export function toModelInfos(
     if (name.endsWith(LATEST_TAG)) info.aliases = [name.slice(0, -LATEST_TAG.length)];
     const contextLength = loaded.get(name)?.context_length;
     if (contextLength !== undefined && contextLength > 0) info.context_length = contextLength;
-    const quantization = model.details?.quantization_level;
+    const {
+      family,
+      format,
+      parameter_size: size,
+      quantization_level: quantization,
+    } = model.details ?? {};
+    if (family) info.architecture = family;
+    if (format) info.format = format;
+    if (size) info.parameter_size = size;
     if (quantization) info.quantization = quantization;
     if (capabilities !== undefined) {
       info.capabilities = [...capabilities];

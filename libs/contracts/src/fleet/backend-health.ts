@@ -36,6 +36,10 @@ export const modelInfoSchema = z.object({
    */
   architecture: z.string().min(1).optional(),
   quantization: z.string().optional(),
+  /** The weights' file format as the backend names it (`gguf`, `mlx`). */
+  format: z.string().min(1).optional(),
+  /** The parameter count as the backend writes it (`3.2B`, `137M`). */
+  parameter_size: z.string().min(1).optional(),
   supports_tools: z.boolean().optional(),
   /** The backend's own capability words, where it lists them. */
   capabilities: z.array(z.string()).optional(),

@@ -4,6 +4,7 @@ import {
   capabilitiesMetadata,
   type ModelCapability,
 } from './model-capabilities.js';
+import { detailsFromMetadata, detailsMetadata, type ModelDetails } from './model-details.js';
 
 /**
  * Each worker process is the NATS micro service `<kind>-worker`: `$SRV.INFO` and `$SRV.STATS`
@@ -20,13 +21,15 @@ export function workerServiceKind(serviceName: string): BackendKind | undefined 
 
 /**
  * What every endpoint of a model a worker serves says of it in its `$SRV.INFO` metadata, besides
- * its operation: the model's name, what it can do, and, for a name that is only an alias of
+ * its operation: the model's name, what it can do, the details its backend gives of it (family,
+ * format, size, quantization), and, for a name that is only an alias of
  * another served model (Ollama's bare `llama3.2` for `llama3.2:latest`), that model. Listings
  * show each model once by leaving aliases out; they still route.
  */
 export interface WorkerEndpointModel {
   model: string;
   capabilities: readonly ModelCapability[];
+  details: ModelDetails;
   aliasOf?: string | undefined;
 }
 
@@ -35,6 +38,7 @@ export function workerEndpointMetadata(entry: WorkerEndpointModel): Record<strin
   return {
     model: entry.model,
     capabilities: capabilitiesMetadata(entry.capabilities),
+    ...detailsMetadata(entry.details),
     ...(entry.aliasOf === undefined ? {} : { alias_of: entry.aliasOf }),
   };
 }
@@ -49,6 +53,7 @@ export function workerEndpointModel(
   return {
     model,
     capabilities: capabilitiesFromMetadata(metadata?.['capabilities']),
+    details: detailsFromMetadata(metadata),
     ...(aliasOf === undefined ? {} : { aliasOf }),
   };
 }

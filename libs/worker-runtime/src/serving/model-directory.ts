@@ -1,8 +1,11 @@
 import {
+  agreedDetails,
   MODEL_CAPABILITIES,
   modelCapabilities,
+  modelDetails,
   SwitchyardError,
   type ModelCapability,
+  type ModelDetails,
   type ModelInfo,
 } from '@switchyard/contracts';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
@@ -49,6 +52,8 @@ export class ModelDirectory {
   private servable = new Map<string, BackendEndpoint[]>();
   /** What each servable name can do, from the same listings as `servable`. */
   private capabilities = new Map<string, readonly ModelCapability[]>();
+  /** What the same listings agree on of each servable name's family, format, size, quantization. */
+  private details = new Map<string, ModelDetails>();
   /** Servable names that no endpoint lists as a model of its own, and the model each stands for. */
   private aliases = new Map<string, string>();
 
@@ -101,6 +106,11 @@ export class ModelDirectory {
     return this.capabilities.get(model) ?? [];
   }
 
+  /** The details every endpoint listing a served model under that name agrees on. */
+  detailsOf(model: string): ModelDetails {
+    return this.details.get(model) ?? {};
+  }
+
   endpoints(): EndpointStatus[] {
     return [...this.status.values()];
   }
@@ -110,11 +120,13 @@ export class ModelDirectory {
     await Promise.all([...this.status.values()].map((status) => this.list(status, signal)));
     const next = new Map<string, BackendEndpoint[]>();
     const found = new Map<string, Set<ModelCapability>>();
+    const listed = new Map<string, ModelDetails[]>();
     const aliases = new Map<string, string>();
     const named = new Set<string>();
     for (const { endpoint, models } of this.status.values()) {
       for (const model of models) {
         const capabilities = modelCapabilities(model);
+        const details = modelDetails(model);
         named.add(model.name);
         for (const alias of model.aliases ?? []) aliases.set(alias, model.name);
         for (const name of [model.name, ...(model.aliases ?? [])]) {
@@ -122,6 +134,7 @@ export class ModelDirectory {
           const known = found.get(name) ?? new Set();
           for (const capability of capabilities) known.add(capability);
           found.set(name, known);
+          listed.set(name, [...(listed.get(name) ?? []), details]);
         }
       }
     }
@@ -133,6 +146,7 @@ export class ModelDirectory {
     this.capabilities = new Map(
       [...found].map(([name, known]) => [name, MODEL_CAPABILITIES.filter((c) => known.has(c))]),
     );
+    this.details = new Map([...listed].map(([name, all]) => [name, agreedDetails(all)]));
     return { added, removed };
   }
 

@@ -294,6 +294,7 @@ export class WorkerRuntime {
         workerId: this.workerId,
         statsOf: (subject) => this.stats.data(subject),
         capabilitiesOf: (model) => this.directory.capabilitiesOf(model),
+        detailsOf: (model) => this.directory.detailsOf(model),
         aliasOf: (model) => this.directory.aliasOf(model),
       },
       models,

@@ -5,6 +5,7 @@ import {
   type BackendKind,
   type InferenceOperation,
   type ModelCapability,
+  type ModelDetails,
   type Subjects,
   workerEndpointMetadata,
   workerServiceName,
@@ -22,6 +23,8 @@ export interface WorkerServiceOptions {
   statsOf(subject: string): SubjectStatsData;
   /** What a model can do, published in its endpoints' metadata for the gateway's listings. */
   capabilitiesOf(model: string): readonly ModelCapability[];
+  /** What its backends say of a model's family, format, size and quantization, likewise. */
+  detailsOf(model: string): ModelDetails;
   /** The model a served name is only an alias of, published so listings show each model once. */
   aliasOf(model: string): string | undefined;
 }
@@ -36,8 +39,8 @@ export type ServeRequest = (
  * Registers the worker as the NATS micro service `<kind>-worker` whose endpoints are the request
  * subjects of `models`: every operation, plain and pinned to the kind, all in the workers' queue
  * group. Each endpoint is named `<operation>_<model token>[_<kind>]` and reports its model, its
- * operation and the model's capabilities (comma-separated) in its metadata, and `alias_of` when
- * the name is only an alias of another served model.
+ * operation, the model's capabilities (comma-separated) and details in its metadata, and
+ * `alias_of` when the name is only an alias of another served model.
  */
 export async function addWorkerService(
   options: WorkerServiceOptions,
@@ -77,12 +80,13 @@ export async function addWorkerService(
 
 /** What every endpoint of a served model publishes besides its operation (see contracts). */
 export function modelEndpointMetadata(
-  source: Pick<WorkerServiceOptions, 'capabilitiesOf' | 'aliasOf'>,
+  source: Pick<WorkerServiceOptions, 'capabilitiesOf' | 'detailsOf' | 'aliasOf'>,
   model: string,
 ): Record<string, string> {
   return workerEndpointMetadata({
     model,
     capabilities: source.capabilitiesOf(model),
+    details: source.detailsOf(model),
     aliasOf: source.aliasOf(model),
   });
 }
