@@ -1,6 +1,7 @@
 // Test helpers: real nats-server processes on random loopback ports, single and clustered, a
 // testbed that runs a worker kind (handed in by its app's tests) behind its own server, and a
-// recording HTTP server that plays a backend for an adapter's spec.
+// recording HTTP server that plays a backend for an adapter's spec (started around the spec's
+// tests by useRecordingBackend).
 export { startNatsServer, type NatsServer, type NatsServerOptions } from './nats-server.js';
 export { startNatsCluster, type NatsCluster, type NatsClusterOptions } from './nats-cluster.js';
 export { NatsServerNotFoundError, NatsServerStartError } from './nats-server-process.js';
@@ -38,11 +39,19 @@ export {
 } from './requests.js';
 export { streamInFlight, type StreamInFlight } from './stream-in-flight.js';
 export {
+  recordUrlAndBody,
   startRecordingBackend,
   type BackendRoute,
+  type RecordedUrlAndBody,
   type RecordingBackend,
   type RecordingBackendOptions,
 } from './recording-backend.js';
+export {
+  useRecordingBackend,
+  type RecordingBackendFixture,
+  type RecordingEndpoint,
+  type UseRecordingBackendOptions,
+} from './use-recording-backend.js';
 export { streamUntilClosed } from './endless-stream.js';
 export { collect } from './iterable-collection.js';
 export { rejectionOf } from './switchyard-rejection.js';

@@ -14,6 +14,19 @@ export interface RecordingBackendOptions<Recorded> {
   record: (req: IncomingMessage, body: Record<string, unknown>) => Recorded;
 }
 
+/** What most adapter specs keep of a request: the path it went to and its JSON body. */
+export interface RecordedUrlAndBody {
+  url: string;
+  body: Record<string, unknown>;
+}
+
+export function recordUrlAndBody(
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+): RecordedUrlAndBody {
+  return { url: req.url ?? '', body };
+}
+
 /** A real HTTP server on a random loopback port that plays a backend for an adapter's spec. */
 export interface RecordingBackend<Recorded> {
   /** `http://127.0.0.1:<port>`, for the spec's endpoint. */

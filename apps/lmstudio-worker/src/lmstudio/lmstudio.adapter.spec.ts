@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest } from '@switchyard/contracts';
 import {
   abortAfter,
   collect,
   rejectionOf,
-  startRecordingBackend,
   streamUntilClosed,
-  type RecordingBackend,
+  useRecordingBackend,
 } from '@switchyard/testing';
-import type { BackendEndpoint } from '@switchyard/worker-runtime';
 import { LmStudioAdapter } from './lmstudio.adapter.js';
 import {
   downloadLmStudioModel,
@@ -180,24 +178,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let backend: RecordingBackend<RecordedRequest>;
-let endpoint: BackendEndpoint;
 const adapter = new LmStudioAdapter();
-
-beforeAll(async () => {
-  backend = await startRecordingBackend<RecordedRequest>({
-    route,
-    record: (req, body) => ({ url: req.url ?? '', authorization: req.headers.authorization, body }),
-  });
-  endpoint = { id: 'lmstudio-test', url: backend.url, apiKey: 'lm-secret' };
+const { backend, endpoint, signal } = useRecordingBackend<RecordedRequest>({
+  route,
+  record: (req, body) => ({ url: req.url ?? '', authorization: req.headers.authorization, body }),
+  endpoint: { id: 'lmstudio-test', apiKey: 'lm-secret' },
+  closeAfter: adapter,
 });
-
-afterAll(async () => {
-  await backend.close();
-  await adapter.close();
-});
-
-const signal = () => AbortSignal.timeout(5_000);
 
 function chat(model: string): ChatRequest {
   return { id: 'req_1', model, messages: [{ role: 'user', content: 'Hi' }] };

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest } from '@switchyard/contracts';
-import { collect, startRecordingBackend, type RecordingBackend } from '@switchyard/testing';
-import type { BackendEndpoint } from '@switchyard/worker-runtime';
+import { collect, recordUrlAndBody, useRecordingBackend } from '@switchyard/testing';
 import { OllamaAdapter } from './ollama.adapter.js';
 
 // A real HTTP server plays an Ollama (0.12.11 or later) answering with log-probabilities: each
@@ -54,11 +53,6 @@ const OLD_OLLAMA_LINES = [
   { model: 'old', message: { role: 'assistant', content: '' }, ...DONE },
 ];
 
-interface RecordedRequest {
-  url: string;
-  body: Record<string, unknown>;
-}
-
 function route(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void {
   if (body['stream'] === false) {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -74,24 +68,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   res.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
 }
 
-let backend: RecordingBackend<RecordedRequest>;
-let endpoint: BackendEndpoint;
 const adapter = new OllamaAdapter();
-
-beforeAll(async () => {
-  backend = await startRecordingBackend<RecordedRequest>({
-    route,
-    record: (req, body) => ({ url: req.url ?? '', body }),
-  });
-  endpoint = { id: 'ollama-test', url: backend.url };
+const { backend, endpoint, signal } = useRecordingBackend({
+  route,
+  record: recordUrlAndBody,
+  endpoint: { id: 'ollama-test' },
+  closeAfter: adapter,
 });
-
-afterAll(async () => {
-  await backend.close();
-  await adapter.close();
-});
-
-const signal = () => AbortSignal.timeout(5_000);
 
 function chat(fields: Partial<ChatRequest> = {}): ChatRequest {
   return { id: 'r', model: 'qwen3', messages: [{ role: 'user', content: 'Hi' }], ...fields };

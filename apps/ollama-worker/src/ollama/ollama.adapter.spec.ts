@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest } from '@switchyard/contracts';
 import {
   abortAfter,
   collect,
   rejectionOf,
-  startRecordingBackend,
   streamUntilClosed,
-  type RecordingBackend,
+  useRecordingBackend,
 } from '@switchyard/testing';
-import type { BackendEndpoint } from '@switchyard/worker-runtime';
 import { OllamaAdapter } from './ollama.adapter.js';
 import {
   copyOllamaModel,
@@ -137,28 +135,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let backend: RecordingBackend<RecordedRequest>;
-let endpoint: BackendEndpoint;
 const adapter = new OllamaAdapter();
-
-beforeAll(async () => {
-  backend = await startRecordingBackend<RecordedRequest>({
-    route,
-    record: (req, body) => ({
-      method: req.method ?? '',
-      url: req.url ?? '',
-      body,
-    }),
-  });
-  endpoint = { id: 'ollama-test', url: backend.url };
+const { backend, endpoint, signal } = useRecordingBackend<RecordedRequest>({
+  route,
+  record: (req, body) => ({ method: req.method ?? '', url: req.url ?? '', body }),
+  endpoint: { id: 'ollama-test' },
+  closeAfter: adapter,
 });
-
-afterAll(async () => {
-  await backend.close();
-  await adapter.close();
-});
-
-const signal = () => AbortSignal.timeout(5_000);
 
 function chat(model: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return {

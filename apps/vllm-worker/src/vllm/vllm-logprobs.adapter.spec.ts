@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest, CompletionRequest } from '@switchyard/contracts';
-import { collect, startRecordingBackend, type RecordingBackend } from '@switchyard/testing';
-import type { BackendEndpoint } from '@switchyard/worker-runtime';
+import { collect, recordUrlAndBody, useRecordingBackend } from '@switchyard/testing';
 import { VllmAdapter } from './vllm.adapter.js';
 
 // A real HTTP server plays vLLM answering with log-probabilities, in the shapes of vLLM's
@@ -122,11 +121,6 @@ const COMPLETION_ANSWER = {
 const NO_LOGPROBS_SSE =
   chatChunk({ content: 'Hel' }, null) + chatChunk({ content: 'lo!' }, null, 'stop') + USAGE;
 
-interface RecordedRequest {
-  url: string;
-  body: Record<string, unknown>;
-}
-
 function route(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void {
   if (body['stream'] === false) {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -138,24 +132,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   res.end(body['model'] === 'plain' ? NO_LOGPROBS_SSE : CHAT_SSE);
 }
 
-let backend: RecordingBackend<RecordedRequest>;
-let endpoint: BackendEndpoint;
 const adapter = new VllmAdapter();
-
-beforeAll(async () => {
-  backend = await startRecordingBackend<RecordedRequest>({
-    route,
-    record: (req, body) => ({ url: req.url ?? '', body }),
-  });
-  endpoint = { id: 'vllm-test', url: backend.url };
+const { backend, endpoint, signal } = useRecordingBackend({
+  route,
+  record: recordUrlAndBody,
+  endpoint: { id: 'vllm-test' },
+  closeAfter: adapter,
 });
-
-afterAll(async () => {
-  await backend.close();
-  await adapter.close();
-});
-
-const signal = () => AbortSignal.timeout(5_000);
 
 function chat(fields: Partial<ChatRequest> = {}): ChatRequest {
   return { id: 'r', model: 'my-model', messages: [{ role: 'user', content: 'Hi' }], ...fields };

@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest } from '@switchyard/contracts';
 import {
   abortAfter,
   collect,
+  recordUrlAndBody,
   rejectionOf,
-  startRecordingBackend,
   streamUntilClosed,
-  type RecordingBackend,
+  useRecordingBackend,
 } from '@switchyard/testing';
-import type { BackendEndpoint, GenerationEvent } from '@switchyard/worker-runtime';
+import type { GenerationEvent } from '@switchyard/worker-runtime';
 import { VllmAdapter, listVllmModelCards } from './vllm.adapter.js';
 import { loadVllmLoraAdapter, unloadVllmLoraAdapter } from './vllm-management.js';
 
@@ -67,11 +67,6 @@ const MID_STREAM_ERROR_SSE =
   chunk({ content: 'Hel' }) +
   'data: {"error":{"message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}}\n\n' +
   'data: [DONE]\n\n';
-
-interface RecordedRequest {
-  url: string;
-  body: Record<string, unknown>;
-}
 
 const slowStreamClosed: Promise<void>[] = [];
 
@@ -171,24 +166,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
   }
 }
 
-let backend: RecordingBackend<RecordedRequest>;
-let endpoint: BackendEndpoint;
 const adapter = new VllmAdapter();
-
-beforeAll(async () => {
-  backend = await startRecordingBackend<RecordedRequest>({
-    route,
-    record: (req, body) => ({ url: req.url ?? '', body }),
-  });
-  endpoint = { id: 'vllm-test', url: backend.url, apiKey: 'vllm-key' };
+const { backend, endpoint, signal } = useRecordingBackend({
+  route,
+  record: recordUrlAndBody,
+  endpoint: { id: 'vllm-test', apiKey: 'vllm-key' },
+  closeAfter: adapter,
 });
-
-afterAll(async () => {
-  await backend.close();
-  await adapter.close();
-});
-
-const signal = () => AbortSignal.timeout(5_000);
 
 function chat(model: string): ChatRequest {
   return { id: 'req_1', model, messages: [{ role: 'user', content: 'Hi' }] };

@@ -7,7 +7,7 @@ import type * as JestGlobals from '@jest/globals';
 export function jestApi(): typeof JestGlobals {
   const api = globalThis as unknown as Partial<typeof JestGlobals>;
   if (typeof api.describe !== 'function') {
-    throw new Error('the worker conformance scenarios run inside Jest');
+    throw new Error('the test helpers that register tests or hooks run inside Jest');
   }
   return api as typeof JestGlobals;
 }
