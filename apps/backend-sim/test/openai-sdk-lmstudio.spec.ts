@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import OpenAI, { BadRequestError, NotFoundError } from 'openai';
+import { BadRequestError, NotFoundError, type OpenAI } from 'openai';
 import { embedText, expectedCompletion, type RunningSimulator } from '../src/index.js';
 import { startFastSimulator } from './support/http.js';
-import { collect } from './support/sdk.js';
+import { openAiClient, streamChatAskingUsage } from './support/openai-client.js';
 
 // The official `openai` npm client, unmodified, against LM Studio's /v1.
 describe('the openai npm client on LM Studio /v1', () => {
@@ -12,21 +12,14 @@ describe('the openai npm client on LM Studio /v1', () => {
   const embedder = 'text-embedding-nomic-embed-text-v1.5';
   beforeAll(async () => {
     sim = await startFastSimulator({ kind: 'lmstudio', models: [model, embedder] });
-    client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'lm-studio', maxRetries: 0 });
+    client = openAiClient(sim, 'lm-studio');
   });
   afterAll(() => sim.close());
   const messages = [{ role: 'user' as const, content: 'Hello' }];
   const expected = expectedCompletion({ model, messages });
 
   it('streams chat without a usage chunk, even when asked for one', async () => {
-    const chunks = await collect(
-      await client.chat.completions.create({
-        model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
-    );
+    const chunks = await streamChatAskingUsage(client, model, messages);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(expected.text);
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.every((c) => !c.usage)).toBe(true);

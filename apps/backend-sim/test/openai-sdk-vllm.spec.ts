@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
+import { AuthenticationError, BadRequestError, NotFoundError, type OpenAI } from 'openai';
 import { embedText, expectedCompletion, type RunningSimulator } from '../src/index.js';
 import { startFastSimulator } from './support/http.js';
-import { collect } from './support/sdk.js';
+import { openAiClient, streamChatAskingUsage } from './support/openai-client.js';
 
 // The official `openai` npm client, unmodified, against vLLM's /v1 (with --api-key).
 describe('the openai npm client on vLLM /v1', () => {
@@ -11,8 +11,7 @@ describe('the openai npm client on vLLM /v1', () => {
   let client: OpenAI;
   const model = 'my-model';
   const embedder = 'BAAI/bge-small-en';
-  const connect = (sim: RunningSimulator, apiKey = 'sk-test') =>
-    new OpenAI({ baseURL: `${sim.url}/v1`, apiKey, maxRetries: 0 });
+  const connect = (sim: RunningSimulator, apiKey = 'sk-test') => openAiClient(sim, apiKey);
   beforeAll(async () => {
     [chat, embed] = await Promise.all([
       startFastSimulator({ kind: 'vllm', models: [model], apiKey: 'sk-test', contextLength: 256 }),
@@ -25,14 +24,7 @@ describe('the openai npm client on vLLM /v1', () => {
   const expected = expectedCompletion({ model, messages });
 
   it('streams chat with the usage chunk vLLM sends for include_usage', async () => {
-    const chunks = await collect(
-      await client.chat.completions.create({
-        model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
-    );
+    const chunks = await streamChatAskingUsage(client, model, messages);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(expected.text);
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: expected.completionTokens });
