@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
-import { Ollama, type ShowResponse } from 'ollama';
+import { Ollama, type ModelResponse, type ShowResponse } from 'ollama';
 import { READ_TIMEOUT_MS } from '../src/fleet/model-management.service.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
@@ -9,17 +9,11 @@ const SHARED = 'llama3.2:latest';
 /** Only on ollama-0. */
 const FIRST_ONLY = 'mistral:latest';
 
-const EMPTY_DETAILS = {
-  parent_model: '',
-  format: '',
-  family: '',
-  families: null,
-  parameter_size: '',
-  quantization_level: '',
-};
-
-/** That `/api/show` answered from the fleet listing: its capabilities, nothing of a backend's. */
-function expectFleetDescription(shown: ShowResponse): void {
+/**
+ * That `/api/show` answered from the fleet listing: its capabilities and the details the workers
+ * publish (as `/api/tags` lists them), nothing of a backend's own answer.
+ */
+function expectFleetDescription(shown: ShowResponse, listed: ModelResponse | undefined): void {
   expect(shown).toMatchObject({
     modelfile: '',
     parameters: '',
@@ -27,8 +21,9 @@ function expectFleetDescription(shown: ShowResponse): void {
     capabilities: ['completion', 'tools'],
     kinds: ['ollama'],
   });
-  // toEqual, not toMatchObject: a backend's fuller details or model_info must not pass.
-  expect(shown.details).toEqual(EMPTY_DETAILS);
+  expect(listed?.details.family).toBe('llama');
+  expect(shown.details).toEqual(listed?.details);
+  // toEqual, not toMatchObject: a backend's model_info must not pass.
   expect(shown.model_info).toEqual({});
 }
 
@@ -84,6 +79,7 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
   });
 
   it('waits READ_TIMEOUT_MS for a worker that is there but never answers, then falls back', async () => {
+    const listed = (await ollama.list()).models.find((model) => model.name === SHARED);
     const worker = fleet.workers[0]?.child.pid as number;
     // Stopped, the worker keeps its NATS subscriptions: requests reach it and get no answer.
     process.kill(worker, 'SIGSTOP');
@@ -93,7 +89,7 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
         timed(ollama.show({ model: SHARED })),
         timed(ollama.ps()),
       ]);
-      expectFleetDescription(show.value);
+      expectFleetDescription(show.value, listed);
       // ollama-1's own entry (sizes from its ps); FIRST_ONLY, in ollama-0's memory, is left out.
       expect(ps.value.models.map((model) => model.name)).toEqual([SHARED]);
       expect(ps.value.models[0]).toMatchObject({
