@@ -45,7 +45,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 /**
- * A field the API accepts but Switchyard serves on no backend (`n` above 1, `echo`):
+ * A field the API accepts but Switchyard serves on no backend (`echo`, `best_of`):
  * a `bad_request` naming it, since no other backend would do better. The catalogue's
  * `unsupported` is for what one kind of backend cannot do.
  */

@@ -1,4 +1,4 @@
-import type { DeltaFrame, EndFrame, ToolCallDelta } from '@switchyard/contracts';
+import type { DeltaFrame, EndFrame, ToolCallDelta, Usage } from '@switchyard/contracts';
 import { chatLogprobs, completionLogprobs, textLength } from './openai-logprobs.translator.js';
 
 /** What every chunk of one answer shares. */
@@ -10,11 +10,53 @@ export interface AnswerIdentity {
 
 type Chunk = Record<string, unknown>;
 
-/** How one kind of answer is streamed: an optional first chunk, one per delta, the closing ones. */
+/**
+ * How one kind of answer is streamed: an optional first chunk, one per delta, the closing ones.
+ * Each translator speaks for one choice (`index`); an answer of several closes each choice with
+ * its `finish` and the whole with one `usage`, where a single choice's `closing` gives both.
+ */
 export interface ChunkTranslator {
   opening?(): Chunk;
   delta(frame: DeltaFrame): Chunk | undefined;
   closing(end: EndFrame): Chunk[];
+  /** The chunk with the choice's finish reason. */
+  finish(end: EndFrame): Chunk;
+  /** The chunk with the answer's usage and no choices, when the client asked for one. */
+  usage(usage: Usage): Chunk | undefined;
+}
+
+/** Shared by both kinds of chunk: the closing chunks of a single-choice answer. */
+abstract class ChoiceChunks implements ChunkTranslator {
+  constructor(
+    protected readonly answer: AnswerIdentity,
+    protected readonly includeUsage: boolean,
+    protected readonly logprobs: boolean,
+    protected readonly index: number,
+  ) {}
+
+  abstract delta(frame: DeltaFrame): Chunk | undefined;
+  abstract finish(end: EndFrame): Chunk;
+  protected abstract base(): Chunk;
+
+  closing(end: EndFrame): Chunk[] {
+    const usage = this.usage(end.usage);
+    return usage === undefined ? [this.finish(end)] : [this.finish(end), usage];
+  }
+
+  usage(usage: Usage): Chunk | undefined {
+    return this.includeUsage
+      ? { ...this.base(), choices: [], usage: usageOf({ usage }) }
+      : undefined;
+  }
+
+  /** A chunk of this choice; every chunk but the usage one says `usage: null` when it comes. */
+  protected chunk(choice: Record<string, unknown>): Chunk {
+    return {
+      ...this.base(),
+      choices: [{ index: this.index, ...choice }],
+      ...(this.includeUsage ? { usage: null } : {}),
+    };
+  }
 }
 
 /**
@@ -23,15 +65,13 @@ export interface ChunkTranslator {
  * no choices (every other chunk then carries `usage: null`, as OpenAI's do). When the client
  * asked for `logprobs`, a chunk with text carries its tokens' (the others `null`).
  */
-export class ChatChunkTranslator implements ChunkTranslator {
-  constructor(
-    private readonly answer: AnswerIdentity,
-    private readonly includeUsage: boolean,
-    private readonly logprobs = false,
-  ) {}
+export class ChatChunkTranslator extends ChoiceChunks {
+  constructor(answer: AnswerIdentity, includeUsage: boolean, logprobs = false, index = 0) {
+    super(answer, includeUsage, logprobs, index);
+  }
 
   opening(): Chunk {
-    return this.chunk({ role: 'assistant', content: '' }, null);
+    return this.message({ role: 'assistant', content: '' }, null);
   }
 
   delta(frame: DeltaFrame): Chunk | undefined {
@@ -41,30 +81,22 @@ export class ChatChunkTranslator implements ChunkTranslator {
     if (frame.tool_calls !== undefined) delta['tool_calls'] = frame.tool_calls.map(toolCallDelta);
     if (Object.keys(delta).length === 0) return undefined;
     const asked = this.logprobs && frame.text !== undefined;
-    return this.chunk(delta, null, asked ? chatLogprobs(frame.logprobs ?? []) : null);
+    return this.message(delta, null, asked ? chatLogprobs(frame.logprobs ?? []) : null);
   }
 
-  closing(end: EndFrame): Chunk[] {
-    const chunks = [this.chunk({}, end.finish_reason)];
-    if (this.includeUsage) {
-      chunks.push({ ...this.base(), choices: [], usage: usageOf(end) });
-    }
-    return chunks;
+  finish(end: EndFrame): Chunk {
+    return this.message({}, end.finish_reason);
   }
 
-  private chunk(
+  private message(
     delta: Record<string, unknown>,
     finishReason: string | null,
     logprobs: unknown = null,
   ): Chunk {
-    return {
-      ...this.base(),
-      choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
-      ...(this.includeUsage ? { usage: null } : {}),
-    };
+    return this.chunk({ delta, logprobs, finish_reason: finishReason });
   }
 
-  private base(): Chunk {
+  protected base(): Chunk {
     const { id, created, model } = this.answer;
     return { id, object: 'chat.completion.chunk', created, model, system_fingerprint: null };
   }
@@ -74,38 +106,26 @@ export class ChatChunkTranslator implements ChunkTranslator {
  * Frames as OpenAI `text_completion` chunks (the legacy completions API); when the client asked
  * for `logprobs`, each text chunk carries its tokens', offsets counted from the answer's start.
  */
-export class CompletionChunkTranslator implements ChunkTranslator {
+export class CompletionChunkTranslator extends ChoiceChunks {
   /** How much text the chunks so far carried, where the next chunk's offsets start. */
   private offset = 0;
 
-  constructor(
-    private readonly answer: AnswerIdentity,
-    private readonly includeUsage: boolean,
-    private readonly logprobs = false,
-  ) {}
+  constructor(answer: AnswerIdentity, includeUsage: boolean, logprobs = false, index = 0) {
+    super(answer, includeUsage, logprobs, index);
+  }
 
   delta(frame: DeltaFrame): Chunk | undefined {
     if (frame.text === undefined) return undefined;
     const logprobs = this.logprobs ? completionLogprobs([frame], this.offset) : null;
     this.offset += textLength(frame.text);
-    return this.chunk(frame.text, null, logprobs);
+    return this.chunk({ text: frame.text, logprobs, finish_reason: null });
   }
 
-  closing(end: EndFrame): Chunk[] {
-    const chunks = [this.chunk('', end.finish_reason)];
-    if (this.includeUsage) chunks.push({ ...this.base(), choices: [], usage: usageOf(end) });
-    return chunks;
+  finish(end: EndFrame): Chunk {
+    return this.chunk({ text: '', logprobs: null, finish_reason: end.finish_reason });
   }
 
-  private chunk(text: string, finishReason: string | null, logprobs: unknown = null): Chunk {
-    return {
-      ...this.base(),
-      choices: [{ index: 0, text, logprobs, finish_reason: finishReason }],
-      ...(this.includeUsage ? { usage: null } : {}),
-    };
-  }
-
-  private base(): Chunk {
+  protected base(): Chunk {
     const { id, created, model } = this.answer;
     return { id, object: 'text_completion', created, model };
   }
@@ -206,7 +226,7 @@ function toolCallDelta(fragment: ToolCallDelta): Record<string, unknown> {
   return out;
 }
 
-export function usageOf(end: EndFrame): Record<string, number> {
+export function usageOf(end: Pick<EndFrame, 'usage'>): Record<string, number> {
   const { prompt_tokens, completion_tokens } = end.usage;
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }

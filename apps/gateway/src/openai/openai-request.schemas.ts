@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { topLogprobsSchema } from '../http/logprobs.schemas.js';
+import { MAX_CHOICES } from './openai-choices.js';
 
 /** Backends answer an empty text with no vector at all; it is the client's mistake. */
 const nonEmpty = z.string().min(1, 'texts to embed must not be empty');
@@ -79,7 +80,12 @@ const sampling = {
   presence_penalty: z.number().nullish(),
   frequency_penalty: z.number().nullish(),
   repetition_penalty: z.number().nullish(),
-  n: z.number().int().nullish(),
+  n: z
+    .number()
+    .int()
+    .min(1, 'n must be at least 1')
+    .max(MAX_CHOICES, `n must be at most ${MAX_CHOICES}`)
+    .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   user: z.string().optional(),
@@ -106,7 +112,13 @@ const COMPLETION_LOGPROBS_RANGE = `logprobs must be between 0 and ${MAX_COMPLETI
 
 export const openAICompletionBodySchema = z.object({
   model: z.unknown(),
-  prompt: z.union([z.string(), z.array(z.string()).length(1, 'send one prompt per request')]),
+  prompt: z.union([
+    z.string(),
+    z
+      .array(z.string())
+      .min(1, 'prompt must hold at least one prompt')
+      .max(MAX_CHOICES, `prompt must hold at most ${MAX_CHOICES} prompts`),
+  ]),
   suffix: z.string().nullish(),
   echo: z.boolean().nullish(),
   best_of: z.number().int().nullish(),

@@ -58,6 +58,7 @@ describe('OpenAI requests as canonical requests', () => {
       includeUsage: true,
       // The output limit came as max_completion_tokens, so errors about it name that field.
       maxTokensParam: 'max_completion_tokens',
+      choices: { n: 1 },
       body: {
         messages: [
           { role: 'developer', content: 'Be brief.' },
@@ -101,11 +102,23 @@ describe('OpenAI requests as canonical requests', () => {
         }),
       ).details,
     ).toEqual({ param: 'messages[0].content[0]' });
-    expect(
-      thrown(() =>
-        translateChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], n: 2 }),
-      ).details,
-    ).toEqual({ param: 'n' });
+    for (const n of [0, 65, 1.5]) {
+      expect(
+        thrown(() =>
+          translateChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], n }),
+        ).details,
+      ).toEqual({ param: 'n' });
+    }
+    const noPrompt = thrown(() => translateCompletionRequest({ model: 'm', prompt: [] }));
+    expect(noPrompt.message).toBe('prompt must hold at least one prompt');
+    expect(noPrompt.details).toEqual({ param: 'prompt' });
+    const tooMany = thrown(() =>
+      translateCompletionRequest({ model: 'm', prompt: ['a', 'b', 'c'], n: 22 }),
+    );
+    expect(tooMany.details).toEqual({ param: 'n' });
+    expect(tooMany.message).toBe(
+      'prompts × n must be at most 64; this request asks for 66 answers',
+    );
     expect(
       thrown(() =>
         translateChatRequest({
@@ -119,6 +132,22 @@ describe('OpenAI requests as canonical requests', () => {
     expect(
       thrown(() => translateCompletionRequest({ model: 'm', prompt: 'x', echo: true })).details,
     ).toEqual({ param: 'echo' });
+  });
+
+  it('ask for n answers, and for one per prompt of a completion', () => {
+    const chat = translateChatRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+      n: 3,
+    });
+    expect(chat.choices).toEqual({ n: 3 });
+    const completion = translateCompletionRequest({ model: 'm', prompt: ['a', 'b'], n: 2 });
+    expect(completion.choices).toEqual({ n: 2, prompts: ['a', 'b'] });
+    expect(completion.body['prompt']).toBe('a');
+    expect(translateCompletionRequest({ model: 'm', prompt: 'a' }).choices).toEqual({
+      n: 1,
+      prompts: ['a'],
+    });
   });
 
   it('ask for logprobs with top_logprobs alternatives, refusing alternatives without the flag', () => {
@@ -175,6 +204,7 @@ describe('OpenAI requests as canonical requests', () => {
       includeUsage: false,
       // Not streamed: the gateway joins the answer, so the worker may ask for it whole.
       body: { prompt: 'once', suffix: 'end', stream: false },
+      choices: { n: 1, prompts: ['once'] },
       maxTokensParam: 'max_tokens',
     });
     expect(translateEmbeddingRequest({ model: 'e', input: 'one', dimensions: 8 })).toEqual({

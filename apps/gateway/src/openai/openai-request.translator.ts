@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
+import { MAX_CHOICES, type ChoiceRequest } from './openai-choices.js';
 import {
   openAIChatBodySchema,
   openAICompletionBodySchema,
@@ -26,8 +27,13 @@ export interface TranslatedRequest {
   model: unknown;
   stream: boolean;
   includeUsage: boolean;
-  /** The canonical request without `id`, `model` and `timeout_ms`, which routing adds. */
+  /**
+   * The canonical request without `id`, `model` and `timeout_ms`, which routing adds; of the
+   * first choice, where the client asked for more than one.
+   */
   body: Record<string, unknown>;
+  /** The answers asked for: `n`, and a completion's prompts when it sent several. */
+  choices: ChoiceRequest;
   /** The field the client set the output limit with, for errors about it. */
   maxTokensParam: string;
 }
@@ -45,7 +51,6 @@ const ROUTED = { id: 'check', model: 'check' } as const;
 export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
   const streams = body.stream === true;
-  refuseMultipleChoices(body.n);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
     tools: body.tools?.map(({ function: fn }) =>
@@ -68,6 +73,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
     stream: streams,
     includeUsage: body.stream_options?.include_usage === true,
     body: checked(chatRequestSchema, canonical),
+    choices: { n: body.n ?? 1 },
     maxTokensParam: body.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens',
   };
 }
@@ -76,12 +82,18 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
 export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
   const streams = body.stream === true;
-  refuseMultipleChoices(body.n);
   if (body.echo === true) throw unsupported('echo is not supported', 'echo');
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
-  const prompt = typeof body.prompt === 'string' ? body.prompt : (body.prompt[0] as string);
+  const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
+  const n = body.n ?? 1;
+  if (prompts.length * n > MAX_CHOICES) {
+    throw unsupported(
+      `prompts × n must be at most ${MAX_CHOICES}; this request asks for ${prompts.length * n} answers`,
+      'n',
+    );
+  }
   const canonical = defined({
-    prompt,
+    prompt: prompts[0] as string,
     suffix: body.suffix ?? undefined,
     stream: canonicalStream(streams),
     ...sampling(body, body.max_tokens),
@@ -93,6 +105,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
     stream: streams,
     includeUsage: body.stream_options?.include_usage === true,
     body: checked(completionRequestSchema, canonical),
+    choices: { n, prompts },
     maxTokensParam: 'max_tokens',
   };
 }
@@ -221,10 +234,6 @@ function requestedLogprobs(body: OpenAIChatBody): number | undefined {
     );
   }
   return undefined;
-}
-
-function refuseMultipleChoices(n: number | null | undefined): void {
-  if ((n ?? 1) !== 1) throw unsupported('only n = 1 is supported', 'n');
 }
 
 /** Runs the canonical schema over the translation, so a bad value is a 400 here, not later. */

@@ -13,7 +13,9 @@ import { startOf } from '../http/request-timing.js';
 import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
-import { answerRouted } from '../routing/routed-answer.js';
+import { interleaved } from '../routing/interleaved.js';
+import { answerChoices, answerRouted } from '../routing/routed-answer.js';
+import { choiceBodies, choicesUsage, joinedAnswer } from './openai-choices.js';
 import {
   ChatChunkTranslator,
   chatCompletion,
@@ -44,8 +46,13 @@ interface GenerationRoute {
     deltas: readonly DeltaFrame[],
     end: EndFrame,
     logprobs: boolean,
-  ) => unknown;
-  chunks: (answer: AnswerIdentity, includeUsage: boolean, logprobs: boolean) => ChunkTranslator;
+  ) => Record<string, unknown>;
+  chunks: (
+    answer: AnswerIdentity,
+    includeUsage: boolean,
+    logprobs: boolean,
+    index?: number,
+  ) => ChunkTranslator;
 }
 
 const CHAT: GenerationRoute = {
@@ -54,8 +61,8 @@ const CHAT: GenerationRoute = {
   promptField: 'messages',
   idPrefix: 'chatcmpl',
   whole: chatCompletion,
-  chunks: (answer, includeUsage, logprobs) =>
-    new ChatChunkTranslator(answer, includeUsage, logprobs),
+  chunks: (answer, includeUsage, logprobs, index) =>
+    new ChatChunkTranslator(answer, includeUsage, logprobs, index),
 };
 
 const COMPLETION: GenerationRoute = {
@@ -64,8 +71,8 @@ const COMPLETION: GenerationRoute = {
   promptField: 'prompt',
   idPrefix: 'cmpl',
   whole: textCompletion,
-  chunks: (answer, includeUsage, logprobs) =>
-    new CompletionChunkTranslator(answer, includeUsage, logprobs),
+  chunks: (answer, includeUsage, logprobs, index) =>
+    new CompletionChunkTranslator(answer, includeUsage, logprobs, index),
 };
 
 /** The OpenAI-compatible API: translate, route, and write the answer back. */
@@ -133,18 +140,21 @@ export class OpenAIController {
     reply: FastifyReply,
   ): Promise<void> {
     const translated = route.translate(request.body);
-    const body = this.caps.apply(translated.body, {
-      prompt: route.promptField,
-      maxTokens: translated.maxTokensParam,
-    });
+    const bodies = choiceBodies(translated.body, translated.choices).map((body) =>
+      this.caps.apply(body, { prompt: route.promptField, maxTokens: translated.maxTokensParam }),
+    );
     // The canonical request asks for log-probabilities exactly when the client did.
-    const logprobs = body['logprobs'] !== undefined;
+    const logprobs = translated.body['logprobs'] !== undefined;
+    if (bodies.length > 1) {
+      await this.generateChoices(route, translated, bodies, logprobs, request, reply);
+      return;
+    }
     await this.answer(
       request,
       reply,
       route.operation,
       translated.model,
-      body,
+      bodies[0] as Record<string, unknown>,
       async (routed, requestId) => {
         const answer = identity(route.idPrefix, requestId, routed);
         if (!translated.stream) {
@@ -155,6 +165,44 @@ export class OpenAIController {
         }
         const chunks = route.chunks(answer, translated.includeUsage, logprobs);
         await writeStream(reply, OPENAI_SSE, sseChunks(routed, chunks));
+      },
+    );
+  }
+
+  /** An answer of several choices (`n`, a list of prompts): one request each, all at once. */
+  private generateChoices(
+    route: GenerationRoute,
+    translated: TranslatedRequest,
+    bodies: readonly Record<string, unknown>[],
+    logprobs: boolean,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const { n } = translated.choices;
+    const deps = { inFlight: this.inFlight, router: this.router, budget: this.budget };
+    return answerChoices(
+      deps,
+      request,
+      reply,
+      route.operation,
+      translated.model,
+      bodies,
+      async (routed, requestId) => {
+        const answer = identity(route.idPrefix, requestId, routed[0] as RoutedStream);
+        if (!translated.stream) {
+          const collected = await Promise.all(routed.map((choice) => collectFrames(choice.frames)));
+          const ends = collected.map(({ end }) => end);
+          const whole = joinedAnswer(
+            collected.map(({ deltas, end }) => route.whole(answer, deltas, end, logprobs)),
+            choicesUsage(ends, n),
+          );
+          await sendJson(reply, whole, overheadMs(startOf(request.raw), longest(ends)));
+          return;
+        }
+        const chunks = routed.map((_, index) =>
+          route.chunks(answer, translated.includeUsage, logprobs, index),
+        );
+        await writeStream(reply, OPENAI_SSE, choiceChunks(routed, chunks, n));
       },
     );
   }
@@ -190,6 +238,37 @@ async function* sseChunks(routed: RoutedStream, chunks: ChunkTranslator): AsyncG
       yield* chunks.closing(frame);
     }
   }
+}
+
+/**
+ * The chunks of several choices as their frames arrive: each choice's opening first, each one's
+ * finish as it ends, and the usage of all of them last.
+ */
+async function* choiceChunks(
+  routed: readonly RoutedStream[],
+  chunks: readonly ChunkTranslator[],
+  n: number,
+): AsyncGenerator<unknown> {
+  for (const choice of chunks) if (choice.opening !== undefined) yield choice.opening();
+  const ends: EndFrame[] = [];
+  for await (const { source, value: frame } of interleaved(routed.map(({ frames }) => frames))) {
+    const choice = chunks[source] as ChunkTranslator;
+    if (frame.type === 'delta') {
+      const chunk = choice.delta(frame);
+      if (chunk !== undefined) yield chunk;
+    } else if (frame.type === 'end') {
+      ends[source] = frame;
+      yield choice.finish(frame);
+    }
+  }
+  const usage = chunks[0]?.usage(choicesUsage(ends, n));
+  if (usage !== undefined) yield usage;
+}
+
+/** The end of the choice the backends spent longest on: the others ran beside it. */
+function longest(ends: readonly EndFrame[]): EndFrame {
+  const spent = (end: EndFrame): number => end.timings?.total_ms ?? 0;
+  return ends.reduce((slowest, end) => (spent(end) > spent(slowest) ? end : slowest));
 }
 
 function modelEntry(model: FleetModel): Record<string, unknown> {

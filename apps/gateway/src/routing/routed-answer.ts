@@ -1,4 +1,4 @@
-import type { InferenceOperation, Usage } from '@switchyard/contracts';
+import { SwitchyardError, type InferenceOperation, type Usage } from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../auth/request-caller.js';
@@ -24,7 +24,7 @@ export interface RoutedAnswerDeps {
  * The overhead header is set to the overhead up to the first token here, which is all a streamed
  * answer can say before its headers go out; a whole answer replaces it with the full number.
  */
-export async function answerRouted(
+export function answerRouted(
   deps: RoutedAnswerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -33,23 +33,54 @@ export async function answerRouted(
   body: Record<string, unknown>,
   write: (routed: RoutedStream, requestId: string) => Promise<void>,
 ): Promise<void> {
+  return answerChoices(deps, request, reply, operation, model, [body], ([routed], requestId) =>
+    write(routed as RoutedStream, requestId),
+  );
+}
+
+/**
+ * {@link answerRouted} for an answer of several choices, one canonical request each, all opened
+ * at once: `write` gets their streams in the order of `bodies`. A choice that cannot be opened
+ * fails the answer, and the others are cancelled, as they are when `write` fails; the model
+ * noted and the overhead header are the first choice's.
+ */
+export async function answerChoices(
+  deps: RoutedAnswerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  operation: InferenceOperation,
+  model: unknown,
+  bodies: readonly Record<string, unknown>[],
+  write: (routed: RoutedStream[], requestId: string) => Promise<void>,
+): Promise<void> {
   const caller = callerOf(request.raw);
   deps.budget.check(caller);
   const call = deps.inFlight.begin(reply);
+  // Only an answer of several needs a signal of its own: one choice's failure stops the rest.
+  const choices = bodies.length > 1 ? new AbortController() : undefined;
+  const signal =
+    choices === undefined ? call.signal : AbortSignal.any([call.signal, choices.signal]);
   try {
     const requestId = requestIdOf(request);
-    const routed = await deps.router.open(operation, model, body, {
-      requestId,
-      signal: call.signal,
-      startedAt: startOf(request.raw),
-    });
-    noteModel(request.raw, routed.model);
-    if (routed.firstTokenOverheadMs !== undefined) {
-      reply.header(OVERHEAD_HEADER, routed.firstTokenOverheadMs.toFixed(1));
+    const options = { requestId, signal, startedAt: startOf(request.raw) };
+    const routed = await Promise.all(
+      bodies.map((body) => deps.router.open(operation, model, body, options)),
+    );
+    const first = routed[0] as RoutedStream;
+    noteModel(request.raw, first.model);
+    if (first.firstTokenOverheadMs !== undefined) {
+      reply.header(OVERHEAD_HEADER, first.firstTokenOverheadMs.toFixed(1));
     }
-    const charged = charging(routed.frames, (usage) => deps.budget.spend(caller, usage));
-    await write({ ...routed, frames: charged }, requestId);
+    const charge = (usage: Usage): void => deps.budget.spend(caller, usage);
+    await write(
+      routed.map((stream) => ({ ...stream, frames: charging(stream.frames, charge) })),
+      requestId,
+    );
   } finally {
+    // Streams that ended are past cancelling; this reaches only the ones a failure left open.
+    choices?.abort(
+      new SwitchyardError('cancelled', 'the answer failed or ended before this choice'),
+    );
     call.done();
   }
 }
