@@ -49,6 +49,19 @@ describe('answers with several choices through the gateway (openai SDK)', () => 
     expect(fleet.sim('ollama').stats().received - before).toBe(3);
   });
 
+  it('samples n different answers with a fixed seed, as the seed moved on by one per choice', async () => {
+    const planFor = (seed: number) => expectedCompletion({ model: OLLAMA_MODEL, messages, seed });
+    const completion = await client.chat.completions.create({
+      model: OLLAMA_MODEL,
+      messages,
+      n: 3,
+      seed: 7,
+    });
+    const texts = completion.choices.map((choice) => choice.message.content);
+    expect(texts).toEqual([planFor(7).text, planFor(8).text, planFor(9).text]);
+    expect(new Set(texts).size).toBe(3);
+  });
+
   it('streams n choices, each with its index, its own finish and one usage chunk last', async () => {
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages });
     const stream = await client.chat.completions.create({

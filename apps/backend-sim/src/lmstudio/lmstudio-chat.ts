@@ -15,6 +15,7 @@ import {
 import { formatFromResponseFormat, readChatRequest } from '../openai/openai-request.js';
 import { LMSTUDIO_INFERENCE_ERRORS, lmBadRequest } from './lmstudio-errors.js';
 import { LMSTUDIO_RUNTIME, lmArch, lmFindModel, lmQuantization } from './lmstudio-model-info.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 /** LM Studio's tool-call ids are strings of digits. */
 const toolCallId = (call: PlannedToolCall) => String(fnv1a(call.id) % 1_000_000_000);
@@ -43,7 +44,7 @@ export async function handleLmChat(ctx: RequestContext, api: 'v1' | 'v0'): Promi
     throw lmBadRequest('Model does not support images. Please use a model that does.', 'messages');
   }
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: answerSeed(body.seed, sim.options.seed),
     model: model.name,
     messages: request.messages,
     maxTokens: request.maxTokens,

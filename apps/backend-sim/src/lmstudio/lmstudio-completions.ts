@@ -12,6 +12,7 @@ import { readMaxTokens, readStop } from '../openai/openai-request.js';
 import { ttlMs, v0Extras } from './lmstudio-chat.js';
 import { LMSTUDIO_INFERENCE_ERRORS, lmBadRequest } from './lmstudio-errors.js';
 import { lmFindModel, lmQuantization } from './lmstudio-model-info.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 /** `POST /v1/completions`, `/api/v0/completions`: no prompt template, a string prompt. */
 export async function handleLmCompletions(ctx: RequestContext, api: 'v1' | 'v0'): Promise<void> {
@@ -28,7 +29,7 @@ export async function handleLmCompletions(ctx: RequestContext, api: 'v1' | 'v0')
   const maxTokens = readMaxTokens(body.max_tokens, lmBadRequest);
   const stop = readStop(body.stop, lmBadRequest);
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: answerSeed(body.seed, sim.options.seed),
     model: model.name,
     prompt: body.prompt,
     maxTokens,

@@ -19,6 +19,7 @@ import {
   requireModelName,
   stopOption,
 } from './ollama-request.js';
+import { optionsSeed } from '../core/answer-seed.js';
 
 /** `POST /api/chat` (reference §1.4), including the load and unload shortcuts. */
 export async function handleChat(ctx: RequestContext): Promise<void> {
@@ -50,7 +51,7 @@ export async function handleChat(ctx: RequestContext): Promise<void> {
     messages.some((message) => (message.images?.length ?? 0) > 0),
   );
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: optionsSeed(body.options, sim.options.seed),
     model: model.name,
     messages,
     maxTokens: numPredict(body.options),

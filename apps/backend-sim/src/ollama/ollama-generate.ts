@@ -19,6 +19,7 @@ import {
   requireModelName,
   stopOption,
 } from './ollama-request.js';
+import { optionsSeed } from '../core/answer-seed.js';
 
 /** `POST /api/generate` (reference §1.3), including the load and unload shortcuts. */
 export async function handleGenerate(ctx: RequestContext): Promise<void> {
@@ -51,7 +52,7 @@ export async function handleGenerate(ctx: RequestContext): Promise<void> {
   }
   checkImages(model, isStringArray(body.images) && body.images.length > 0);
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: optionsSeed(body.options, sim.options.seed),
     model: model.name,
     prompt,
     ...(typeof body.system === 'string' && body.system ? { system: body.system } : {}),

@@ -14,6 +14,7 @@ import {
   ollamaFullPath,
   requireModelName,
 } from './ollama-request.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 const FINGERPRINT = 'fp_ollama';
 
@@ -39,7 +40,7 @@ export async function handleOpenAiChat(ctx: RequestContext): Promise<void> {
   }
   checkImages(model, request.imageUrls.length > 0, openAiError);
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: answerSeed(body.seed, sim.options.seed),
     model: model.name,
     messages: request.messages,
     maxTokens: request.maxTokens,

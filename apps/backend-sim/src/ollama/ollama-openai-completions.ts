@@ -7,6 +7,7 @@ import { unixSeconds } from '../core/timing.js';
 import { readMaxTokens, readStop } from '../openai/openai-request.js';
 import { OPENAI_INFERENCE_ERRORS, openAiError } from './ollama-errors.js';
 import { findModel, requireModelName } from './ollama-request.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 const FINGERPRINT = 'fp_ollama';
 
@@ -27,7 +28,7 @@ export async function handleOpenAiCompletions(ctx: RequestContext): Promise<void
   const maxTokens = readMaxTokens(body.max_tokens, (m) => openAiError(400, m));
   const stop = readStop(body.stop, (m) => openAiError(400, m));
   const plan = planGeneration({
-    seed: sim.options.seed,
+    seed: answerSeed(body.seed, sim.options.seed),
     model: model.name,
     prompt: (body.prompt as string | undefined) ?? '',
     maxTokens,

@@ -26,6 +26,7 @@ import {
   vllmModel,
   vllmStopReason,
 } from './vllm-request.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 const toolCallId = (call: PlannedToolCall) => `chatcmpl-tool-${deterministicHex(32, call.id)}`;
 
@@ -50,7 +51,7 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
   }
   const kwargs = body.chat_template_kwargs as { enable_thinking?: unknown } | undefined;
   const query = {
-    seed: sim.options.seed,
+    seed: answerSeed(body.seed, sim.options.seed),
     model: served,
     messages: request.messages,
     answerTokens: sim.options.answerTokens,

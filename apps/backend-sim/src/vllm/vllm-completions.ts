@@ -19,6 +19,7 @@ import {
   vllmModel,
   vllmStopReason,
 } from './vllm-request.js';
+import { answerSeed } from '../core/answer-seed.js';
 
 /**
  * `POST /v1/completions`: prompts as a string, strings, token ids or lists of them (one choice
@@ -39,7 +40,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
   const logprobs = readVllmCompletionLogprobs(body);
   const plans = prompts.map((prompt) => {
     const query = {
-      seed: sim.options.seed,
+      seed: answerSeed(body.seed, sim.options.seed),
       model: served,
       prompt,
       answerTokens: sim.options.answerTokens,
