@@ -1,5 +1,7 @@
 import type { EndFrame, Usage } from '@switchyard/contracts';
-import { usageOf } from './openai-chunks.translator.js';
+import { interleaved } from '../routing/interleaved.js';
+import type { RoutedStream } from '../routing/fleet-router.service.js';
+import { usageOf, type ChunkTranslator } from './openai-chunks.translator.js';
 
 /**
  * Several answers to one OpenAI request: `n` per prompt, and one per prompt of a legacy
@@ -63,4 +65,35 @@ export function joinedAnswer(
     index,
   }));
   return { ...answers[0], choices, usage: usageOf({ usage }) };
+}
+
+/**
+ * The chunks of several choices as their frames arrive: each choice's opening first, each one's
+ * finish as it ends, and the usage of all of them last.
+ */
+export async function* choiceChunks(
+  routed: readonly RoutedStream[],
+  chunks: readonly ChunkTranslator[],
+  n: number,
+): AsyncGenerator<unknown> {
+  for (const choice of chunks) if (choice.opening !== undefined) yield choice.opening();
+  const ends: EndFrame[] = [];
+  for await (const { source, value: frame } of interleaved(routed.map(({ frames }) => frames))) {
+    const choice = chunks[source] as ChunkTranslator;
+    if (frame.type === 'delta') {
+      const chunk = choice.delta(frame);
+      if (chunk !== undefined) yield chunk;
+    } else if (frame.type === 'end') {
+      ends[source] = frame;
+      yield choice.finish(frame);
+    }
+  }
+  const usage = chunks[0]?.usage(choicesUsage(ends, n));
+  if (usage !== undefined) yield usage;
+}
+
+/** The end of the choice the backends spent longest on: the others ran beside it. */
+export function longest(ends: readonly EndFrame[]): EndFrame {
+  const spent = (end: EndFrame): number => end.timings?.total_ms ?? 0;
+  return ends.reduce((slowest, end) => (spent(end) > spent(slowest) ? end : slowest));
 }

@@ -13,9 +13,14 @@ import { startOf } from '../http/request-timing.js';
 import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
-import { interleaved } from '../routing/interleaved.js';
 import { answerChoices, answerRouted } from '../routing/routed-answer.js';
-import { choiceBodies, choicesUsage, joinedAnswer } from './openai-choices.js';
+import {
+  choiceBodies,
+  choiceChunks,
+  choicesUsage,
+  joinedAnswer,
+  longest,
+} from './openai-choices.js';
 import {
   ChatChunkTranslator,
   chatCompletion,
@@ -238,37 +243,6 @@ async function* sseChunks(routed: RoutedStream, chunks: ChunkTranslator): AsyncG
       yield* chunks.closing(frame);
     }
   }
-}
-
-/**
- * The chunks of several choices as their frames arrive: each choice's opening first, each one's
- * finish as it ends, and the usage of all of them last.
- */
-async function* choiceChunks(
-  routed: readonly RoutedStream[],
-  chunks: readonly ChunkTranslator[],
-  n: number,
-): AsyncGenerator<unknown> {
-  for (const choice of chunks) if (choice.opening !== undefined) yield choice.opening();
-  const ends: EndFrame[] = [];
-  for await (const { source, value: frame } of interleaved(routed.map(({ frames }) => frames))) {
-    const choice = chunks[source] as ChunkTranslator;
-    if (frame.type === 'delta') {
-      const chunk = choice.delta(frame);
-      if (chunk !== undefined) yield chunk;
-    } else if (frame.type === 'end') {
-      ends[source] = frame;
-      yield choice.finish(frame);
-    }
-  }
-  const usage = chunks[0]?.usage(choicesUsage(ends, n));
-  if (usage !== undefined) yield usage;
-}
-
-/** The end of the choice the backends spent longest on: the others ran beside it. */
-function longest(ends: readonly EndFrame[]): EndFrame {
-  const spent = (end: EndFrame): number => end.timings?.total_ms ?? 0;
-  return ends.reduce((slowest, end) => (spent(end) > spent(slowest) ? end : slowest));
 }
 
 function modelEntry(model: FleetModel): Record<string, unknown> {
