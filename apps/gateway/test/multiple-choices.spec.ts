@@ -169,6 +169,26 @@ describe('answers with several choices through the gateway (openai SDK)', () => 
     expect(vllm.stats().completed).toBe(before.completed);
   });
 
+  it('cancels every choice at the backend when the client leaves a streamed answer', async () => {
+    const vllm = fleet.sim('vllm');
+    const before = vllm.stats();
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: VLLM_MODEL, messages, n: 3, stream: true },
+      { signal: controller.signal },
+    );
+    let chunks = 0;
+    // The SDK ends the iteration quietly when its signal aborts.
+    for await (const _chunk of stream) {
+      if (++chunks === 6) controller.abort();
+    }
+    // Each answer runs 16 tokens at 20 a second, 0.8 s: without the cancel they complete.
+    await waitFor(() => vllm.stats().aborted - before.aborted === 3, {
+      description: 'all three choices to be cancelled at the backend',
+    });
+    expect(vllm.stats().completed).toBe(before.completed);
+  });
+
   it('refuses more choices than the bound, naming n', async () => {
     const refused = client.completions.create({
       model: OLLAMA_MODEL,
