@@ -89,6 +89,47 @@ describe('vLLM logprobs', () => {
     expect(plain.choices[0]?.logprobs).toBeNull();
   });
 
+  it("completions with echo: the prompt first, its tokens' entries first, the first one null", async () => {
+    const plan = expectedCompletion({ model, prompt, maxTokens: 3, logprobs: 1, echo: true });
+    const echoed = plan.echoed;
+    expect(echoed?.pieces.join('')).toBe(prompt);
+    expect(echoed?.logprobs).toHaveLength((echoed?.pieces.length ?? 0) - 1);
+    const entries = [...(echoed?.logprobs ?? []), ...(plan.logprobs ?? [])];
+    const tokens = [...(echoed?.pieces ?? []), ...plan.pieces];
+    const map = (entry: (typeof entries)[number]) =>
+      Object.fromEntries(entry.top_logprobs.map((top) => [top.token, top.logprob]));
+    const expected = {
+      text_offset: tokens.map((_, i) => tokens.slice(0, i).join('').length),
+      token_logprobs: [null, ...entries.map((entry) => entry.logprob)],
+      tokens,
+      top_logprobs: [null, ...entries.map(map)],
+    };
+    const body = { prompt, logprobs: 1, max_tokens: 3, echo: true };
+    const whole = (await (await post('/v1/completions', body)).json()) as Body;
+    expect(whole.choices[0]?.text).toBe(prompt + plan.text);
+    expect(whole.choices[0]?.logprobs).toEqual(expected);
+
+    // Streamed, the first chunk carries the prompt with the first answer token.
+    const events = await readSse(await post('/v1/completions', { ...body, stream: true }));
+    const chunks = textChoices(events);
+    expect(chunks.map((choice) => choice.text).join('')).toBe(prompt + plan.text);
+    expect(chunks[0]?.text).toBe(prompt + plan.pieces[0]);
+    const joined = chunks.map((choice) => choice.logprobs as typeof expected);
+    expect({
+      text_offset: joined.flatMap((part) => part.text_offset),
+      token_logprobs: joined.flatMap((part) => part.token_logprobs),
+      tokens: joined.flatMap((part) => part.tokens),
+      top_logprobs: joined.flatMap((part) => part.top_logprobs),
+    }).toEqual(expected);
+
+    // Without logprobs, the text alone.
+    const plain = (await (await post('/v1/completions', { prompt, echo: true })).json()) as Body;
+    expect(plain.choices[0]?.text).toBe(
+      prompt + expectedCompletion({ model, prompt, maxTokens: 16 }).text,
+    );
+    expect(plain.choices[0]?.logprobs).toBeNull();
+  });
+
   it('refuses top_logprobs without logprobs, negative counts and more than max_logprobs (20)', async () => {
     const cases: [string, Record<string, unknown>, string, string][] = [
       [

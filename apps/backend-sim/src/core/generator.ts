@@ -52,6 +52,11 @@ export interface GenerationQuery {
    * has none. Request options that carry no count (Ollama's `top_logprobs` absent) mean 0.
    */
   logprobs?: number;
+  /**
+   * The answer starts with the prompt (a completion's `echo`): with `logprobs`, the plan has the
+   * prompt's tokens and their entries too.
+   */
+  echo?: boolean;
 }
 
 export interface PlannedToolCall {
@@ -84,6 +89,11 @@ export interface GenerationPlan {
    * concatenate to `text`. Thinking and tool-call tokens have none.
    */
   logprobs?: TokenLogprob[];
+  /**
+   * When the query asked for `echo` and `logprobs`: the prompt's tokens (they concatenate to
+   * `prompt`), and the entries of all but the first, which has none (nothing precedes it).
+   */
+  echoed?: { pieces: string[]; logprobs: TokenLogprob[] };
 }
 
 /**
@@ -149,9 +159,20 @@ function withLogprobs(
   seed: number,
   promptText: string,
   pieces: readonly string[],
-): { logprobs?: TokenLogprob[] } {
+): Pick<GenerationPlan, 'logprobs' | 'echoed'> {
   if (query.logprobs === undefined) return {};
-  return { logprobs: planLogprobs(pieces, query.logprobs, seed, query.model, promptText) };
+  const logprobs = planLogprobs(pieces, query.logprobs, seed, query.model, promptText);
+  if (query.echo !== true || query.prompt === undefined) return { logprobs };
+  const prompt = splitPieces(query.prompt);
+  const echoed = planLogprobs(
+    prompt.slice(1),
+    query.logprobs,
+    seed,
+    query.model,
+    'echo',
+    promptText,
+  );
+  return { logprobs, echoed: { pieces: prompt, logprobs: echoed } };
 }
 
 interface StopMatch {

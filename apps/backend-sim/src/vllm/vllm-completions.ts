@@ -23,7 +23,8 @@ import { answerSeed } from '../core/answer-seed.js';
 
 /**
  * `POST /v1/completions`: prompts as a string, strings, token ids or lists of them (one choice
- * per prompt, streamed one after the other); `finish_reason` on each choice's last text chunk.
+ * per prompt, streamed one after the other); `finish_reason` on each choice's last text chunk;
+ * `echo` puts each prompt (and with `logprobs` its tokens' entries) before its answer.
  */
 export async function handleVllmCompletions(ctx: RequestContext): Promise<void> {
   const { sim } = ctx;
@@ -38,6 +39,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
   const maxTokens = readMaxTokens(body.max_tokens, (m) => validationError('max_tokens', m));
   const stop = readStop(body.stop, (m) => validationError('stop', m));
   const logprobs = readVllmCompletionLogprobs(body);
+  const echo = body.echo === true;
   const plans = prompts.map((prompt) => {
     const query = {
       seed: answerSeed(body.seed, sim.options.seed),
@@ -46,6 +48,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
       answerTokens: sim.options.answerTokens,
       stop,
       logprobs,
+      echo,
     };
     const draft = planGeneration({ ...query, maxTokens });
     const allowed = checkContextLength(ctx, draft.promptTokens, maxTokens);
@@ -72,7 +75,15 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
     return texts.map((text, i) => {
       const piece = Math.max(0, i - thinking);
       const to = i < thinking ? piece : Math.min(piece + 1, plan.pieces.length);
-      return { index, text, last: i === texts.length - 1, pieces: [piece, to] };
+      // With echo, a choice's first chunk starts with its prompt.
+      const echoed = echo && i === 0 ? (prompts[index] as string) : '';
+      return {
+        index,
+        text: echoed + text,
+        first: i === 0,
+        last: i === texts.length - 1,
+        pieces: [piece, to],
+      };
     });
   });
   const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
@@ -92,7 +103,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
             ...base,
             choices: plans.map((plan, index) => ({
               index,
-              text: plan.text,
+              text: (echo ? (prompts[index] as string) : '') + plan.text,
               logprobs: vllmCompletionLogprobs(plan, logprobs ?? 0),
               finish_reason: plan.finishReason,
               stop_reason: vllmStopReason(plan),
@@ -111,7 +122,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
         headersEarly: true,
         stepCount: steps.length,
         step: (i) => {
-          const { index, text, last, pieces } = steps[i] as CompletionStep;
+          const { index, text, first, last, pieces } = steps[i] as CompletionStep;
           const plan = plans[index] as GenerationPlan;
           return sseData({
             ...base,
@@ -119,7 +130,7 @@ export async function handleVllmCompletions(ctx: RequestContext): Promise<void> 
               {
                 index,
                 text,
-                logprobs: vllmCompletionLogprobs(plan, logprobs ?? 0, ...pieces),
+                logprobs: vllmCompletionLogprobs(plan, logprobs ?? 0, ...pieces, first),
                 finish_reason: last ? plan.finishReason : null,
                 stop_reason: last ? vllmStopReason(plan) : null,
               },
@@ -139,6 +150,8 @@ interface CompletionStep {
   /** The choice (prompt) it belongs to. */
   index: number;
   text: string;
+  /** The first step of its choice, which carries the echoed prompt. */
+  first: boolean;
   /** The last step of its choice, which carries the finish reason. */
   last: boolean;
   /** The answer pieces it carries, `[from, to)`: one for an answer token, none otherwise. */

@@ -48,27 +48,50 @@ export function vllmChatLogprobs(plan: GenerationPlan, from = 0, to?: number) {
 
 /**
  * A completion choice's `logprobs` for the answer pieces in `[from, to)`: parallel lists, with
- * `text_offset` counted in characters from the start of the generated text (no echo), and per
- * position a `{token: logprob}` map of the sampled token and the `top` most likely ones. The
- * sampled token is the most likely, so the map holds `top` tokens, or the sampled one alone.
- * Null when the request asked for none.
+ * `text_offset` counted in characters from the start of the choice's text, and per position a
+ * `{token: logprob}` map of the sampled token and the `top` most likely ones. The sampled token
+ * is the most likely, so the map holds `top` tokens, or the sampled one alone. With `echo`, the
+ * choice's text starts with the prompt: `withPrompt` (its first chunk, or the whole answer) puts
+ * the prompt's tokens first, the first with a null log-probability and null alternatives, as
+ * vLLM gives them. Null when the request asked for none.
  */
-export function vllmCompletionLogprobs(plan: GenerationPlan, top: number, from = 0, to?: number) {
+export function vllmCompletionLogprobs(
+  plan: GenerationPlan,
+  top: number,
+  from = 0,
+  to?: number,
+  withPrompt = from === 0 && to === undefined,
+) {
   if (!plan.logprobs) return null;
-  let offset = 0;
+  const echoed = plan.echoed;
+  const prompt = echoed === undefined ? '' : echoed.pieces.join('');
+  let offset = characters(prompt);
   for (const piece of plan.pieces.slice(0, from)) offset += characters(piece);
-  const entries = plan.logprobs.slice(from, to);
-  const textOffset: number[] = [];
-  for (const entry of entries) {
-    textOffset.push(offset);
+  const out = {
+    text_offset: [] as number[],
+    token_logprobs: [] as (number | null)[],
+    tokens: [] as string[],
+    top_logprobs: [] as (Record<string, number> | null)[],
+  };
+  if (echoed !== undefined && withPrompt) {
+    let at = 0;
+    echoed.pieces.forEach((token, position) => {
+      const entry = position === 0 ? undefined : echoed.logprobs[position - 1];
+      out.text_offset.push(at);
+      out.token_logprobs.push(entry?.logprob ?? null);
+      out.tokens.push(token);
+      out.top_logprobs.push(entry === undefined ? null : topMap(entry, top));
+      at += characters(token);
+    });
+  }
+  for (const entry of plan.logprobs.slice(from, to)) {
+    out.text_offset.push(offset);
+    out.token_logprobs.push(entry.logprob);
+    out.tokens.push(entry.token);
+    out.top_logprobs.push(topMap(entry, top));
     offset += characters(entry.token);
   }
-  return {
-    text_offset: textOffset,
-    token_logprobs: entries.map((entry) => entry.logprob),
-    tokens: entries.map((entry) => entry.token),
-    top_logprobs: entries.map((entry) => topMap(entry, top)),
-  };
+  return out;
 }
 
 function topMap(entry: TokenLogprob, top: number): Record<string, number> {
