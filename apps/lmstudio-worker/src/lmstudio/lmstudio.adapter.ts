@@ -33,6 +33,7 @@ const LM_STUDIO_DIALECT: OpenAiDialect = {
   completionBody: toLmStudioCompletionBody,
   embeddingBody: toLmStudioEmbeddingBody,
   withAnswer: withLmStudioStats,
+  echoesPrompt: false,
 };
 
 /**

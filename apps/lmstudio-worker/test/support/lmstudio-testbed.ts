@@ -44,6 +44,7 @@ export const LMSTUDIO = defineWorkerKind({
     codeFor503: 'overloaded',
     // LM Studio answers `"logprobs": null` whatever it is asked.
     givesLogprobs: false,
+    echoesPromptLogprobs: false,
   },
 });
 

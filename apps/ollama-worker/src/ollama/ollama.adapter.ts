@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import {
   BackendHttpClient,
+  echoingPrompt,
   readNdjson,
   type BackendAdapter,
   type BackendEndpoint,
@@ -70,7 +71,10 @@ export class OllamaAdapter implements BackendAdapter {
     request: CompletionRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    yield* this.generate(endpoint, '/api/generate', toOllamaGenerateBody(request), signal);
+    // Ollama's generate has no echo: the worker puts the prompt first.
+    yield* echoingPrompt(request, 'Ollama', () =>
+      this.generate(endpoint, '/api/generate', toOllamaGenerateBody(request), signal),
+    );
   }
 
   async *embed(

@@ -40,6 +40,7 @@ export const OLLAMA = defineWorkerKind({
     switchesThinkingOff: true,
     codeFor503: 'overloaded',
     givesLogprobs: true,
+    echoesPromptLogprobs: false,
   },
 });
 

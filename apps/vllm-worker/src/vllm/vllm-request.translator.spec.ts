@@ -113,6 +113,13 @@ describe('toVllmCompletionBody and toVllmEmbeddingBody', () => {
     );
   });
 
+  it("asks vLLM itself to echo the prompt, with its tokens' log-probabilities", () => {
+    expect(
+      toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a', echo: true, logprobs: 1 }),
+    ).toMatchObject({ prompt: 'a', echo: true, logprobs: 1 });
+    expect(toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a' })).not.toHaveProperty('echo');
+  });
+
   it('asks for base64 embeddings with dimensions', () => {
     expect(
       toVllmEmbeddingBody({

@@ -50,10 +50,12 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
 /**
  * `POST /v1/completions`, streamed with usage unless `stream: false`. No `suffix` in vLLM. A
  * completion with a system prompt, structured output or a reasoning effort goes as a chat
- * (`completionAsChat`).
+ * (`completionAsChat`). `echo` is vLLM's own: the answer's text starts with the prompt and, with
+ * `logprobs`, so do its entries (the first one's log-probability null).
  */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
-  return openAiCompletionBody(request, VLLM_RULES);
+  const body = openAiCompletionBody(request, VLLM_RULES);
+  return request.echo === true ? { ...body, echo: true } : body;
 }
 
 /**

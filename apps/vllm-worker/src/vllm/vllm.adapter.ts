@@ -25,6 +25,7 @@ const VLLM_DIALECT: OpenAiDialect = {
   chatBody: toVllmChatBody,
   completionBody: toVllmCompletionBody,
   embeddingBody: toVllmEmbeddingBody,
+  echoesPrompt: true,
 };
 
 /**

@@ -43,6 +43,7 @@ export const VLLM = defineWorkerKind({
     // vLLM answers 503 when its engine is dead.
     codeFor503: 'backend_unavailable',
     givesLogprobs: true,
+    echoesPromptLogprobs: true,
   },
 });
 

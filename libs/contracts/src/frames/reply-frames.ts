@@ -46,8 +46,13 @@ export const tokenLogprobSchema = z.object({
 });
 export type TokenLogprob = z.infer<typeof tokenLogprobSchema>;
 
-/** A generated token's log-probability, with the most likely tokens at its position if asked. */
+/**
+ * A token's log-probability, with the most likely tokens at its position if asked: a generated
+ * token's, or an echoed prompt token's (see the completion request's `echo`), where the first has
+ * none (`null`, no alternatives): nothing comes before it to predict it from.
+ */
 export const generatedTokenLogprobSchema = tokenLogprobSchema.extend({
+  logprob: z.number().nullable(),
   top_logprobs: z.array(tokenLogprobSchema).optional(),
 });
 export type GeneratedTokenLogprob = z.infer<typeof generatedTokenLogprobSchema>;

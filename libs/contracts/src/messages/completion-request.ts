@@ -31,6 +31,13 @@ export const completionRequestSchema = z.object({
    * for what those servers do only on chats is refused, since the chat would be templated.
    */
   raw: z.boolean().optional(),
+  /**
+   * The answer starts with the prompt: the first text delta holds it, and with `logprobs` its
+   * tokens' entries, the first one's `logprob` null (what evaluation harnesses score prompts
+   * with). vLLM gives prompt log-probabilities; the other kinds echo only the text and refuse
+   * `echo` with `logprobs` as `unsupported`.
+   */
+  echo: z.boolean().optional(),
   ...generationFields,
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;

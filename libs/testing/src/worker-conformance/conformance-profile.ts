@@ -133,6 +133,11 @@ export interface KindQuirks {
   codeFor503: ErrorCode;
   /** Whether the backend returns log-probabilities; a worker whose backend does not refuses them. */
   givesLogprobs: boolean;
+  /**
+   * Whether the backend echoes a completion's prompt with its tokens' log-probabilities (vLLM);
+   * a worker whose backend does not echoes the text alone and refuses `echo` with `logprobs`.
+   */
+  echoesPromptLogprobs: boolean;
 }
 
 /** One worker kind under test. */

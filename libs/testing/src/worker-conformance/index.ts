@@ -19,3 +19,4 @@ export { describeCancellation } from './cancellation.scenario.js';
 export { describeEndFrameTimings } from './end-frame-timings.scenario.js';
 export { describeJoinedAnswers } from './joined-answers.scenario.js';
 export { describeLogprobs } from './logprobs.scenario.js';
+export { describeEcho } from './echo.scenario.js';

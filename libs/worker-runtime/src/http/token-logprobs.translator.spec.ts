@@ -85,7 +85,28 @@ describe('completionLogprobEntries', () => {
     ]);
   });
 
-  it('gives none for none, and none when a position has no log-probability', () => {
+  it("takes an echoed prompt's first token without a log-probability or alternatives", () => {
+    expect(
+      completionLogprobEntries({
+        tokens: ['Once', ' upon', ' a'],
+        token_logprobs: [null, -2.5, -0.1],
+        top_logprobs: [null, { ' upon': -2.5 }, { ' a': -0.1, ' the': -3 }],
+      }),
+    ).toEqual([
+      { token: 'Once', logprob: null },
+      { token: ' upon', logprob: -2.5, top_logprobs: [{ token: ' upon', logprob: -2.5 }] },
+      {
+        token: ' a',
+        logprob: -0.1,
+        top_logprobs: [
+          { token: ' a', logprob: -0.1 },
+          { token: ' the', logprob: -3 },
+        ],
+      },
+    ]);
+  });
+
+  it('gives none for none, and none when a position after the first has no log-probability', () => {
     for (const raw of [undefined, null, {}, { tokens: [], token_logprobs: [] }]) {
       expect(completionLogprobEntries(raw)).toBeUndefined();
     }

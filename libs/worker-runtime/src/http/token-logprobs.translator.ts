@@ -41,7 +41,8 @@ export function tokenLogprobEntries(
  * The log-probabilities of an OpenAI-style completion (`{tokens, token_logprobs, top_logprobs:
  * [{token: logprob}], text_offset}`) as canonical entries; `undefined` when it sent none. Each
  * position's alternatives are a dict, so they are sorted by log-probability, most likely first,
- * and limited to `top`.
+ * and limited to `top`. An echoed prompt's first token has a null log-probability (and no
+ * alternatives), as vLLM gives it; a null anywhere else is malformed.
  */
 export function completionLogprobEntries(
   raw: unknown,
@@ -57,7 +58,9 @@ export function completionLogprobEntries(
   const entries: GeneratedTokenLogprob[] = [];
   for (const [index, token] of tokens.entries()) {
     const logprob: unknown = logprobs[index];
-    if (typeof token !== 'string' || typeof logprob !== 'number') return undefined;
+    // Only an echoed prompt's first token goes without one.
+    const missing = logprob === null && index === 0;
+    if (typeof token !== 'string' || (typeof logprob !== 'number' && !missing)) return undefined;
     const entry: GeneratedTokenLogprob = { token, logprob };
     const dict: unknown = Array.isArray(alternatives) ? alternatives[index] : undefined;
     if (isRecord(dict)) {

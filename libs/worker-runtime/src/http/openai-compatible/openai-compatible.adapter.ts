@@ -7,6 +7,7 @@ import type {
 import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../backend-adapter.js';
 import type { BackendManagement } from '../../management/backend-management.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
+import { echoingPrompt } from '../../prompt-echo.js';
 import { BackendHttpClient, type BackendHttpClientOptions } from '../backend-http.client.js';
 import { completionAsChat } from './openai-completion-chat.js';
 import { openAiEmbeddingEvents } from './openai-embeddings.js';
@@ -24,6 +25,11 @@ export interface OpenAiDialect {
   chatBody(request: ChatRequest): Record<string, unknown>;
   completionBody(request: CompletionRequest): Record<string, unknown>;
   embeddingBody(request: EmbeddingRequest): Record<string, unknown>;
+  /**
+   * Whether its completions echo the prompt themselves when asked (`echo`, with the prompt's
+   * log-probabilities); else the adapter echoes the text alone (`echoingPrompt`).
+   */
+  readonly echoesPrompt: boolean;
   /** What a whole (non-streamed) answer's events become, for a server that reports more there. */
   readonly withAnswer?: OpenAiGenerationCall['withAnswer'];
 }
@@ -72,15 +78,21 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
   ): AsyncGenerator<GenerationEvent> {
     const asChat = completionAsChat(request, this.dialect.name);
     if (asChat !== undefined) {
-      yield* this.chat(endpoint, asChat, signal);
+      // A chat does not echo: the prompt's text is put first here.
+      yield* echoingPrompt(request, this.dialect.name, () => this.chat(endpoint, asChat, signal));
       return;
     }
-    yield* this.generate(endpoint, signal, {
-      path: this.dialect.paths.completion,
-      json: this.dialect.completionBody(request),
-      mode: 'completion',
-      logprobs: request.logprobs,
-    });
+    const generation = () =>
+      this.generate(endpoint, signal, {
+        path: this.dialect.paths.completion,
+        json: this.dialect.completionBody(request),
+        mode: 'completion',
+        logprobs: request.logprobs,
+      });
+    // A server that echoes has `echo` in its body (see the dialect's `completionBody`).
+    yield* this.dialect.echoesPrompt
+      ? generation()
+      : echoingPrompt(request, this.dialect.name, generation);
   }
 
   async *embed(

@@ -1,0 +1,4 @@
+import { describeEcho } from '@switchyard/testing';
+import { LMSTUDIO } from './support/lmstudio-testbed.js';
+
+describeEcho(LMSTUDIO);

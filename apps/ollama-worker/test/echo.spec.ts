@@ -1,0 +1,4 @@
+import { describeEcho } from '@switchyard/testing';
+import { OLLAMA } from './support/ollama-testbed.js';
+
+describeEcho(OLLAMA);

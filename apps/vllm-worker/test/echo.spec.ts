@@ -1,0 +1,4 @@
+import { describeEcho } from '@switchyard/testing';
+import { VLLM } from './support/vllm-testbed.js';
+
+describeEcho(VLLM);
