@@ -27,19 +27,31 @@ export function chatLogprobs(entries: readonly GeneratedTokenLogprob[]): ChatLog
 }
 
 /**
+ * What a chat's or Ollama's entry says for a token without a log-probability (vLLM's stand-in
+ * for one it cannot give). Only an echoed prompt's first token has none, and only completions
+ * echo, so no chat entry should need it; it keeps those APIs' numbers numbers all the same.
+ */
+const NO_LOGPROB = -9999;
+
+/**
  * The token with its UTF-8 `bytes`, computed where the backend gave none: OpenAI and Ollama
  * always send them (clients join them to rebuild characters split across tokens).
  */
-export function withBytes({ token, logprob, bytes }: TokenLogprob): ChatTokenLogprob {
-  return { token, logprob, bytes: bytes ?? [...utf8.encode(token)] };
+export function withBytes({
+  token,
+  logprob,
+  bytes,
+}: TokenLogprob | GeneratedTokenLogprob): ChatTokenLogprob {
+  return { token, logprob: logprob ?? NO_LOGPROB, bytes: bytes ?? [...utf8.encode(token)] };
 }
 
 /** The legacy completions API's `logprobs`: the same positions, column by column. */
 export interface CompletionLogprobs {
   tokens: string[];
-  token_logprobs: number[];
-  /** Per position, the chosen token and its alternatives, as `{token: logprob}`. */
-  top_logprobs: Record<string, number>[];
+  /** Null for an echoed prompt's first token, as OpenAI and vLLM give it. */
+  token_logprobs: (number | null)[];
+  /** Per position, the chosen token and its alternatives, as `{token: logprob}`; null likewise. */
+  top_logprobs: (Record<string, number> | null)[];
   /** Where each token starts in the completion's text. */
   text_offset: number[];
 }
@@ -67,7 +79,9 @@ export function completionLogprobs(
       out.token_logprobs.push(logprob);
       // fromEntries defines each key, so a token such as `__proto__` is a key like any other.
       const alternatives = (top_logprobs ?? []).map((top) => [top.token, top.logprob] as const);
-      out.top_logprobs.push(Object.fromEntries([[token, logprob], ...alternatives]));
+      out.top_logprobs.push(
+        logprob === null ? null : Object.fromEntries([[token, logprob], ...alternatives]),
+      );
       out.text_offset.push(at);
       at += textLength(token);
     }

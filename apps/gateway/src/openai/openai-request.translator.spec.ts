@@ -130,11 +130,11 @@ describe('OpenAI requests as canonical requests', () => {
     ).toMatch(/^temperature: /);
     expect(thrown(() => translateChatRequest([])).code).toBe('bad_request');
     expect(
-      thrown(() => translateCompletionRequest({ model: 'm', prompt: 'x', echo: true })).details,
-    ).toEqual({ param: 'echo' });
+      thrown(() => translateCompletionRequest({ model: 'm', prompt: 'x', best_of: 2 })).details,
+    ).toEqual({ param: 'best_of' });
   });
 
-  it('ask for n answers, and for one per prompt of a completion', () => {
+  it('ask for n answers, for one per prompt of a completion, and for the prompt echoed', () => {
     const chat = translateChatRequest({
       model: 'm',
       messages: [{ role: 'user', content: 'x' }],
@@ -144,6 +144,9 @@ describe('OpenAI requests as canonical requests', () => {
     const completion = translateCompletionRequest({ model: 'm', prompt: ['a', 'b'], n: 2 });
     expect(completion.choices).toEqual({ n: 2, prompts: ['a', 'b'] });
     expect(completion.body['prompt']).toBe('a');
+    expect(
+      translateCompletionRequest({ model: 'm', prompt: 'a', echo: true, logprobs: 1 }).body,
+    ).toEqual({ prompt: 'a', echo: true, logprobs: 1, stream: false });
     expect(translateCompletionRequest({ model: 'm', prompt: 'a' }).choices).toEqual({
       n: 1,
       prompts: ['a'],

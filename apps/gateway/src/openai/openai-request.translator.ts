@@ -82,7 +82,6 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
 export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
   const streams = body.stream === true;
-  if (body.echo === true) throw unsupported('echo is not supported', 'echo');
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
   const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
   const n = body.n ?? 1;
@@ -95,6 +94,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const canonical = defined({
     prompt: prompts[0] as string,
     suffix: body.suffix ?? undefined,
+    echo: body.echo ?? undefined,
     stream: canonicalStream(streams),
     ...sampling(body, body.max_tokens),
     // The legacy API asks with the count itself: 0 still asks for the chosen tokens'.
