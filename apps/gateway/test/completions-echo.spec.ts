@@ -140,4 +140,40 @@ describe('completions with echo through the gateway (openai SDK)', () => {
       message: expect.stringContaining('log-probabilities of an echoed prompt'),
     });
   });
+
+  it("takes prompts as the model's token ids on vLLM, and names prompt where no kind can", async () => {
+    const tokenize = async (text: string) =>
+      (
+        (await (
+          await fetch(`${fleet.sim('vllm').url}/tokenize`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: VLLM_MODEL, prompt: text }),
+          })
+        ).json()) as { tokens: number[] }
+      ).tokens;
+    const prompts = ['The capital of France is', 'Two plus two is'];
+    const ids = await Promise.all(prompts.map(tokenize));
+    const one = await client.completions.create({
+      model: VLLM_MODEL,
+      prompt: ids[0] as number[],
+      max_tokens: 3,
+    });
+    expect(one.choices[0]?.text).toBe(
+      expectedCompletion({ model: VLLM_MODEL, prompt: prompts[0], maxTokens: 3 }).text,
+    );
+    const scored = await client.completions.create({
+      model: VLLM_MODEL,
+      prompt: ids,
+      max_tokens: 1,
+      logprobs: 1,
+      echo: true,
+    });
+    expect(scored.choices.map(({ text, logprobs }) => ({ text, logprobs }))).toEqual(
+      prompts.map((text) => echoedLogprobs(text, 1, 1)),
+    );
+    await expect(
+      client.completions.create({ model: OLLAMA_MODEL, prompt: ids[0] as number[] }),
+    ).rejects.toMatchObject({ status: 400, param: 'prompt' });
+  });
 });

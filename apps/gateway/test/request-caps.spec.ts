@@ -81,6 +81,20 @@ describe('request caps (gateway.limits)', () => {
       client.completions.create({ model: MODEL, prompt: 'y'.repeat(201), max_tokens: 1 }),
     );
     expect(prompt).toMatchObject({ status: 400, param: 'prompt' });
+    // A prompt of token ids is counted, not estimated: 51 ids are 51 tokens. And each prompt of
+    // a list is capped, not only the first.
+    const ids = await refusal(
+      client.completions.create({ model: MODEL, prompt: Array(51).fill(7), max_tokens: 1 }),
+    );
+    expect(ids.message).toMatch(/about 51 tokens.*at most 50/);
+    const second = await refusal(
+      client.completions.create({
+        model: MODEL,
+        prompt: ['short', 'y'.repeat(201)],
+        max_tokens: 1,
+      }),
+    );
+    expect(second).toMatchObject({ status: 400, param: 'prompt' });
     const fits = await client.chat.completions.create({
       model: MODEL,
       messages: [user('x'.repeat(200))],

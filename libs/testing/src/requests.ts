@@ -22,7 +22,7 @@ export function chatRequest(
 
 export function completionRequest(
   model: string,
-  prompt: string,
+  prompt: CompletionRequest['prompt'],
   extra: Partial<CompletionRequest> = {},
 ): CompletionRequest {
   return { id: testRequestId(), model, prompt, ...extra };

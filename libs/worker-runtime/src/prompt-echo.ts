@@ -1,5 +1,6 @@
 import { SwitchyardError, type CompletionRequest } from '@switchyard/contracts';
 import type { GenerationEvent } from './backend-adapter.js';
+import { textPrompt } from './text-prompt.js';
 
 /**
  * `echo` for a server that does not echo a completion's prompt itself (Ollama, LM Studio, and
@@ -24,7 +25,7 @@ export function echoingPrompt(
       { details: { param: 'echo' } },
     );
   }
-  return withPromptFirst(request.prompt, generate());
+  return withPromptFirst(textPrompt(request, server), generate());
 }
 
 async function* withPromptFirst(

@@ -52,3 +52,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 export function unsupported(message: string, param: string): SwitchyardError {
   return new SwitchyardError('bad_request', message, { details: { param } });
 }
+
+/**
+ * A value the body's schema cannot judge alone (it depends on another field, or on which of
+ * several shapes it has): a `bad_request` naming it.
+ */
+export function invalidField(message: string, param: string): SwitchyardError {
+  return new SwitchyardError('bad_request', message, { details: { param } });
+}

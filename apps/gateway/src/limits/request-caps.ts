@@ -70,17 +70,19 @@ export class RequestCaps {
   }
 }
 
-/** The prompt's size in tokens, estimated from the characters of its text. */
+/** The prompt's size in tokens, estimated from the characters of its text (or its token ids). */
 export function estimatePromptTokens(body: Record<string, unknown>): number {
   let chars = 0;
   for (const key of ['prompt', 'suffix'] as const) {
     const text = body[key];
     if (typeof text === 'string') chars += text.length;
   }
+  // A prompt of token ids needs no estimate: it is that many tokens.
+  const ids = Array.isArray(body['prompt']) ? body['prompt'].length : 0;
   const messages = body['messages'] as ChatMessage[] | undefined;
   for (const message of messages ?? []) chars += messageChars(message);
   if (body['tools'] !== undefined) chars += JSON.stringify(body['tools']).length;
-  return Math.ceil(chars / CHARS_PER_TOKEN);
+  return ids + Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 function messageChars(message: ChatMessage): number {

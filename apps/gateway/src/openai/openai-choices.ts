@@ -16,8 +16,8 @@ export const MAX_CHOICES = 64;
 /** What a request asks for beyond one answer: `n` samples of each of its prompts. */
 export interface ChoiceRequest {
   n: number;
-  /** A legacy completion's prompts, when it sent a list; each takes the canonical `prompt`. */
-  prompts?: readonly string[];
+  /** A legacy completion's prompts (text or token ids); each takes the canonical `prompt`. */
+  prompts?: readonly (string | number[])[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { MAX_PROMPT_TOKEN_IDS } from '@switchyard/contracts';
 import { z } from 'zod';
 import { topLogprobsSchema } from '../http/logprobs.schemas.js';
 import { MAX_CHOICES } from './openai-choices.js';
@@ -110,14 +111,19 @@ export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;
 const MAX_COMPLETION_LOGPROBS = 5;
 const COMPLETION_LOGPROBS_RANGE = `logprobs must be between 0 and ${MAX_COMPLETION_LOGPROBS}`;
 
+/** A prompt as the model's token ids. */
+export const tokenIdsSchema = z
+  .array(z.number().int().nonnegative())
+  .min(1)
+  .max(MAX_PROMPT_TOKEN_IDS);
+
 export const openAICompletionBodySchema = z.object({
   model: z.unknown(),
+  // Text or the model's token ids, one prompt or a list: OpenAI's four shapes, told apart (with
+  // errors that say which) by the translator.
   prompt: z.union([
     z.string(),
-    z
-      .array(z.string())
-      .min(1, 'prompt must hold at least one prompt')
-      .max(MAX_CHOICES, `prompt must hold at most ${MAX_CHOICES} prompts`),
+    z.array(z.unknown()).min(1, 'prompt must hold at least one prompt'),
   ]),
   suffix: z.string().nullish(),
   echo: z.boolean().nullish(),

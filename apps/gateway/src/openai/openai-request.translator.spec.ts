@@ -153,6 +153,26 @@ describe('OpenAI requests as canonical requests', () => {
     });
   });
 
+  it('take a prompt of token ids, or a list of texts and ids, naming a malformed one', () => {
+    expect(translateCompletionRequest({ model: 'm', prompt: [1, 2, 3] }).choices).toEqual({
+      n: 1,
+      prompts: [[1, 2, 3]],
+    });
+    const mixed = translateCompletionRequest({ model: 'm', prompt: ['a', [4, 5]] });
+    expect(mixed.choices.prompts).toEqual(['a', [4, 5]]);
+    expect(mixed.body['prompt']).toBe('a');
+    for (const [prompt, param] of [
+      [[1, -2], 'prompt'],
+      [[1.5], 'prompt'],
+      [['a', [1], {}], 'prompt[2]'],
+      [['a', []], 'prompt[1]'],
+    ] as const) {
+      const refused = thrown(() => translateCompletionRequest({ model: 'm', prompt }));
+      expect(refused.details).toEqual({ param });
+      expect(refused.message).toContain('must be a text or a list of 1 to 131072 token ids');
+    }
+  });
+
   it('ask for logprobs with top_logprobs alternatives, refusing alternatives without the flag', () => {
     const messages = [{ role: 'user', content: 'x' }];
     const chat = (fields: Record<string, unknown>) =>

@@ -2,14 +2,14 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
-  SwitchyardError,
+  MAX_PROMPT_TOKEN_IDS,
   type ChatMessage,
   type ContentPart,
   type ResponseFormat,
   type ToolChoice,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody, unsupported } from '../http/bad-request.js';
+import { badRequestFrom, invalidField, parseBody, unsupported } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import { MAX_CHOICES, type ChoiceRequest } from './openai-choices.js';
@@ -17,7 +17,9 @@ import {
   openAIChatBodySchema,
   openAICompletionBodySchema,
   openAIEmbeddingBodySchema,
+  tokenIdsSchema,
   type OpenAIChatBody,
+  type OpenAICompletionBody,
   type OpenAIContentPart,
   type OpenAIMessage,
 } from './openai-request.schemas.js';
@@ -83,16 +85,16 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
   const streams = body.stream === true;
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
-  const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
+  const prompts = promptList(body.prompt);
   const n = body.n ?? 1;
   if (prompts.length * n > MAX_CHOICES) {
-    throw unsupported(
+    throw invalidField(
       `prompts × n must be at most ${MAX_CHOICES}; this request asks for ${prompts.length * n} answers`,
       'n',
     );
   }
   const canonical = defined({
-    prompt: prompts[0] as string,
+    prompt: prompts[0] as string | number[],
     suffix: body.suffix ?? undefined,
     echo: body.echo ?? undefined,
     stream: canonicalStream(streams),
@@ -227,13 +229,33 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
 function requestedLogprobs(body: OpenAIChatBody): number | undefined {
   if (body.logprobs === true) return body.top_logprobs ?? 0;
   if ((body.top_logprobs ?? 0) > 0) {
-    throw new SwitchyardError(
-      'bad_request',
-      'when using `top_logprobs`, `logprobs` must be set to true',
-      { details: { param: 'top_logprobs' } },
-    );
+    throw invalidField('when using `top_logprobs`, `logprobs` must be set to true', 'top_logprobs');
   }
   return undefined;
+}
+
+/**
+ * A completion's prompts, in OpenAI's four shapes: a text, a list of token ids, or a list of
+ * either (one choice each, at most {@link MAX_CHOICES}).
+ */
+function promptList(prompt: OpenAICompletionBody['prompt']): (string | number[])[] {
+  if (typeof prompt === 'string') return [prompt];
+  if (prompt.every((item) => typeof item === 'number')) return [tokenIds(prompt, 'prompt')];
+  if (prompt.length > MAX_CHOICES) {
+    throw invalidField(`prompt must hold at most ${MAX_CHOICES} prompts`, 'prompt');
+  }
+  return prompt.map((item, i) =>
+    typeof item === 'string' ? item : tokenIds(item, `prompt[${i}]`),
+  );
+}
+
+function tokenIds(value: unknown, param: string): number[] {
+  const parsed = tokenIdsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw invalidField(
+    `${param} must be a text or a list of 1 to ${MAX_PROMPT_TOKEN_IDS} token ids (integers of 0 or more)`,
+    param,
+  );
 }
 
 /** Runs the canonical schema over the translation, so a bad value is a 400 here, not later. */

@@ -144,4 +144,14 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
       toLmStudioEmbeddingBody({ id: 'r', model: 'nomic', input: ['a'], dimensions: 8 }),
     ).toThrow(expect.objectContaining({ code: 'unsupported' }));
   });
+
+  it('refuses a prompt of token ids, which only vLLM reads, naming prompt', () => {
+    expect(() => toLmStudioCompletionBody({ id: 'r', model: 'm', prompt: [1, 2, 3] })).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message: 'LM Studio takes a prompt as text, not token ids',
+        details: { param: 'prompt' },
+      }),
+    );
+  });
 });

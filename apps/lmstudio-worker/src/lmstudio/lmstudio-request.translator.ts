@@ -16,6 +16,7 @@ import {
   type OpenAiBodyRules,
   type OpenAiResponseFormat,
   type SamplingRequest,
+  textPrompt,
 } from '@switchyard/worker-runtime';
 
 /** Fields `options.lmstudio` cannot override: they decide what the request is and how it is read. */
@@ -58,6 +59,7 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
  */
 export function toLmStudioCompletionBody(request: CompletionRequest): Record<string, unknown> {
   refuseLogprobs(request);
+  textPrompt(request, 'LM Studio');
   return openAiCompletionBody(request, LM_STUDIO_RULES);
 }
 

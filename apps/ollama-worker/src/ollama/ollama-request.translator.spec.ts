@@ -291,4 +291,14 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
       options: { num_ctx: 512 },
     });
   });
+
+  it('refuses a prompt of token ids, which only vLLM reads, naming prompt', () => {
+    expect(() => toOllamaGenerateBody({ id: 'r', model: 'm', prompt: [1, 2, 3] })).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message: 'Ollama takes a prompt as text, not token ids',
+        details: { param: 'prompt' },
+      }),
+    );
+  });
 });

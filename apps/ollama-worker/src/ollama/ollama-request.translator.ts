@@ -13,6 +13,7 @@ import {
   joinText,
   logprobsRequestFields,
   type SamplingRequest,
+  textPrompt,
 } from '@switchyard/worker-runtime';
 import type {
   OllamaChatBody,
@@ -67,7 +68,7 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
 export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerateBody {
   const body: OllamaGenerateBody = {
     model: request.model,
-    prompt: request.prompt,
+    prompt: textPrompt(request, 'Ollama'),
     stream: request.stream !== false,
   };
   if (request.suffix !== undefined) body.suffix = request.suffix;

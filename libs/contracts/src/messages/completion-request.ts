@@ -2,10 +2,21 @@ import { z } from 'zod';
 import { REASONING_EFFORTS, responseFormatSchema } from './chat-request.js';
 import { generationFields, requestMetaFields } from './request-common.js';
 
+/** The most token ids a prompt sent as ids may hold (a long context's worth). */
+export const MAX_PROMPT_TOKEN_IDS = 131_072;
+
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
 export const completionRequestSchema = z.object({
   ...requestMetaFields,
-  prompt: z.string(),
+  /**
+   * The text, or the model's token ids: what a client that tokenized with the model's own
+   * tokenizer sends (evaluation harnesses do). Only vLLM takes ids; the other kinds refuse them
+   * as `unsupported` naming `prompt`.
+   */
+  prompt: z.union([
+    z.string(),
+    z.array(z.number().int().nonnegative()).min(1).max(MAX_PROMPT_TOKEN_IDS),
+  ]),
   /** Text after the insertion point, for fill-in-the-middle models. */
   suffix: z.string().optional(),
   /**

@@ -4,6 +4,7 @@ import {
   type ChatRequest,
   type CompletionRequest,
 } from '@switchyard/contracts';
+import { textPrompt } from '../../text-prompt.js';
 
 /**
  * A completion as the chat an OpenAI-compatible server (vLLM, LM Studio) must be sent instead,
@@ -23,7 +24,8 @@ import {
  *
  * A chat has no place for a suffix, and is always templated: a completion with a suffix, or one
  * that must stay untemplated (`raw`), is refused rather than the suffix dropped or the prompt
- * templated. `server` names the server in that refusal.
+ * templated, and so is one given as token ids (a chat's messages are text). `server` names the
+ * server in those refusals.
  */
 export function completionAsChat(
   request: CompletionRequest,
@@ -48,7 +50,7 @@ export function completionAsChat(
       { details: { param: 'raw' } },
     );
   }
-  const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+  const messages: ChatMessage[] = [{ role: 'user', content: textPrompt({ prompt }, server) }];
   if (system !== undefined) messages.unshift({ role: 'system', content: system });
   return { ...rest, messages };
 }
