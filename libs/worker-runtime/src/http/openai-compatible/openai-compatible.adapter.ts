@@ -79,7 +79,8 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     const asChat = completionAsChat(request, this.dialect.name);
     if (asChat !== undefined) {
       // A chat does not echo: the prompt's text is put first here.
-      yield* echoingPrompt(request, this.dialect.name, () => this.chat(endpoint, asChat, signal));
+      const server = `${this.dialect.name} chats`;
+      yield* echoingPrompt(request, server, () => this.chat(endpoint, asChat, signal));
       return;
     }
     const generation = () =>

@@ -110,4 +110,19 @@ describe('completionAsChat', () => {
     const chat = completionAsChat({ ...completion, raw: false, reasoning_effort: 'low' }, 'vLLM');
     expect(chat).not.toHaveProperty('raw');
   });
+
+  it('refuses a prompt of token ids where it must go as a chat, whose messages are text', () => {
+    expect(() =>
+      completionAsChat({ ...completion, prompt: [1, 2], system: 'Be brief.' }, 'vLLM'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message:
+          'vLLM applies a system prompt only to chats, whose messages are text: send the prompt as text, not token ids',
+        details: { param: 'prompt' },
+      }),
+    );
+    // A plain completion of ids stays a completion: the server's completion route takes them.
+    expect(completionAsChat({ ...completion, prompt: [1, 2] }, 'vLLM')).toBeUndefined();
+  });
 });

@@ -4,7 +4,6 @@ import {
   type ChatRequest,
   type CompletionRequest,
 } from '@switchyard/contracts';
-import { textPrompt } from '../../text-prompt.js';
 
 /**
  * A completion as the chat an OpenAI-compatible server (vLLM, LM Studio) must be sent instead,
@@ -50,7 +49,15 @@ export function completionAsChat(
       { details: { param: 'raw' } },
     );
   }
-  const messages: ChatMessage[] = [{ role: 'user', content: textPrompt({ prompt }, server) }];
+  if (typeof prompt !== 'string') {
+    throw new SwitchyardError(
+      'unsupported',
+      `${server} applies ${feature} only to chats, whose messages are text: send the prompt as ` +
+        'text, not token ids',
+      { details: { param: 'prompt' } },
+    );
+  }
+  const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   if (system !== undefined) messages.unshift({ role: 'system', content: system });
   return { ...rest, messages };
 }
