@@ -5,13 +5,16 @@ import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
 const MODEL = 'all-minilm:latest';
+const VLLM_EMBEDDER = 'BAAI/bge-small-en-v1.5';
 
 describe('OpenAI embeddings through the gateway', () => {
   let fleet: Fleet;
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await startFleet({ backends: [{ kind: 'ollama' }] });
+    fleet = await startFleet({
+      backends: [{ kind: 'ollama' }, { kind: 'vllm', sim: { models: [VLLM_EMBEDDER] } }],
+    });
     client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());
@@ -35,6 +38,29 @@ describe('OpenAI embeddings through the gateway', () => {
     expect(asFloat.data[0]?.embedding).toEqual(Array.from(expected));
     const asBase64 = await post(fleet.url, { ...body, encoding_format: 'base64' });
     expect(asBase64.data[0]?.embedding).toBe(Buffer.from(expected.buffer).toString('base64'));
+  });
+
+  it("embeds texts sent as the model's token ids on vLLM, and names input where none can", async () => {
+    const texts = ['first text', 'second text'];
+    const ids = await Promise.all(
+      texts.map(async (text) => {
+        const response = await fetch(`${fleet.sim('vllm').url}/tokenize`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: VLLM_EMBEDDER, prompt: text }),
+        });
+        return ((await response.json()) as { tokens: number[] }).tokens;
+      }),
+    );
+    const result = await client.embeddings.create({ model: VLLM_EMBEDDER, input: ids });
+    result.data.forEach((item, i) => {
+      expect(item.embedding).toEqual(
+        Array.from(expectedEmbedding({ model: VLLM_EMBEDDER, text: texts[i] as string })),
+      );
+    });
+    await expect(
+      client.embeddings.create({ model: MODEL, input: ids[0] as number[] }),
+    ).rejects.toMatchObject({ status: 400, param: 'input' });
   });
 });
 

@@ -4,7 +4,7 @@ export * from './backend-adapter.js';
 export * from './http/index.js';
 export * from './limits/endpoint-limiter.js';
 export { echoingPrompt } from './prompt-echo.js';
-export { textPrompt } from './text-prompt.js';
+export { textInputs, textPrompt } from './text-prompt.js';
 export {
   ModelDirectory,
   type EndpointStatus,

@@ -1,4 +1,8 @@
-import { SwitchyardError, type CompletionRequest } from '@switchyard/contracts';
+import {
+  SwitchyardError,
+  type CompletionRequest,
+  type EmbeddingRequest,
+} from '@switchyard/contracts';
 
 /**
  * A completion's prompt as text, for a server (or a route) that takes no token ids: ids are the
@@ -9,5 +13,15 @@ export function textPrompt(request: Pick<CompletionRequest, 'prompt'>, server: s
   if (typeof request.prompt === 'string') return request.prompt;
   throw new SwitchyardError('unsupported', `${server} takes a prompt as text, not token ids`, {
     details: { param: 'prompt' },
+  });
+}
+
+/** An embedding request's inputs as texts, refusing token ids as {@link textPrompt} does. */
+export function textInputs(request: Pick<EmbeddingRequest, 'input'>, server: string): string[] {
+  return request.input.map((input) => {
+    if (typeof input === 'string') return input;
+    throw new SwitchyardError('unsupported', `${server} takes inputs as text, not token ids`, {
+      details: { param: 'input' },
+    });
   });
 }

@@ -1,4 +1,3 @@
-import { MAX_PROMPT_TOKEN_IDS } from '@switchyard/contracts';
 import { z } from 'zod';
 import { topLogprobsSchema } from '../http/logprobs.schemas.js';
 import { MAX_CHOICES } from './openai-choices.js';
@@ -111,12 +110,6 @@ export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;
 const MAX_COMPLETION_LOGPROBS = 5;
 const COMPLETION_LOGPROBS_RANGE = `logprobs must be between 0 and ${MAX_COMPLETION_LOGPROBS}`;
 
-/** A prompt as the model's token ids. */
-export const tokenIdsSchema = z
-  .array(z.number().int().nonnegative())
-  .min(1)
-  .max(MAX_PROMPT_TOKEN_IDS);
-
 export const openAICompletionBodySchema = z.object({
   model: z.unknown(),
   // Text or the model's token ids, one prompt or a list: OpenAI's four shapes, told apart (with
@@ -140,7 +133,8 @@ export type OpenAICompletionBody = z.infer<typeof openAICompletionBodySchema>;
 
 export const openAIEmbeddingBodySchema = z.object({
   model: z.unknown(),
-  input: z.union([nonEmpty, z.array(nonEmpty).min(1, 'input must hold at least one string')]),
+  // Texts or the model's token ids, as for a completion's prompt: told apart by the translator.
+  input: z.union([nonEmpty, z.array(z.unknown()).min(1, 'input must hold at least one string')]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().positive().optional(),
   user: z.string().optional(),

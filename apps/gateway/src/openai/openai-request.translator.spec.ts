@@ -242,5 +242,16 @@ describe('OpenAI requests as canonical requests', () => {
     expect(thrown(() => translateEmbeddingRequest({ model: 'e', input: [''] })).code).toBe(
       'bad_request',
     );
+    // Texts as the model's token ids, alone or in a list; a malformed one named.
+    expect(translateEmbeddingRequest({ model: 'e', input: [5, 6] }).body['input']).toEqual([
+      [5, 6],
+    ]);
+    expect(translateEmbeddingRequest({ model: 'e', input: ['a', [7]] }).body['input']).toEqual([
+      'a',
+      [7],
+    ]);
+    expect(
+      thrown(() => translateEmbeddingRequest({ model: 'e', input: ['a', []] })).details,
+    ).toEqual({ param: 'input[1]' });
   });
 });

@@ -2,7 +2,9 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
-  MAX_PROMPT_TOKEN_IDS,
+  MAX_EMBEDDING_INPUTS,
+  MAX_TOKEN_IDS,
+  tokenIdsSchema,
   type ChatMessage,
   type ContentPart,
   type ResponseFormat,
@@ -17,9 +19,7 @@ import {
   openAIChatBodySchema,
   openAICompletionBodySchema,
   openAIEmbeddingBodySchema,
-  tokenIdsSchema,
   type OpenAIChatBody,
-  type OpenAICompletionBody,
   type OpenAIContentPart,
   type OpenAIMessage,
 } from './openai-request.schemas.js';
@@ -85,7 +85,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
   const streams = body.stream === true;
   if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
-  const prompts = promptList(body.prompt);
+  const prompts = textsOf(body.prompt, 'prompt', MAX_CHOICES);
   const n = body.n ?? 1;
   if (prompts.length * n > MAX_CHOICES) {
     throw invalidField(
@@ -116,7 +116,7 @@ export function translateCompletionRequest(raw: unknown): TranslatedRequest {
 export function translateEmbeddingRequest(raw: unknown): TranslatedEmbedding {
   const body = parseBody(openAIEmbeddingBodySchema, raw);
   const canonical = defined({
-    input: typeof body.input === 'string' ? [body.input] : body.input,
+    input: textsOf(body.input, 'input', MAX_EMBEDDING_INPUTS),
     dimensions: body.dimensions,
   });
   return {
@@ -235,17 +235,15 @@ function requestedLogprobs(body: OpenAIChatBody): number | undefined {
 }
 
 /**
- * A completion's prompts, in OpenAI's four shapes: a text, a list of token ids, or a list of
- * either (one choice each, at most {@link MAX_CHOICES}).
+ * Texts in OpenAI's four shapes (a completion's prompts, an embedding's inputs): a text, a list
+ * of token ids, or a list of either, at most `most` of them.
  */
-function promptList(prompt: OpenAICompletionBody['prompt']): (string | number[])[] {
-  if (typeof prompt === 'string') return [prompt];
-  if (prompt.every((item) => typeof item === 'number')) return [tokenIds(prompt, 'prompt')];
-  if (prompt.length > MAX_CHOICES) {
-    throw invalidField(`prompt must hold at most ${MAX_CHOICES} prompts`, 'prompt');
-  }
-  return prompt.map((item, i) =>
-    typeof item === 'string' ? item : tokenIds(item, `prompt[${i}]`),
+function textsOf(value: string | unknown[], param: string, most: number): (string | number[])[] {
+  if (typeof value === 'string') return [value];
+  if (value.every((item) => typeof item === 'number')) return [tokenIds(value, param)];
+  if (value.length > most) throw invalidField(`${param} must hold at most ${most} texts`, param);
+  return value.map((item, i) =>
+    typeof item === 'string' ? item : tokenIds(item, `${param}[${i}]`),
   );
 }
 
@@ -253,7 +251,7 @@ function tokenIds(value: unknown, param: string): number[] {
   const parsed = tokenIdsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw invalidField(
-    `${param} must be a text or a list of 1 to ${MAX_PROMPT_TOKEN_IDS} token ids (integers of 0 or more)`,
+    `${param} must be a text or a list of 1 to ${MAX_TOKEN_IDS} token ids (integers of 0 or more)`,
     param,
   );
 }

@@ -154,4 +154,14 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
       }),
     );
   });
+
+  it('refuses embedding inputs of token ids, naming input', () => {
+    expect(() => toLmStudioEmbeddingBody({ id: 'r', model: 'm', input: ['a', [1, 2]] })).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message: 'LM Studio takes inputs as text, not token ids',
+        details: { param: 'input' },
+      }),
+    );
+  });
 });

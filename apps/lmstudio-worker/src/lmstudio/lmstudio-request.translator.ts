@@ -16,6 +16,7 @@ import {
   type OpenAiBodyRules,
   type OpenAiResponseFormat,
   type SamplingRequest,
+  textInputs,
   textPrompt,
 } from '@switchyard/worker-runtime';
 
@@ -82,7 +83,8 @@ export function toLmStudioEmbeddingBody(request: EmbeddingRequest): Record<strin
   if (request.dimensions !== undefined) {
     throw new SwitchyardError('unsupported', 'LM Studio embeddings do not support dimensions');
   }
-  const body = { model: request.model, input: [...request.input], encoding_format: 'float' };
+  const input = textInputs(request, 'LM Studio');
+  const body = { model: request.model, input, encoding_format: 'float' };
   return mergePassthrough(body, request.options?.lmstudio, OWN_KEYS);
 }
 

@@ -301,4 +301,14 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
       }),
     );
   });
+
+  it('refuses embedding inputs of token ids, naming input', () => {
+    expect(() => toOllamaEmbedBody({ id: 'r', model: 'm', input: ['a', [1, 2]] })).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message: 'Ollama takes inputs as text, not token ids',
+        details: { param: 'input' },
+      }),
+    );
+  });
 });

@@ -13,6 +13,7 @@ import {
   joinText,
   logprobsRequestFields,
   type SamplingRequest,
+  textInputs,
   textPrompt,
 } from '@switchyard/worker-runtime';
 import type {
@@ -98,7 +99,7 @@ function toOllamaFormat(format: ResponseFormat | undefined): OllamaTopLevel['for
 export function toOllamaEmbedBody(request: EmbeddingRequest): OllamaEmbedBody {
   const body: OllamaEmbedBody = {
     model: request.model,
-    input: [...request.input],
+    input: textInputs(request, 'Ollama'),
     ...compact({ truncate: request.truncate, dimensions: request.dimensions }),
   };
   return withPassthrough(body as OllamaEmbedBody & OllamaTopLevel, {}, request.options);

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { REASONING_EFFORTS, responseFormatSchema } from './chat-request.js';
-import { generationFields, requestMetaFields } from './request-common.js';
-
-/** The most token ids a prompt sent as ids may hold (a long context's worth). */
-export const MAX_PROMPT_TOKEN_IDS = 131_072;
+import { generationFields, requestMetaFields, tokenIdsSchema } from './request-common.js';
 
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
 export const completionRequestSchema = z.object({
@@ -13,10 +10,7 @@ export const completionRequestSchema = z.object({
    * tokenizer sends (evaluation harnesses do). Only vLLM takes ids; the other kinds refuse them
    * as `unsupported` naming `prompt`.
    */
-  prompt: z.union([
-    z.string(),
-    z.array(z.number().int().nonnegative()).min(1).max(MAX_PROMPT_TOKEN_IDS),
-  ]),
+  prompt: z.union([z.string(), tokenIdsSchema]),
   /** Text after the insertion point, for fill-in-the-middle models. */
   suffix: z.string().optional(),
   /**

@@ -44,6 +44,19 @@ export const backendOptionsSchema = z.object({
 export type BackendOptions = z.infer<typeof backendOptionsSchema>;
 
 /** The most alternatives per position a request may ask log-probabilities of (Ollama's and OpenAI's limit). */
+/** The most token ids one text sent as ids may hold (a long context's worth). */
+export const MAX_TOKEN_IDS = 131_072;
+
+/**
+ * A text as the model's token ids, as a client that tokenized it with the model's own tokenizer
+ * sends it (evaluation harnesses, pipelines that count tokens first). Only vLLM reads them; the
+ * other kinds refuse them as `unsupported`.
+ */
+export const tokenIdsSchema = z
+  .array(z.number().int().nonnegative())
+  .min(1, 'token ids must hold at least one id')
+  .max(MAX_TOKEN_IDS, `token ids hold at most ${MAX_TOKEN_IDS} ids`);
+
 export const MAX_TOP_LOGPROBS = 20;
 
 /** Sampling parameters shared by chat and completion requests; absent means the backend's default. */
