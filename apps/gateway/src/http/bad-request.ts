@@ -45,18 +45,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 /**
- * A field the API accepts but Switchyard serves on no backend (`echo`, `best_of`):
- * a `bad_request` naming it, since no other backend would do better. The catalogue's
- * `unsupported` is for what one kind of backend cannot do.
+ * A `bad_request` naming the field at fault: a value the gateway cannot honour on any backend
+ * (`best_of` above 1, an image by URL), or one the body's schema cannot judge alone (it depends
+ * on another field, or on which of several shapes it has). The catalogue's `unsupported` is for
+ * what one kind of backend cannot do.
  */
-export function unsupported(message: string, param: string): SwitchyardError {
-  return new SwitchyardError('bad_request', message, { details: { param } });
-}
-
-/**
- * A value the body's schema cannot judge alone (it depends on another field, or on which of
- * several shapes it has): a `bad_request` naming it.
- */
-export function invalidField(message: string, param: string): SwitchyardError {
+export function badField(message: string, param: string): SwitchyardError {
   return new SwitchyardError('bad_request', message, { details: { param } });
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SwitchyardError, type ChatMessage, type SwitchyardConfig } from '@switchyard/contracts';
+import type { ChatMessage, SwitchyardConfig } from '@switchyard/contracts';
 import { SWITCHYARD_CONFIG } from '@switchyard/service';
+import { badField } from '../http/bad-request.js';
 
 export type CapsConfig = SwitchyardConfig['gateway']['limits'];
 
@@ -29,7 +30,7 @@ export function applyCaps(
 ): Record<string, unknown> {
   const messages = body['messages'] as ChatMessage[] | undefined;
   if (messages !== undefined && messages.length > caps.max_messages) {
-    throw capError(
+    throw badField(
       `${params.prompt} has ${messages.length} messages; this gateway accepts at most ${caps.max_messages}`,
       params.prompt,
     );
@@ -37,7 +38,7 @@ export function applyCaps(
   if (caps.max_prompt_tokens !== undefined) {
     const estimate = estimatePromptTokens(body);
     if (estimate > caps.max_prompt_tokens) {
-      throw capError(
+      throw badField(
         `the prompt is about ${estimate} tokens (characters / ${CHARS_PER_TOKEN}); this gateway accepts at most ${caps.max_prompt_tokens}`,
         params.prompt,
       );
@@ -48,7 +49,7 @@ export function applyCaps(
   const asked = body['max_tokens'] as number | undefined;
   if (asked === undefined) return { ...body, max_tokens: cap };
   if (asked > cap) {
-    throw capError(
+    throw badField(
       `${params.maxTokens} is ${asked}; this gateway allows at most ${cap}`,
       params.maxTokens,
     );
@@ -95,8 +96,4 @@ function messageChars(message: ChatMessage): number {
   }
   for (const call of message.tool_calls ?? []) chars += call.name.length + call.arguments.length;
   return chars;
-}
-
-function capError(message: string, param: string): SwitchyardError {
-  return new SwitchyardError('bad_request', message, { details: { param } });
 }

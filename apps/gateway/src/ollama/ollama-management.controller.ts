@@ -3,7 +3,7 @@ import { SwitchyardError, type PullProgress } from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModelManagement } from '../fleet/model-management.service.js';
-import { parseBody } from '../http/bad-request.js';
+import { badField, parseBody } from '../http/bad-request.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { writeStream } from '../http/response-streams.js';
@@ -39,9 +39,7 @@ export class OllamaManagementController {
     const body = parseBody(ollamaPullBodySchema, request.body);
     const given = body.model ?? body.name ?? '';
     if (given.length === 0) {
-      throw new SwitchyardError('bad_request', 'model is required', {
-        details: { param: 'model' },
-      });
+      throw badField('model is required', 'model');
     }
     const model = ollamaManagedName(given, 'model');
     const call = this.inFlight.begin(reply);
@@ -76,9 +74,7 @@ export class OllamaManagementController {
     const body = parseBody(ollamaDeleteBodySchema, request.body);
     const given = body.model ?? body.name ?? '';
     if (given.length === 0) {
-      throw new SwitchyardError('bad_request', 'model is required', {
-        details: { param: 'model' },
-      });
+      throw badField('model is required', 'model');
     }
     const model = ollamaManagedName(given, 'model');
     const outcome = await this.management.run('delete', model, { model }, requestIdOf(request));

@@ -1,4 +1,5 @@
 import { managedModelNameSchema, SwitchyardError } from '@switchyard/contracts';
+import { badField } from '../http/bad-request.js';
 import type { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 
@@ -20,7 +21,7 @@ export function ollamaManagedName(raw: string, param: string): string {
   const parsed = managedModelNameSchema.safeParse(ollamaTagged(target.model));
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid model name';
-    throw new SwitchyardError('bad_request', `${param}: ${message}`, { details: { param } });
+    throw badField(`${param}: ${message}`, param);
   }
   return parsed.data;
 }

@@ -2,13 +2,12 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
-  SwitchyardError,
   type ChatMessage,
   type ContentPart,
   type ResponseFormat,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, parseBody } from '../http/bad-request.js';
+import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import {
@@ -77,13 +76,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const body = parseBody(ollamaGenerateBodySchema, raw);
   const streams = body.stream !== false;
   if ((body.images?.length ?? 0) > 0) {
-    throw new SwitchyardError(
-      'bad_request',
-      'images are supported on /api/chat, not /api/generate',
-      {
-        details: { param: 'images' },
-      },
-    );
+    throw badField('images are supported on /api/chat, not /api/generate', 'images');
   }
   const prompt = body.prompt ?? '';
   const shortcut =
@@ -95,7 +88,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   // Ollama unloads before it looks at anything else; every other request is checked.
   const templated = system !== undefined || template !== undefined || context !== undefined;
   if (body.raw === true && templated && shortcut !== 'unload') {
-    throw new SwitchyardError('bad_request', RAW_WITH_TEMPLATE, { details: { param: 'raw' } });
+    throw badField(RAW_WITH_TEMPLATE, 'raw');
   }
   // `system`, `format`, `think` and `raw` have canonical fields, so every kind of backend honours
   // them (or refuses what it cannot honour). A template (Go template syntax) and a context

@@ -11,7 +11,7 @@ import {
   type ToolChoice,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom, invalidField, parseBody, unsupported } from '../http/bad-request.js';
+import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
 import { canonicalStream } from '../http/canonical-stream.js';
 import { defined } from '../http/defined.js';
 import { MAX_CHOICES, type ChoiceRequest } from './openai-choices.js';
@@ -84,11 +84,11 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
 export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
   const streams = body.stream === true;
-  if ((body.best_of ?? 1) > 1) throw unsupported('best_of above 1 is not supported', 'best_of');
+  if ((body.best_of ?? 1) > 1) throw badField('best_of above 1 is not supported', 'best_of');
   const prompts = textsOf(body.prompt, 'prompt', MAX_CHOICES);
   const n = body.n ?? 1;
   if (prompts.length * n > MAX_CHOICES) {
-    throw invalidField(
+    throw badField(
       `prompts × n must be at most ${MAX_CHOICES}; this request asks for ${prompts.length * n} answers`,
       'n',
     );
@@ -157,14 +157,14 @@ function parts(content: OpenAIContentPart[], message: number): ContentPart[] {
       const url = (part.image_url as { url?: unknown } | undefined)?.url;
       const match = typeof url === 'string' ? DATA_URL.exec(url) : null;
       if (match === null) {
-        throw unsupported(
+        throw badField(
           'images must be base64 data URLs (data:image/<type>;base64,…); the gateway fetches no URLs',
           param,
         );
       }
       return { type: 'image', media_type: match[1] as string, data: match[2] as string };
     }
-    throw unsupported(`content parts of type "${String(part.type)}" are not supported`, param);
+    throw badField(`content parts of type "${String(part.type)}" are not supported`, param);
   });
 }
 
@@ -229,7 +229,7 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
 function requestedLogprobs(body: OpenAIChatBody): number | undefined {
   if (body.logprobs === true) return body.top_logprobs ?? 0;
   if ((body.top_logprobs ?? 0) > 0) {
-    throw invalidField('when using `top_logprobs`, `logprobs` must be set to true', 'top_logprobs');
+    throw badField('when using `top_logprobs`, `logprobs` must be set to true', 'top_logprobs');
   }
   return undefined;
 }
@@ -241,7 +241,7 @@ function requestedLogprobs(body: OpenAIChatBody): number | undefined {
 function textsOf(value: string | unknown[], param: string, most: number): (string | number[])[] {
   if (typeof value === 'string') return [value];
   if (value.every((item) => typeof item === 'number')) return [tokenIds(value, param)];
-  if (value.length > most) throw invalidField(`${param} must hold at most ${most} texts`, param);
+  if (value.length > most) throw badField(`${param} must hold at most ${most} texts`, param);
   return value.map((item, i) =>
     typeof item === 'string' ? item : tokenIds(item, `${param}[${i}]`),
   );
@@ -250,7 +250,7 @@ function textsOf(value: string | unknown[], param: string, most: number): (strin
 function tokenIds(value: unknown, param: string): number[] {
   const parsed = tokenIdsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw invalidField(
+  throw badField(
     `${param} must be a text or a list of 1 to ${MAX_TOKEN_IDS} token ids (integers of 0 or more)`,
     param,
   );

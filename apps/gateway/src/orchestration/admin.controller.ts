@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { FleetRegistry } from '../fleet/fleet-registry.service.js';
+import { badField } from '../http/bad-request.js';
 import { requestIdOf } from '../http/request-id.js';
 import { OrchestratorClient } from './orchestrator-client.service.js';
 
@@ -67,9 +68,7 @@ export class AdminController {
       );
     }
     if (!backendIdSchema.safeParse(id).success) {
-      throw new SwitchyardError('bad_request', `"${id}" is not a backend id`, {
-        details: { param: 'id' },
-      });
+      throw badField(`"${id}" is not a backend id`, 'id');
     }
     const status = await this.orchestrator.command(
       command as BackendCommandName,
