@@ -11,7 +11,7 @@ import { collectFrames, overheadMs, sendJson, writeStream } from '../http/respon
 import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
-import { answerRouted } from '../routing/routed-answer.js';
+import { answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
 import { ollamaModelNotFound, resolveOllamaName } from './ollama-model-name.js';
 import {
   translateOllamaChat,
@@ -42,14 +42,19 @@ const OLLAMA_CAP_PARAMS = {
  */
 @Controller()
 export class OllamaController {
+  /** What every answer is run with (see `answerRouted`), built once. */
+  private readonly deps: RoutedAnswerDeps;
+
   constructor(
     private readonly router: FleetRouter,
     private readonly catalogue: FleetCatalogue,
-    private readonly inFlight: InFlightRequests,
-    private readonly budget: TokenBudget,
+    inFlight: InFlightRequests,
+    budget: TokenBudget,
     private readonly caps: RequestCaps,
     private readonly management: ModelManagement,
-  ) {}
+  ) {
+    this.deps = { inFlight, router, budget };
+  }
 
   @Post('api/chat')
   async chat(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -143,8 +148,7 @@ export class OllamaController {
     body: Record<string, unknown>,
     write: (routed: RoutedStream) => Promise<void>,
   ): Promise<void> {
-    const deps = { inFlight: this.inFlight, router: this.router, budget: this.budget };
-    return answerRouted(deps, request, reply, operation, model, body, write);
+    return answerRouted(this.deps, request, reply, operation, model, body, write);
   }
 
   /**

@@ -13,7 +13,7 @@ import { startOf } from '../http/request-timing.js';
 import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
-import { answerChoices, answerRouted } from '../routing/routed-answer.js';
+import { answerChoices, answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
 import {
   choiceBodies,
   choiceChunks,
@@ -83,13 +83,18 @@ const COMPLETION: GenerationRoute = {
 /** The OpenAI-compatible API: translate, route, and write the answer back. */
 @Controller('v1')
 export class OpenAIController {
+  /** What every answer is run with (see `answerRouted`), built once. */
+  private readonly deps: RoutedAnswerDeps;
+
   constructor(
-    private readonly router: FleetRouter,
+    router: FleetRouter,
     private readonly catalogue: FleetCatalogue,
-    private readonly inFlight: InFlightRequests,
-    private readonly budget: TokenBudget,
+    inFlight: InFlightRequests,
+    budget: TokenBudget,
     private readonly caps: RequestCaps,
-  ) {}
+  ) {
+    this.deps = { inFlight, router, budget };
+  }
 
   @Get('models')
   async models(): Promise<unknown> {
@@ -184,9 +189,8 @@ export class OpenAIController {
     reply: FastifyReply,
   ): Promise<void> {
     const { n } = translated.choices;
-    const deps = { inFlight: this.inFlight, router: this.router, budget: this.budget };
     return answerChoices(
-      deps,
+      this.deps,
       request,
       reply,
       route.operation,
@@ -220,8 +224,7 @@ export class OpenAIController {
     body: Record<string, unknown>,
     write: (routed: RoutedStream, requestId: string) => Promise<void>,
   ): Promise<void> {
-    const deps = { inFlight: this.inFlight, router: this.router, budget: this.budget };
-    return answerRouted(deps, request, reply, operation, model, body, write);
+    return answerRouted(this.deps, request, reply, operation, model, body, write);
   }
 }
 
