@@ -30,8 +30,8 @@ abstract class ChoiceChunks implements ChunkTranslator {
   constructor(
     protected readonly answer: AnswerIdentity,
     protected readonly includeUsage: boolean,
-    protected readonly logprobs: boolean,
-    protected readonly index: number,
+    protected readonly logprobs = false,
+    protected readonly index = 0,
   ) {}
 
   abstract delta(frame: DeltaFrame): Chunk | undefined;
@@ -66,10 +66,6 @@ abstract class ChoiceChunks implements ChunkTranslator {
  * asked for `logprobs`, a chunk with text carries its tokens' (the others `null`).
  */
 export class ChatChunkTranslator extends ChoiceChunks {
-  constructor(answer: AnswerIdentity, includeUsage: boolean, logprobs = false, index = 0) {
-    super(answer, includeUsage, logprobs, index);
-  }
-
   opening(): Chunk {
     return this.message({ role: 'assistant', content: '' }, null);
   }
@@ -109,10 +105,6 @@ export class ChatChunkTranslator extends ChoiceChunks {
 export class CompletionChunkTranslator extends ChoiceChunks {
   /** How much text the chunks so far carried, where the next chunk's offsets start. */
   private offset = 0;
-
-  constructor(answer: AnswerIdentity, includeUsage: boolean, logprobs = false, index = 0) {
-    super(answer, includeUsage, logprobs, index);
-  }
 
   delta(frame: DeltaFrame): Chunk | undefined {
     if (frame.text === undefined) return undefined;
