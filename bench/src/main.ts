@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
   progress(
     `scenarios ${options.scenarios.join(', ')}, ${options.rounds} rounds, ${options.durationSec} s runs`,
   );
-  const stack = await startStack();
+  const stack = await startStack(options.cpuProfDir);
   const results: BenchResults = {
     machine: machineInfo(stack.portkey.version),
     options: {

@@ -21,6 +21,12 @@ describe('parseOptions', () => {
     });
   });
 
+  it('reads where CPU profiles go', () => {
+    expect(parseOptions(['--cpu-prof', '/tmp/prof'], 'out').cpuProfDir).toBe('/tmp/prof');
+    expect(parseOptions([], 'out').cpuProfDir).toBeUndefined();
+    expect(() => parseOptions(['--cpu-prof'], 'out')).toThrow('--cpu-prof needs a value');
+  });
+
   it('names the bad option', () => {
     expect(() => parseOptions(['--rounds', '0'], 'out')).toThrow(
       '--rounds takes a whole number from 1 to 50 (got "0")',

@@ -13,6 +13,8 @@ export interface BenchOptions {
   cancels: number;
   /** Where latest.md and latest.json go. */
   outDir: string;
+  /** When set, every Switchyard service writes a V8 CPU profile here as it stops. */
+  cpuProfDir?: string;
 }
 
 export const DEFAULT_OPTIONS: Omit<BenchOptions, 'outDir'> = {
@@ -29,7 +31,9 @@ export const USAGE = `usage: npm run bench -- [--rounds N] [--duration SECONDS] 
   --scenario LIST     which scenarios to run, e.g. 1,2 (default all: 1 non-streaming, 2 streaming,
                       3 CPU per request, 4 cancellation, 5 scale-out, 6 memory)
   --cancels N         cancellations per path and round in scenario 4 (default ${DEFAULT_OPTIONS.cancels})
-  --out DIR           where latest.md and latest.json are written (default bench/results)`;
+  --out DIR           where latest.md and latest.json are written (default bench/results)
+  --cpu-prof DIR      run every Switchyard service with node --cpu-prof, writing its profile to DIR
+                      when it stops (open it in Chrome DevTools; profiling slows the services down)`;
 
 export class OptionsError extends Error {}
 
@@ -60,6 +64,9 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
         break;
       case '--out':
         options.outDir = value();
+        break;
+      case '--cpu-prof':
+        options.cpuProfDir = value();
         break;
       default:
         throw new OptionsError(`unknown option "${arg}"`);

@@ -17,19 +17,22 @@ export interface BenchStack {
   nats: BenchNats;
   gateway: BenchGateway;
   portkey: BenchPortkey;
+  /** Where the Switchyard services write CPU profiles (`--cpu-prof`), if anywhere. */
+  cpuProfDir: string | undefined;
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<BenchStack> {
+export async function startStack(cpuProfDir?: string): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const nats = await startNats();
-  const gateway = await startGateway(dir, nats.url);
+  const gateway = await startGateway(dir, nats.url, cpuProfDir);
   const portkey = await startPortkey();
   return {
     dir,
     nats,
     gateway,
     portkey,
+    cpuProfDir,
     async stop() {
       await portkey.process.stop();
       await gateway.process.stop();
@@ -77,12 +80,17 @@ export async function startBackends(
     }
     for (const [i, sim] of sims.entries()) {
       workers.push(
-        await startWorker(stack.dir, stack.nats.url, {
-          id: `${spec.model}-${i}`,
-          url: sim.url,
-          maxConcurrency: spec.workerConcurrency,
-          queueSize: spec.workerQueue,
-        }),
+        await startWorker(
+          stack.dir,
+          stack.nats.url,
+          {
+            id: `${spec.model}-${i}`,
+            url: sim.url,
+            maxConcurrency: spec.workerConcurrency,
+            queueSize: spec.workerQueue,
+          },
+          stack.cpuProfDir,
+        ),
       );
     }
     await waitForSubscriptions(stack.nats, spec.model, spec.pairs);

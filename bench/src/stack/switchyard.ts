@@ -6,12 +6,27 @@ import { ManagedChild } from '../proc/managed-child.js';
 
 const START_TIMEOUT_MS = 30_000;
 
-/** A Switchyard service process started from its dist build with a JSON configuration file. */
-function startService(name: string, app: string, configFile: string): ManagedChild {
+/**
+ * A Switchyard service process started from its dist build with a JSON configuration file;
+ * with `cpuProfDir`, under `node --cpu-prof` (V8 writes the profile when the process exits).
+ */
+function startService(
+  name: string,
+  app: string,
+  configFile: string,
+  cpuProfDir: string | undefined,
+): ManagedChild {
+  const profiling = cpuProfDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${cpuProfDir}`,
+        `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`,
+      ]
+    : [];
   return new ManagedChild({
     name,
     command: process.execPath,
-    args: [appEntry(app)],
+    args: [...profiling, appEntry(app)],
     env: { SWITCHYARD_CONFIG: configFile, SWITCHYARD_LOG__FORMAT: 'json' },
   });
 }
@@ -35,13 +50,17 @@ export interface BenchGateway {
   process: ManagedChild;
 }
 
-export async function startGateway(dir: string, natsUrl: string): Promise<BenchGateway> {
+export async function startGateway(
+  dir: string,
+  natsUrl: string,
+  cpuProfDir?: string,
+): Promise<BenchGateway> {
   const port = await freePort();
   const file = writeConfig(dir, 'gateway', {
     ...common(natsUrl),
     gateway: { host: '127.0.0.1', port },
   });
-  const child = startService('gateway', 'gateway', file);
+  const child = startService('gateway', 'gateway', file, cpuProfDir);
   await waitStarted(child, 'gateway');
   return { url: `http://127.0.0.1:${port}`, process: child };
 }
@@ -58,6 +77,7 @@ export async function startWorker(
   dir: string,
   natsUrl: string,
   backend: WorkerBackend,
+  cpuProfDir?: string,
 ): Promise<ManagedChild> {
   const file = writeConfig(dir, `worker-${backend.id}`, {
     ...common(natsUrl),
@@ -72,7 +92,7 @@ export async function startWorker(
     ],
     workers: { vllm: { refresh_interval_ms: 1_000 } },
   });
-  const child = startService(`vllm-worker ${backend.id}`, 'vllm-worker', file);
+  const child = startService(`vllm-worker ${backend.id}`, 'vllm-worker', file, cpuProfDir);
   await waitStarted(child, 'vllm-worker');
   return child;
 }
