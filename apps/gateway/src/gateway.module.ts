@@ -16,6 +16,7 @@ import { OllamaCatalogueController } from './ollama/ollama-catalogue.controller.
 import { OllamaManagementController } from './ollama/ollama-management.controller.js';
 import { OllamaController } from './ollama/ollama.controller.js';
 import { OpenAIController } from './openai/openai.controller.js';
+import { ResponsesController } from './openai/responses/responses.controller.js';
 import { AdminController } from './orchestration/admin.controller.js';
 import { OrchestratorClient } from './orchestration/orchestrator-client.service.js';
 import { FleetRouter } from './routing/fleet-router.service.js';
@@ -28,6 +29,7 @@ import { requestStreamClientProvider } from './routing/request-stream.provider.j
     HealthController,
     MetricsController,
     OpenAIController,
+    ResponsesController,
     OllamaCatalogueController,
     OllamaController,
     OllamaManagementController,

@@ -130,10 +130,11 @@ describe('OpenAI error envelopes', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
     // A route left out on purpose says so, and what to use instead.
-    await expect(client.responses.create({ model: MODEL, input: 'hi' })).rejects.toMatchObject({
+    await expect(client.files.list()).rejects.toMatchObject({
       status: 404,
       code: 'not_found',
-      message: '404 /v1/responses: the Responses API is not served: use /v1/chat/completions',
+      message:
+        "404 /v1/files: OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, responses, embeddings and models",
     });
   });
 

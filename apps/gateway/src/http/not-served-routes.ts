@@ -3,14 +3,13 @@
  * instead: a client that calls one hears that, not just that the route does not exist.
  */
 const NOT_SERVED: readonly (readonly [RegExp, string])[] = [
-  [/^\/v1\/responses(\/|$)/, 'the Responses API is not served: use /v1/chat/completions'],
   [
     /^\/v1\/(assistants|threads|files|uploads|batches|fine_tuning|vector_stores|realtime)(\/|$)/,
-    "OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, embeddings and models",
+    "OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, responses, embeddings and models",
   ],
   [
     /^\/v1\/(images|audio|moderations)(\/|$)/,
-    'image, audio and moderation APIs are not served: Switchyard serves chat, completions, embeddings and models',
+    'image, audio and moderation APIs are not served: Switchyard serves chat, completions, responses, embeddings and models',
   ],
   [
     /^\/api\/(create|push|blobs)(\/|$)/,

@@ -154,18 +154,22 @@ function parts(content: OpenAIContentPart[], message: number): ContentPart[] {
       return { type: 'text', text: part.refusal };
     }
     if (part.type === 'image_url' && 'image_url' in part) {
-      const url = (part.image_url as { url?: unknown } | undefined)?.url;
-      const match = typeof url === 'string' ? DATA_URL.exec(url) : null;
-      if (match === null) {
-        throw badField(
-          'images must be base64 data URLs (data:image/<type>;base64,…); the gateway fetches no URLs',
-          param,
-        );
-      }
-      return { type: 'image', media_type: match[1] as string, data: match[2] as string };
+      return dataUrlImage((part.image_url as { url?: unknown } | undefined)?.url, param);
     }
     throw badField(`content parts of type "${String(part.type)}" are not supported`, param);
   });
+}
+
+/** An image sent as a base64 `data:` URL, as a canonical image part; `param` names the field. */
+export function dataUrlImage(url: unknown, param: string): ContentPart {
+  const match = typeof url === 'string' ? DATA_URL.exec(url) : null;
+  if (match === null) {
+    throw badField(
+      'images must be base64 data URLs (data:image/<type>;base64,…); the gateway fetches no URLs',
+      param,
+    );
+  }
+  return { type: 'image', media_type: match[1] as string, data: match[2] as string };
 }
 
 function translateToolChoice(choice: OpenAIChatBody['tool_choice']): ToolChoice | undefined {
@@ -187,7 +191,8 @@ function translateResponseFormat(
   });
 }
 
-function translateEffort(effort: OpenAIChatBody['reasoning_effort']) {
+/** OpenAI's reasoning efforts as the canonical ones (which have no `minimal` or `xhigh`). */
+export function translateEffort(effort: OpenAIChatBody['reasoning_effort']) {
   if (effort === null || effort === undefined) return undefined;
   if (effort === 'minimal') return 'low';
   if (effort === 'xhigh') return 'max';
@@ -257,7 +262,10 @@ function tokenIds(value: unknown, param: string): number[] {
 }
 
 /** Runs the canonical schema over the translation, so a bad value is a 400 here, not later. */
-function checked(schema: z.ZodType, canonical: Record<string, unknown>): Record<string, unknown> {
+export function checked(
+  schema: z.ZodType,
+  canonical: Record<string, unknown>,
+): Record<string, unknown> {
   const parsed = schema.safeParse({ ...canonical, ...ROUTED });
   if (!parsed.success) throw badRequestFrom(parsed.error);
   return canonical;

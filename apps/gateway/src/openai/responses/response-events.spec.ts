@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError, type DeltaFrame, type EndFrame } from '@switchyard/contracts';
+import { ResponseEvents, type ResponseEvent } from './response-events.js';
+
+const identity = { id: 'resp_req_1', createdAt: 1_700_000_000, model: 'm' };
+const settings = { instructions: null, store: false };
+const delta = (fields: Omit<DeltaFrame, 'type' | 'seq'>): DeltaFrame =>
+  ({ type: 'delta', seq: 1, ...fields }) as DeltaFrame;
+const end = (finish: EndFrame['finish_reason']): EndFrame =>
+  ({
+    type: 'end',
+    seq: 9,
+    finish_reason: finish,
+    usage: { prompt_tokens: 5, completion_tokens: 7 },
+  }) as EndFrame;
+
+function run(frames: DeltaFrame[], finish: EndFrame['finish_reason'] = 'stop'): ResponseEvent[] {
+  const events = new ResponseEvents(identity, settings, false);
+  return [
+    ...events.created(),
+    ...frames.flatMap((frame) => events.delta(frame)),
+    ...events.end(end(finish)),
+  ];
+}
+
+describe('ResponseEvents', () => {
+  it('opens and closes one item per kind, in the order the model produced them', () => {
+    const events = run([
+      delta({ reasoning: 'Think' }),
+      delta({ reasoning: 'ing.' }),
+      delta({ text: 'Calling' }),
+      delta({ tool_calls: [{ index: 0, id: 'call_a', name: 'f', arguments: '{"x"' }] }),
+      delta({ tool_calls: [{ index: 0, arguments: ':1}' }] }),
+    ]);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(events.map((event) => [event.type, event['output_index'] ?? null])).toEqual([
+      ['response.created', null],
+      ['response.in_progress', null],
+      ['response.output_item.added', 0],
+      ['response.content_part.added', 0],
+      ['response.reasoning_text.delta', 0],
+      ['response.reasoning_text.delta', 0],
+      ['response.reasoning_text.done', 0],
+      ['response.content_part.done', 0],
+      ['response.output_item.done', 0],
+      ['response.output_item.added', 1],
+      ['response.content_part.added', 1],
+      ['response.output_text.delta', 1],
+      ['response.output_text.done', 1],
+      ['response.content_part.done', 1],
+      ['response.output_item.done', 1],
+      ['response.output_item.added', 2],
+      ['response.function_call_arguments.delta', 2],
+      ['response.function_call_arguments.delta', 2],
+      ['response.function_call_arguments.done', 2],
+      ['response.output_item.done', 2],
+      ['response.completed', null],
+    ]);
+    const completed = events.at(-1)?.['response'] as Record<string, unknown>;
+    expect(completed['output']).toEqual([
+      {
+        type: 'reasoning',
+        id: 'rs_req_1_0',
+        summary: [],
+        content: [{ type: 'reasoning_text', text: 'Thinking.' }],
+        status: 'completed',
+      },
+      {
+        type: 'message',
+        id: 'msg_req_1_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Calling', annotations: [], logprobs: [] }],
+      },
+      {
+        type: 'function_call',
+        id: 'fc_req_1_2',
+        call_id: 'call_a',
+        name: 'f',
+        arguments: '{"x":1}',
+        status: 'completed',
+      },
+    ]);
+    expect(completed).toMatchObject({
+      id: 'resp_req_1',
+      object: 'response',
+      created_at: identity.createdAt,
+      status: 'completed',
+      model: 'm',
+      store: false,
+      usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12 },
+    });
+    // The created event's response is the empty one, as it was then.
+    expect(events[0]?.['response']).toMatchObject({
+      status: 'in_progress',
+      output: [],
+      usage: null,
+    });
+  });
+
+  it('gives each of several calls an item, and the fragments of an earlier call to it', () => {
+    const events = run([
+      delta({ tool_calls: [{ index: 0, id: 'a', name: 'f', arguments: '{' }] }),
+      delta({ tool_calls: [{ index: 1, id: 'b', name: 'g', arguments: '{}' }] }),
+      delta({ tool_calls: [{ index: 0, arguments: '}' }] }),
+    ]);
+    const output = (events.at(-1)?.['response'] as { output: Record<string, unknown>[] }).output;
+    expect(output.map((item) => [item['call_id'], item['name'], item['arguments']])).toEqual([
+      ['a', 'f', '{}'],
+      ['b', 'g', '{}'],
+    ]);
+    const late = events
+      .filter((event) => event.type === 'response.function_call_arguments.delta')
+      .at(-1);
+    expect([late?.['output_index'], late?.['delta']]).toEqual([0, '}']);
+  });
+
+  it('says incomplete, with the reason, for an answer cut at its token limit', () => {
+    const events = run([delta({ text: 'Cut' })], 'length');
+    const last = events.at(-1);
+    expect(last?.type).toBe('response.incomplete');
+    expect(last?.['response']).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output: [{ type: 'message', status: 'incomplete' }],
+    });
+  });
+
+  it('carries the tokens’ log-probabilities only when asked', () => {
+    const logprobs = [
+      { token: 'Hi', logprob: -0.5, top_logprobs: [{ token: 'Hi', logprob: -0.5 }] },
+    ];
+    const asked = new ResponseEvents(identity, settings, true);
+    const whole = asked.whole([delta({ text: 'Hi', logprobs })], end('stop'));
+    const entry = { token: 'Hi', logprob: -0.5, bytes: [72, 105] };
+    expect(whole['output']).toMatchObject([
+      { content: [{ text: 'Hi', logprobs: [{ ...entry, top_logprobs: [entry] }] }] },
+    ]);
+    const unasked = new ResponseEvents(identity, settings, false);
+    expect(unasked.whole([delta({ text: 'Hi', logprobs })], end('stop'))['output']).toMatchObject([
+      { content: [{ logprobs: [] }] },
+    ]);
+  });
+
+  it('fails with the items so far and the error', () => {
+    const events = new ResponseEvents(identity, settings, false);
+    events.created();
+    events.delta(delta({ text: 'Half' }));
+    const [failed] = events.failed(
+      new SwitchyardError('stream_interrupted', 'the backend went away'),
+    );
+    expect(failed?.type).toBe('response.failed');
+    expect(failed?.['response']).toMatchObject({
+      status: 'failed',
+      error: { code: 'stream_interrupted', message: 'the backend went away' },
+      output: [{ type: 'message', status: 'incomplete', content: [{ text: 'Half' }] }],
+    });
+  });
+});

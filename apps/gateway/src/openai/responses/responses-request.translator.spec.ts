@@ -1,0 +1,214 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '@switchyard/contracts';
+import { translateResponsesRequest } from './responses-request.translator.js';
+
+const PNG = 'iVBORw0KGgo=';
+
+describe('translateResponsesRequest', () => {
+  it('puts the instructions first, as a system message, then a text input as the user', () => {
+    const translated = translateResponsesRequest({
+      model: 'm',
+      instructions: 'Be brief.',
+      input: 'Hi',
+      max_output_tokens: 9,
+      temperature: 0.5,
+    });
+    expect(translated.body).toEqual({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      stream: false,
+      max_tokens: 9,
+      temperature: 0.5,
+    });
+    expect([translated.model, translated.stream, translated.logprobs]).toEqual(['m', false, false]);
+    expect(translated.settings).toMatchObject({
+      instructions: 'Be brief.',
+      max_output_tokens: 9,
+      store: false,
+      text: { format: { type: 'text' } },
+      tool_choice: 'auto',
+      tools: [],
+    });
+  });
+
+  it('joins a turn’s reasoning, text and function calls into one assistant message', () => {
+    const translated = translateResponsesRequest({
+      model: 'm',
+      stream: true,
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Weather ' },
+            { type: 'input_text', text: 'in Paris?' },
+          ],
+        },
+        {
+          type: 'reasoning',
+          summary: [],
+          content: [{ type: 'reasoning_text', text: 'Use the tool.' }],
+        },
+        {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Checking.', annotations: [] }],
+        },
+        {
+          type: 'function_call',
+          call_id: 'c1',
+          name: 'get_weather',
+          arguments: '{"city":"Paris"}',
+        },
+        { type: 'function_call', call_id: 'c2', name: 'get_time', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: '{"temp":21}' },
+        {
+          type: 'function_call_output',
+          call_id: 'c2',
+          output: [{ type: 'input_text', text: 'noon' }],
+        },
+      ],
+    });
+    expect(translated.stream).toBe(true);
+    expect(translated.body['stream']).toBeUndefined();
+    expect(translated.body['messages']).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        reasoning: 'Use the tool.',
+        tool_calls: [
+          { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'c2', name: 'get_time', arguments: '{}' },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: '{"temp":21}' },
+      { role: 'tool', tool_call_id: 'c2', content: 'noon' },
+    ]);
+  });
+
+  it('opens an assistant message for calls that follow no assistant text', () => {
+    const translated = translateResponsesRequest({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'Weather?' },
+        { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{}' },
+      ],
+    });
+    expect(translated.body['messages']).toEqual([
+      { role: 'user', content: 'Weather?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', name: 'get_weather', arguments: '{}' }],
+      },
+    ]);
+  });
+
+  it('keeps images as parts beside the text', () => {
+    const translated = translateResponsesRequest({
+      model: 'm',
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'What is this?' },
+            { type: 'input_image', image_url: `data:image/png;base64,${PNG}`, detail: 'auto' },
+          ],
+        },
+      ],
+    });
+    expect(translated.body['messages']).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image', media_type: 'image/png', data: PNG },
+        ],
+      },
+    ]);
+  });
+
+  it('translates tools, the tool choice, the text format and the reasoning effort', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const translated = translateResponsesRequest({
+      model: 'm',
+      input: 'Hi',
+      tools: [
+        { type: 'function', name: 'f', description: 'does f', parameters: schema, strict: true },
+      ],
+      tool_choice: { type: 'function', name: 'f' },
+      text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } },
+      reasoning: { effort: 'minimal', summary: 'auto' },
+    });
+    expect(translated.body).toMatchObject({
+      tools: [{ name: 'f', description: 'does f', parameters: schema, strict: true }],
+      tool_choice: { name: 'f' },
+      response_format: { type: 'json_schema', name: 'answer', schema, strict: true },
+      reasoning_effort: 'low',
+    });
+    expect(translated.settings).toMatchObject({
+      tools: [
+        { type: 'function', name: 'f', description: 'does f', parameters: schema, strict: true },
+      ],
+      tool_choice: { type: 'function', name: 'f' },
+      reasoning: { effort: 'minimal', summary: null },
+    });
+  });
+
+  it('asks for log-probabilities when include names them or top_logprobs is set', () => {
+    const ask = (fields: Record<string, unknown>) =>
+      translateResponsesRequest({ model: 'm', input: 'Hi', ...fields });
+    expect(ask({ include: ['message.output_text.logprobs'] }).body['logprobs']).toBe(0);
+    expect(
+      ask({ include: ['message.output_text.logprobs'], top_logprobs: 3 }).body['logprobs'],
+    ).toBe(3);
+    expect(ask({ top_logprobs: 2 }).logprobs).toBe(true);
+    expect(ask({ include: ['reasoning.encrypted_content'] }).body['logprobs']).toBeUndefined();
+  });
+
+  it('names the field at fault', () => {
+    const refused = (fields: Record<string, unknown>): unknown => {
+      try {
+        translateResponsesRequest({ model: 'm', input: 'Hi', ...fields });
+      } catch (error) {
+        return error instanceof SwitchyardError ? [error.code, error.details?.['param']] : error;
+      }
+      return 'accepted';
+    };
+    expect(refused({ input: undefined })).toEqual(['bad_request', 'input']);
+    expect(refused({ input: [{ type: 'reasoning', content: [] }] })).toEqual([
+      'bad_request',
+      'input',
+    ]);
+    expect(refused({ input: [{ role: 'robot', content: 'x' }] })).toEqual([
+      'bad_request',
+      'input[0].role',
+    ]);
+    expect(refused({ input: [{ type: 'web_search_call', id: 'w' }] })).toEqual([
+      'bad_request',
+      'input[0].type',
+    ]);
+    expect(
+      refused({ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] }),
+    ).toEqual(['bad_request', 'input[0].content[0]']);
+    expect(
+      refused({ input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'x' }] }] }),
+    ).toEqual(['bad_request', 'input[0].content[0]']);
+    expect(
+      refused({
+        input: [
+          {
+            type: 'function_call_output',
+            call_id: 'c',
+            output: [{ type: 'input_image', image_url: `data:image/png;base64,${PNG}` }],
+          },
+        ],
+      }),
+    ).toEqual(['bad_request', 'input[0].output[0]']);
+    expect(refused({ tools: [{ name: 'f' }] })).toEqual(['bad_request', 'tools[0].type']);
+    expect(refused({ prompt: { id: 'pmpt_1' } })).toEqual(['bad_request', 'prompt']);
+    expect(refused({ temperature: 7 })).toEqual(['bad_request', 'temperature']);
+  });
+});

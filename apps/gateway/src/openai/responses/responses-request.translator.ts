@@ -1,0 +1,270 @@
+import {
+  chatRequestSchema,
+  type ChatMessage,
+  type ContentPart,
+  type ResponseFormat,
+  type ToolCall,
+  type ToolDefinition,
+} from '@switchyard/contracts';
+import { badField, badRequestFrom, parseBody } from '../../http/bad-request.js';
+import { canonicalStream } from '../../http/canonical-stream.js';
+import { defined } from '../../http/defined.js';
+import { checked, dataUrlImage, translateEffort } from '../openai-request.translator.js';
+import {
+  functionToolSchema,
+  itemSchemas,
+  responsesBodySchema,
+  type ResponsesBody,
+  type ResponsesContentPart,
+} from './responses-request.schemas.js';
+
+/** What `include` asks for to get the tokens' log-probabilities with the text. */
+export const INCLUDE_LOGPROBS = 'message.output_text.logprobs';
+
+/** A Responses request as a canonical chat, and what its answer repeats of it. */
+export interface TranslatedResponsesRequest {
+  model: unknown;
+  stream: boolean;
+  /** The canonical chat request without the fields routing fills in. */
+  body: Record<string, unknown>;
+  logprobs: boolean;
+  /** The request's settings, as the response object states them. */
+  settings: Record<string, unknown>;
+}
+
+/**
+ * `POST /v1/responses` as a canonical chat request. Switchyard keeps no state, so everything
+ * that needs OpenAI's storage or its hosted tools (`previous_response_id`, `conversation`,
+ * `background`, stored `prompt`s, item references, web search and the like) is refused by name;
+ * the conversation travels whole in `input`, as with `store: false`.
+ */
+export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequest {
+  const body = parseBody(responsesBodySchema, raw);
+  refuseStateful(body);
+  const streams = body.stream === true;
+  const include = body.include ?? [];
+  const logprobs = include.includes(INCLUDE_LOGPROBS) || (body.top_logprobs ?? 0) > 0;
+  const tools = body.tools?.map(functionTool);
+  const format = body.text?.format ?? undefined;
+  const effort = body.reasoning?.effort ?? undefined;
+  const canonical = defined({
+    messages: [
+      ...(body.instructions == null
+        ? []
+        : [{ role: 'system' as const, content: body.instructions }]),
+      ...inputMessages(body.input),
+    ],
+    tools,
+    tool_choice:
+      body.tool_choice == null || typeof body.tool_choice === 'string'
+        ? (body.tool_choice ?? undefined)
+        : { name: body.tool_choice.name },
+    response_format: format === undefined ? undefined : responseFormat(format),
+    reasoning_effort: translateEffort(effort),
+    stream: canonicalStream(streams),
+    max_tokens: body.max_output_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    top_p: body.top_p ?? undefined,
+    logprobs: logprobs ? (body.top_logprobs ?? 0) : undefined,
+  });
+  return {
+    model: body.model,
+    stream: streams,
+    body: checked(chatRequestSchema, canonical),
+    logprobs,
+    settings: {
+      instructions: body.instructions ?? null,
+      max_output_tokens: body.max_output_tokens ?? null,
+      metadata: body.metadata ?? {},
+      parallel_tool_calls: body.parallel_tool_calls ?? true,
+      reasoning: { effort: effort ?? null, summary: null },
+      store: false,
+      temperature: body.temperature ?? null,
+      text: { format: format ?? { type: 'text' } },
+      tool_choice: body.tool_choice ?? 'auto',
+      tools: (tools ?? []).map((tool) => ({
+        type: 'function',
+        name: tool.name,
+        description: tool.description ?? null,
+        parameters: tool.parameters ?? null,
+        strict: tool.strict ?? null,
+      })),
+      top_logprobs: body.top_logprobs ?? 0,
+      top_p: body.top_p ?? null,
+      truncation: body.truncation ?? 'disabled',
+      user: body.user ?? null,
+    },
+  };
+}
+
+function refuseStateful(body: ResponsesBody): void {
+  const keepsNothing =
+    'Switchyard keeps no responses or conversations; send the whole conversation in `input`';
+  if (body.previous_response_id != null) {
+    throw badField(
+      `previous_response_id is not supported: ${keepsNothing}`,
+      'previous_response_id',
+    );
+  }
+  if (body.conversation != null) {
+    throw badField(`conversation is not supported: ${keepsNothing}`, 'conversation');
+  }
+  if (body.background === true) {
+    throw badField(
+      'background responses are not supported: Switchyard keeps no responses',
+      'background',
+    );
+  }
+  if (body.prompt != null) {
+    throw badField(
+      'stored prompts (prompt) are not supported: send the instructions and input',
+      'prompt',
+    );
+  }
+}
+
+/** The input items as chat messages: calls join the assistant turn they belong to. */
+function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
+  if (typeof input === 'string') return [{ role: 'user', content: input }];
+  const messages: ChatMessage[] = [];
+  /** Reasoning of an earlier turn, for the assistant message that follows it. */
+  let reasoning: string | undefined;
+  const assistantTurn = (): ChatMessage => {
+    const last = messages.at(-1);
+    if (last?.role === 'assistant') return last;
+    const turn: ChatMessage = { role: 'assistant', content: null };
+    messages.push(turn);
+    return turn;
+  };
+  input.forEach((raw, i) => {
+    const param = `input[${i}]`;
+    const type = typeOf(raw, 'message');
+    if (type === 'message') {
+      const item = parseItem(itemSchemas.message, raw, i);
+      const message: ChatMessage = { role: item.role, content: contentOf(item.content, param) };
+      if (item.role === 'assistant' && reasoning !== undefined) message.reasoning = reasoning;
+      if (item.role === 'assistant') reasoning = undefined;
+      messages.push(message);
+    } else if (type === 'function_call') {
+      const item = parseItem(itemSchemas.function_call, raw, i);
+      const turn = assistantTurn();
+      const call: ToolCall = { id: item.call_id, name: item.name, arguments: item.arguments };
+      turn.tool_calls = [...(turn.tool_calls ?? []), call];
+      if (reasoning !== undefined) turn.reasoning = reasoning;
+      reasoning = undefined;
+    } else if (type === 'function_call_output') {
+      const item = parseItem(itemSchemas.function_call_output, raw, i);
+      messages.push({
+        role: 'tool',
+        tool_call_id: item.call_id,
+        content: textOf(item.output, `${param}.output`),
+      });
+    } else if (type === 'reasoning') {
+      const item = parseItem(itemSchemas.reasoning, raw, i);
+      const text = (item.content ?? []).map((part) => part.text ?? '').join('');
+      if (text !== '') reasoning = text;
+    } else if (type === 'item_reference') {
+      throw badField(
+        'item references are not supported: Switchyard keeps no items; send the item itself',
+        param,
+      );
+    } else {
+      throw badField(`input items of type "${type}" are not supported`, `${param}.type`);
+    }
+  });
+  if (messages.length === 0) {
+    throw badField('input must hold at least one message or function call output', 'input');
+  }
+  return messages;
+}
+
+/** An item's `type`, or `missing` where it has none (a message may leave it out). */
+function typeOf(raw: unknown, missing: string): string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
+  const type = (raw as { type?: unknown }).type;
+  return type === undefined ? missing : String(type);
+}
+
+function parseItem<S extends (typeof itemSchemas)[keyof typeof itemSchemas]>(
+  schema: S,
+  raw: unknown,
+  index: number,
+): ReturnType<S['parse']> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequestFrom(parsed.error, ['input', index]);
+  return parsed.data as ReturnType<S['parse']>;
+}
+
+/** Message content: a text, or parts; parts that are all text become one text. */
+function contentOf(
+  content: string | ResponsesContentPart[],
+  param: string,
+): string | ContentPart[] {
+  if (typeof content === 'string') return content;
+  const parts = content.map((part, i) => contentPart(part, `${param}.content[${i}]`));
+  return parts.every((part) => part.type === 'text')
+    ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+    : parts;
+}
+
+function contentPart(part: ResponsesContentPart, param: string): ContentPart {
+  if ((part.type === 'input_text' || part.type === 'output_text') && 'text' in part) {
+    return { type: 'text', text: String(part.text) };
+  }
+  if (part.type === 'refusal' && 'refusal' in part) {
+    return { type: 'text', text: String(part.refusal) };
+  }
+  if (part.type === 'input_image') {
+    const image = part as { image_url?: string | null; file_id?: string | null };
+    if (image.file_id != null) {
+      throw badField('images by file_id are not supported: Switchyard keeps no files', param);
+    }
+    return dataUrlImage(image.image_url, param);
+  }
+  throw badField(`content parts of type "${part.type}" are not supported`, param);
+}
+
+/** A function call's output: its text, or its text parts joined. */
+function textOf(output: string | ResponsesContentPart[], param: string): string {
+  if (typeof output === 'string') return output;
+  return output
+    .map((raw, i) => {
+      const part = contentPart(raw, `${param}[${i}]`);
+      if (part.type !== 'text') {
+        throw badField('a function call output may hold only text', `${param}[${i}]`);
+      }
+      return part.text;
+    })
+    .join('');
+}
+
+function functionTool(raw: unknown, index: number): ToolDefinition {
+  const type = typeOf(raw, 'undefined');
+  if (type !== 'function') {
+    throw badField(
+      `tools of type "${type}" are not supported: only function tools, which the caller runs`,
+      `tools[${index}].type`,
+    );
+  }
+  const parsed = functionToolSchema.safeParse(raw);
+  if (!parsed.success) throw badRequestFrom(parsed.error, ['tools', index]);
+  const { name, description, parameters, strict } = parsed.data;
+  return defined({
+    name,
+    description: description ?? undefined,
+    parameters: parameters ?? undefined,
+    strict: strict ?? undefined,
+  });
+}
+
+function responseFormat(
+  format: NonNullable<NonNullable<ResponsesBody['text']>['format']>,
+): ResponseFormat {
+  if (format.type !== 'json_schema') return { type: format.type };
+  return defined({
+    type: 'json_schema' as const,
+    name: format.name,
+    schema: format.schema,
+    strict: format.strict ?? undefined,
+  });
+}

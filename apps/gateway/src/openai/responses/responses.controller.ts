@@ -1,0 +1,94 @@
+import { All, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { SwitchyardError } from '@switchyard/contracts';
+import type { StreamFrame } from '@switchyard/nats';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TokenBudget } from '../../auth/token-budget.js';
+import { InFlightRequests } from '../../http/in-flight-requests.service.js';
+import { startOf } from '../../http/request-timing.js';
+import { collectFrames, overheadMs, sendJson, writeStream } from '../../http/response-streams.js';
+import { RequestCaps } from '../../limits/request-caps.js';
+import { FleetRouter } from '../../routing/fleet-router.service.js';
+import { answerRouted, type RoutedAnswerDeps } from '../../routing/routed-answer.js';
+import { ResponseEvents, type ResponseEvent } from './response-events.js';
+import { translateResponsesRequest } from './responses-request.translator.js';
+import { RESPONSES_SSE } from './responses-stream.format.js';
+
+/**
+ * OpenAI's Responses API (`POST /v1/responses`), stateless: each request is answered as a chat
+ * by the fleet and nothing is kept, so the routes that read, cancel or delete a stored response
+ * answer that there is none.
+ */
+@Controller('v1')
+export class ResponsesController {
+  /** What every answer is run with (see `answerRouted`), built once. */
+  private readonly deps: RoutedAnswerDeps;
+
+  constructor(
+    router: FleetRouter,
+    inFlight: InFlightRequests,
+    budget: TokenBudget,
+    private readonly caps: RequestCaps,
+  ) {
+    this.deps = { inFlight, router, budget };
+  }
+
+  @Post('responses')
+  @HttpCode(200)
+  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateResponsesRequest(request.body);
+    const body = this.caps.apply(translated.body, {
+      prompt: 'input',
+      maxTokens: 'max_output_tokens',
+    });
+    await answerRouted(
+      this.deps,
+      request,
+      reply,
+      'chat',
+      translated.model,
+      body,
+      async (routed, requestId) => {
+        const events = new ResponseEvents(
+          {
+            id: `resp_${requestId}`,
+            createdAt: Math.floor(Date.now() / 1000),
+            model: routed.model,
+          },
+          translated.settings,
+          translated.logprobs,
+        );
+        if (!translated.stream) {
+          const { deltas, end } = await collectFrames(routed.frames);
+          await sendJson(reply, events.whole(deltas, end), overheadMs(startOf(request.raw), end));
+          return;
+        }
+        await writeStream(reply, RESPONSES_SSE, responseStream(routed.frames, events));
+      },
+    );
+  }
+
+  @All('responses/*')
+  stored(@Req() request: FastifyRequest<{ Params: { '*': string } }>): never {
+    const id = request.params['*'].split('/')[0] ?? '';
+    throw new SwitchyardError(
+      'not_found',
+      `No response '${id}': Switchyard keeps no responses (each is answered with store: false)`,
+    );
+  }
+}
+
+/** The events of a streamed response; a failure after it started is its `response.failed`. */
+async function* responseStream(
+  frames: AsyncIterable<StreamFrame>,
+  events: ResponseEvents,
+): AsyncGenerator<ResponseEvent> {
+  yield* events.created();
+  try {
+    for await (const frame of frames) {
+      if (frame.type === 'delta') yield* events.delta(frame);
+      else if (frame.type === 'end') yield* events.end(frame);
+    }
+  } catch (thrown) {
+    yield* events.failed(SwitchyardError.from(thrown));
+  }
+}

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectedCompletion } from '@switchyard/backend-sim';
+import { PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
+import OpenAI, { BadRequestError, NotFoundError } from 'openai';
+import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const OLLAMA_MODEL = 'llama3.2:latest';
+const VLLM_MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
+/** The simulator makes a model whose name says "think" a reasoning model. */
+const THINKER = 'Qwen/Qwen3-8B-think';
+const instructions = 'Be brief.';
+const input = 'Name a colour.';
+const asChat = [
+  { role: 'system' as const, content: instructions },
+  { role: 'user' as const, content: input },
+];
+const weatherTool = {
+  type: 'function' as const,
+  name: 'get_weather',
+  strict: false,
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' }, days: { type: 'integer' } },
+    required: ['city'],
+  },
+};
+const weatherQuestion = 'What is get_weather in Paris?';
+
+// The Responses API through the gateway with the official openai client: a stateless answer as a
+// chat of the fleet, whole and streamed. `responses.stream()` rebuilds the response from the
+// events with the SDK's own accumulator, which throws on an event out of place.
+describe('OpenAI Responses API through the gateway (openai SDK)', () => {
+  let fleet: Fleet;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      backends: [
+        { kind: 'ollama' },
+        { kind: 'vllm', sim: { models: [VLLM_MODEL] } },
+        // A vLLM server serves one model (more names are its aliases): the thinker needs its own.
+        { kind: 'vllm', sim: { models: [THINKER] } },
+      ],
+    });
+    client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('answers with one message whose text and usage are the chat of instructions and input', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat });
+    const response = await client.responses.create({ model: OLLAMA_MODEL, instructions, input });
+    expect(response.object).toBe('response');
+    expect(response.id).toMatch(/^resp_req_[0-9a-f]{24}$/);
+    expect(response.status).toBe('completed');
+    expect(response.instructions).toBe(instructions);
+    expect(response.output).toEqual([
+      {
+        type: 'message',
+        id: expect.stringMatching(/^msg_/),
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: plan.text, annotations: [], logprobs: [] }],
+      },
+    ]);
+    expect(response.output_text).toBe(plan.text);
+    expect(response.usage).toEqual({
+      input_tokens: plan.promptTokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: plan.completionTokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: plan.promptTokens + plan.completionTokens,
+    });
+  });
+
+  it('streams numbered events that the SDK assembles into the same response', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat });
+    const sim = fleet.sim('ollama');
+    // Tokens apart in time, so that they come as deltas of their own.
+    sim.setFaults({ tokenDelayMs: 2 });
+    const events: ResponseStreamEvent[] = [];
+    const stream = client.responses.stream({ model: OLLAMA_MODEL, instructions, input });
+    try {
+      for await (const event of stream) events.push(event);
+    } finally {
+      sim.clearFaults();
+    }
+    const final = await stream.finalResponse();
+    expect(final.output_text).toBe(plan.text);
+    expect(final.status).toBe('completed');
+    expect(final.usage?.output_tokens).toBe(plan.completionTokens);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+    const types = events.map((event) => event.type);
+    expect(types.slice(0, 4)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+    ]);
+    expect(types.slice(-4)).toEqual([
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const deltas = events.flatMap((event) =>
+      event.type === 'response.output_text.delta' ? [event.delta] : [],
+    );
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(plan.text);
+  });
+
+  it('says incomplete, for max_output_tokens, when the answer was cut there', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 3 });
+    expect(plan.finishReason).toBe('length');
+    const ask = { model: OLLAMA_MODEL, instructions, input, max_output_tokens: 3 };
+    const whole = await client.responses.create(ask);
+    expect([whole.status, whole.incomplete_details, whole.output_text]).toEqual([
+      'incomplete',
+      { reason: 'max_output_tokens' },
+      plan.text,
+    ]);
+    const stream = client.responses.stream(ask);
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types.at(-1)).toBe('response.incomplete');
+    expect((await stream.finalResponse()).output_text).toBe(plan.text);
+  });
+
+  it('returns a function call, and answers its output sent back as input items', async () => {
+    const chat = [{ role: 'user' as const, content: weatherQuestion }];
+    const chatTools = [{ type: 'function' as const, function: weatherTool }];
+    const plan = expectedCompletion({ model: VLLM_MODEL, messages: chat, tools: chatTools });
+    const call = plan.toolCalls[0];
+    expect(call).toBeDefined();
+
+    const whole = await client.responses.create({
+      model: VLLM_MODEL,
+      input: weatherQuestion,
+      tools: [weatherTool],
+    });
+    const item = whole.output.find((output) => output.type === 'function_call');
+    expect(item?.type === 'function_call' && item.name).toBe('get_weather');
+    const callItem = item?.type === 'function_call' ? item : undefined;
+    expect(JSON.parse(callItem?.arguments ?? '')).toEqual(call?.arguments);
+
+    const stream = client.responses.stream({
+      model: VLLM_MODEL,
+      input: weatherQuestion,
+      tools: [weatherTool],
+    });
+    let argumentDeltas = '';
+    for await (const event of stream) {
+      if (event.type === 'response.function_call_arguments.delta') argumentDeltas += event.delta;
+    }
+    const streamed = (await stream.finalResponse()).output.find((o) => o.type === 'function_call');
+    expect(streamed?.type === 'function_call' && JSON.parse(streamed.arguments)).toEqual(
+      call?.arguments,
+    );
+    expect(argumentDeltas).toBe(callItem?.arguments);
+
+    // The call and its output go back as items, as an agent loop sends them.
+    const callId = callItem?.call_id ?? '';
+    const followUp = await client.responses.create({
+      model: VLLM_MODEL,
+      tools: [weatherTool],
+      input: [
+        { role: 'user', content: weatherQuestion },
+        {
+          type: 'function_call',
+          call_id: callId,
+          name: 'get_weather',
+          arguments: callItem?.arguments ?? '',
+        },
+        { type: 'function_call_output', call_id: callId, output: '{"temp": 21}' },
+      ],
+    });
+    // What the simulator plans from: the roles, texts and calls (not their ids).
+    const followUpPlan = expectedCompletion({
+      model: VLLM_MODEL,
+      tools: chatTools,
+      messages: [
+        ...chat,
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ function: { name: 'get_weather', arguments: callItem?.arguments } }],
+        },
+        { role: 'tool', content: '{"temp": 21}' },
+      ],
+    });
+    expect(followUp.output_text).toBe(followUpPlan.text);
+  });
+
+  it('gives a reasoning model its reasoning as an item of its own before the message', async () => {
+    const plan = expectedCompletion({
+      model: THINKER,
+      messages: [{ role: 'user', content: input }],
+    });
+    expect(plan.thinking.length).toBeGreaterThan(0);
+    const whole = await client.responses.create({ model: THINKER, input });
+    expect(whole.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    const reasoning = whole.output[0];
+    expect(reasoning?.type === 'reasoning' && reasoning.content).toEqual([
+      { type: 'reasoning_text', text: plan.thinking },
+    ]);
+    expect(whole.output_text).toBe(plan.text);
+
+    const stream = client.responses.stream({ model: THINKER, input });
+    let thinking = '';
+    for await (const event of stream) {
+      if (event.type === 'response.reasoning_text.delta') thinking += event.delta;
+    }
+    expect(thinking).toBe(plan.thinking);
+    // The same items, but for their ids (each response has its own) and the SDK's `parsed`.
+    expect(comparable((await stream.finalResponse()).output)).toEqual(comparable(whole.output));
+  });
+
+  it('gives the tokens’ log-probabilities when include asks for them, as the chat API does', async () => {
+    const chat = await client.chat.completions.create({
+      model: VLLM_MODEL,
+      messages: [{ role: 'user', content: input }],
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const expected = chat.choices[0]?.logprobs?.content;
+    expect(expected?.length).toBeGreaterThan(0);
+    const ask = {
+      model: VLLM_MODEL,
+      input,
+      include: ['message.output_text.logprobs' as const],
+      top_logprobs: 2,
+    };
+    const whole = await client.responses.create(ask);
+    const text = whole.output[0]?.type === 'message' ? whole.output[0].content[0] : undefined;
+    expect(text?.type === 'output_text' && text.logprobs).toEqual(expected);
+
+    const stream = client.responses.stream(ask);
+    const streamed: unknown[] = [];
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') streamed.push(...(event.logprobs ?? []));
+    }
+    expect(streamed).toEqual(expected);
+  });
+
+  it('ends a stream whose backend fails after the first tokens with response.failed', async () => {
+    const sim = fleet.sim('ollama');
+    sim.setFaults({ errorAfterTokens: 3 });
+    try {
+      const stream = await client.responses.create({ model: OLLAMA_MODEL, input, stream: true });
+      const events: ResponseStreamEvent[] = [];
+      for await (const event of stream) events.push(event);
+      const last = events.at(-1);
+      expect(last?.type).toBe('response.failed');
+      const failed = last?.type === 'response.failed' ? last.response : undefined;
+      expect(failed?.status).toBe('failed');
+      expect(failed?.error?.code).toEqual(expect.any(String));
+      expect(failed?.error?.message.length).toBeGreaterThan(0);
+      expect(events.some((event) => event.type === 'response.output_text.delta')).toBe(true);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it('cancels the backend request when the client leaves a stream', async () => {
+    const sim = fleet.sim('ollama');
+    sim.resetStats();
+    sim.setFaults({ tokenDelayMs: 100 });
+    try {
+      const controller = new AbortController();
+      const stream = await client.responses.create(
+        { model: OLLAMA_MODEL, input: 'Tell a long story.', stream: true },
+        { signal: controller.signal },
+      );
+      let deltas = 0;
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta' && ++deltas === 2) controller.abort();
+      }
+      await waitFor(() => sim.stats().aborted === 1, {
+        timeoutMs: 5_000,
+        description: 'the simulator to see the abort',
+      });
+      expect(sim.stats().completed).toBe(0);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it('refuses what needs stored state or hosted tools, naming the field', async () => {
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
+      [{ conversation: 'conv_1' }, 'conversation'],
+      [{ background: true }, 'background'],
+      [{ tools: [{ type: 'web_search' }] }, 'tools[0].type'],
+      [{ tools: [{ type: 'function', parameters: {} }] }, 'tools[0].name'],
+      [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
+      [{ input: [{ type: 'function_call_output', output: '1' }] }, 'input[0].call_id'],
+      [
+        {
+          input: [
+            {
+              role: 'user',
+              content: [{ type: 'input_image', image_url: 'https://example.com/a.png' }],
+            },
+          ],
+        },
+        'input[0].content[0]',
+      ],
+      [{ input: [] }, 'input'],
+    ];
+    for (const [fields, param] of refusals) {
+      const error = await client.responses
+        .create({ model: OLLAMA_MODEL, input, ...fields } as never)
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect([param, (error as BadRequestError).param]).toEqual([param, param]);
+    }
+  });
+
+  it('answers that it keeps no response to retrieve or delete', async () => {
+    const retrieve = await client.responses.retrieve('resp_1').catch((thrown: unknown) => thrown);
+    expect(retrieve).toBeInstanceOf(NotFoundError);
+    expect((retrieve as NotFoundError).message).toContain('keeps no responses');
+    const removal = await client.responses.delete('resp_1').catch((thrown: unknown) => thrown);
+    expect(removal).toBeInstanceOf(NotFoundError);
+  });
+});
+
+/** Output items without what differs between two responses of the same answer. */
+function comparable(output: readonly unknown[]): unknown {
+  return JSON.parse(
+    JSON.stringify(output, (key, value: unknown) =>
+      key === 'id' || key === 'parsed' ? undefined : value,
+    ),
+  );
+}
