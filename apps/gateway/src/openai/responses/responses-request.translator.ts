@@ -72,28 +72,36 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     stream: streams,
     body: checked(chatRequestSchema, canonical),
     logprobs,
-    settings: {
-      instructions: body.instructions ?? null,
-      max_output_tokens: body.max_output_tokens ?? null,
-      metadata: body.metadata ?? {},
-      parallel_tool_calls: body.parallel_tool_calls ?? true,
-      reasoning: { effort: effort ?? null, summary: null },
-      store: false,
-      temperature: body.temperature ?? null,
-      text: { format: format ?? { type: 'text' } },
-      tool_choice: body.tool_choice ?? 'auto',
-      tools: (tools ?? []).map((tool) => ({
-        type: 'function',
-        name: tool.name,
-        description: tool.description ?? null,
-        parameters: tool.parameters ?? null,
-        strict: tool.strict ?? null,
-      })),
-      top_logprobs: body.top_logprobs ?? 0,
-      top_p: body.top_p ?? null,
-      truncation: body.truncation ?? 'disabled',
-      user: body.user ?? null,
-    },
+    settings: settingsOf(body, tools ?? []),
+  };
+}
+
+/** What a response object states of the request that asked for it, as OpenAI's do. */
+function settingsOf(
+  body: ResponsesBody,
+  tools: readonly ToolDefinition[],
+): Record<string, unknown> {
+  return {
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    metadata: body.metadata ?? {},
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    reasoning: { effort: body.reasoning?.effort ?? null, summary: null },
+    store: false,
+    temperature: body.temperature ?? null,
+    text: { format: body.text?.format ?? { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: tools.map((tool) => ({
+      type: 'function',
+      name: tool.name,
+      description: tool.description ?? null,
+      parameters: tool.parameters ?? null,
+      strict: tool.strict ?? null,
+    })),
+    top_logprobs: body.top_logprobs ?? 0,
+    top_p: body.top_p ?? null,
+    truncation: body.truncation ?? 'disabled',
+    user: body.user ?? null,
   };
 }
 
