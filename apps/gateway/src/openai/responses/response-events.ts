@@ -96,13 +96,13 @@ export class ResponseEvents {
 
   /** The response failed after it started: the items so far (the open one as it stands), and the error. */
   failed(error: SwitchyardError): ResponseEvent[] {
-    const response = {
+    const output = [...this.output];
+    if (this.open !== undefined) output[this.open.index] = wholeItem(this.open, 'incomplete');
+    const response: Item = {
       ...this.response('failed'),
       error: { code: error.code, message: error.message },
+      output,
     };
-    if (this.open !== undefined) {
-      (response.output as Item[])[this.open.index] = wholeItem(this.open, 'incomplete');
-    }
     return [this.event('response.failed', { response })];
   }
 
