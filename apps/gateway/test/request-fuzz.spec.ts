@@ -14,6 +14,15 @@ const ROUTES: { path: string; model: string; valid: Record<string, unknown> }[] 
     valid: { messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 },
   },
   { path: '/v1/completions', model: CHAT_MODEL, valid: { prompt: 'hi', max_tokens: 3 } },
+  {
+    path: '/v1/responses',
+    model: CHAT_MODEL,
+    valid: {
+      instructions: 'Be brief.',
+      input: [{ role: 'user', content: 'hi' }],
+      max_output_tokens: 3,
+    },
+  },
   { path: '/v1/embeddings', model: EMBEDDER, valid: { input: ['a', 'b'] } },
   {
     path: '/api/chat',
@@ -57,6 +66,13 @@ const FIELDS = [
   'top_p',
   'source',
   'destination',
+  'instructions',
+  'max_output_tokens',
+  'include',
+  'text',
+  'reasoning',
+  'top_logprobs',
+  'previous_response_id',
 ];
 
 /** A field value: sometimes sensible, often not. */
@@ -66,6 +82,19 @@ const value = fc.oneof(
   fc.array(
     fc.record({
       role: fc.constantFrom('user', 'tool', 'robot'),
+      content: fc.jsonValue({ maxDepth: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+  // Responses API input items, of the types it takes and of others.
+  fc.array(
+    fc.record({
+      type: fc.constantFrom('message', 'function_call', 'function_call_output', 'reasoning', 'x'),
+      role: fc.constantFrom('user', 'assistant'),
+      call_id: fc.constantFrom('c1', ''),
+      name: fc.constantFrom('f', ''),
+      arguments: fc.jsonValue({ maxDepth: 1 }),
+      output: fc.jsonValue({ maxDepth: 2 }),
       content: fc.jsonValue({ maxDepth: 2 }),
     }),
     { maxLength: 3 },
