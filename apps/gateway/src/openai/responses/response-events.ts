@@ -1,5 +1,6 @@
-import type { DeltaFrame, EndFrame, SwitchyardError, ToolCallDelta } from '@switchyard/contracts';
-import { chatLogprobs, type ChatLogprobs } from '../openai-logprobs.translator.js';
+import type { DeltaFrame, EndFrame, SwitchyardError } from '@switchyard/contracts';
+import { AnswerSegments, type Segment, type SegmentChange } from '../../http/answer-segments.js';
+import { chatLogprobs } from '../openai-logprobs.translator.js';
 
 /** What every event of one response shares. */
 export interface ResponseIdentity {
@@ -11,29 +12,18 @@ export interface ResponseIdentity {
 export type ResponseEvent = { type: string; sequence_number: number } & Record<string, unknown>;
 
 type Status = 'in_progress' | 'completed' | 'incomplete' | 'failed';
-type Logprob = ChatLogprobs['content'][number];
-
-/** The output item being written: its text so far, or its call's arguments so far. */
-type OpenItem =
-  | { type: 'message'; index: number; id: string; text: string; logprobs: Logprob[] }
-  | { type: 'reasoning'; index: number; id: string; text: string }
-  | {
-      type: 'function_call';
-      index: number;
-      id: string;
-      callIndex: number;
-      callId: string;
-      name: string;
-      arguments: string;
-    };
-
 type Item = Record<string, unknown>;
+
+const ITEM_ID_PREFIX: Record<Segment['kind'], string> = {
+  reasoning: 'rs',
+  text: 'msg',
+  tool_call: 'fc',
+};
 
 /**
  * A response of the OpenAI Responses API, built from reply frames, as the events that stream it:
- * `response.created` and `response.in_progress`, then the output items in the order the model
- * produced them (reasoning, the message's text, each function call: every change of kind closes
- * the item before and opens the next, so items never overlap), each opened with
+ * `response.created` and `response.in_progress`, then an output item per segment of the answer
+ * (reasoning, the message's text, each function call; see `AnswerSegments`), each opened with
  * `output_item.added`, filled with deltas and closed with its `done` events, and last
  * `response.completed` (or `response.incomplete` when the answer was cut at
  * `max_output_tokens`), or `response.failed`. Every event is numbered by `sequence_number`. A
@@ -41,11 +31,9 @@ type Item = Record<string, unknown>;
  */
 export class ResponseEvents {
   private sequence = 0;
-  /** The items so far, closed ones whole and the open one as it was added. */
+  private readonly segments = new AnswerSegments();
+  /** The output items: closed ones whole, the open one as it was added. */
   private readonly output: Item[] = [];
-  private open: OpenItem | undefined;
-  /** Function calls by their index in the answer, for fragments of an earlier call. */
-  private readonly calls = new Map<number, Extract<OpenItem, { type: 'function_call' }>>();
 
   constructor(
     private readonly identity: ResponseIdentity,
@@ -63,22 +51,15 @@ export class ResponseEvents {
   }
 
   delta(frame: DeltaFrame): ResponseEvent[] {
-    const events: ResponseEvent[] = [];
-    if (frame.reasoning !== undefined && frame.reasoning !== '') {
-      events.push(...this.reasoning(frame.reasoning));
-    }
-    if (frame.text !== undefined && (frame.text !== '' || frame.logprobs?.length)) {
-      events.push(...this.text(frame));
-    }
-    for (const fragment of frame.tool_calls ?? []) events.push(...this.toolCall(fragment));
-    return events;
+    return this.segments.push(frame).flatMap((change) => this.changed(change, 'completed'));
   }
 
   end(end: EndFrame): ResponseEvent[] {
     const incomplete = incompleteReason(end.finish_reason);
-    const events = this.closeOpen(incomplete === undefined ? 'completed' : 'incomplete');
+    const status = incomplete === undefined ? 'completed' : 'incomplete';
+    const events = this.segments.finish().flatMap((change) => this.changed(change, status));
     const response = {
-      ...this.response(incomplete === undefined ? 'completed' : 'incomplete'),
+      ...this.response(status),
       incomplete_details: incomplete === undefined ? null : { reason: incomplete },
       usage: {
         input_tokens: end.usage.prompt_tokens,
@@ -89,15 +70,15 @@ export class ResponseEvents {
         total_tokens: end.usage.prompt_tokens + end.usage.completion_tokens,
       },
     };
-    const type = incomplete === undefined ? 'response.completed' : 'response.incomplete';
-    events.push(this.event(type, { response }));
+    events.push(this.event(`response.${status}`, { response }));
     return events;
   }
 
   /** The response failed after it started: the items so far (the open one as it stands), and the error. */
   failed(error: SwitchyardError): ResponseEvent[] {
     const output = [...this.output];
-    if (this.open !== undefined) output[this.open.index] = wholeItem(this.open, 'incomplete');
+    const open = this.segments.open;
+    if (open !== undefined) output[open.index] = this.item(open, 'incomplete');
     const response: Item = {
       ...this.response('failed'),
       error: { code: error.code, message: error.message },
@@ -113,157 +94,139 @@ export class ResponseEvents {
     return last['response'] as Item;
   }
 
-  private reasoning(text: string): ResponseEvent[] {
-    const events: ResponseEvent[] = [];
-    let item = this.open;
-    if (item?.type !== 'reasoning') {
-      events.push(...this.closeOpen('completed'));
-      item = { type: 'reasoning', index: this.output.length, id: this.itemId('rs'), text: '' };
-      events.push(
-        ...this.add(item, { type: 'reasoning', id: item.id, summary: [], content: [] }),
-        this.event('response.content_part.added', {
-          ...this.place(item),
+  private changed(change: SegmentChange, closing: 'completed' | 'incomplete'): ResponseEvent[] {
+    const { segment } = change;
+    const place = { item_id: this.itemId(segment), output_index: segment.index };
+    if (change.type === 'open') return this.added(segment, place);
+    if (change.type === 'close') return this.done(segment, place, closing);
+    if (segment.kind === 'reasoning') {
+      return [
+        this.event('response.reasoning_text.delta', {
+          ...place,
           content_index: 0,
-          part: { type: 'reasoning_text', text: '' },
+          delta: change.piece,
         }),
-      );
+      ];
     }
-    item.text += text;
-    events.push(
-      this.event('response.reasoning_text.delta', {
-        ...this.place(item),
-        content_index: 0,
-        delta: text,
-      }),
-    );
-    return events;
-  }
-
-  private text(frame: DeltaFrame): ResponseEvent[] {
-    const events: ResponseEvent[] = [];
-    let item = this.open;
-    if (item?.type !== 'message') {
-      events.push(...this.closeOpen('completed'));
-      item = {
-        type: 'message',
-        index: this.output.length,
-        id: this.itemId('msg'),
-        text: '',
-        logprobs: [],
-      };
-      events.push(
-        ...this.add(item, {
-          type: 'message',
-          id: item.id,
-          status: 'in_progress',
-          role: 'assistant',
-          content: [],
-        }),
-        this.event('response.content_part.added', {
-          ...this.place(item),
+    if (segment.kind === 'text') {
+      return [
+        this.event('response.output_text.delta', {
+          ...place,
           content_index: 0,
-          part: outputText('', []),
+          delta: change.piece,
+          logprobs: this.entries(change.logprobs ?? []),
         }),
-      );
+      ];
     }
-    const logprobs = this.logprobs ? chatLogprobs(frame.logprobs ?? []).content : [];
-    item.text += frame.text ?? '';
-    for (const entry of logprobs) item.logprobs.push(entry);
-    events.push(
-      this.event('response.output_text.delta', {
-        ...this.place(item),
-        content_index: 0,
-        delta: frame.text ?? '',
-        logprobs,
-      }),
-    );
-    return events;
+    // A fragment of a call closed already (calls were interleaved): its whole self grows too.
+    if (this.segments.open !== segment)
+      this.output[segment.index] = this.item(segment, 'completed');
+    return [
+      this.event('response.function_call_arguments.delta', { ...place, delta: change.piece }),
+    ];
   }
 
-  private toolCall(fragment: ToolCallDelta): ResponseEvent[] {
-    const events: ResponseEvent[] = [];
-    let item = this.calls.get(fragment.index);
-    if (item === undefined) {
-      events.push(...this.closeOpen('completed'));
-      item = {
-        type: 'function_call',
-        index: this.output.length,
-        id: this.itemId('fc'),
-        callIndex: fragment.index,
-        // As the chat API's answers do when a backend gave no id.
-        callId: fragment.id ?? `call_${fragment.index}`,
-        name: fragment.name ?? '',
-        arguments: '',
-      };
-      this.calls.set(fragment.index, item);
-      events.push(...this.add(item, functionCall(item, 'in_progress')));
-    } else if (fragment.name !== undefined) {
-      item.name += fragment.name;
-    }
-    if (fragment.arguments !== undefined && fragment.arguments !== '') {
-      item.arguments += fragment.arguments;
-      // A fragment of a call closed already (calls were interleaved): its whole self grows too.
-      if (this.open !== item) this.output[item.index] = wholeItem(item, 'completed');
-      events.push(
-        this.event('response.function_call_arguments.delta', {
-          ...this.place(item),
-          delta: fragment.arguments,
-        }),
-      );
+  /** An item opened: it takes its place in the output, empty, as `in_progress`. */
+  private added(
+    segment: Segment,
+    place: { item_id: string; output_index: number },
+  ): ResponseEvent[] {
+    const item =
+      segment.kind === 'reasoning'
+        ? { type: 'reasoning', id: place.item_id, summary: [], content: [] }
+        : segment.kind === 'text'
+          ? {
+              type: 'message',
+              id: place.item_id,
+              status: 'in_progress',
+              role: 'assistant',
+              content: [],
+            }
+          : { ...this.item(segment, 'in_progress'), arguments: '' };
+    this.output[segment.index] = item;
+    const events = [
+      this.event('response.output_item.added', { output_index: segment.index, item }),
+    ];
+    if (segment.kind !== 'tool_call') {
+      const part = segment.kind === 'text' ? outputText('', []) : reasoningText('');
+      events.push(this.event('response.content_part.added', { ...place, content_index: 0, part }));
     }
     return events;
   }
 
-  /** Opens an item: it takes the next place in the output. */
-  private add(item: OpenItem, added: Item): ResponseEvent[] {
-    this.open = item;
-    this.output.push(added);
-    return [this.event('response.output_item.added', { output_index: item.index, item: added })];
-  }
-
-  /** Closes the open item with its `done` events; its whole self takes its place. */
-  private closeOpen(status: 'completed' | 'incomplete'): ResponseEvent[] {
-    const item = this.open;
-    if (item === undefined) return [];
-    this.open = undefined;
-    const place = this.place(item);
+  /** An item closed: its `done` events, and its whole self in its place. */
+  private done(
+    segment: Segment,
+    place: { item_id: string; output_index: number },
+    status: 'completed' | 'incomplete',
+  ): ResponseEvent[] {
     const events: ResponseEvent[] = [];
-    if (item.type === 'message') {
+    if (segment.kind === 'text') {
+      const logprobs = this.entries(segment.logprobs);
       events.push(
         this.event('response.output_text.done', {
           ...place,
           content_index: 0,
-          text: item.text,
-          logprobs: item.logprobs,
+          text: segment.text,
+          logprobs,
         }),
         this.event('response.content_part.done', {
           ...place,
           content_index: 0,
-          part: outputText(item.text, item.logprobs),
+          part: outputText(segment.text, logprobs),
         }),
       );
-    } else if (item.type === 'reasoning') {
+    } else if (segment.kind === 'reasoning') {
       events.push(
-        this.event('response.reasoning_text.done', { ...place, content_index: 0, text: item.text }),
+        this.event('response.reasoning_text.done', {
+          ...place,
+          content_index: 0,
+          text: segment.text,
+        }),
         this.event('response.content_part.done', {
           ...place,
           content_index: 0,
-          part: reasoningText(item.text),
+          part: reasoningText(segment.text),
         }),
       );
     } else {
       events.push(
         this.event('response.function_call_arguments.done', {
           ...place,
-          name: item.name,
-          arguments: item.arguments,
+          name: segment.name,
+          arguments: segment.arguments,
         }),
       );
     }
-    const done = wholeItem(item, status);
-    this.output[item.index] = done;
-    events.push(this.event('response.output_item.done', { output_index: item.index, item: done }));
+    const item = this.item(segment, status);
+    this.output[segment.index] = item;
+    events.push(this.event('response.output_item.done', { output_index: segment.index, item }));
     return events;
+  }
+
+  /** A segment as the output item it is, with `status`. */
+  private item(segment: Segment, status: string): Item {
+    const id = this.itemId(segment);
+    if (segment.kind === 'text') {
+      const content = [outputText(segment.text, this.entries(segment.logprobs))];
+      return { type: 'message', id, status, role: 'assistant', content };
+    }
+    if (segment.kind === 'reasoning') {
+      return { type: 'reasoning', id, summary: [], content: [reasoningText(segment.text)], status };
+    }
+    return {
+      type: 'function_call',
+      id,
+      call_id: segment.id,
+      name: segment.name,
+      arguments: segment.arguments,
+      status,
+    };
+  }
+
+  /** Text tokens' log-probabilities, as asked (none when the client did not ask). */
+  private entries(logprobs: Parameters<typeof chatLogprobs>[0]): unknown[] {
+    return this.logprobs ? chatLogprobs(logprobs).content : [];
   }
 
   private response(status: Status): Item {
@@ -284,12 +247,8 @@ export class ResponseEvents {
     };
   }
 
-  private place(item: OpenItem): { item_id: string; output_index: number } {
-    return { item_id: item.id, output_index: item.index };
-  }
-
-  private itemId(prefix: string): string {
-    return `${prefix}_${this.identity.id.replace(/^resp_/, '')}_${this.output.length}`;
+  private itemId(segment: Segment): string {
+    return `${ITEM_ID_PREFIX[segment.kind]}_${this.identity.id.replace(/^resp_/, '')}_${segment.index}`;
   }
 
   private event(type: string, fields: Record<string, unknown>): ResponseEvent {
@@ -297,36 +256,12 @@ export class ResponseEvents {
   }
 }
 
-/** An item as it stands, with `status`. */
-function wholeItem(item: OpenItem, status: string): Item {
-  if (item.type === 'message') {
-    const content = [outputText(item.text, item.logprobs)];
-    return { type: 'message', id: item.id, status, role: 'assistant', content };
-  }
-  if (item.type === 'reasoning') {
-    const content = [reasoningText(item.text)];
-    return { type: 'reasoning', id: item.id, summary: [], content, status };
-  }
-  return functionCall(item, status);
-}
-
 function reasoningText(text: string): Item {
   return { type: 'reasoning_text', text };
 }
 
-function outputText(text: string, logprobs: Logprob[]): Item {
+function outputText(text: string, logprobs: unknown[]): Item {
   return { type: 'output_text', text, annotations: [], logprobs };
-}
-
-function functionCall(item: Extract<OpenItem, { type: 'function_call' }>, status: string): Item {
-  return {
-    type: 'function_call',
-    id: item.id,
-    call_id: item.callId,
-    name: item.name,
-    arguments: item.arguments,
-    status,
-  };
 }
 
 /** Why an answer that ended so is incomplete, in the Responses API's words; else undefined. */
