@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { SwitchyardConfig } from '@switchyard/contracts';
 import { serviceNatsModule, SWITCHYARD_CONFIG } from '@switchyard/service';
+import { AnthropicController } from './anthropic/anthropic.controller.js';
 import { TokenBudget } from './auth/token-budget.js';
 import { FleetCatalogue } from './fleet/fleet-catalogue.service.js';
 import { FleetRegistry } from './fleet/fleet-registry.service.js';
@@ -30,6 +31,7 @@ import { requestStreamClientProvider } from './routing/request-stream.provider.j
     MetricsController,
     OpenAIController,
     ResponsesController,
+    AnthropicController,
     OllamaCatalogueController,
     OllamaController,
     OllamaManagementController,

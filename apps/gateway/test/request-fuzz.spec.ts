@@ -15,6 +15,11 @@ const ROUTES: { path: string; model: string; valid: Record<string, unknown> }[] 
   },
   { path: '/v1/completions', model: CHAT_MODEL, valid: { prompt: 'hi', max_tokens: 3 } },
   {
+    path: '/v1/messages',
+    model: CHAT_MODEL,
+    valid: { system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 },
+  },
+  {
     path: '/v1/responses',
     model: CHAT_MODEL,
     valid: {
@@ -73,6 +78,10 @@ const FIELDS = [
   'reasoning',
   'top_logprobs',
   'previous_response_id',
+  'system',
+  'stop_sequences',
+  'thinking',
+  'top_k',
 ];
 
 /** A field value: sometimes sensible, often not. */
@@ -83,6 +92,25 @@ const value = fc.oneof(
     fc.record({
       role: fc.constantFrom('user', 'tool', 'robot'),
       content: fc.jsonValue({ maxDepth: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
+  // Anthropic messages with content blocks, of the types it takes and of others.
+  fc.array(
+    fc.record({
+      role: fc.constantFrom('user', 'assistant'),
+      content: fc.array(
+        fc.record({
+          type: fc.constantFrom('text', 'image', 'tool_use', 'tool_result', 'thinking', 'x'),
+          text: fc.jsonValue({ maxDepth: 1 }),
+          id: fc.constantFrom('t1', ''),
+          tool_use_id: fc.constantFrom('t1', ''),
+          input: fc.jsonValue({ maxDepth: 2 }),
+          content: fc.jsonValue({ maxDepth: 2 }),
+          source: fc.jsonValue({ maxDepth: 2 }),
+        }),
+        { maxLength: 3 },
+      ),
     }),
     { maxLength: 3 },
   ),

@@ -3,6 +3,7 @@ import { SwitchyardError } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   fromHttpFrameworkError,
+  renderAnthropicError,
   renderOllamaError,
   renderOpenAIError,
   type RenderedError,
@@ -31,11 +32,17 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
 }
 
 export function renderFor(url: string, error: SwitchyardError): RenderedError {
-  return isOllamaPath(url) ? renderOllamaError(error) : renderOpenAIError(error);
+  if (isOllamaPath(url)) return renderOllamaError(error);
+  return isAnthropicPath(url) ? renderAnthropicError(error) : renderOpenAIError(error);
 }
 
 function isOllamaPath(url: string): boolean {
   return url === '/' || url.startsWith('/api/') || url === '/api';
+}
+
+/** Anthropic's Messages API shares OpenAI's `/v1` prefix: told apart by its route. */
+function isAnthropicPath(url: string): boolean {
+  return /^\/v1\/messages(?:[/?]|$)/.test(url);
 }
 
 /** A route that does not exist, told apart from one that is not served on purpose. */

@@ -36,6 +36,32 @@ export function renderOpenAIError(error: SwitchyardError): RenderedError {
   };
 }
 
+/** Anthropic's `error.type` for each status, as its SDKs map them to error classes. */
+function anthropicType(error: SwitchyardError, status: number): string {
+  if (error.code === 'overloaded') return 'overloaded_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+/** The Anthropic error object (the value of the envelope's `error`, also used mid-stream). */
+export function anthropicErrorObject(error: SwitchyardError): Record<string, unknown> {
+  return { type: anthropicType(error, httpStatusOf(error)), message: error.message };
+}
+
+/** Anthropic's shape: `{"type": "error", "error": {type, message}}`. */
+export function renderAnthropicError(error: SwitchyardError): RenderedError {
+  return {
+    status: httpStatusOf(error),
+    headers: retryHeaders(error),
+    body: { type: 'error', error: anthropicErrorObject(error) },
+  };
+}
+
 /** Ollama's own shape: `{"error": "message"}`. */
 export function renderOllamaError(error: SwitchyardError): RenderedError {
   return {

@@ -4,6 +4,10 @@
  */
 const NOT_SERVED: readonly (readonly [RegExp, string])[] = [
   [
+    /^\/v1\/messages\/(count_tokens|batches)(\/|$)/,
+    "Anthropic's token counting and message batches are not served: each answer's usage counts its tokens",
+  ],
+  [
     /^\/v1\/(assistants|threads|files|uploads|batches|fine_tuning|vector_stores|realtime)(\/|$)/,
     "OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, responses, embeddings and models",
   ],

@@ -8,7 +8,7 @@ import {
 } from '@switchyard/contracts';
 import type { z } from 'zod';
 import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
-import { canonicalStream } from '../http/canonical-stream.js';
+import { canonicalStream } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import {
   ollamaChatBodySchema,

@@ -10,9 +10,8 @@ import {
   type ResponseFormat,
   type ToolChoice,
 } from '@switchyard/contracts';
-import type { z } from 'zod';
-import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
-import { canonicalStream } from '../http/canonical-stream.js';
+import { badField, parseBody } from '../http/bad-request.js';
+import { canonicalStream, checked } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import { MAX_CHOICES, type ChoiceRequest } from './openai-choices.js';
 import {
@@ -45,9 +44,6 @@ export interface TranslatedEmbedding {
   encoding: 'float' | 'base64';
   body: Record<string, unknown>;
 }
-
-// Stand-ins for the fields routing fills in, so the canonical schema can check the rest.
-const ROUTED = { id: 'check', model: 'check' } as const;
 
 /** `POST /v1/chat/completions` as a canonical chat request. */
 export function translateChatRequest(raw: unknown): TranslatedRequest {
@@ -259,14 +255,4 @@ function tokenIds(value: unknown, param: string): number[] {
     `${param} must be a text or a list of 1 to ${MAX_TOKEN_IDS} token ids (integers of 0 or more)`,
     param,
   );
-}
-
-/** Runs the canonical schema over the translation, so a bad value is a 400 here, not later. */
-export function checked(
-  schema: z.ZodType,
-  canonical: Record<string, unknown>,
-): Record<string, unknown> {
-  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
-  if (!parsed.success) throw badRequestFrom(parsed.error);
-  return canonical;
 }

@@ -7,9 +7,9 @@ import {
   type ToolDefinition,
 } from '@switchyard/contracts';
 import { badField, badRequestFrom, parseBody } from '../../http/bad-request.js';
-import { canonicalStream } from '../../http/canonical-stream.js';
+import { canonicalStream, checked } from '../../http/canonical-request.js';
 import { defined } from '../../http/defined.js';
-import { checked, dataUrlImage, translateEffort } from '../openai-request.translator.js';
+import { dataUrlImage, translateEffort } from '../openai-request.translator.js';
 import {
   functionToolSchema,
   itemSchemas,

@@ -1,0 +1,164 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchyardError } from '@switchyard/contracts';
+import { translateMessagesRequest } from './anthropic-request.translator.js';
+
+const PNG = 'iVBORw0KGgo=';
+const base = { model: 'm', max_tokens: 32 };
+
+describe('translateMessagesRequest', () => {
+  it('puts the system prompt first and takes the sampling fields', () => {
+    const translated = translateMessagesRequest({
+      ...base,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'Hi' }],
+      stop_sequences: ['\n\n'],
+      temperature: 0.2,
+      top_k: 40,
+    });
+    expect(translated).toEqual({
+      model: 'm',
+      stream: false,
+      body: {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        stream: false,
+        max_tokens: 32,
+        temperature: 0.2,
+        top_k: 40,
+        stop: ['\n\n'],
+      },
+    });
+  });
+
+  it('turns tool use into tool calls, and tool results into tool messages before the user’s text', () => {
+    const translated = translateMessagesRequest({
+      ...base,
+      stream: true,
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Use the tool.', signature: 'sig' },
+            { type: 'redacted_thinking', data: 'xyz' },
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Here:' },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: '21°' }],
+            },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+          ],
+        },
+      ],
+    });
+    expect(translated.stream).toBe(true);
+    expect(translated.body['messages']).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        reasoning: 'Use the tool.',
+        tool_calls: [{ id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      },
+      { role: 'tool', tool_call_id: 'toolu_1', content: '21°' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Here:' },
+          { type: 'image', media_type: 'image/png', data: PNG },
+        ],
+      },
+    ]);
+  });
+
+  it('translates custom tools, the tool choice and the thinking budget', () => {
+    const schema = { type: 'object', properties: {} };
+    const ask = (fields: Record<string, unknown>) =>
+      translateMessagesRequest({ ...base, messages: [{ role: 'user', content: 'Hi' }], ...fields })
+        .body;
+    expect(
+      ask({
+        tools: [{ name: 'f', description: 'does f', input_schema: schema }],
+        tool_choice: { type: 'any' },
+      }),
+    ).toMatchObject({
+      tools: [{ name: 'f', description: 'does f', parameters: schema }],
+      tool_choice: 'required',
+    });
+    expect(ask({ tool_choice: { type: 'tool', name: 'f' } })['tool_choice']).toEqual({ name: 'f' });
+    expect(ask({ thinking: { type: 'enabled', budget_tokens: 1024 } })['reasoning_effort']).toBe(
+      'low',
+    );
+    expect(ask({ thinking: { type: 'enabled', budget_tokens: 4096 } })['reasoning_effort']).toBe(
+      'medium',
+    );
+    expect(ask({ thinking: { type: 'enabled', budget_tokens: 32_000 } })['reasoning_effort']).toBe(
+      'high',
+    );
+    expect(ask({ thinking: { type: 'disabled' } })['reasoning_effort']).toBe('none');
+    expect(ask({ thinking: { type: 'adaptive' } })['reasoning_effort']).toBeUndefined();
+  });
+
+  it('names the field at fault', () => {
+    const refused = (fields: Record<string, unknown>): unknown => {
+      try {
+        translateMessagesRequest({
+          ...base,
+          messages: [{ role: 'user', content: 'Hi' }],
+          ...fields,
+        });
+      } catch (error) {
+        return error instanceof SwitchyardError ? error.details?.['param'] : error;
+      }
+      return 'accepted';
+    };
+    expect(refused({ max_tokens: 0 })).toBe('max_tokens');
+    expect(refused({ messages: [] })).toBe('messages');
+    expect(refused({ tools: [{ type: 'bash_20250124', name: 'bash' }] })).toBe('tools[0].type');
+    expect(refused({ tools: [{ name: 'f' }] })).toBe('tools[0].input_schema');
+    expect(refused({ mcp_servers: [{ url: 'https://x' }] })).toBe('mcp_servers');
+    expect(
+      refused({ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }),
+    ).toBe('messages[0].content[0].tool_use_id');
+    expect(
+      refused({
+        messages: [
+          {
+            role: 'assistant',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+            ],
+          },
+        ],
+      }),
+    ).toBe('messages[0].content[0].type');
+    expect(
+      refused({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't',
+                content: [
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).toBe('messages[0].content[0].content[0]');
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  chatRequestSchema,
+  type ChatMessage,
+  type ChatRequest,
+  type ContentPart,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
+} from '@switchyard/contracts';
+import type { z } from 'zod';
+import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
+import { canonicalStream, checked } from '../http/canonical-request.js';
+import { defined } from '../http/defined.js';
+import {
+  anthropicBodySchema,
+  anthropicToolSchema,
+  base64SourceSchema,
+  contentBlockSchemas,
+  type AnthropicBody,
+} from './anthropic-request.schemas.js';
+
+/** An Anthropic request as a canonical chat. */
+export interface TranslatedMessagesRequest {
+  model: unknown;
+  stream: boolean;
+  /** The canonical chat request without the fields routing fills in. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * `POST /v1/messages` (Anthropic's Messages API) as a canonical chat request: `system` first, as
+ * a system message; each user turn's `tool_result` blocks as tool messages, then its text and
+ * images; each assistant turn's text, `tool_use` blocks as tool calls and `thinking` as its
+ * reasoning; custom tools as tools. What needs Anthropic's own services (its server tools, MCP
+ * servers, containers, documents by file) is refused, naming the field.
+ */
+export function translateMessagesRequest(raw: unknown): TranslatedMessagesRequest {
+  const body = parseBody(anthropicBodySchema, raw);
+  if (body.mcp_servers != null) {
+    throw badField('MCP servers are not supported: Switchyard calls no tools', 'mcp_servers');
+  }
+  if (body.container != null) {
+    throw badField('containers are not supported: Switchyard runs no code', 'container');
+  }
+  const streams = body.stream === true;
+  const canonical = defined({
+    messages: [
+      ...systemMessages(body.system),
+      ...body.messages.flatMap((message, i) => chatMessages(message, i)),
+    ],
+    tools: body.tools?.map(customTool),
+    tool_choice: toolChoice(body.tool_choice),
+    reasoning_effort: effortOf(body.thinking),
+    stream: canonicalStream(streams),
+    max_tokens: body.max_tokens,
+    temperature: body.temperature,
+    top_p: body.top_p,
+    top_k: body.top_k,
+    stop: body.stop_sequences,
+  });
+  return { model: body.model, stream: streams, body: checked(chatRequestSchema, canonical) };
+}
+
+function systemMessages(system: AnthropicBody['system']): ChatMessage[] {
+  if (system === undefined) return [];
+  const text = typeof system === 'string' ? system : system.map((block) => block.text).join('\n');
+  return text === '' ? [] : [{ role: 'system', content: text }];
+}
+
+function chatMessages(message: AnthropicBody['messages'][number], index: number): ChatMessage[] {
+  if (typeof message.content === 'string') {
+    return [{ role: message.role, content: message.content }];
+  }
+  const param = `messages[${index}].content`;
+  return message.role === 'user'
+    ? userTurn(message.content, param)
+    : [assistantTurn(message.content, param)];
+}
+
+/** A user turn: the results of the tools it answers, then what the user said. */
+function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
+  const results: ChatMessage[] = [];
+  const parts: ContentPart[] = [];
+  blocks.forEach((raw, j) => {
+    const at = `${param}[${j}]`;
+    const type = blockType(raw);
+    if (type === 'tool_result') {
+      const block = parseBlock(contentBlockSchemas.tool_result, raw, at);
+      results.push({
+        role: 'tool',
+        tool_call_id: block.tool_use_id,
+        content: toolResultText(block.content, `${at}.content`),
+      });
+    } else if (type === 'text') {
+      parts.push({ type: 'text', text: parseBlock(contentBlockSchemas.text, raw, at).text });
+    } else if (type === 'image') {
+      parts.push(imagePart(parseBlock(contentBlockSchemas.image, raw, at).source, at));
+    } else {
+      throw unsupportedBlock(type, `${at}.type`, 'user');
+    }
+  });
+  if (parts.length === 0) return results;
+  const content = parts.every((part) => part.type === 'text')
+    ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+    : parts;
+  return [...results, { role: 'user', content }];
+}
+
+/** An assistant turn: its text, its tool calls and its thinking, as one message. */
+function assistantTurn(blocks: readonly unknown[], param: string): ChatMessage {
+  let text = '';
+  let reasoning = '';
+  const calls: ToolCall[] = [];
+  blocks.forEach((raw, j) => {
+    const at = `${param}[${j}]`;
+    const type = blockType(raw);
+    if (type === 'text') text += parseBlock(contentBlockSchemas.text, raw, at).text;
+    else if (type === 'thinking') {
+      reasoning += parseBlock(contentBlockSchemas.thinking, raw, at).thinking;
+    } else if (type === 'tool_use') {
+      const block = parseBlock(contentBlockSchemas.tool_use, raw, at);
+      calls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input) });
+    } else if (type !== 'redacted_thinking') {
+      // Redacted thinking is Anthropic's own ciphertext: nothing a local model can read.
+      throw unsupportedBlock(type, `${at}.type`, 'assistant');
+    }
+  });
+  return defined({
+    role: 'assistant' as const,
+    content: text === '' && calls.length > 0 ? null : text,
+    tool_calls: calls.length > 0 ? calls : undefined,
+    reasoning: reasoning === '' ? undefined : reasoning,
+  });
+}
+
+function toolResultText(
+  content: z.infer<typeof contentBlockSchemas.tool_result>['content'],
+  param: string,
+): string {
+  if (content === undefined || typeof content === 'string') return content ?? '';
+  return content
+    .map((block, i) => {
+      if (block.type !== 'text') {
+        throw badField('a tool result may hold only text', `${param}[${i}]`);
+      }
+      return block.text;
+    })
+    .join('');
+}
+
+function imagePart(
+  source: z.infer<typeof contentBlockSchemas.image>['source'],
+  param: string,
+): ContentPart {
+  const base64 = base64SourceSchema.safeParse(source);
+  if (!base64.success) {
+    throw badField(
+      'images must be base64 sources (source.type "base64"); the gateway fetches no URLs or files',
+      `${param}.source`,
+    );
+  }
+  return { type: 'image', media_type: base64.data.media_type, data: base64.data.data };
+}
+
+function customTool(raw: unknown, index: number): ToolDefinition {
+  const type = blockType(raw, 'custom');
+  if (type !== 'custom') {
+    throw badField(
+      `tools of type "${type}" are not supported: only custom tools (name, input_schema), which the caller runs`,
+      `tools[${index}].type`,
+    );
+  }
+  const parsed = anthropicToolSchema.safeParse(raw);
+  if (!parsed.success) throw badRequestFrom(parsed.error, ['tools', index]);
+  const { name, description, input_schema } = parsed.data;
+  return defined({ name, description, parameters: input_schema });
+}
+
+function toolChoice(choice: AnthropicBody['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  if (choice.type === 'any') return 'required';
+  if (choice.type === 'tool') return { name: choice.name };
+  return choice.type;
+}
+
+/**
+ * Anthropic asks for thinking with a token budget; local models take an effort. Budgets map to
+ * efforts by size; `adaptive` (the model decides) leaves the model's default.
+ */
+function effortOf(thinking: AnthropicBody['thinking']): ChatRequest['reasoning_effort'] {
+  if (thinking === undefined || thinking.type === 'adaptive') return undefined;
+  if (thinking.type === 'disabled') return 'none';
+  if (thinking.budget_tokens <= 2_048) return 'low';
+  if (thinking.budget_tokens <= 8_192) return 'medium';
+  return 'high';
+}
+
+function blockType(raw: unknown, missing = 'undefined'): string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
+  const type = (raw as { type?: unknown }).type;
+  return type === undefined ? missing : String(type);
+}
+
+function parseBlock<S extends z.ZodType>(schema: S, raw: unknown, param: string): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequestFrom(parsed.error, [param]);
+  return parsed.data;
+}
+
+function unsupportedBlock(type: string, param: string, role: string): Error {
+  return badField(`${role} content blocks of type "${type}" are not supported`, param);
+}

@@ -1,0 +1,68 @@
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { StreamFrame } from '@switchyard/nats';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TokenBudget } from '../auth/token-budget.js';
+import { InFlightRequests } from '../http/in-flight-requests.service.js';
+import { startOf } from '../http/request-timing.js';
+import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
+import { RequestCaps } from '../limits/request-caps.js';
+import { FleetRouter } from '../routing/fleet-router.service.js';
+import { answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
+import { MessageEvents, type MessageEvent } from './anthropic-message-events.js';
+import { translateMessagesRequest } from './anthropic-request.translator.js';
+import { ANTHROPIC_SSE } from './anthropic-stream.format.js';
+
+/**
+ * Anthropic's Messages API (`POST /v1/messages`), for clients that speak only it (Claude Code
+ * and the Anthropic SDKs pointed at a local fleet): each request is answered as a chat of the
+ * fleet. Its errors are in Anthropic's envelope (see `renderFor`).
+ */
+@Controller('v1')
+export class AnthropicController {
+  /** What every answer is run with (see `answerRouted`), built once. */
+  private readonly deps: RoutedAnswerDeps;
+
+  constructor(
+    router: FleetRouter,
+    inFlight: InFlightRequests,
+    budget: TokenBudget,
+    private readonly caps: RequestCaps,
+  ) {
+    this.deps = { inFlight, router, budget };
+  }
+
+  @Post('messages')
+  @HttpCode(200)
+  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const translated = translateMessagesRequest(request.body);
+    const body = this.caps.apply(translated.body, { prompt: 'messages', maxTokens: 'max_tokens' });
+    await answerRouted(
+      this.deps,
+      request,
+      reply,
+      'chat',
+      translated.model,
+      body,
+      async (routed, requestId) => {
+        const events = new MessageEvents({ id: `msg_${requestId}`, model: routed.model });
+        if (!translated.stream) {
+          const { deltas, end } = await collectFrames(routed.frames);
+          await sendJson(reply, events.whole(deltas, end), overheadMs(startOf(request.raw), end));
+          return;
+        }
+        await writeStream(reply, ANTHROPIC_SSE, messageStream(routed.frames, events));
+      },
+    );
+  }
+}
+
+async function* messageStream(
+  frames: AsyncIterable<StreamFrame>,
+  events: MessageEvents,
+): AsyncGenerator<MessageEvent> {
+  yield* events.start();
+  for await (const frame of frames) {
+    if (frame.type === 'delta') yield* events.delta(frame);
+    else if (frame.type === 'end') yield* events.end(frame);
+  }
+}

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { badRequestFrom } from './bad-request.js';
+
+// What every API's translation into a canonical request shares.
+
+/**
+ * The canonical request's `stream` field for an HTTP request: absent when the client streams;
+ * `false` when the gateway joins the answer before replying, so the worker may ask its backend
+ * for one body instead of reading a token-by-token stream.
+ */
+export function canonicalStream(clientStreams: boolean): false | undefined {
+  return clientStreams ? undefined : false;
+}
+
+// Stand-ins for the fields routing fills in, so the canonical schema can check the rest.
+const ROUTED = { id: 'check', model: 'check' } as const;
+
+/** Runs the canonical schema over a translation, so a bad value is a 400 here, not later. */
+export function checked(
+  schema: z.ZodType,
+  canonical: Record<string, unknown>,
+): Record<string, unknown> {
+  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
+  if (!parsed.success) throw badRequestFrom(parsed.error);
+  return canonical;
+}

@@ -1,0 +1,353 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Anthropic, {
+  APIError,
+  APIUserAbortError,
+  BadRequestError,
+  NotFoundError,
+} from '@anthropic-ai/sdk';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { expectedCompletion } from '@switchyard/backend-sim';
+import { PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const OLLAMA_MODEL = 'llama3.2:latest';
+const VLLM_MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
+/** The simulator makes a model whose name says "think" a reasoning model. */
+const THINKER = 'Qwen/Qwen3-8B-think';
+const system = 'Be brief.';
+const question = 'Name a colour.';
+const asChat = [
+  { role: 'system' as const, content: system },
+  { role: 'user' as const, content: question },
+];
+const weatherTool = {
+  name: 'get_weather',
+  description: 'The weather in a city',
+  input_schema: {
+    type: 'object' as const,
+    properties: { city: { type: 'string' }, days: { type: 'integer' } },
+    required: ['city'],
+  },
+};
+const weatherQuestion = 'What is get_weather in Paris?';
+
+// Anthropic's Messages API through the gateway with the official Anthropic SDK: each request a
+// chat of the fleet, whole and streamed. `messages.stream()` rebuilds the message from the events
+// with the SDK's own accumulator.
+describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () => {
+  let fleet: Fleet;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      backends: [
+        { kind: 'ollama' },
+        { kind: 'vllm', sim: { models: [VLLM_MODEL] } },
+        // A vLLM server serves one model (more names are its aliases): the thinker needs its own.
+        { kind: 'vllm', sim: { models: [THINKER] } },
+      ],
+    });
+    client = new Anthropic({ baseURL: fleet.url, apiKey: 'unused', maxRetries: 0 });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(() => fleet?.close());
+
+  it('answers with the text and usage of the chat of system and messages', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 64 });
+    const message = await client.messages.create({
+      model: OLLAMA_MODEL,
+      max_tokens: 64,
+      system,
+      messages: [{ role: 'user', content: question }],
+    });
+    expect(message).toEqual({
+      id: expect.stringMatching(/^msg_req_[0-9a-f]{24}$/),
+      type: 'message',
+      role: 'assistant',
+      model: OLLAMA_MODEL,
+      content: [{ type: 'text', text: plan.text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: {
+        input_tokens: plan.promptTokens,
+        output_tokens: plan.completionTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    });
+  });
+
+  it('streams named events that the SDK assembles into the same message', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 64 });
+    const sim = fleet.sim('ollama');
+    // Tokens apart in time, so that they come as deltas of their own.
+    sim.setFaults({ tokenDelayMs: 2 });
+    const events: RawMessageStreamEvent[] = [];
+    const stream = client.messages.stream({
+      model: OLLAMA_MODEL,
+      max_tokens: 64,
+      system,
+      messages: [{ role: 'user', content: question }],
+    });
+    try {
+      for await (const event of stream) events.push(event);
+    } finally {
+      sim.clearFaults();
+    }
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual([{ type: 'text', text: plan.text }]);
+    expect([final.stop_reason, final.usage.input_tokens, final.usage.output_tokens]).toEqual([
+      'end_turn',
+      plan.promptTokens,
+      plan.completionTokens,
+    ]);
+    const types = events.map((event) => event.type);
+    expect(types.slice(0, 2)).toEqual(['message_start', 'content_block_start']);
+    expect(types.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
+    const deltas = events.flatMap((event) =>
+      event.type === 'content_block_delta' && event.delta.type === 'text_delta'
+        ? [event.delta.text]
+        : [],
+    );
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(plan.text);
+  });
+
+  it('says max_tokens when the answer was cut there', async () => {
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 3 });
+    const message = await client.messages.create({
+      model: OLLAMA_MODEL,
+      max_tokens: 3,
+      system,
+      messages: [{ role: 'user', content: question }],
+    });
+    expect([message.stop_reason, message.content]).toEqual([
+      'max_tokens',
+      [{ type: 'text', text: plan.text }],
+    ]);
+  });
+
+  it('uses a tool, and answers the tool result sent back', async () => {
+    const chat = [{ role: 'user' as const, content: weatherQuestion }];
+    const chatTools = [
+      {
+        type: 'function' as const,
+        function: { ...weatherTool, parameters: weatherTool.input_schema },
+      },
+    ];
+    const plan = expectedCompletion({ model: VLLM_MODEL, messages: chat, tools: chatTools });
+    const call = plan.toolCalls[0];
+    expect(call).toBeDefined();
+    const ask = {
+      model: VLLM_MODEL,
+      max_tokens: 256,
+      tools: [weatherTool],
+      messages: [{ role: 'user' as const, content: weatherQuestion }],
+    };
+
+    const whole = await client.messages.create(ask);
+    expect(whole.stop_reason).toBe('tool_use');
+    const use = whole.content.find((block) => block.type === 'tool_use');
+    expect(use?.type === 'tool_use' && [use.name, use.input]).toEqual([
+      'get_weather',
+      call?.arguments,
+    ]);
+
+    const stream = client.messages.stream(ask);
+    let partialJson = '';
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') {
+        partialJson += event.delta.partial_json;
+      }
+    }
+    const streamed = (await stream.finalMessage()).content.find((b) => b.type === 'tool_use');
+    expect(streamed?.type === 'tool_use' && streamed.input).toEqual(call?.arguments);
+    expect(JSON.parse(partialJson)).toEqual(call?.arguments);
+
+    // The call and its result go back as blocks, as an agent loop sends them.
+    const toolUse = use?.type === 'tool_use' ? use : undefined;
+    const followUp = await client.messages.create({
+      ...ask,
+      messages: [
+        ...ask.messages,
+        {
+          role: 'assistant',
+          content: [
+            {
+              type: 'tool_use',
+              id: toolUse?.id ?? '',
+              name: 'get_weather',
+              input: toolUse?.input ?? {},
+            },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: toolUse?.id ?? '', content: '{"temp": 21}' },
+          ],
+        },
+      ],
+    });
+    // What the simulator plans from: the roles, texts and calls (not their ids).
+    const followUpPlan = expectedCompletion({
+      model: VLLM_MODEL,
+      tools: chatTools,
+      maxTokens: 256,
+      messages: [
+        ...chat,
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { function: { name: 'get_weather', arguments: JSON.stringify(toolUse?.input) } },
+          ],
+        },
+        { role: 'tool', content: '{"temp": 21}' },
+      ],
+    });
+    expect(followUp.content).toEqual([{ type: 'text', text: followUpPlan.text }]);
+  });
+
+  it('gives a reasoning model’s thinking as a block of its own before the text', async () => {
+    const plan = expectedCompletion({
+      model: THINKER,
+      messages: [{ role: 'user', content: question }],
+      maxTokens: 256,
+    });
+    expect(plan.thinking.length).toBeGreaterThan(0);
+    const ask = {
+      model: THINKER,
+      max_tokens: 256,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+      messages: [{ role: 'user' as const, content: question }],
+    };
+    const whole = await client.messages.create(ask);
+    expect(whole.content).toEqual([
+      { type: 'thinking', thinking: plan.thinking, signature: '' },
+      { type: 'text', text: plan.text },
+    ]);
+    const stream = client.messages.stream(ask);
+    let thinking = '';
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'thinking_delta') {
+        thinking += event.delta.thinking;
+      }
+    }
+    expect(thinking).toBe(plan.thinking);
+    expect((await stream.finalMessage()).content).toEqual(whole.content);
+  });
+
+  it('raises in the SDK when the backend fails after the first tokens', async () => {
+    const sim = fleet.sim('ollama');
+    sim.setFaults({ errorAfterTokens: 3 });
+    try {
+      const stream = client.messages.stream({
+        model: OLLAMA_MODEL,
+        max_tokens: 64,
+        messages: [{ role: 'user', content: question }],
+      });
+      let text = '';
+      const error = await (async () => {
+        try {
+          for await (const event of stream) {
+            if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+              text += event.delta.text;
+            }
+          }
+          return undefined;
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).type).toEqual(expect.stringMatching(/_error$/));
+      expect(text.length).toBeGreaterThan(0);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it('cancels the backend request when the client leaves a stream', async () => {
+    const sim = fleet.sim('ollama');
+    sim.resetStats();
+    sim.setFaults({ tokenDelayMs: 100 });
+    try {
+      const stream = client.messages.stream({
+        model: OLLAMA_MODEL,
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'Tell a long story.' }],
+      });
+      let deltas = 0;
+      const ended = await (async () => {
+        try {
+          for await (const event of stream) {
+            if (event.type === 'content_block_delta' && ++deltas === 2) stream.abort();
+          }
+          return undefined;
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      // The SDK's stream says it was the caller that aborted.
+      expect(ended).toBeInstanceOf(APIUserAbortError);
+      await waitFor(() => sim.stats().aborted === 1, {
+        timeoutMs: 5_000,
+        description: 'the simulator to see the abort',
+      });
+      expect(sim.stats().completed).toBe(0);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it('answers errors in Anthropic’s envelope, naming the field at fault', async () => {
+    const refused = async (body: Record<string, unknown>) =>
+      client.messages
+        .create({
+          model: OLLAMA_MODEL,
+          max_tokens: 16,
+          messages: [{ role: 'user', content: question }],
+          ...body,
+        } as never)
+        .then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+    const missing = await refused({ max_tokens: undefined });
+    expect(missing).toBeInstanceOf(BadRequestError);
+    expect((missing as BadRequestError).error).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'max_tokens is required' },
+    });
+    const serverTool = await refused({
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+    });
+    expect((serverTool as BadRequestError).message).toContain(
+      'tools of type "web_search_20250305"',
+    );
+    const byUrl = await refused({
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } }],
+        },
+      ],
+    });
+    expect((byUrl as BadRequestError).message).toContain('the gateway fetches no URLs');
+    const document = await refused({
+      messages: [
+        { role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] },
+      ],
+    });
+    expect((document as BadRequestError).message).toContain('"document" are not supported');
+
+    const unknown = await refused({ model: 'no-such-model' });
+    expect(unknown).toBeInstanceOf(NotFoundError);
+    expect((unknown as NotFoundError).type).toBe('not_found_error');
+    const counting = await client.messages
+      .countTokens({ model: OLLAMA_MODEL, messages: [{ role: 'user', content: question }] })
+      .catch((thrown: unknown) => thrown);
+    expect(counting).toBeInstanceOf(NotFoundError);
+    expect((counting as NotFoundError).message).toContain('token counting');
+  });
+});
