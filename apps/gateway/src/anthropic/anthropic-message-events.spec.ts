@@ -1,22 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
+import type { EndFrame } from '@switchyard/contracts';
 import { MessageEvents } from './anthropic-message-events.js';
+import { deltaFrame, endFrame } from '../../test/support/reply-frames.js';
 
 const identity = { id: 'msg_req_1', model: 'm' };
-const delta = (fields: Omit<DeltaFrame, 'type' | 'seq'>): DeltaFrame =>
-  ({ type: 'delta', seq: 1, ...fields }) as DeltaFrame;
-const end = (finish: EndFrame['finish_reason']): EndFrame =>
-  ({
-    type: 'end',
-    seq: 9,
-    finish_reason: finish,
-    usage: { prompt_tokens: 5, completion_tokens: 7 },
-  }) as EndFrame;
 const frames = [
-  delta({ reasoning: 'Hmm.' }),
-  delta({ text: 'Checking.' }),
-  delta({ tool_calls: [{ index: 0, id: 'call_a', name: 'f', arguments: '{"x"' }] }),
-  delta({ tool_calls: [{ index: 0, arguments: ':1}' }] }),
+  deltaFrame({ reasoning: 'Hmm.' }),
+  deltaFrame({ text: 'Checking.' }),
+  deltaFrame({ tool_calls: [{ index: 0, id: 'call_a', name: 'f', arguments: '{"x"' }] }),
+  deltaFrame({ tool_calls: [{ index: 0, arguments: ':1}' }] }),
 ];
 
 describe('MessageEvents', () => {
@@ -25,7 +17,7 @@ describe('MessageEvents', () => {
     const all = [
       ...events.start(),
       ...frames.flatMap((f) => events.delta(f)),
-      ...events.end(end('tool_calls')),
+      ...events.end(endFrame('tool_calls')),
     ];
     expect(all).toEqual([
       {
@@ -91,7 +83,7 @@ describe('MessageEvents', () => {
   });
 
   it('gives a whole message the blocks whole, tool input parsed', () => {
-    const whole = new MessageEvents(identity).whole(frames, end('tool_calls'));
+    const whole = new MessageEvents(identity).whole(frames, endFrame('tool_calls'));
     expect(whole['content']).toEqual([
       { type: 'thinking', thinking: 'Hmm.', signature: '' },
       { type: 'text', text: 'Checking.' },
@@ -110,15 +102,17 @@ describe('MessageEvents', () => {
 
   it('says why the model stopped in Anthropic’s words, and gives broken arguments as {}', () => {
     const stop = (finish: EndFrame['finish_reason']) =>
-      new MessageEvents(identity).whole([delta({ text: 'x' })], end(finish))['stop_reason'];
+      new MessageEvents(identity).whole([deltaFrame({ text: 'x' })], endFrame(finish))[
+        'stop_reason'
+      ];
     expect([stop('stop'), stop('length'), stop('content_filter')]).toEqual([
       'end_turn',
       'max_tokens',
       'refusal',
     ]);
     const broken = new MessageEvents(identity).whole(
-      [delta({ tool_calls: [{ index: 0, name: 'f', arguments: '{"x":' }] })],
-      end('tool_calls'),
+      [deltaFrame({ tool_calls: [{ index: 0, name: 'f', arguments: '{"x":' }] })],
+      endFrame('tool_calls'),
     );
     expect(broken['content']).toEqual([{ type: 'tool_use', id: 'call_0', name: 'f', input: {} }]);
   });

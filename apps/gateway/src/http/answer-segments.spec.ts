@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeltaFrame } from '@switchyard/contracts';
 import { AnswerSegments, type SegmentChange } from './answer-segments.js';
+import { deltaFrame } from '../../test/support/reply-frames.js';
 
-const delta = (fields: Omit<DeltaFrame, 'type' | 'seq'>): DeltaFrame =>
-  ({ type: 'delta', seq: 1, ...fields }) as DeltaFrame;
 const summary = (changes: SegmentChange[]) =>
   changes.map((change) =>
     change.type === 'append'
@@ -15,10 +13,12 @@ describe('AnswerSegments', () => {
   it('opens, appends to and closes one segment per run of a kind, in order', () => {
     const segments = new AnswerSegments();
     const changes = [
-      ...segments.push(delta({ reasoning: 'Hm' })),
-      ...segments.push(delta({ reasoning: 'm.', text: 'Yes' })),
-      ...segments.push(delta({ text: '!' })),
-      ...segments.push(delta({ tool_calls: [{ index: 0, id: 'a', name: 'f', arguments: '{}' }] })),
+      ...segments.push(deltaFrame({ reasoning: 'Hm' })),
+      ...segments.push(deltaFrame({ reasoning: 'm.', text: 'Yes' })),
+      ...segments.push(deltaFrame({ text: '!' })),
+      ...segments.push(
+        deltaFrame({ tool_calls: [{ index: 0, id: 'a', name: 'f', arguments: '{}' }] }),
+      ),
       ...segments.finish(),
     ];
     expect(summary(changes)).toEqual([
@@ -44,9 +44,9 @@ describe('AnswerSegments', () => {
 
   it('gives a call without an id the chat API’s, and a late fragment to its own call', () => {
     const segments = new AnswerSegments();
-    segments.push(delta({ tool_calls: [{ index: 0, name: 'f', arguments: '{' }] }));
-    segments.push(delta({ tool_calls: [{ index: 1, id: 'b', name: 'g' }] }));
-    const late = segments.push(delta({ tool_calls: [{ index: 0, arguments: '}' }] }));
+    segments.push(deltaFrame({ tool_calls: [{ index: 0, name: 'f', arguments: '{' }] }));
+    segments.push(deltaFrame({ tool_calls: [{ index: 1, id: 'b', name: 'g' }] }));
+    const late = segments.push(deltaFrame({ tool_calls: [{ index: 0, arguments: '}' }] }));
     expect(summary(late)).toEqual(['append 0 }']);
     expect(
       segments.segments.map((s) => (s.kind === 'tool_call' ? [s.id, s.arguments] : [])),
@@ -59,9 +59,9 @@ describe('AnswerSegments', () => {
 
   it('skips empty pieces, but keeps text that carries log-probabilities', () => {
     const segments = new AnswerSegments();
-    expect(segments.push(delta({ text: '', reasoning: '' }))).toEqual([]);
+    expect(segments.push(deltaFrame({ text: '', reasoning: '' }))).toEqual([]);
     const logprobs = [{ token: '', logprob: -1 }];
-    expect(summary(segments.push(delta({ text: '', logprobs })))).toEqual([
+    expect(summary(segments.push(deltaFrame({ text: '', logprobs })))).toEqual([
       'open 0 text',
       'append 0 ',
     ]);

@@ -1,36 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError, type DeltaFrame, type EndFrame } from '@switchyard/contracts';
 import { ResponseEvents, type ResponseEvent } from './response-events.js';
+import { deltaFrame, endFrame } from '../../../test/support/reply-frames.js';
 
 const identity = { id: 'resp_req_1', createdAt: 1_700_000_000, model: 'm' };
 const settings = { instructions: null, store: false };
-const delta = (fields: Omit<DeltaFrame, 'type' | 'seq'>): DeltaFrame =>
-  ({ type: 'delta', seq: 1, ...fields }) as DeltaFrame;
-const end = (finish: EndFrame['finish_reason']): EndFrame =>
-  ({
-    type: 'end',
-    seq: 9,
-    finish_reason: finish,
-    usage: { prompt_tokens: 5, completion_tokens: 7 },
-  }) as EndFrame;
 
 function run(frames: DeltaFrame[], finish: EndFrame['finish_reason'] = 'stop'): ResponseEvent[] {
   const events = new ResponseEvents(identity, settings, false);
   return [
     ...events.created(),
     ...frames.flatMap((frame) => events.delta(frame)),
-    ...events.end(end(finish)),
+    ...events.end(endFrame(finish)),
   ];
 }
 
 describe('ResponseEvents', () => {
   it('opens and closes one item per kind, in the order the model produced them', () => {
     const events = run([
-      delta({ reasoning: 'Think' }),
-      delta({ reasoning: 'ing.' }),
-      delta({ text: 'Calling' }),
-      delta({ tool_calls: [{ index: 0, id: 'call_a', name: 'f', arguments: '{"x"' }] }),
-      delta({ tool_calls: [{ index: 0, arguments: ':1}' }] }),
+      deltaFrame({ reasoning: 'Think' }),
+      deltaFrame({ reasoning: 'ing.' }),
+      deltaFrame({ text: 'Calling' }),
+      deltaFrame({ tool_calls: [{ index: 0, id: 'call_a', name: 'f', arguments: '{"x"' }] }),
+      deltaFrame({ tool_calls: [{ index: 0, arguments: ':1}' }] }),
     ]);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
     expect(events.map((event) => [event.type, event['output_index'] ?? null])).toEqual([
@@ -100,9 +92,9 @@ describe('ResponseEvents', () => {
 
   it('gives each of several calls an item, and the fragments of an earlier call to it', () => {
     const events = run([
-      delta({ tool_calls: [{ index: 0, id: 'a', name: 'f', arguments: '{' }] }),
-      delta({ tool_calls: [{ index: 1, id: 'b', name: 'g', arguments: '{}' }] }),
-      delta({ tool_calls: [{ index: 0, arguments: '}' }] }),
+      deltaFrame({ tool_calls: [{ index: 0, id: 'a', name: 'f', arguments: '{' }] }),
+      deltaFrame({ tool_calls: [{ index: 1, id: 'b', name: 'g', arguments: '{}' }] }),
+      deltaFrame({ tool_calls: [{ index: 0, arguments: '}' }] }),
     ]);
     const output = (events.at(-1)?.['response'] as { output: Record<string, unknown>[] }).output;
     expect(output.map((item) => [item['call_id'], item['name'], item['arguments']])).toEqual([
@@ -116,7 +108,7 @@ describe('ResponseEvents', () => {
   });
 
   it('says incomplete, with the reason, for an answer cut at its token limit', () => {
-    const events = run([delta({ text: 'Cut' })], 'length');
+    const events = run([deltaFrame({ text: 'Cut' })], 'length');
     const last = events.at(-1);
     expect(last?.type).toBe('response.incomplete');
     expect(last?.['response']).toMatchObject({
@@ -131,21 +123,21 @@ describe('ResponseEvents', () => {
       { token: 'Hi', logprob: -0.5, top_logprobs: [{ token: 'Hi', logprob: -0.5 }] },
     ];
     const asked = new ResponseEvents(identity, settings, true);
-    const whole = asked.whole([delta({ text: 'Hi', logprobs })], end('stop'));
+    const whole = asked.whole([deltaFrame({ text: 'Hi', logprobs })], endFrame('stop'));
     const entry = { token: 'Hi', logprob: -0.5, bytes: [72, 105] };
     expect(whole['output']).toMatchObject([
       { content: [{ text: 'Hi', logprobs: [{ ...entry, top_logprobs: [entry] }] }] },
     ]);
     const unasked = new ResponseEvents(identity, settings, false);
-    expect(unasked.whole([delta({ text: 'Hi', logprobs })], end('stop'))['output']).toMatchObject([
-      { content: [{ logprobs: [] }] },
-    ]);
+    expect(
+      unasked.whole([deltaFrame({ text: 'Hi', logprobs })], endFrame('stop'))['output'],
+    ).toMatchObject([{ content: [{ logprobs: [] }] }]);
   });
 
   it('fails with the items so far and the error', () => {
     const events = new ResponseEvents(identity, settings, false);
     events.created();
-    events.delta(delta({ text: 'Half' }));
+    events.delta(deltaFrame({ text: 'Half' }));
     const [failed] = events.failed(
       new SwitchyardError('stream_interrupted', 'the backend went away'),
     );
