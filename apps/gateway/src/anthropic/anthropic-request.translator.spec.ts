@@ -123,6 +123,10 @@ describe('translateMessagesRequest', () => {
       return 'accepted';
     };
     expect(refused({ max_tokens: 0 })).toBe('max_tokens');
+    // Checked by the canonical schema, named as the client calls it.
+    expect(refused({ stop_sequences: Array.from({ length: 17 }, (_, i) => `s${i}`) })).toBe(
+      'stop_sequences',
+    );
     expect(refused({ messages: [] })).toBe('messages');
     expect(refused({ tools: [{ type: 'bash_20250124', name: 'bash' }] })).toBe('tools[0].type');
     expect(refused({ tools: [{ name: 'f' }] })).toBe('tools[0].input_schema');

@@ -58,7 +58,11 @@ export function translateMessagesRequest(raw: unknown): TranslatedMessagesReques
     top_k: body.top_k,
     stop: body.stop_sequences,
   });
-  return { model: body.model, stream: streams, body: checked(chatRequestSchema, canonical) };
+  return {
+    model: body.model,
+    stream: streams,
+    body: checked(chatRequestSchema, canonical, { stop: 'stop_sequences' }),
+  };
 }
 
 function systemMessages(system: AnthropicBody['system']): ChatMessage[] {

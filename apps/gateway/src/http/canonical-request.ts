@@ -15,12 +15,21 @@ export function canonicalStream(clientStreams: boolean): false | undefined {
 // Stand-ins for the fields routing fills in, so the canonical schema can check the rest.
 const ROUTED = { id: 'check', model: 'check' } as const;
 
-/** Runs the canonical schema over a translation, so a bad value is a 400 here, not later. */
+/**
+ * Runs the canonical schema over a translation, so a bad value is a 400 here, not later. The
+ * error names the client's field: `clientNames` maps canonical fields the API calls otherwise
+ * (Anthropic's `stop_sequences` is the canonical `stop`).
+ */
 export function checked(
   schema: z.ZodType,
   canonical: Record<string, unknown>,
+  clientNames: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
   const parsed = schema.safeParse({ ...canonical, ...ROUTED });
-  if (!parsed.success) throw badRequestFrom(parsed.error);
-  return canonical;
+  if (parsed.success) return canonical;
+  const path = parsed.error.issues[0]?.path;
+  const field = path?.[0];
+  const clientName = typeof field === 'string' ? clientNames[field] : undefined;
+  if (path !== undefined && clientName !== undefined) path[0] = clientName;
+  throw badRequestFrom(parsed.error);
 }

@@ -70,7 +70,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
   return {
     model: body.model,
     stream: streams,
-    body: checked(chatRequestSchema, canonical),
+    body: checked(chatRequestSchema, canonical, { max_tokens: 'max_output_tokens' }),
     logprobs,
     settings: settingsOf(body, tools ?? []),
   };
