@@ -158,7 +158,7 @@ export async function up(
     for (const backend of backends)
       say(`backend ${backend.id} (${backend.kind}) at ${backend.url}`);
     const gatewayUrl = `http://${config.gateway.host}:${config.gateway.port}`;
-    say(`gateway (OpenAI /v1 and Ollama /api) at ${gatewayUrl}`);
+    say(`gateway (OpenAI and Anthropic /v1, Ollama /api) at ${gatewayUrl}`);
     say(
       `try: curl ${gatewayUrl}/v1/chat/completions -d '{"model":"llama3.2","messages":[{"role":"user","content":"Say hello."}]}'`,
     );
