@@ -320,12 +320,18 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     }
   });
 
-  it('answers that it keeps no response to retrieve or delete', async () => {
+  it('answers that it keeps no response to retrieve or delete, and serves no token counting', async () => {
     const retrieve = await client.responses.retrieve('resp_1').catch((thrown: unknown) => thrown);
     expect(retrieve).toBeInstanceOf(NotFoundError);
     expect((retrieve as NotFoundError).message).toContain('keeps no responses');
     const removal = await client.responses.delete('resp_1').catch((thrown: unknown) => thrown);
     expect(removal).toBeInstanceOf(NotFoundError);
+    // The routes beside it that are not about a stored response say what they are.
+    const counting = await client.responses.inputTokens
+      .count({ model: OLLAMA_MODEL, input })
+      .catch((thrown: unknown) => thrown);
+    expect(counting).toBeInstanceOf(NotFoundError);
+    expect((counting as NotFoundError).message).toContain('counting input tokens');
   });
 });
 

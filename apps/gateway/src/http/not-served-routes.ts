@@ -4,6 +4,10 @@
  */
 const NOT_SERVED: readonly (readonly [RegExp, string])[] = [
   [
+    /^\/v1\/responses\/(input_tokens|compact)(\/|$)/,
+    'counting input tokens and compacting conversations are not served: each answer’s usage counts its tokens',
+  ],
+  [
     /^\/v1\/messages\/(count_tokens|batches)(\/|$)/,
     "Anthropic's token counting and message batches are not served: each answer's usage counts its tokens",
   ],
