@@ -103,11 +103,7 @@ function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
       throw unsupportedBlock(type, `${at}.type`, 'user');
     }
   });
-  if (parts.length === 0) return results;
-  const content = parts.every((part) => part.type === 'text')
-    ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
-    : parts;
-  return [...results, { role: 'user', content }];
+  return parts.length === 0 ? results : [...results, { role: 'user', content: parts }];
 }
 
 /** An assistant turn: its text, its tool calls and its thinking, as one message. */

@@ -73,10 +73,16 @@ describe('translateResponsesRequest', () => {
     expect(translated.stream).toBe(true);
     expect(translated.body['stream']).toBeUndefined();
     expect(translated.body['messages']).toEqual([
-      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Weather ' },
+          { type: 'text', text: 'in Paris?' },
+        ],
+      },
       {
         role: 'assistant',
-        content: 'Checking.',
+        content: [{ type: 'text', text: 'Checking.' }],
         reasoning: 'Use the tool.',
         tool_calls: [
           { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },

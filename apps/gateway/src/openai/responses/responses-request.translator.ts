@@ -203,16 +203,13 @@ function parseItem<S extends (typeof itemSchemas)[keyof typeof itemSchemas]>(
   return parsed.data as ReturnType<S['parse']>;
 }
 
-/** Message content: a text, or parts; parts that are all text become one text. */
+/** Message content: a text, or parts (which workers join as they join the chat API's). */
 function contentOf(
   content: string | ResponsesContentPart[],
   param: string,
 ): string | ContentPart[] {
   if (typeof content === 'string') return content;
-  const parts = content.map((part, i) => contentPart(part, `${param}.content[${i}]`));
-  return parts.every((part) => part.type === 'text')
-    ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
-    : parts;
+  return content.map((part, i) => contentPart(part, `${param}.content[${i}]`));
 }
 
 function contentPart(part: ResponsesContentPart, param: string): ContentPart {
