@@ -131,4 +131,30 @@ describe('request caps (gateway.limits)', () => {
     const fine = await post('/api/generate', { model: MODEL, prompt: 'Hi', stream: false });
     expect(fine.status).toBe(200);
   });
+
+  it('caps the Responses and Anthropic routes by the fields those APIs name', async () => {
+    const output = await refusal(
+      client.responses.create({ model: MODEL, input: 'Hi', max_output_tokens: 9 }),
+    );
+    expect(output).toMatchObject({ status: 400, param: 'max_output_tokens' });
+    const items = await refusal(
+      client.responses.create({
+        model: MODEL,
+        input: [user('a'), user('b'), user('c'), user('d')],
+      }),
+    );
+    expect(items).toMatchObject({ status: 400, param: 'input' });
+    const capped = await client.responses.create({ model: MODEL, input: 'Tell me a long story.' });
+    expect([capped.status, capped.usage?.output_tokens]).toEqual(['incomplete', 8]);
+
+    const anthropic = await fetch(`${fleet.url}/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ model: MODEL, max_tokens: 9, messages: [user('Hi')] }),
+    });
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('at most 8') },
+    });
+  });
 });
