@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Anthropic from '@anthropic-ai/sdk';
 import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
 import { Ollama } from 'ollama';
 import OpenAI, { AuthenticationError, RateLimitError } from 'openai';
@@ -40,6 +41,24 @@ describe('API keys', () => {
     expect(await ollama.json()).toEqual({ error: expect.stringContaining('API key') });
     const withKey = new Ollama({ host: fleet.url, headers: { Authorization: `Bearer ${KEY}` } });
     expect((await withKey.list()).models.map((model) => model.name)).toContain(MODEL);
+  });
+
+  it('takes Anthropic clients’ x-api-key, and refuses a wrong one in Anthropic’s envelope', async () => {
+    const good = new Anthropic({ baseURL: fleet.url, apiKey: KEY, maxRetries: 0 });
+    const message = await good.messages.create({
+      model: MODEL,
+      max_tokens: 2,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content.length).toBeGreaterThan(0);
+    const bad = new Anthropic({ baseURL: fleet.url, apiKey: 'sk-wrong', maxRetries: 0 });
+    const refused = await bad.messages
+      .create({ model: MODEL, max_tokens: 2, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((thrown: unknown) => thrown);
+    expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((refused as InstanceType<typeof Anthropic.AuthenticationError>).type).toBe(
+      'authentication_error',
+    );
   });
 
   it('leaves the health probes open', async () => {
