@@ -126,6 +126,39 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     ]);
   });
 
+  it('names the stop sequence that ended the answer where the backend says which', async () => {
+    const messages = [{ role: 'user' as const, content: question }];
+    const stopAt = (model: string) => {
+      const word = expectedCompletion({ model, messages, maxTokens: 64 }).pieces[3] ?? '';
+      const plan = expectedCompletion({ model, messages, maxTokens: 64, stop: [word] });
+      expect(plan.stopSequence).toBe(word);
+      return { word, plan };
+    };
+    // vLLM says which stop string matched.
+    const vllm = stopAt(VLLM_MODEL);
+    const ask = { model: VLLM_MODEL, max_tokens: 64, stop_sequences: [vllm.word], messages };
+    const whole = await client.messages.create(ask);
+    expect([whole.stop_reason, whole.stop_sequence, whole.content]).toEqual([
+      'stop_sequence',
+      vllm.word,
+      [{ type: 'text', text: vllm.plan.text }],
+    ]);
+    const streamed = await client.messages.stream(ask).finalMessage();
+    expect([streamed.stop_reason, streamed.stop_sequence]).toEqual(['stop_sequence', vllm.word]);
+    // Ollama says only that the answer stopped: an end of turn, as far as anyone can tell.
+    const ollama = stopAt(OLLAMA_MODEL);
+    const unsaid = await client.messages.create({
+      ...ask,
+      model: OLLAMA_MODEL,
+      stop_sequences: [ollama.word],
+    });
+    expect([unsaid.stop_reason, unsaid.stop_sequence, unsaid.content]).toEqual([
+      'end_turn',
+      null,
+      [{ type: 'text', text: ollama.plan.text }],
+    ]);
+  });
+
   it('uses a tool, and answers the tool result sent back', async () => {
     const chat = [{ role: 'user' as const, content: weatherQuestion }];
     const chatTools = [

@@ -99,4 +99,6 @@ export interface EndEvent {
   readonly timings?: Timings;
   /** The model name as the backend reported it. */
   readonly model?: string;
+  /** The stop sequence that ended the answer, when the backend says which. */
+  readonly stop_sequence?: string;
 }

@@ -24,7 +24,8 @@ export class MessageEvents {
 
   start(): MessageEvent[] {
     // The prompt's size is known only at the end: message_delta carries it.
-    return [{ type: 'message_start', message: this.message([], null, usage(0, 0)) }];
+    const stop = { stop_reason: null, stop_sequence: null };
+    return [{ type: 'message_start', message: this.message([], stop, usage(0, 0)) }];
   }
 
   delta(frame: DeltaFrame): MessageEvent[] {
@@ -37,7 +38,7 @@ export class MessageEvents {
       ...this.segments.finish().map(blockEvent),
       {
         type: 'message_delta',
-        delta: { stop_reason: stopReason(end.finish_reason), stop_sequence: null },
+        delta: stopOf(end),
         usage: usage(prompt_tokens, completion_tokens),
       },
       { type: 'message_stop' },
@@ -51,23 +52,14 @@ export class MessageEvents {
     const { prompt_tokens, completion_tokens } = end.usage;
     return this.message(
       this.segments.segments.map(wholeBlock),
-      stopReason(end.finish_reason),
+      stopOf(end),
       usage(prompt_tokens, completion_tokens),
     );
   }
 
-  private message(content: Block[], stop: string | null, counts: Block): Block {
+  private message(content: Block[], stop: Stop, counts: Block): Block {
     const { id, model } = this.identity;
-    return {
-      id,
-      type: 'message',
-      role: 'assistant',
-      model,
-      content,
-      stop_reason: stop,
-      stop_sequence: null,
-      usage: counts,
-    };
+    return { id, type: 'message', role: 'assistant', model, content, ...stop, usage: counts };
   }
 }
 
@@ -125,10 +117,19 @@ function usage(input: number, output: number): Block {
   };
 }
 
-/** Why the model stopped, in Anthropic's words. */
-function stopReason(finish: EndFrame['finish_reason']): string {
-  if (finish === 'length') return 'max_tokens';
-  if (finish === 'tool_calls') return 'tool_use';
-  if (finish === 'content_filter') return 'refusal';
-  return 'end_turn';
+type Stop = { stop_reason: string | null; stop_sequence: string | null };
+
+/**
+ * Why the model stopped, in Anthropic's words. A stop sequence is `stop_sequence` with the
+ * sequence where the backend said which one matched (vLLM); elsewhere it cannot be told from
+ * the end of the turn.
+ */
+function stopOf(end: EndFrame): Stop {
+  const stop = (reason: string): Stop => ({ stop_reason: reason, stop_sequence: null });
+  if (end.finish_reason === 'length') return stop('max_tokens');
+  if (end.finish_reason === 'tool_calls') return stop('tool_use');
+  if (end.finish_reason === 'content_filter') return stop('refusal');
+  return end.stop_sequence === undefined
+    ? stop('end_turn')
+    : { stop_reason: 'stop_sequence', stop_sequence: end.stop_sequence };
 }

@@ -125,6 +125,11 @@ export const endFrameSchema = z.object({
   timings: timingsSchema.optional(),
   /** The model name as the backend reported it, when it differs from the request's. */
   model: z.string().optional(),
+  /**
+   * The stop sequence that ended the answer (`finish_reason` `stop`), when the backend says which
+   * (vLLM does; Ollama and LM Studio do not, and then it is absent).
+   */
+  stop_sequence: z.string().optional(),
 });
 
 export const errorFrameSchema = z.object({

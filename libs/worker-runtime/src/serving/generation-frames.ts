@@ -97,6 +97,7 @@ function endFrame(
     },
   };
   if (event.model !== undefined) frame.model = event.model;
+  if (event.stop_sequence !== undefined) frame.stop_sequence = event.stop_sequence;
   return frame;
 }
 

@@ -130,6 +130,19 @@ describe('OpenAiStreamTranslator', () => {
     });
   });
 
+  it('names the stop sequence vLLM says ended the answer, and only a string one', () => {
+    const ended = (choice: Record<string, unknown>) => {
+      const translator = new OpenAiStreamTranslator({ mode: 'chat' });
+      translator.push({ choices: [{ delta: { content: 'Hi' }, ...choice }] });
+      return translator.end().stop_sequence;
+    };
+    expect(ended({ finish_reason: 'stop', stop_reason: 'END' })).toBe('END');
+    // A stop token's id, the end of the sequence, or a cut at the length limit: no sequence.
+    expect(ended({ finish_reason: 'stop', stop_reason: 128009 })).toBeUndefined();
+    expect(ended({ finish_reason: 'stop', stop_reason: null })).toBeUndefined();
+    expect(ended({ finish_reason: 'length', stop_reason: 'END' })).toBeUndefined();
+  });
+
   it('calls a stream that ended without a finish reason cut off', () => {
     const translator = new OpenAiStreamTranslator({ mode: 'chat' });
     translator.push({ choices: [{ delta: { content: 'Hal' } }] });

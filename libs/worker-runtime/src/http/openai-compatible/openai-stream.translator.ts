@@ -46,6 +46,7 @@ export class OpenAiStreamTranslator {
   private countedTokens = 0;
   private sawToolCalls = false;
   private finishReason: string | undefined;
+  private stopSequence: string | undefined;
   private usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
   private model: string | undefined;
 
@@ -68,6 +69,8 @@ export class OpenAiStreamTranslator {
       choice.logprobs,
     );
     if (typeof choice.finish_reason === 'string') this.finishReason = choice.finish_reason;
+    // vLLM names the stop string that matched (a number is a stop token's id: no sequence).
+    if (typeof choice.stop_reason === 'string') this.stopSequence = choice.stop_reason;
     if (event === undefined) return [];
     if (event.tool_calls !== undefined) this.sawToolCalls = true;
     const at = this.now();
@@ -103,12 +106,16 @@ export class OpenAiStreamTranslator {
       );
     }
     const completionTokens = this.usage?.completion_tokens ?? this.countedTokens;
+    const finishReason = mapFinishReason(this.finishReason, this.sawToolCalls);
     const end: EndEvent = {
       type: 'end',
-      finish_reason: mapFinishReason(this.finishReason, this.sawToolCalls),
+      finish_reason: finishReason,
       usage: { prompt_tokens: this.usage?.prompt_tokens ?? 0, completion_tokens: completionTokens },
       timings: this.timings(completionTokens),
       ...(this.model === undefined ? {} : { model: this.model }),
+      ...(finishReason === 'stop' && this.stopSequence !== undefined
+        ? { stop_sequence: this.stopSequence }
+        : {}),
     };
     return end;
   }

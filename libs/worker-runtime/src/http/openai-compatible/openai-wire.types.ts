@@ -88,6 +88,8 @@ export interface OpenAiStreamChoice {
   text?: string;
   logprobs?: OpenAiChoiceLogprobs | null;
   finish_reason?: string | null;
+  /** vLLM's: the stop string (or token id) that ended the answer; null for EOS or length. */
+  stop_reason?: string | number | null;
 }
 
 export interface OpenAiUsage {
@@ -112,6 +114,8 @@ export interface OpenAiAnswerChoice {
   text?: string;
   logprobs?: OpenAiChoiceLogprobs | null;
   finish_reason?: string | null;
+  /** vLLM's: the stop string (or token id) that ended the answer; null for EOS or length. */
+  stop_reason?: string | number | null;
 }
 
 /** A non-streamed chat or completion answer (`stream: false`). */
