@@ -8,28 +8,28 @@ import Anthropic, {
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
-import { startFleet, type Fleet } from './support/fleet.fixture.js';
+import {
+  AS_CHAT,
+  OLLAMA_MODEL,
+  QUESTION,
+  startAgentFleet,
+  SYSTEM_PROMPT,
+  THINKER,
+  VLLM_MODEL,
+  WEATHER_PARAMETERS,
+  WEATHER_QUESTION,
+} from './support/agent-fleet.js';
+import type { Fleet } from './support/fleet.fixture.js';
 
-const OLLAMA_MODEL = 'llama3.2:latest';
-const VLLM_MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
-/** The simulator makes a model whose name says "think" a reasoning model. */
-const THINKER = 'Qwen/Qwen3-8B-think';
-const system = 'Be brief.';
-const question = 'Name a colour.';
-const asChat = [
-  { role: 'system' as const, content: system },
-  { role: 'user' as const, content: question },
-];
+const system = SYSTEM_PROMPT;
+const question = QUESTION;
+const asChat = AS_CHAT;
 const weatherTool = {
   name: 'get_weather',
   description: 'The weather in a city',
-  input_schema: {
-    type: 'object' as const,
-    properties: { city: { type: 'string' }, days: { type: 'integer' } },
-    required: ['city'],
-  },
+  input_schema: WEATHER_PARAMETERS,
 };
-const weatherQuestion = 'What is get_weather in Paris?';
+const weatherQuestion = WEATHER_QUESTION;
 
 // Anthropic's Messages API through the gateway with the official Anthropic SDK: each request a
 // chat of the fleet, whole and streamed. `messages.stream()` rebuilds the message from the events
@@ -39,14 +39,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
   let client: Anthropic;
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      backends: [
-        { kind: 'ollama' },
-        { kind: 'vllm', sim: { models: [VLLM_MODEL] } },
-        // A vLLM server serves one model (more names are its aliases): the thinker needs its own.
-        { kind: 'vllm', sim: { models: [THINKER] } },
-      ],
-    });
+    fleet = await startAgentFleet();
     client = new Anthropic({ baseURL: fleet.url, apiKey: 'unused', maxRetries: 0 });
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());

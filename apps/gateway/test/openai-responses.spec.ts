@@ -3,29 +3,29 @@ import { expectedCompletion } from '@switchyard/backend-sim';
 import { PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
 import OpenAI, { BadRequestError, NotFoundError } from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { startFleet, type Fleet } from './support/fleet.fixture.js';
+import {
+  AS_CHAT,
+  OLLAMA_MODEL,
+  QUESTION,
+  startAgentFleet,
+  SYSTEM_PROMPT,
+  THINKER,
+  VLLM_MODEL,
+  WEATHER_PARAMETERS,
+  WEATHER_QUESTION,
+} from './support/agent-fleet.js';
+import type { Fleet } from './support/fleet.fixture.js';
 
-const OLLAMA_MODEL = 'llama3.2:latest';
-const VLLM_MODEL = 'Qwen/Qwen2.5-0.5B-Instruct';
-/** The simulator makes a model whose name says "think" a reasoning model. */
-const THINKER = 'Qwen/Qwen3-8B-think';
-const instructions = 'Be brief.';
-const input = 'Name a colour.';
-const asChat = [
-  { role: 'system' as const, content: instructions },
-  { role: 'user' as const, content: input },
-];
+const instructions = SYSTEM_PROMPT;
+const input = QUESTION;
+const asChat = AS_CHAT;
 const weatherTool = {
   type: 'function' as const,
   name: 'get_weather',
   strict: false,
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' }, days: { type: 'integer' } },
-    required: ['city'],
-  },
+  parameters: WEATHER_PARAMETERS,
 };
-const weatherQuestion = 'What is get_weather in Paris?';
+const weatherQuestion = WEATHER_QUESTION;
 
 // The Responses API through the gateway with the official openai client: a stateless answer as a
 // chat of the fleet, whole and streamed. `responses.stream()` rebuilds the response from the
@@ -35,14 +35,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      backends: [
-        { kind: 'ollama' },
-        { kind: 'vllm', sim: { models: [VLLM_MODEL] } },
-        // A vLLM server serves one model (more names are its aliases): the thinker needs its own.
-        { kind: 'vllm', sim: { models: [THINKER] } },
-      ],
-    });
+    fleet = await startAgentFleet();
     client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());
