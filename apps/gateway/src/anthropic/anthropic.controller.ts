@@ -3,11 +3,9 @@ import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
-import { startOf } from '../http/request-timing.js';
-import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter } from '../routing/fleet-router.service.js';
-import { answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
+import { answerChatIn, type RoutedAnswerDeps } from '../routing/routed-answer.js';
 import { MessageEvents, type MessageEvent } from './anthropic-message-events.js';
 import { translateMessagesRequest } from './anthropic-request.translator.js';
 import { ANTHROPIC_SSE } from './anthropic-stream.format.js';
@@ -36,23 +34,13 @@ export class AnthropicController {
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateMessagesRequest(request.body);
     const body = this.caps.apply(translated.body, { prompt: 'messages', maxTokens: 'max_tokens' });
-    await answerRouted(
-      this.deps,
-      request,
-      reply,
-      'chat',
-      translated.model,
-      body,
-      async (routed, requestId) => {
-        const events = new MessageEvents({ id: `msg_${requestId}`, model: routed.model });
-        if (!translated.stream) {
-          const { deltas, end } = await collectFrames(routed.frames);
-          await sendJson(reply, events.whole(deltas, end), overheadMs(startOf(request.raw), end));
-          return;
-        }
-        await writeStream(reply, ANTHROPIC_SSE, messageStream(routed.frames, events));
-      },
-    );
+    await answerChatIn(this.deps, request, reply, translated, body, ANTHROPIC_SSE, (routed, id) => {
+      const events = new MessageEvents({ id: `msg_${id}`, model: routed.model });
+      return {
+        whole: (deltas, end) => events.whole(deltas, end),
+        events: (frames) => messageStream(frames, events),
+      };
+    });
   }
 }
 

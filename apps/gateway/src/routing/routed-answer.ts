@@ -1,11 +1,24 @@
-import { SwitchyardError, type InferenceOperation, type Usage } from '@switchyard/contracts';
+import {
+  SwitchyardError,
+  type DeltaFrame,
+  type EndFrame,
+  type InferenceOperation,
+  type Usage,
+} from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../auth/request-caller.js';
 import type { TokenBudget } from '../auth/token-budget.js';
 import type { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { requestIdOf } from '../http/request-id.js';
-import { OVERHEAD_HEADER } from '../http/response-streams.js';
+import {
+  collectFrames,
+  OVERHEAD_HEADER,
+  overheadMs,
+  sendJson,
+  writeStream,
+  type StreamFormat,
+} from '../http/response-streams.js';
 import { noteModel, startOf } from '../http/request-timing.js';
 import type { FleetRouter, RoutedStream } from './fleet-router.service.js';
 
@@ -94,4 +107,35 @@ async function* charging(
     if (frame.type === 'end') charge(frame.usage);
     yield frame;
   }
+}
+
+/** How an API gives a chat's answer: whole, as one body, or streamed, as its events. */
+export interface ChatAnswerFormat {
+  whole(deltas: readonly DeltaFrame[], end: EndFrame): unknown;
+  events(frames: AsyncIterable<StreamFrame>): AsyncIterable<unknown>;
+}
+
+/**
+ * {@link answerRouted} for a chat answered in an API's own format (the Responses API's,
+ * Anthropic's): collected and sent whole with the overhead header, or streamed in `stream`'s
+ * framing, the format built for the answer once it is routed.
+ */
+export function answerChatIn(
+  deps: RoutedAnswerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  translated: { model: unknown; stream: boolean },
+  body: Record<string, unknown>,
+  stream: StreamFormat,
+  formatFor: (routed: RoutedStream, requestId: string) => ChatAnswerFormat,
+): Promise<void> {
+  return answerRouted(deps, request, reply, 'chat', translated.model, body, async (routed, id) => {
+    const format = formatFor(routed, id);
+    if (!translated.stream) {
+      const { deltas, end } = await collectFrames(routed.frames);
+      await sendJson(reply, format.whole(deltas, end), overheadMs(startOf(request.raw), end));
+      return;
+    }
+    await writeStream(reply, stream, format.events(routed.frames));
+  });
 }

@@ -4,11 +4,9 @@ import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../../auth/token-budget.js';
 import { InFlightRequests } from '../../http/in-flight-requests.service.js';
-import { startOf } from '../../http/request-timing.js';
-import { collectFrames, overheadMs, sendJson, writeStream } from '../../http/response-streams.js';
 import { RequestCaps } from '../../limits/request-caps.js';
 import { FleetRouter } from '../../routing/fleet-router.service.js';
-import { answerRouted, type RoutedAnswerDeps } from '../../routing/routed-answer.js';
+import { answerChatIn, type RoutedAnswerDeps } from '../../routing/routed-answer.js';
 import { ResponseEvents, type ResponseEvent } from './response-events.js';
 import { translateResponsesRequest } from './responses-request.translator.js';
 import { RESPONSES_SSE } from './responses-stream.format.js';
@@ -40,31 +38,17 @@ export class ResponsesController {
       prompt: 'input',
       maxTokens: 'max_output_tokens',
     });
-    await answerRouted(
-      this.deps,
-      request,
-      reply,
-      'chat',
-      translated.model,
-      body,
-      async (routed, requestId) => {
-        const events = new ResponseEvents(
-          {
-            id: `resp_${requestId}`,
-            createdAt: Math.floor(Date.now() / 1000),
-            model: routed.model,
-          },
-          translated.settings,
-          translated.logprobs,
-        );
-        if (!translated.stream) {
-          const { deltas, end } = await collectFrames(routed.frames);
-          await sendJson(reply, events.whole(deltas, end), overheadMs(startOf(request.raw), end));
-          return;
-        }
-        await writeStream(reply, RESPONSES_SSE, responseStream(routed.frames, events));
-      },
-    );
+    await answerChatIn(this.deps, request, reply, translated, body, RESPONSES_SSE, (routed, id) => {
+      const events = new ResponseEvents(
+        { id: `resp_${id}`, createdAt: Math.floor(Date.now() / 1000), model: routed.model },
+        translated.settings,
+        translated.logprobs,
+      );
+      return {
+        whole: (deltas, end) => events.whole(deltas, end),
+        events: (frames) => responseStream(frames, events),
+      };
+    });
   }
 
   @All('responses/*')
