@@ -326,6 +326,21 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     }
   });
 
+  it('lists the fleet’s models in Anthropic’s shape to its clients', async () => {
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+    expect(models.map((model) => model.id)).toEqual(
+      expect.arrayContaining([OLLAMA_MODEL, VLLM_MODEL, THINKER]),
+    );
+    expect(models[0]).toEqual({
+      type: 'model',
+      id: models[0]?.id,
+      display_name: models[0]?.id,
+      created_at: '1970-01-01T00:00:00.000Z',
+    });
+    expect(await client.models.retrieve(THINKER)).toMatchObject({ type: 'model', id: THINKER });
+  });
+
   it('answers errors in Anthropic’s envelope, naming the field at fault', async () => {
     const refused = async (body: Record<string, unknown>) =>
       client.messages

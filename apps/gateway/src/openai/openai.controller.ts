@@ -6,6 +6,11 @@ import {
   type InferenceOperation,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  anthropicModel,
+  anthropicModelList,
+  asksAnthropic,
+} from '../anthropic/anthropic-models.js';
 import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
@@ -96,9 +101,12 @@ export class OpenAIController {
     this.deps = { inFlight, router, budget };
   }
 
+  /** The fleet's models, in OpenAI's shape or, for Anthropic's clients, in theirs. */
   @Get('models')
-  async models(): Promise<unknown> {
-    return { object: 'list', data: (await this.catalogue.listed()).map(modelEntry) };
+  async models(@Req() request: FastifyRequest): Promise<unknown> {
+    const models = await this.catalogue.listed();
+    if (asksAnthropic(request.headers)) return anthropicModelList(models);
+    return { object: 'list', data: models.map(modelEntry) };
   }
 
   @Get('models/*')
@@ -110,7 +118,7 @@ export class OpenAIController {
         details: { param: 'model' },
       });
     }
-    return modelEntry(model);
+    return asksAnthropic(request.headers) ? anthropicModel(model) : modelEntry(model);
   }
 
   @Post('chat/completions')
