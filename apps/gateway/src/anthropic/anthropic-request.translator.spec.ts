@@ -81,6 +81,31 @@ describe('translateMessagesRequest', () => {
     ]);
   });
 
+  it('puts a tool result’s images in the user message after it, as backends take images', () => {
+    const translated = translateMessagesRequest({
+      ...base,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'text', text: 'The screenshot:' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(translated.body['messages']).toEqual([
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'The screenshot:' },
+      { role: 'user', content: [{ type: 'image', media_type: 'image/png', data: PNG }] },
+    ]);
+  });
+
   it('translates custom tools, the tool choice and the thinking budget', () => {
     const schema = { type: 'object', properties: {} };
     const ask = (fields: Record<string, unknown>) =>
@@ -155,14 +180,12 @@ describe('translateMessagesRequest', () => {
               {
                 type: 'tool_result',
                 tool_use_id: 't',
-                content: [
-                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
-                ],
+                content: [{ type: 'image', source: { type: 'url', url: 'https://x/a.png' } }],
               },
             ],
           },
         ],
       }),
-    ).toBe('messages[0].content[0].content[0]');
+    ).toBe('messages[0].content[0].content[0].source');
   });
 });

@@ -81,7 +81,11 @@ function chatMessages(message: AnthropicBody['messages'][number], index: number)
     : [assistantTurn(message.content, param)];
 }
 
-/** A user turn: the results of the tools it answers, then what the user said. */
+/**
+ * A user turn: the results of the tools it answers, then what the user said. A tool result's
+ * images (a screenshot, an image file read) follow in the user message: the chat APIs of the
+ * backends take images from users only.
+ */
 function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];
@@ -90,11 +94,9 @@ function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
     const type = blockType(raw);
     if (type === 'tool_result') {
       const block = parseBlock(contentBlockSchemas.tool_result, raw, at);
-      results.push({
-        role: 'tool',
-        tool_call_id: block.tool_use_id,
-        content: toolResultText(block.content, `${at}.content`),
-      });
+      const result = toolResult(block.content, `${at}.content`);
+      results.push({ role: 'tool', tool_call_id: block.tool_use_id, content: result.text });
+      parts.push(...result.images);
     } else if (type === 'text') {
       parts.push({ type: 'text', text: parseBlock(contentBlockSchemas.text, raw, at).text });
     } else if (type === 'image') {
@@ -133,19 +135,21 @@ function assistantTurn(blocks: readonly unknown[], param: string): ChatMessage {
   });
 }
 
-function toolResultText(
+/** A tool result's text, and its images apart. */
+function toolResult(
   content: z.infer<typeof contentBlockSchemas.tool_result>['content'],
   param: string,
-): string {
-  if (content === undefined || typeof content === 'string') return content ?? '';
-  return content
-    .map((block, i) => {
-      if (block.type !== 'text') {
-        throw badField('a tool result may hold only text', `${param}[${i}]`);
-      }
-      return block.text;
-    })
-    .join('');
+): { text: string; images: ContentPart[] } {
+  if (content === undefined || typeof content === 'string') {
+    return { text: content ?? '', images: [] };
+  }
+  let text = '';
+  const images: ContentPart[] = [];
+  content.forEach((block, i) => {
+    if (block.type === 'text') text += block.text;
+    else images.push(imagePart(block.source, `${param}[${i}]`));
+  });
+  return { text, images };
 }
 
 function imagePart(
