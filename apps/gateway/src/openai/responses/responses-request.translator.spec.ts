@@ -112,6 +112,39 @@ describe('translateResponsesRequest', () => {
     ]);
   });
 
+  it('puts the images of a run of function call outputs in a user message after the run', () => {
+    const image = { type: 'input_image', image_url: `data:image/png;base64,${PNG}` };
+    const translated = translateResponsesRequest({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'Look at both.' },
+        { type: 'function_call', call_id: 'c1', name: 'shot', arguments: '{}' },
+        { type: 'function_call', call_id: 'c2', name: 'shot', arguments: '{}' },
+        {
+          type: 'function_call_output',
+          call_id: 'c1',
+          output: [{ type: 'input_text', text: 'first' }, image],
+        },
+        { type: 'function_call_output', call_id: 'c2', output: [image] },
+      ],
+    });
+    const picture = { type: 'image', media_type: 'image/png', data: PNG };
+    expect(translated.body['messages']).toEqual([
+      { role: 'user', content: 'Look at both.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'c1', name: 'shot', arguments: '{}' },
+          { id: 'c2', name: 'shot', arguments: '{}' },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: 'first' },
+      { role: 'tool', tool_call_id: 'c2', content: '' },
+      { role: 'user', content: [picture, picture] },
+    ]);
+  });
+
   it('keeps images as parts beside the text', () => {
     const translated = translateResponsesRequest({
       model: 'm',
@@ -208,7 +241,7 @@ describe('translateResponsesRequest', () => {
           {
             type: 'function_call_output',
             call_id: 'c',
-            output: [{ type: 'input_image', image_url: `data:image/png;base64,${PNG}` }],
+            output: [{ type: 'input_image', image_url: 'https://example.com/a.png' }],
           },
         ],
       }),

@@ -131,12 +131,21 @@ function refuseStateful(body: ResponsesBody): void {
   }
 }
 
-/** The input items as chat messages: calls join the assistant turn they belong to. */
+/**
+ * The input items as chat messages: calls join the assistant turn they belong to. The images of
+ * a run of function call outputs (a screenshot, an image file read) follow the run as a user
+ * message: the chat APIs of the backends take images from users only.
+ */
 function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   const messages: ChatMessage[] = [];
   /** Reasoning of an earlier turn, for the assistant message that follows it. */
   let reasoning: string | undefined;
+  let outputImages: ContentPart[] = [];
+  const flushOutputImages = (): void => {
+    if (outputImages.length > 0) messages.push({ role: 'user', content: outputImages });
+    outputImages = [];
+  };
   const assistantTurn = (): ChatMessage => {
     const last = messages.at(-1);
     if (last?.role === 'assistant') return last;
@@ -147,6 +156,7 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
   input.forEach((raw, i) => {
     const param = `input[${i}]`;
     const type = typeOf(raw, 'message');
+    if (type !== 'function_call_output') flushOutputImages();
     if (type === 'message') {
       const item = parseItem(itemSchemas.message, raw, i);
       const message: ChatMessage = { role: item.role, content: contentOf(item.content, param) };
@@ -162,11 +172,9 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
       reasoning = undefined;
     } else if (type === 'function_call_output') {
       const item = parseItem(itemSchemas.function_call_output, raw, i);
-      messages.push({
-        role: 'tool',
-        tool_call_id: item.call_id,
-        content: textOf(item.output, `${param}.output`),
-      });
+      const output = outputOf(item.output, `${param}.output`);
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: output.text });
+      outputImages.push(...output.images);
     } else if (type === 'reasoning') {
       const item = parseItem(itemSchemas.reasoning, raw, i);
       const text = (item.content ?? []).map((part) => part.text ?? '').join('');
@@ -180,6 +188,7 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
       throw badField(`input items of type "${type}" are not supported`, `${param}.type`);
     }
   });
+  flushOutputImages();
   if (messages.length === 0) {
     throw badField('input must hold at least one message or function call output', 'input');
   }
@@ -229,18 +238,20 @@ function contentPart(part: ResponsesContentPart, param: string): ContentPart {
   throw badField(`content parts of type "${part.type}" are not supported`, param);
 }
 
-/** A function call's output: its text, or its text parts joined. */
-function textOf(output: string | ResponsesContentPart[], param: string): string {
-  if (typeof output === 'string') return output;
-  return output
-    .map((raw, i) => {
-      const part = contentPart(raw, `${param}[${i}]`);
-      if (part.type !== 'text') {
-        throw badField('a function call output may hold only text', `${param}[${i}]`);
-      }
-      return part.text;
-    })
-    .join('');
+/** A function call's output: its text (its text parts joined), and its images apart. */
+function outputOf(
+  output: string | ResponsesContentPart[],
+  param: string,
+): { text: string; images: ContentPart[] } {
+  if (typeof output === 'string') return { text: output, images: [] };
+  let text = '';
+  const images: ContentPart[] = [];
+  output.forEach((raw, i) => {
+    const part = contentPart(raw, `${param}[${i}]`);
+    if (part.type === 'text') text += part.text;
+    else images.push(part);
+  });
+  return { text, images };
 }
 
 function functionTool(raw: unknown, index: number): ToolDefinition {
