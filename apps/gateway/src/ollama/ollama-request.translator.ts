@@ -6,9 +6,8 @@ import {
   type ContentPart,
   type ResponseFormat,
 } from '@switchyard/contracts';
-import type { z } from 'zod';
-import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
-import { canonicalStream } from '../http/canonical-request.js';
+import { badField, parseBody } from '../http/bad-request.js';
+import { canonicalStream, checked } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import {
   ollamaChatBodySchema,
@@ -39,8 +38,6 @@ export interface TranslatedOllamaGenerate extends TranslatedOllamaRequest {
   /** How long a loaded model stays in memory (Ollama's `keep_alive`), when the request says. */
   keepAlive: string | number | undefined;
 }
-
-const ROUTED = { id: 'check', model: 'check' } as const;
 
 /** Ollama's words for a raw (untemplated) generate that also asks for templating. */
 const RAW_WITH_TEMPLATE = 'raw mode does not support template, system, or context';
@@ -255,10 +252,4 @@ function passthrough(
   if (typeof body.think === 'boolean') ollama['think'] = body.think;
   Object.assign(ollama, defined(extra));
   return Object.keys(ollama).length === 0 ? undefined : { ollama };
-}
-
-function checked(schema: z.ZodType, canonical: Record<string, unknown>): Record<string, unknown> {
-  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
-  if (!parsed.success) throw badRequestFrom(parsed.error);
-  return canonical;
 }
