@@ -8,8 +8,8 @@ import {
   type ToolDefinition,
 } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badField, badRequestFrom, parseBody } from '../http/bad-request.js';
-import { canonicalStream, checked } from '../http/canonical-request.js';
+import { badField, parseBody, parseField } from '../http/bad-request.js';
+import { canonicalStream, checked, typeOf } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import {
   anthropicBodySchema,
@@ -91,16 +91,16 @@ function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
   const parts: ContentPart[] = [];
   blocks.forEach((raw, j) => {
     const at = `${param}[${j}]`;
-    const type = blockType(raw);
+    const type = typeOf(raw, 'undefined');
     if (type === 'tool_result') {
-      const block = parseBlock(contentBlockSchemas.tool_result, raw, at);
+      const block = parseField(contentBlockSchemas.tool_result, raw, [at]);
       const result = toolResult(block.content, `${at}.content`);
       results.push({ role: 'tool', tool_call_id: block.tool_use_id, content: result.text });
       parts.push(...result.images);
     } else if (type === 'text') {
-      parts.push({ type: 'text', text: parseBlock(contentBlockSchemas.text, raw, at).text });
+      parts.push({ type: 'text', text: parseField(contentBlockSchemas.text, raw, [at]).text });
     } else if (type === 'image') {
-      parts.push(imagePart(parseBlock(contentBlockSchemas.image, raw, at).source, at));
+      parts.push(imagePart(parseField(contentBlockSchemas.image, raw, [at]).source, at));
     } else {
       throw unsupportedBlock(type, `${at}.type`, 'user');
     }
@@ -115,12 +115,12 @@ function assistantTurn(blocks: readonly unknown[], param: string): ChatMessage {
   const calls: ToolCall[] = [];
   blocks.forEach((raw, j) => {
     const at = `${param}[${j}]`;
-    const type = blockType(raw);
-    if (type === 'text') text += parseBlock(contentBlockSchemas.text, raw, at).text;
+    const type = typeOf(raw, 'undefined');
+    if (type === 'text') text += parseField(contentBlockSchemas.text, raw, [at]).text;
     else if (type === 'thinking') {
-      reasoning += parseBlock(contentBlockSchemas.thinking, raw, at).thinking;
+      reasoning += parseField(contentBlockSchemas.thinking, raw, [at]).thinking;
     } else if (type === 'tool_use') {
-      const block = parseBlock(contentBlockSchemas.tool_use, raw, at);
+      const block = parseField(contentBlockSchemas.tool_use, raw, [at]);
       calls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input) });
     } else if (type !== 'redacted_thinking') {
       // Redacted thinking is Anthropic's own ciphertext: nothing a local model can read.
@@ -167,16 +167,17 @@ function imagePart(
 }
 
 function customTool(raw: unknown, index: number): ToolDefinition {
-  const type = blockType(raw, 'custom');
+  const type = typeOf(raw, 'custom');
   if (type !== 'custom') {
     throw badField(
       `tools of type "${type}" are not supported: only custom tools (name, input_schema), which the caller runs`,
       `tools[${index}].type`,
     );
   }
-  const parsed = anthropicToolSchema.safeParse(raw);
-  if (!parsed.success) throw badRequestFrom(parsed.error, ['tools', index]);
-  const { name, description, input_schema } = parsed.data;
+  const { name, description, input_schema } = parseField(anthropicToolSchema, raw, [
+    'tools',
+    index,
+  ]);
   return defined({ name, description, parameters: input_schema });
 }
 
@@ -197,18 +198,6 @@ function effortOf(thinking: AnthropicBody['thinking']): ChatRequest['reasoning_e
   if (thinking.budget_tokens <= 2_048) return 'low';
   if (thinking.budget_tokens <= 8_192) return 'medium';
   return 'high';
-}
-
-function blockType(raw: unknown, missing = 'undefined'): string {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
-  const type = (raw as { type?: unknown }).type;
-  return type === undefined ? missing : String(type);
-}
-
-function parseBlock<S extends z.ZodType>(schema: S, raw: unknown, param: string): z.output<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw badRequestFrom(parsed.error, [param]);
-  return parsed.data;
 }
 
 function unsupportedBlock(type: string, param: string, role: string): Error {

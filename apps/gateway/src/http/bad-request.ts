@@ -45,6 +45,20 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 }
 
 /**
+ * Parses one part of a body (an input item, a tool) with its schema, or throws the `bad_request`
+ * for its first problem, named from where the part is (`['input', 3]`: `input[3].call_id`).
+ */
+export function parseField<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  path: readonly PropertyKey[],
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequestFrom(parsed.error, path);
+  return parsed.data;
+}
+
+/**
  * A `bad_request` naming the field at fault: a value the gateway cannot honour on any backend
  * (`best_of` above 1, an image by URL), or one the body's schema cannot judge alone (it depends
  * on another field, or on which of several shapes it has). The catalogue's `unsupported` is for

@@ -12,6 +12,16 @@ export function canonicalStream(clientStreams: boolean): false | undefined {
   return clientStreams ? undefined : false;
 }
 
+/**
+ * The `type` of an item of a request (an input item, a content block, a tool), or `missing`
+ * where it has none, as some APIs allow for their commonest kind.
+ */
+export function typeOf(raw: unknown, missing: string): string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
+  const type = (raw as { type?: unknown }).type;
+  return type === undefined ? missing : String(type);
+}
+
 // Stand-ins for the fields routing fills in, so the canonical schema can check the rest.
 const ROUTED = { id: 'check', model: 'check' } as const;
 

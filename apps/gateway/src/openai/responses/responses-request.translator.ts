@@ -6,8 +6,8 @@ import {
   type ToolCall,
   type ToolDefinition,
 } from '@switchyard/contracts';
-import { badField, badRequestFrom, parseBody } from '../../http/bad-request.js';
-import { canonicalStream, checked } from '../../http/canonical-request.js';
+import { badField, parseBody, parseField } from '../../http/bad-request.js';
+import { canonicalStream, checked, typeOf } from '../../http/canonical-request.js';
 import { defined } from '../../http/defined.js';
 import { dataUrlImage, translateEffort } from '../openai-request.translator.js';
 import {
@@ -158,25 +158,25 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
     const type = typeOf(raw, 'message');
     if (type !== 'function_call_output') flushOutputImages();
     if (type === 'message') {
-      const item = parseItem(itemSchemas.message, raw, i);
+      const item = parseField(itemSchemas.message, raw, ['input', i]);
       const message: ChatMessage = { role: item.role, content: contentOf(item.content, param) };
       if (item.role === 'assistant' && reasoning !== undefined) message.reasoning = reasoning;
       if (item.role === 'assistant') reasoning = undefined;
       messages.push(message);
     } else if (type === 'function_call') {
-      const item = parseItem(itemSchemas.function_call, raw, i);
+      const item = parseField(itemSchemas.function_call, raw, ['input', i]);
       const turn = assistantTurn();
       const call: ToolCall = { id: item.call_id, name: item.name, arguments: item.arguments };
       turn.tool_calls = [...(turn.tool_calls ?? []), call];
       if (reasoning !== undefined) turn.reasoning = reasoning;
       reasoning = undefined;
     } else if (type === 'function_call_output') {
-      const item = parseItem(itemSchemas.function_call_output, raw, i);
+      const item = parseField(itemSchemas.function_call_output, raw, ['input', i]);
       const output = outputOf(item.output, `${param}.output`);
       messages.push({ role: 'tool', tool_call_id: item.call_id, content: output.text });
       outputImages.push(...output.images);
     } else if (type === 'reasoning') {
-      const item = parseItem(itemSchemas.reasoning, raw, i);
+      const item = parseField(itemSchemas.reasoning, raw, ['input', i]);
       const text = (item.content ?? []).map((part) => part.text ?? '').join('');
       if (text !== '') reasoning = text;
     } else if (type === 'item_reference') {
@@ -193,23 +193,6 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
     throw badField('input must hold at least one message or function call output', 'input');
   }
   return messages;
-}
-
-/** An item's `type`, or `missing` where it has none (a message may leave it out). */
-function typeOf(raw: unknown, missing: string): string {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
-  const type = (raw as { type?: unknown }).type;
-  return type === undefined ? missing : String(type);
-}
-
-function parseItem<S extends (typeof itemSchemas)[keyof typeof itemSchemas]>(
-  schema: S,
-  raw: unknown,
-  index: number,
-): ReturnType<S['parse']> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw badRequestFrom(parsed.error, ['input', index]);
-  return parsed.data as ReturnType<S['parse']>;
 }
 
 /** Message content: a text, or parts (which workers join as they join the chat API's). */
@@ -262,9 +245,10 @@ function functionTool(raw: unknown, index: number): ToolDefinition {
       `tools[${index}].type`,
     );
   }
-  const parsed = functionToolSchema.safeParse(raw);
-  if (!parsed.success) throw badRequestFrom(parsed.error, ['tools', index]);
-  const { name, description, parameters, strict } = parsed.data;
+  const { name, description, parameters, strict } = parseField(functionToolSchema, raw, [
+    'tools',
+    index,
+  ]);
   return defined({
     name,
     description: description ?? undefined,
