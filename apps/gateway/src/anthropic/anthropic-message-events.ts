@@ -1,5 +1,7 @@
 import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
+import type { StreamFrame } from '@switchyard/nats';
 import { AnswerSegments, type Segment, type SegmentChange } from '../http/answer-segments.js';
+import type { ChatAnswerFormat } from '../routing/routed-answer.js';
 
 /** What every event of one message shares. */
 export interface MessageIdentity {
@@ -17,7 +19,7 @@ type Block = Record<string, unknown>;
  * `message_delta` with the stop reason and the usage, and `message_stop`. A whole (non-streamed)
  * message is the blocks whole, with the same stop reason and usage.
  */
-export class MessageEvents {
+export class MessageEvents implements ChatAnswerFormat {
   private readonly segments = new AnswerSegments();
 
   constructor(private readonly identity: MessageIdentity) {}
@@ -43,6 +45,15 @@ export class MessageEvents {
       },
       { type: 'message_stop' },
     ];
+  }
+
+  /** The events of a streamed message (a failure after the start ends it: an `error` event). */
+  async *events(frames: AsyncIterable<StreamFrame>): AsyncGenerator<MessageEvent> {
+    yield* this.start();
+    for await (const frame of frames) {
+      if (frame.type === 'delta') yield* this.delta(frame);
+      else if (frame.type === 'end') yield* this.end(frame);
+    }
   }
 
   /** The whole message of a non-streamed answer. */

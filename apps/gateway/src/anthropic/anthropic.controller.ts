@@ -1,12 +1,11 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter } from '../routing/fleet-router.service.js';
 import { answerChatIn, type RoutedAnswerDeps } from '../routing/routed-answer.js';
-import { MessageEvents, type MessageEvent } from './anthropic-message-events.js';
+import { MessageEvents } from './anthropic-message-events.js';
 import { translateMessagesRequest } from './anthropic-request.translator.js';
 import { ANTHROPIC_SSE } from './anthropic-stream.format.js';
 
@@ -34,23 +33,14 @@ export class AnthropicController {
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateMessagesRequest(request.body);
     const body = this.caps.apply(translated.body, { prompt: 'messages', maxTokens: 'max_tokens' });
-    await answerChatIn(this.deps, request, reply, translated, body, ANTHROPIC_SSE, (routed, id) => {
-      const events = new MessageEvents({ id: `msg_${id}`, model: routed.model });
-      return {
-        whole: (deltas, end) => events.whole(deltas, end),
-        events: (frames) => messageStream(frames, events),
-      };
-    });
-  }
-}
-
-async function* messageStream(
-  frames: AsyncIterable<StreamFrame>,
-  events: MessageEvents,
-): AsyncGenerator<MessageEvent> {
-  yield* events.start();
-  for await (const frame of frames) {
-    if (frame.type === 'delta') yield* events.delta(frame);
-    else if (frame.type === 'end') yield* events.end(frame);
+    await answerChatIn(
+      this.deps,
+      request,
+      reply,
+      translated,
+      body,
+      ANTHROPIC_SSE,
+      (routed, id) => new MessageEvents({ id: `msg_${id}`, model: routed.model }),
+    );
   }
 }

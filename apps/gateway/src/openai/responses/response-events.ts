@@ -1,5 +1,7 @@
-import type { DeltaFrame, EndFrame, SwitchyardError } from '@switchyard/contracts';
+import { SwitchyardError, type DeltaFrame, type EndFrame } from '@switchyard/contracts';
+import type { StreamFrame } from '@switchyard/nats';
 import { AnswerSegments, type Segment, type SegmentChange } from '../../http/answer-segments.js';
+import type { ChatAnswerFormat } from '../../routing/routed-answer.js';
 import { chatLogprobs } from '../openai-logprobs.translator.js';
 
 /** What every event of one response shares. */
@@ -29,7 +31,7 @@ const ITEM_ID_PREFIX: Record<Segment['kind'], string> = {
  * `max_output_tokens`), or `response.failed`. Every event is numbered by `sequence_number`. A
  * whole (non-streamed) response is the one the last event carries.
  */
-export class ResponseEvents {
+export class ResponseEvents implements ChatAnswerFormat {
   private sequence = 0;
   private readonly segments = new AnswerSegments();
   /** The output items: closed ones whole, the open one as it was added. */
@@ -85,6 +87,19 @@ export class ResponseEvents {
       output,
     };
     return [this.event('response.failed', { response })];
+  }
+
+  /** The events of a streamed response; a failure after it started is its `response.failed`. */
+  async *events(frames: AsyncIterable<StreamFrame>): AsyncGenerator<ResponseEvent> {
+    yield* this.created();
+    try {
+      for await (const frame of frames) {
+        if (frame.type === 'delta') yield* this.delta(frame);
+        else if (frame.type === 'end') yield* this.end(frame);
+      }
+    } catch (thrown) {
+      yield* this.failed(SwitchyardError.from(thrown));
+    }
   }
 
   /** The whole response of a non-streamed answer. */

@@ -1,13 +1,12 @@
 import { All, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { SwitchyardError } from '@switchyard/contracts';
-import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../../auth/token-budget.js';
 import { InFlightRequests } from '../../http/in-flight-requests.service.js';
 import { RequestCaps } from '../../limits/request-caps.js';
 import { FleetRouter } from '../../routing/fleet-router.service.js';
 import { answerChatIn, type RoutedAnswerDeps } from '../../routing/routed-answer.js';
-import { ResponseEvents, type ResponseEvent } from './response-events.js';
+import { ResponseEvents } from './response-events.js';
 import { translateResponsesRequest } from './responses-request.translator.js';
 import { RESPONSES_SSE } from './responses-stream.format.js';
 
@@ -38,17 +37,20 @@ export class ResponsesController {
       prompt: 'input',
       maxTokens: 'max_output_tokens',
     });
-    await answerChatIn(this.deps, request, reply, translated, body, RESPONSES_SSE, (routed, id) => {
-      const events = new ResponseEvents(
-        { id: `resp_${id}`, createdAt: Math.floor(Date.now() / 1000), model: routed.model },
-        translated.settings,
-        translated.logprobs,
-      );
-      return {
-        whole: (deltas, end) => events.whole(deltas, end),
-        events: (frames) => responseStream(frames, events),
-      };
-    });
+    await answerChatIn(
+      this.deps,
+      request,
+      reply,
+      translated,
+      body,
+      RESPONSES_SSE,
+      (routed, id) =>
+        new ResponseEvents(
+          { id: `resp_${id}`, createdAt: Math.floor(Date.now() / 1000), model: routed.model },
+          translated.settings,
+          translated.logprobs,
+        ),
+    );
   }
 
   @All('responses/*')
@@ -58,21 +60,5 @@ export class ResponsesController {
       'not_found',
       `No response '${id}': Switchyard keeps no responses (each is answered with store: false)`,
     );
-  }
-}
-
-/** The events of a streamed response; a failure after it started is its `response.failed`. */
-async function* responseStream(
-  frames: AsyncIterable<StreamFrame>,
-  events: ResponseEvents,
-): AsyncGenerator<ResponseEvent> {
-  yield* events.created();
-  try {
-    for await (const frame of frames) {
-      if (frame.type === 'delta') yield* events.delta(frame);
-      else if (frame.type === 'end') yield* events.end(frame);
-    }
-  } catch (thrown) {
-    yield* events.failed(SwitchyardError.from(thrown));
   }
 }
