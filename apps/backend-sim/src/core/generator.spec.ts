@@ -67,7 +67,7 @@ describe('planGeneration', () => {
     ]);
   });
 
-  it('calls a tool when the last user message names it, with arguments built from its schema', () => {
+  it('calls a tool when the last user message (system messages after it aside) names it, with arguments built from its schema', () => {
     const tools = [
       {
         type: 'function',
@@ -99,6 +99,10 @@ describe('planGeneration', () => {
     expect(planGeneration({ model: 'm', messages, tools, toolChoice: 'none' }).toolCalls).toEqual(
       [],
     );
+    const withInstructions = [...messages, { role: 'system', content: 'Be brief.' }];
+    expect(planGeneration({ model: 'm', messages: withInstructions, tools }).toolCalls).toEqual([
+      { ...call, id: expect.stringMatching(/^[a-z0-9]{8}$/) },
+    ]);
     const answered = [...messages, { role: 'tool', content: '21 degrees' }];
     expect(planGeneration({ model: 'm', messages: answered, tools }).toolCalls).toEqual([]);
   });

@@ -252,7 +252,9 @@ function plannedToolCall(
   if (typeof choice === 'object' && choice?.function?.name) {
     tool = tools.find((candidate) => candidate.function?.name === choice.function?.name);
   } else {
-    const last = query.messages?.at(-1);
+    // The turn the model answers: the last message but for system messages after it (a client
+    // may add instructions after the user's turn).
+    const last = query.messages?.findLast((message) => message.role !== 'system');
     const asked = last?.role === 'user' ? messageText(last) : (query.prompt ?? '');
     tool = tools.find((candidate) => asked.includes(candidate.function?.name as string));
     if (!tool && choice === 'required') tool = tools[0];
