@@ -69,6 +69,58 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     });
   });
 
+  it('answers a request shaped as Claude Code sends it, to a model that cannot think', async () => {
+    // Claude Code (2.1) calls the beta route (`?beta=true`) with a system message after the
+    // user's turn, adaptive thinking, an effort and context management on every request. The
+    // Ollama model cannot think: the simulator, as Ollama, refuses any thinking effort for it.
+    const later = 'Answer in English.';
+    const plan = expectedCompletion({
+      model: OLLAMA_MODEL,
+      messages: [...asChat, { role: 'system', content: later }],
+      maxTokens: 64,
+    });
+    const stream = client.beta.messages.stream({
+      model: OLLAMA_MODEL,
+      max_tokens: 64,
+      system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'text', text: question, cache_control: { type: 'ephemeral' } }],
+        },
+        { role: 'system', content: later },
+      ],
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'high' },
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+      metadata: { user_id: '{"session_id":"s"}' },
+      betas: ['claude-code-20250219', 'interleaved-thinking-2025-05-14'],
+    } as never);
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: plan.text }]);
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
+  it('answers in the JSON schema output_config.format gives', async () => {
+    const schema = {
+      type: 'object',
+      properties: { colour: { type: 'string' }, shade: { type: 'integer' } },
+      required: ['colour', 'shade'],
+    };
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
+    const message = await client.messages.create({
+      model: OLLAMA_MODEL,
+      max_tokens: 256,
+      system,
+      messages: [{ role: 'user', content: question }],
+      output_config: { format: { type: 'json_schema', schema } },
+    });
+    const [block] = message.content;
+    const text = block?.type === 'text' ? block.text : '';
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['colour', 'shade']);
+    expect(text).toBe(plan.text);
+  });
+
   it('streams named events that the SDK assembles into the same message', async () => {
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 64 });
     const sim = fleet.sim('ollama');

@@ -45,10 +45,23 @@ export type AnthropicBlock = {
   [K in keyof typeof contentBlockSchemas]: z.infer<(typeof contentBlockSchemas)[K]>;
 }[keyof typeof contentBlockSchemas];
 
-const messageSchema = z.object({
-  role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(z.object({ type: z.string() }).loose())]),
-});
+const blocksOrText = z.union([z.string(), z.array(z.object({ type: z.string() }).loose())]);
+
+const messageSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), content: blocksOrText }),
+  z.object({ role: z.literal('assistant'), content: blocksOrText }),
+  // A system message in the conversation: instructions from that point on (Claude Code sends
+  // them). `clear_at: next_user_message` shows it only until the next user turn.
+  z.object({
+    role: z.literal('system'),
+    content: blocksOrText,
+    clear_at: z.enum(['next_user_message', 'never']).nullish(),
+  }),
+]);
+export type AnthropicMessage = z.infer<typeof messageSchema>;
+
+const ANTHROPIC_EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type AnthropicEffort = (typeof ANTHROPIC_EFFORTS)[number];
 
 /** A custom tool: one the client runs, described by its input's JSON Schema. */
 export const anthropicToolSchema = z
@@ -84,6 +97,14 @@ export const anthropicBodySchema = z.object({
       z.object({ type: z.literal('disabled') }),
       z.object({ type: z.literal('adaptive') }).loose(),
     ])
+    .optional(),
+  output_config: z
+    .object({
+      effort: z.enum(ANTHROPIC_EFFORTS).nullish(),
+      format: z
+        .object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) })
+        .nullish(),
+    })
     .optional(),
   metadata: z.object({ user_id: z.string().nullish() }).loose().optional(),
   // Anthropic's own services; refused by name by the translator.

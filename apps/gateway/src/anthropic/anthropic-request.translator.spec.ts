@@ -134,6 +134,86 @@ describe('translateMessagesRequest', () => {
     expect(ask({ thinking: { type: 'adaptive' } })['reasoning_effort']).toBeUndefined();
   });
 
+  it('keeps system messages of the conversation where they stand, until cleared', () => {
+    const messages = (raw: unknown[]) =>
+      translateMessagesRequest({ ...base, system: 'Be brief.', messages: raw }).body['messages'];
+    // Claude Code adds instructions after the user's turn.
+    expect(
+      messages([
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'Hi', cache_control: { type: 'ephemeral' } }],
+        },
+        { role: 'system', content: 'Agents: claude.' },
+        { role: 'assistant', content: 'Hello.' },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Now' },
+            { type: 'text', text: 'in French.' },
+          ],
+        },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      { role: 'system', content: 'Agents: claude.' },
+      { role: 'assistant', content: 'Hello.' },
+      { role: 'system', content: 'Now\nin French.' },
+    ]);
+    // `clear_at: next_user_message`: shown until the next user turn, gone once there is one.
+    const reminder = { role: 'system', content: 'Reminder.', clear_at: 'next_user_message' };
+    expect(messages([{ role: 'user', content: 'Hi' }, reminder])).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'system', content: 'Reminder.' },
+    ]);
+    expect(
+      messages([
+        { role: 'user', content: 'Hi' },
+        reminder,
+        { role: 'assistant', content: 'Hello.' },
+        { role: 'user', content: 'Bye' },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.' },
+      { role: 'user', content: 'Bye' },
+    ]);
+  });
+
+  it('takes output_config: the format as a JSON schema, the effort only for thinking asked for', () => {
+    const ask = (fields: Record<string, unknown>) =>
+      translateMessagesRequest({ ...base, messages: [{ role: 'user', content: 'Hi' }], ...fields })
+        .body;
+    const schema = { type: 'object', properties: { colour: { type: 'string' } } };
+    expect(ask({ output_config: { format: { type: 'json_schema', schema } } })).toMatchObject({
+      response_format: { type: 'json_schema', schema },
+    });
+    const enabled = { type: 'enabled', budget_tokens: 32_000 };
+    expect(ask({ thinking: enabled, output_config: { effort: 'low' } })['reasoning_effort']).toBe(
+      'low',
+    );
+    expect(ask({ thinking: enabled, output_config: { effort: 'xhigh' } })['reasoning_effort']).toBe(
+      'high',
+    );
+    expect(ask({ thinking: enabled, output_config: { effort: 'max' } })['reasoning_effort']).toBe(
+      'max',
+    );
+    // Claude Code's every request: no effort for a model that may not think (Ollama refuses one).
+    for (const thinking of [undefined, { type: 'adaptive' }]) {
+      expect(
+        ask({ thinking, output_config: { effort: 'high' } })['reasoning_effort'],
+      ).toBeUndefined();
+    }
+    expect(
+      ask({ thinking: { type: 'disabled' }, output_config: { effort: 'high' } })[
+        'reasoning_effort'
+      ],
+    ).toBe('none');
+  });
+
   it('names the field at fault', () => {
     const refused = (fields: Record<string, unknown>): unknown => {
       try {
@@ -156,6 +236,15 @@ describe('translateMessagesRequest', () => {
     expect(refused({ tools: [{ type: 'bash_20250124', name: 'bash' }] })).toBe('tools[0].type');
     expect(refused({ tools: [{ name: 'f' }] })).toBe('tools[0].input_schema');
     expect(refused({ mcp_servers: [{ url: 'https://x' }] })).toBe('mcp_servers');
+    expect(refused({ output_config: { effort: 'extreme' } })).toBe('output_config.effort');
+    expect(
+      refused({
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'system', content: [{ type: 'image', source: { type: 'base64' } }] },
+        ],
+      }),
+    ).toBe('messages[1].content[0].type');
     expect(
       refused({ messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }),
     ).toBe('messages[0].content[0].tool_use_id');

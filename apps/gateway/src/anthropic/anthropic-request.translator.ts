@@ -3,6 +3,7 @@ import {
   type ChatMessage,
   type ChatRequest,
   type ContentPart,
+  type ResponseFormat,
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
@@ -17,6 +18,8 @@ import {
   base64SourceSchema,
   contentBlockSchemas,
   type AnthropicBody,
+  type AnthropicEffort,
+  type AnthropicMessage,
 } from './anthropic-request.schemas.js';
 
 /** An Anthropic request as a canonical chat. */
@@ -31,8 +34,9 @@ export interface TranslatedMessagesRequest {
  * `POST /v1/messages` (Anthropic's Messages API) as a canonical chat request: `system` first, as
  * a system message; each user turn's `tool_result` blocks as tool messages, then its text and
  * images; each assistant turn's text, `tool_use` blocks as tool calls and `thinking` as its
- * reasoning; custom tools as tools. What needs Anthropic's own services (its server tools, MCP
- * servers, containers, documents by file) is refused, naming the field.
+ * reasoning; system messages in the conversation where they stand; custom tools as tools;
+ * `output_config.format` as the answer's JSON schema. What needs Anthropic's own services (its
+ * server tools, MCP servers, containers, documents by file) is refused, naming the field.
  */
 export function translateMessagesRequest(raw: unknown): TranslatedMessagesRequest {
   const body = parseBody(anthropicBodySchema, raw);
@@ -43,14 +47,18 @@ export function translateMessagesRequest(raw: unknown): TranslatedMessagesReques
     throw badField('containers are not supported: Switchyard runs no code', 'container');
   }
   const streams = body.stream === true;
+  const lastUserTurn = body.messages.findLastIndex((message) => message.role === 'user');
   const canonical = defined({
     messages: [
       ...systemMessages(body.system),
-      ...body.messages.flatMap((message, i) => chatMessages(message, i)),
+      ...body.messages.flatMap((message, i) =>
+        clearedBefore(message, i, lastUserTurn) ? [] : chatMessages(message, i),
+      ),
     ],
     tools: body.tools?.map(customTool),
     tool_choice: toolChoice(body.tool_choice),
-    reasoning_effort: effortOf(body.thinking),
+    response_format: responseFormat(body.output_config?.format),
+    reasoning_effort: effortOf(body.thinking, body.output_config?.effort),
     stream: canonicalStream(streams),
     max_tokens: body.max_tokens,
     temperature: body.temperature,
@@ -71,14 +79,35 @@ function systemMessages(system: AnthropicBody['system']): ChatMessage[] {
   return text === '' ? [] : [{ role: 'system', content: text }];
 }
 
-function chatMessages(message: AnthropicBody['messages'][number], index: number): ChatMessage[] {
+/** A system message that asked to be shown only until the next user turn, which has come. */
+function clearedBefore(message: AnthropicMessage, index: number, lastUserTurn: number): boolean {
+  return (
+    message.role === 'system' && message.clear_at === 'next_user_message' && index < lastUserTurn
+  );
+}
+
+function chatMessages(message: AnthropicMessage, index: number): ChatMessage[] {
   if (typeof message.content === 'string') {
-    return [{ role: message.role, content: message.content }];
+    return message.content === '' && message.role === 'system'
+      ? []
+      : [{ role: message.role, content: message.content }];
   }
   const param = `messages[${index}].content`;
+  if (message.role === 'system') return systemTurn(message.content, param);
   return message.role === 'user'
     ? userTurn(message.content, param)
     : [assistantTurn(message.content, param)];
+}
+
+/** A system message in the conversation: its text blocks, as one system message. */
+function systemTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
+  const texts = blocks.map((raw, j) => {
+    const at = `${param}[${j}]`;
+    const type = typeOf(raw, 'undefined');
+    if (type !== 'text') throw unsupportedBlock(type, `${at}.type`, 'system');
+    return parseField(contentBlockSchemas.text, raw, [at]).text;
+  });
+  return systemMessages(texts.join('\n'));
 }
 
 /**
@@ -188,13 +217,37 @@ function toolChoice(choice: AnthropicBody['tool_choice']): ToolChoice | undefine
   return choice.type;
 }
 
+function responseFormat(
+  format: NonNullable<AnthropicBody['output_config']>['format'],
+): ResponseFormat | undefined {
+  return format == null ? undefined : { type: 'json_schema', schema: format.schema };
+}
+
+/** Anthropic's efforts as the canonical ones, which stop at `high` below `max`. */
+const CANONICAL_EFFORT = {
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  max: 'max',
+} as const satisfies Record<AnthropicEffort, ChatRequest['reasoning_effort']>;
+
 /**
- * Anthropic asks for thinking with a token budget; local models take an effort. Budgets map to
- * efforts by size; `adaptive` (the model decides) leaves the model's default.
+ * Anthropic asks for thinking with a token budget, or an `output_config.effort`; local models
+ * take an effort for their thinking only. Thinking asked for (`enabled`) thinks at the effort
+ * given, or else at one chosen by the budget's size. Otherwise the effort is left out: on
+ * Anthropic's API it tunes the whole answer, and a local model that cannot think refuses any
+ * effort (Ollama answers 400 "does not support thinking"), so clients that send one with every
+ * request (Claude Code does) would fail on every such model. `adaptive` (the model decides)
+ * leaves the model's default; `disabled` switches thinking off.
  */
-function effortOf(thinking: AnthropicBody['thinking']): ChatRequest['reasoning_effort'] {
+function effortOf(
+  thinking: AnthropicBody['thinking'],
+  effort: AnthropicEffort | null | undefined,
+): ChatRequest['reasoning_effort'] {
   if (thinking === undefined || thinking.type === 'adaptive') return undefined;
   if (thinking.type === 'disabled') return 'none';
+  if (effort != null) return CANONICAL_EFFORT[effort];
   if (thinking.budget_tokens <= 2_048) return 'low';
   if (thinking.budget_tokens <= 8_192) return 'medium';
   return 'high';
