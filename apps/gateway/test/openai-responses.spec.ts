@@ -185,6 +185,86 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     expect(followUp.output_text).toBe(followUpPlan.text);
   });
 
+  it('serves a coding agent’s request: a namespace’s functions by their two names, web search left out', async () => {
+    // Codex (0.17x) sends developer messages, its functions in namespaces, web search and
+    // `include: reasoning.encrypted_content` on every request. The model sees a namespace's
+    // function as `<namespace>__<name>` (the simulator calls the tool its question names).
+    const weather = {
+      type: 'namespace' as const,
+      name: 'weather',
+      description: 'Weather tools.',
+      tools: [{ type: 'function' as const, name: 'get_weather', parameters: WEATHER_PARAMETERS }],
+    };
+    const question = 'What is weather__get_weather in Paris?';
+    const chatTools = [
+      {
+        type: 'function' as const,
+        function: { name: 'weather__get_weather', parameters: WEATHER_PARAMETERS },
+      },
+    ];
+    const chat = [
+      { role: 'system' as const, content: SYSTEM_PROMPT },
+      { role: 'user' as const, content: question },
+    ];
+    const plan = expectedCompletion({ model: VLLM_MODEL, messages: chat, tools: chatTools });
+    const request = {
+      model: VLLM_MODEL,
+      tools: [weather, { type: 'web_search', external_web_access: false }],
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      prompt_cache_key: 'session-1',
+      reasoning: { summary: 'auto' },
+    };
+    const stream = client.responses.stream({
+      ...request,
+      input: [
+        {
+          type: 'message',
+          role: 'developer',
+          content: [{ type: 'input_text', text: SYSTEM_PROMPT }],
+        },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
+      ],
+    } as never);
+    const call = (await stream.finalResponse()).output.find(
+      (item) => item.type === 'function_call',
+    );
+    expect(call).toMatchObject({ namespace: 'weather', name: 'get_weather' });
+    const callItem = call?.type === 'function_call' ? call : undefined;
+    expect(JSON.parse(callItem?.arguments ?? '')).toEqual(plan.toolCalls[0]?.arguments);
+
+    // The call goes back with its namespace, as the agent got it.
+    const followUp = await client.responses.create({
+      ...request,
+      input: [
+        {
+          type: 'message',
+          role: 'developer',
+          content: [{ type: 'input_text', text: SYSTEM_PROMPT }],
+        },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
+        { ...(callItem as object), type: 'function_call' },
+        { type: 'function_call_output', call_id: callItem?.call_id, output: '{"temp": 21}' },
+      ],
+    } as never);
+    const followUpPlan = expectedCompletion({
+      model: VLLM_MODEL,
+      tools: chatTools,
+      messages: [
+        ...chat,
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { function: { name: 'weather__get_weather', arguments: callItem?.arguments } },
+          ],
+        },
+        { role: 'tool', content: '{"temp": 21}' },
+      ],
+    });
+    expect(followUp.output_text).toBe(followUpPlan.text);
+  });
+
   it('gives a reasoning model its reasoning as an item of its own before the message', async () => {
     const plan = expectedCompletion({
       model: THINKER,
@@ -284,7 +364,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
       [{ conversation: 'conv_1' }, 'conversation'],
       [{ background: true }, 'background'],
-      [{ tools: [{ type: 'web_search' }] }, 'tools[0].type'],
+      [{ tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
       [{ tools: [{ type: 'function', parameters: {} }] }, 'tools[0].name'],
       [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
       [{ input: [{ type: 'function_call_output', output: '1' }] }, 'input[0].call_id'],

@@ -82,6 +82,7 @@ const FIELDS = [
   'stop_sequences',
   'thinking',
   'top_k',
+  'output_config',
 ];
 
 /** A field value: sometimes sensible, often not. */
@@ -98,7 +99,8 @@ const value = fc.oneof(
   // Anthropic messages with content blocks, of the types it takes and of others.
   fc.array(
     fc.record({
-      role: fc.constantFrom('user', 'assistant'),
+      role: fc.constantFrom('user', 'assistant', 'system'),
+      clear_at: fc.jsonValue({ maxDepth: 1 }),
       content: fc.array(
         fc.record({
           type: fc.constantFrom('text', 'image', 'tool_use', 'tool_result', 'thinking', 'x'),
@@ -114,6 +116,16 @@ const value = fc.oneof(
     }),
     { maxLength: 3 },
   ),
+  // Responses API tools: functions, namespaces of them, hosted tools.
+  fc.array(
+    fc.record({
+      type: fc.constantFrom('function', 'namespace', 'web_search', 'file_search', 'x'),
+      name: fc.constantFrom('f', ''),
+      tools: fc.jsonValue({ maxDepth: 2 }),
+      parameters: fc.jsonValue({ maxDepth: 2 }),
+    }),
+    { maxLength: 3 },
+  ),
   // Responses API input items, of the types it takes and of others.
   fc.array(
     fc.record({
@@ -121,6 +133,7 @@ const value = fc.oneof(
       role: fc.constantFrom('user', 'assistant'),
       call_id: fc.constantFrom('c1', ''),
       name: fc.constantFrom('f', ''),
+      namespace: fc.jsonValue({ maxDepth: 1 }),
       arguments: fc.jsonValue({ maxDepth: 1 }),
       output: fc.jsonValue({ maxDepth: 2 }),
       content: fc.jsonValue({ maxDepth: 2 }),

@@ -148,4 +148,32 @@ describe('ResponseEvents', () => {
       output: [{ type: 'message', status: 'incomplete', content: [{ text: 'Half' }] }],
     });
   });
+  it('names a function of a namespace by its namespace and name, as the client knows it', () => {
+    const clientName = (flat: string) =>
+      flat === 'agents__close' ? { namespace: 'agents', name: 'close' } : { name: flat };
+    const events = new ResponseEvents(identity, settings, false, clientName);
+    const all = [
+      ...events.created(),
+      ...events.delta(
+        deltaFrame({
+          tool_calls: [{ index: 0, id: 'call_a', name: 'agents__close', arguments: '{}' }],
+        }),
+      ),
+      ...events.end(endFrame('tool_calls')),
+    ];
+    const done = all.find((event) => event.type === 'response.function_call_arguments.done');
+    expect(done).toMatchObject({ namespace: 'agents', name: 'close', arguments: '{}' });
+    const completed = all.at(-1)?.['response'] as { output: unknown[] };
+    expect(completed.output).toEqual([
+      {
+        type: 'function_call',
+        id: 'fc_req_1_0',
+        call_id: 'call_a',
+        namespace: 'agents',
+        name: 'close',
+        arguments: '{}',
+        status: 'completed',
+      },
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import type { StreamFrame } from '@switchyard/nats';
 import { AnswerSegments, type Segment, type SegmentChange } from '../../http/answer-segments.js';
 import type { ChatAnswerFormat } from '../../routing/routed-answer.js';
 import { chatLogprobs } from '../openai-logprobs.translator.js';
+import type { ClientToolName } from './responses-tools.js';
 
 /** What every event of one response shares. */
 export interface ResponseIdentity {
@@ -42,6 +43,8 @@ export class ResponseEvents implements ChatAnswerFormat {
     /** The request's settings the response object repeats. */
     private readonly settings: Record<string, unknown>,
     private readonly logprobs: boolean,
+    /** The client's name for a function the model called (see `translateTools`). */
+    private readonly clientToolName: (flatName: string) => ClientToolName = (name) => ({ name }),
   ) {}
 
   created(): ResponseEvent[] {
@@ -208,7 +211,7 @@ export class ResponseEvents implements ChatAnswerFormat {
       events.push(
         this.event('response.function_call_arguments.done', {
           ...place,
-          name: segment.name,
+          ...this.clientToolName(segment.name),
           arguments: segment.arguments,
         }),
       );
@@ -233,7 +236,7 @@ export class ResponseEvents implements ChatAnswerFormat {
       type: 'function_call',
       id,
       call_id: segment.id,
-      name: segment.name,
+      ...this.clientToolName(segment.name),
       arguments: segment.arguments,
       status,
     };

@@ -22,7 +22,11 @@ const textFormat = z.discriminatedUnion('type', [
 
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), name: z.string().min(1) }),
+  z.object({
+    type: z.literal('function'),
+    name: z.string().min(1),
+    namespace: z.string().nullish(),
+  }),
 ]);
 
 export const responsesBodySchema = z.object({
@@ -87,6 +91,8 @@ export const itemSchemas = {
       type: z.literal('function_call'),
       call_id: z.string().min(1),
       name: z.string().min(1),
+      /** The namespace of a function of a `namespace` tool. */
+      namespace: z.string().nullish(),
       arguments: z.string(),
     })
     .loose(),

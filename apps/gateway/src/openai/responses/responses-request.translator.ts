@@ -11,12 +11,12 @@ import { canonicalStream, checked, typeOf } from '../../http/canonical-request.j
 import { defined } from '../../http/defined.js';
 import { dataUrlImage, translateEffort } from '../openai-request.translator.js';
 import {
-  functionToolSchema,
   itemSchemas,
   responsesBodySchema,
   type ResponsesBody,
   type ResponsesContentPart,
 } from './responses-request.schemas.js';
+import { flatToolName, translateTools, type ClientToolName } from './responses-tools.js';
 
 /** What `include` asks for to get the tokens' log-probabilities with the text. */
 export const INCLUDE_LOGPROBS = 'message.output_text.logprobs';
@@ -30,13 +30,15 @@ export interface TranslatedResponsesRequest {
   logprobs: boolean;
   /** The request's settings, as the response object states them. */
   settings: Record<string, unknown>;
+  /** The client's name for a function the model called (a namespace's function has two parts). */
+  clientToolName(flatName: string): ClientToolName;
 }
 
 /**
  * `POST /v1/responses` as a canonical chat request. Switchyard keeps no state, so everything
  * that needs OpenAI's storage or its hosted tools (`previous_response_id`, `conversation`,
- * `background`, stored `prompt`s, item references, web search and the like) is refused by name;
- * the conversation travels whole in `input`, as with `store: false`.
+ * `background`, stored `prompt`s, item references, file search and the like) is refused by name;
+ * the conversation travels whole in `input`, as with `store: false`. Tools: see `translateTools`.
  */
 export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequest {
   const body = parseBody(responsesBodySchema, raw);
@@ -44,7 +46,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
   const streams = body.stream === true;
   const include = body.include ?? [];
   const logprobs = include.includes(INCLUDE_LOGPROBS) || (body.top_logprobs ?? 0) > 0;
-  const tools = body.tools?.map(functionTool);
+  const tools = translateTools(body.tools ?? []);
   const format = body.text?.format ?? undefined;
   const effort = body.reasoning?.effort ?? undefined;
   const canonical = defined({
@@ -54,11 +56,11 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
         : [{ role: 'system' as const, content: body.instructions }]),
       ...inputMessages(body.input),
     ],
-    tools,
+    tools: tools.functions.length > 0 ? tools.functions : undefined,
     tool_choice:
       body.tool_choice == null || typeof body.tool_choice === 'string'
         ? (body.tool_choice ?? undefined)
-        : { name: body.tool_choice.name },
+        : { name: flatToolName(body.tool_choice.name, body.tool_choice.namespace) },
     response_format: format === undefined ? undefined : responseFormat(format),
     reasoning_effort: translateEffort(effort),
     stream: canonicalStream(streams),
@@ -72,7 +74,8 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     stream: streams,
     body: checked(chatRequestSchema, canonical, { max_tokens: 'max_output_tokens' }),
     logprobs,
-    settings: settingsOf(body, tools ?? []),
+    settings: settingsOf(body, tools.functions),
+    clientToolName: tools.clientName,
   };
 }
 
@@ -166,7 +169,8 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
     } else if (type === 'function_call') {
       const item = parseField(itemSchemas.function_call, raw, ['input', i]);
       const turn = assistantTurn();
-      const call: ToolCall = { id: item.call_id, name: item.name, arguments: item.arguments };
+      const name = flatToolName(item.name, item.namespace);
+      const call: ToolCall = { id: item.call_id, name, arguments: item.arguments };
       turn.tool_calls = [...(turn.tool_calls ?? []), call];
       if (reasoning !== undefined) turn.reasoning = reasoning;
       reasoning = undefined;
@@ -235,26 +239,6 @@ function outputOf(
     else images.push(part);
   });
   return { text, images };
-}
-
-function functionTool(raw: unknown, index: number): ToolDefinition {
-  const type = typeOf(raw, 'undefined');
-  if (type !== 'function') {
-    throw badField(
-      `tools of type "${type}" are not supported: only function tools, which the caller runs`,
-      `tools[${index}].type`,
-    );
-  }
-  const { name, description, parameters, strict } = parseField(functionToolSchema, raw, [
-    'tools',
-    index,
-  ]);
-  return defined({
-    name,
-    description: description ?? undefined,
-    parameters: parameters ?? undefined,
-    strict: strict ?? undefined,
-  });
 }
 
 function responseFormat(

@@ -49,6 +49,7 @@ export class ResponsesController {
           { id: `resp_${id}`, createdAt: Math.floor(Date.now() / 1000), model: routed.model },
           translated.settings,
           translated.logprobs,
+          translated.clientToolName,
         ),
     );
   }

@@ -1,0 +1,97 @@
+import type { ToolDefinition } from '@switchyard/contracts';
+import { z } from 'zod';
+import { badField, parseField } from '../../http/bad-request.js';
+import { typeOf } from '../../http/canonical-request.js';
+import { defined } from '../../http/defined.js';
+import { functionToolSchema } from './responses-request.schemas.js';
+
+// The Responses API's tools as the canonical chat's function tools.
+
+/**
+ * What joins a namespace and a function's name into the one name a model sees: a name of
+ * letters, digits, `_` and `-`, as models are trained to call (OpenAI's own function names allow
+ * no other characters).
+ */
+const NAMESPACE_SEPARATOR = '__';
+
+/**
+ * Hosted tools the gateway leaves out instead of refusing: the server runs them, and the client
+ * only offers them. Coding agents offer web search on every request (Codex does, by default), so
+ * refusing it would refuse every request of theirs; the model is simply not told of it, as if the
+ * client had not offered it. Hosted tools that name the client's own resources (file search's
+ * vector stores, MCP servers, containers) are still refused: their answers would be missing.
+ */
+const OFFERED_HOSTED_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_preview']);
+
+const namespaceToolSchema = z.object({
+  type: z.literal('namespace'),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  tools: z.array(z.unknown()),
+});
+
+/** A function's name as the client knows it: with its namespace, if it has one. */
+export interface ClientToolName {
+  name: string;
+  namespace?: string;
+}
+
+/** The request's tools as canonical function tools, and the way back to the client's names. */
+export interface TranslatedTools {
+  functions: ToolDefinition[];
+  /** The client's name for a function the model called by its flat name. */
+  clientName(flatName: string): ClientToolName;
+}
+
+/**
+ * Function tools as they are; the functions of a `namespace` tool as functions named
+ * `<namespace>__<name>`, described with their namespace; `web_search` left out (see
+ * {@link OFFERED_HOSTED_TOOLS}); any other kind refused, naming it.
+ */
+export function translateTools(tools: readonly unknown[]): TranslatedTools {
+  const namespaced = new Map<string, ClientToolName>();
+  const functions = tools.flatMap((raw, i): ToolDefinition[] => {
+    const type = typeOf(raw, 'undefined');
+    if (type === 'function') return [functionTool(raw, ['tools', i])];
+    if (OFFERED_HOSTED_TOOLS.has(type)) return [];
+    if (type !== 'namespace') throw unsupportedTool(type, `tools[${i}].type`);
+    const namespace = parseField(namespaceToolSchema, raw, ['tools', i]);
+    return namespace.tools.map((inner, j) => {
+      const innerType = typeOf(inner, 'undefined');
+      if (innerType !== 'function') {
+        throw unsupportedTool(innerType, `tools[${i}].tools[${j}].type`);
+      }
+      const tool = functionTool(inner, ['tools', i, 'tools', j]);
+      const flat = flatToolName(tool.name, namespace.name);
+      namespaced.set(flat, { namespace: namespace.name, name: tool.name });
+      const about = [namespace.description, tool.description].filter(Boolean).join('\n');
+      return defined({ ...tool, name: flat, description: about === '' ? undefined : about });
+    });
+  });
+  return {
+    functions,
+    clientName: (flatName) => namespaced.get(flatName) ?? { name: flatName },
+  };
+}
+
+/** A function's name as the model sees it: joined to its namespace, when it has one. */
+export function flatToolName(name: string, namespace: string | null | undefined): string {
+  return namespace == null || namespace === '' ? name : `${namespace}${NAMESPACE_SEPARATOR}${name}`;
+}
+
+function functionTool(raw: unknown, path: (string | number)[]): ToolDefinition {
+  const { name, description, parameters, strict } = parseField(functionToolSchema, raw, path);
+  return defined({
+    name,
+    description: description ?? undefined,
+    parameters: parameters ?? undefined,
+    strict: strict ?? undefined,
+  });
+}
+
+function unsupportedTool(type: string, param: string): Error {
+  return badField(
+    `tools of type "${type}" are not supported: only function tools (alone or in a namespace), which the caller runs`,
+    param,
+  );
+}
