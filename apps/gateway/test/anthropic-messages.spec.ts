@@ -101,6 +101,22 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     expect(message.stop_reason).toBe('end_turn');
   });
 
+  it('answers a max_tokens beyond a vLLM model’s context with what the context holds', async () => {
+    // Anthropic's API requires max_tokens, and Claude Code asks for 32,000 whatever the model;
+    // vLLM refuses more than its context (4,096 tokens here) leaves, where Ollama stops at its end.
+    const plan = expectedCompletion({ model: VLLM_MODEL, messages: asChat });
+    const message = await client.messages
+      .stream({
+        model: VLLM_MODEL,
+        max_tokens: 32_000,
+        system,
+        messages: [{ role: 'user', content: question }],
+      })
+      .finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: plan.text }]);
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
   it('answers in the JSON schema output_config.format gives', async () => {
     const schema = {
       type: 'object',

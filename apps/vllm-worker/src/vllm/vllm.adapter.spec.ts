@@ -80,6 +80,18 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** vLLM's refusal of a prompt and `max_tokens` beyond `max_model_len` (reference §3.4). */
+function contextOverflow(res: ServerResponse, prompt: number, completion: number): void {
+  json(res, 400, {
+    error: {
+      message: `This model's maximum context length is 4096 tokens. However, you requested ${prompt + completion} tokens (${prompt} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`,
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    },
+  });
+}
+
 function route(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void {
   if (req.headers.authorization !== 'Bearer vllm-key')
     return json(res, 401, { error: 'Unauthorized' });
@@ -99,6 +111,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
       if (model === 'tools') return sse(res, TOOL_SSE);
       if (model === 'reasoning') return sse(res, REASONING_SSE);
       if (model === 'mid-error') return sse(res, MID_STREAM_ERROR_SSE);
+      // A 4,096-token model: 3,000 tokens of prompt leave room for 1,096, and 5,000 for none.
+      if (model === 'small-context' && body['max_tokens'] !== undefined) {
+        return contextOverflow(res, 3_000, Number(body['max_tokens']));
+      }
+      if (model === 'long-prompt') {
+        return contextOverflow(res, 5_000, Number(body['max_tokens'] ?? 0));
+      }
       if (model === 'slow') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         slowStreamClosed.push(streamUntilClosed(res, () => chunk({ content: 'x' })));
@@ -322,6 +341,32 @@ describe('VllmAdapter against a recorded vLLM', () => {
     );
     expect(received).toEqual([{ type: 'delta', text: 'Hel' }]);
     expect(midStream.code).toBe('context_length_exceeded');
+  });
+
+  it('asks again without max_tokens when vLLM refuses it for the context, as other kinds stop at its end', async () => {
+    const before = backend.requests.length;
+    const events = await collect(
+      adapter.chat(endpoint, { ...chat('small-context'), max_tokens: 32_000 }, signal()),
+    );
+    expect(backend.requests.slice(before).map(({ body }) => body['max_tokens'])).toEqual([
+      32_000,
+      undefined,
+    ]);
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'delta', text: 'Hel' },
+      { type: 'delta', text: 'lo!' },
+    ]);
+
+    // A prompt too long for the context alone: the second refusal is the answer.
+    const tooLong = await rejectionOf(
+      collect(adapter.chat(endpoint, { ...chat('long-prompt'), max_tokens: 16 }, signal())),
+    );
+    expect(tooLong.code).toBe('context_length_exceeded');
+    expect(tooLong.message).toContain('(5000 in the messages, 0 in the completion)');
+    // Without max_tokens there is nothing to take out: one request.
+    const asked = backend.requests.length;
+    await rejectionOf(collect(adapter.chat(endpoint, chat('long-prompt'), signal())));
+    expect(backend.requests.length - asked).toBe(1);
   });
 
   it('stops the backend at once when the caller aborts mid-stream', async () => {

@@ -26,6 +26,7 @@ const VLLM_DIALECT: OpenAiDialect = {
   completionBody: toVllmCompletionBody,
   embeddingBody: toVllmEmbeddingBody,
   echoesPrompt: true,
+  refusesMaxTokensBeyondContext: true,
 };
 
 /**

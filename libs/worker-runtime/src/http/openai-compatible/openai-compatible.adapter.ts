@@ -1,8 +1,9 @@
-import type {
-  ChatRequest,
-  CompletionRequest,
-  EmbeddingRequest,
-  ModelInfo,
+import {
+  SwitchyardError,
+  type ChatRequest,
+  type CompletionRequest,
+  type EmbeddingRequest,
+  type ModelInfo,
 } from '@switchyard/contracts';
 import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../backend-adapter.js';
 import type { BackendManagement } from '../../management/backend-management.js';
@@ -32,6 +33,12 @@ export interface OpenAiDialect {
   readonly echoesPrompt: boolean;
   /** What a whole (non-streamed) answer's events become, for a server that reports more there. */
   readonly withAnswer?: OpenAiGenerationCall['withAnswer'];
+  /**
+   * Whether the server refuses a `max_tokens` the prompt leaves no room for (vLLM: prompt plus
+   * `max_tokens` above `max_model_len` is a 400) where the other kinds stop generating at the
+   * end of the context. See {@link OpenAiCompatibleAdapter}'s `generate`.
+   */
+  readonly refusesMaxTokensBeyondContext?: boolean;
 }
 
 /**
@@ -110,7 +117,39 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     await this.http.close();
   }
 
-  private generate(
+  /**
+   * A generation; on a server that refuses a `max_tokens` beyond what the context has left, a
+   * refused one is asked again without it, so that the answer stops at the end of the context,
+   * as on Ollama or LM Studio: `max_tokens` is a cap, and clients of APIs that require one send
+   * a large one whatever the model (Claude Code asks for 32,000 on every request). Without it
+   * the server gives what is left of the context, which is less than was asked, since asking
+   * for it overflowed. A prompt too long for the context alone fails the second time too, with
+   * the server's error; anything already streamed is never asked for again.
+   */
+  private async *generate(
+    endpoint: BackendEndpoint,
+    signal: AbortSignal,
+    call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode' | 'logprobs'>,
+  ): AsyncGenerator<GenerationEvent> {
+    if (!this.dialect.refusesMaxTokensBeyondContext || call.json['max_tokens'] === undefined) {
+      yield* this.generation(endpoint, signal, call);
+      return;
+    }
+    let started = false;
+    try {
+      for await (const event of this.generation(endpoint, signal, call)) {
+        started = true;
+        yield event;
+      }
+    } catch (error) {
+      const overflow = error instanceof SwitchyardError && error.code === 'context_length_exceeded';
+      if (started || !overflow) throw error;
+      const { max_tokens: _refused, ...json } = call.json;
+      yield* this.generation(endpoint, signal, { ...call, json });
+    }
+  }
+
+  private generation(
     endpoint: BackendEndpoint,
     signal: AbortSignal,
     call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode' | 'logprobs'>,
