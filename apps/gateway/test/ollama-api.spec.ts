@@ -132,7 +132,11 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
   it('answers the root, the version, and errors as {"error"}', async () => {
     const root = await fetch(fleet.url);
     expect(await root.text()).toBe('Ollama is running');
-    expect((await ollama.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
+    const { version } = await ollama.version();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    // Clients switch features on by it: Codex (`--oss`) uses /v1/responses only from 0.13.4 on.
+    const [major, minor, patch] = version.split('.').map(Number);
+    expect((major ?? 0) * 1e6 + (minor ?? 0) * 1e3 + (patch ?? 0)).toBeGreaterThanOrEqual(13_004);
     const head = await fetch(fleet.url, { method: 'HEAD' });
     expect(head.status).toBe(200);
     const missing = await fetch(`${fleet.url}/api/chat`, {

@@ -8,8 +8,12 @@ import { requestIdOf } from '../http/request-id.js';
 import { ollamaModelNotFound, ollamaTagged, resolveOllamaName } from './ollama-model-name.js';
 import { ollamaShowBodySchema } from './ollama-request.schemas.js';
 
-/** The Ollama version this API answers as; clients switch features on by it. */
-export const OLLAMA_COMPATIBLE_VERSION = '0.12.0';
+/**
+ * The Ollama version this API answers as; clients switch features on by it. The first with all
+ * the gateway serves: log-probabilities (0.12.11) and the Responses API (0.13.4, which Codex's
+ * `--oss` checks for before it sends a request).
+ */
+export const OLLAMA_COMPATIBLE_VERSION = '0.13.4';
 
 /**
  * The Ollama API's description of the fleet: version, the models (`tags`), what is in memory
