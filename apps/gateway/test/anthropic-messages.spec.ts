@@ -117,6 +117,25 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     expect(message.stop_reason).toBe('end_turn');
   });
 
+  it('uses the one tool tool_choice any forces on Ollama, as SDKs ask for JSON', async () => {
+    // The AI SDK asks Anthropic models for an object with one "json" tool and tool_choice any;
+    // Ollama cannot force a tool, and nothing in the question names it.
+    const schema = { type: 'object', properties: { colour: { type: 'string' } } };
+    const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
+    const message = await client.messages.create({
+      model: OLLAMA_MODEL,
+      max_tokens: 256,
+      system,
+      messages: [{ role: 'user', content: question }],
+      tools: [{ name: 'json', description: 'Respond with a JSON object.', input_schema: schema }],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([
+      { type: 'tool_use', id: expect.any(String), name: 'json', input: JSON.parse(plan.text) },
+    ]);
+  });
+
   it('answers in the JSON schema output_config.format gives', async () => {
     const schema = {
       type: 'object',

@@ -144,6 +144,40 @@ describe('OpenAI chat completions through the gateway (openai SDK)', () => {
     expect(answer.choices[0]?.message.content).toBe(plan.text);
   });
 
+  it('calls a function tool_choice forces on Ollama, which has no tool_choice, streamed and whole', async () => {
+    // Nothing in the question names the tool: without the forcing, the model answers in words.
+    const parameters = tools[0]?.function.parameters ?? {};
+    const plan = expectedCompletion({ model: MODEL, messages, format: parameters });
+    const forced = { type: 'function' as const, function: { name: 'get_weather' } };
+    const whole = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      tools,
+      tool_choice: forced,
+    });
+    expect(whole.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = whole.choices[0]?.message.tool_calls?.[0];
+    const fn = call?.type === 'function' ? call.function : undefined;
+    expect(fn).toEqual({ name: 'get_weather', arguments: plan.text });
+    expect(Object.keys(JSON.parse(plan.text) as object)).toContain('city');
+
+    // `required` with one tool forces it too; the arguments stream as fragments.
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      tools,
+      tool_choice: 'required',
+      stream: true,
+    });
+    let args = '';
+    let finish: string | null | undefined;
+    for await (const chunk of stream) {
+      args += chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect([args, finish]).toEqual([plan.text, 'tool_calls']);
+  });
+
   it('serves the legacy completions API, plain and streamed', async () => {
     const prompt = 'Once upon a time';
     const plan = expectedCompletion({ model: VLLM_MODEL, prompt, maxTokens: 5 });

@@ -139,13 +139,20 @@ describe('toOllamaChatBody', () => {
     expect(body.think).toBe(false);
   });
 
-  it('narrows the tools offered by tool_choice, since Ollama cannot force one', () => {
-    const tools = [{ name: 'a' }, { name: 'b' }];
+  it('asks for a forced function’s call as an answer in its parameters, since Ollama cannot force one', () => {
+    const parameters = { type: 'object', properties: { city: { type: 'string' } } };
+    const tools = [{ name: 'a' }, { name: 'b', parameters }];
     expect(toOllamaChatBody(chat({ tools, tool_choice: 'none' })).tools).toBeUndefined();
-    expect(toOllamaChatBody(chat({ tools, tool_choice: { name: 'b' } })).tools).toEqual([
-      { type: 'function', function: { name: 'b' } },
-    ]);
-    expect(toOllamaChatBody(chat({ tools, tool_choice: 'required' })).tools).toHaveLength(2);
+    const named = toOllamaChatBody(
+      chat({ tools, tool_choice: { name: 'b' }, response_format: { type: 'json_object' } }),
+    );
+    expect([named.tools, named.format]).toEqual([undefined, parameters]);
+    const onlyOne = toOllamaChatBody(chat({ tools: [{ name: 'a' }], tool_choice: 'required' }));
+    expect([onlyOne.tools, onlyOne.format]).toEqual([undefined, { type: 'object' }]);
+    // Several tools and a call required: no one schema to answer in; all are offered.
+    const several = toOllamaChatBody(chat({ tools, tool_choice: 'required' }));
+    expect([several.tools?.length, several.format]).toEqual([2, undefined]);
+    expect(toOllamaChatBody(chat({ tools, tool_choice: 'auto' })).tools).toHaveLength(2);
   });
 
   it('puts request-level passthrough next to options and everything else inside, winning over translated values', () => {

@@ -25,6 +25,7 @@ import type {
   OllamaToolCall,
   OllamaTopLevel,
 } from './ollama-wire.types.js';
+import { forcedCallFormat, forcedFunction } from './ollama-forced-call.js';
 
 /**
  * Keys of `options.ollama` that are request fields next to `options`; every other key is a
@@ -55,9 +56,12 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
     messages: toOllamaMessages(request.messages),
     stream: request.stream !== false,
   };
-  const tools = toOllamaTools(request);
+  // A forced function is asked for as an answer in its parameters (see ollama-forced-call.ts).
+  const forced = forcedFunction(request);
+  const tools = forced === undefined ? toOllamaTools(request) : undefined;
   if (tools !== undefined) body.tools = tools;
-  const format = toOllamaFormat(request.response_format);
+  const format =
+    forced === undefined ? toOllamaFormat(request.response_format) : forcedCallFormat(forced);
   if (format !== undefined) body.format = format;
   const think = ollamaThink(request.reasoning_effort);
   if (think !== undefined) body.think = think;
@@ -176,19 +180,13 @@ export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessag
 }
 
 /**
- * Ollama cannot force a tool, so `tool_choice` narrows what it is offered: `none` offers no
- * tools, a named function offers only that one, `auto` and `required` offer them all.
+ * The tools of a request that forces none (see `forcedFunction`): `none` offers no tools, `auto`
+ * offers them all, and so does `required` with several, which Ollama cannot hold the model to.
  */
 function toOllamaTools(request: ChatRequest): OllamaTool[] | undefined {
-  const choice = request.tool_choice;
-  if (request.tools === undefined || request.tools.length === 0 || choice === 'none') {
-    return undefined;
-  }
-  const offered =
-    typeof choice === 'object'
-      ? request.tools.filter((tool) => tool.name === choice.name)
-      : request.tools;
-  return offered.map((tool) => ({
+  if (request.tools === undefined || request.tools.length === 0) return undefined;
+  if (request.tool_choice === 'none') return undefined;
+  return request.tools.map((tool) => ({
     type: 'function',
     function: compact({
       name: tool.name,

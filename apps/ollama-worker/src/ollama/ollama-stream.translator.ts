@@ -68,7 +68,7 @@ export class OllamaStreamTranslator {
         tool_calls: [
           {
             index,
-            id: call.id ?? `call_${randomId()}`,
+            id: call.id ?? newToolCallId(),
             name: call.function?.name ?? '',
             arguments: '',
           },
@@ -122,6 +122,11 @@ export function ollamaTimings(line: {
 
 function nsToMs(ns: number): number {
   return ns / 1e6;
+}
+
+/** An id for a tool call Ollama gave none: `call_` and eight letters and digits, like its own. */
+export function newToolCallId(): string {
+  return `call_${randomId()}`;
 }
 
 /** Eight lowercase letters and digits, like the ids Ollama gives tool calls. */

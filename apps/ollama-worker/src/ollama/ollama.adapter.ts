@@ -16,6 +16,7 @@ import {
   type GenerationEvent,
 } from '@switchyard/worker-runtime';
 import { toOllamaEmbeddingEvents } from './ollama-embed.translator.js';
+import { asForcedCall, forcedFunction } from './ollama-forced-call.js';
 import { translateOllamaError } from './ollama-errors.js';
 import { ollamaManagement } from './ollama-management.capability.js';
 import { toModelInfos } from './ollama-models.translator.js';
@@ -63,7 +64,9 @@ export class OllamaAdapter implements BackendAdapter {
     request: ChatRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    yield* this.generate(endpoint, '/api/chat', toOllamaChatBody(request), signal);
+    const answer = this.generate(endpoint, '/api/chat', toOllamaChatBody(request), signal);
+    const forced = forcedFunction(request);
+    yield* forced === undefined ? answer : asForcedCall(answer, forced);
   }
 
   async *complete(
