@@ -120,7 +120,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
   it('uses the one tool tool_choice any forces on Ollama, as SDKs ask for JSON', async () => {
     // The AI SDK asks Anthropic models for an object with one "json" tool and tool_choice any;
     // Ollama cannot force a tool, and nothing in the question names it.
-    const schema = { type: 'object', properties: { colour: { type: 'string' } } };
+    const schema = { type: 'object' as const, properties: { colour: { type: 'string' } } };
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
     const message = await client.messages.create({
       model: OLLAMA_MODEL,
