@@ -30,6 +30,13 @@ const weatherTool = {
   input_schema: WEATHER_PARAMETERS,
 };
 const weatherQuestion = WEATHER_QUESTION;
+/** The question answered in a schema (room for a JSON object) by the Ollama model. */
+const colourQuestion = {
+  model: OLLAMA_MODEL,
+  max_tokens: 256,
+  system,
+  messages: [{ role: 'user' as const, content: question }],
+};
 
 // Anthropic's Messages API through the gateway with the official Anthropic SDK: each request a
 // chat of the fleet, whole and streamed. `messages.stream()` rebuilds the message from the events
@@ -123,10 +130,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     const schema = { type: 'object' as const, properties: { colour: { type: 'string' } } };
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
     const message = await client.messages.create({
-      model: OLLAMA_MODEL,
-      max_tokens: 256,
-      system,
-      messages: [{ role: 'user', content: question }],
+      ...colourQuestion,
       tools: [{ name: 'json', description: 'Respond with a JSON object.', input_schema: schema }],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
     });
@@ -144,10 +148,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     };
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
     const message = await client.messages.create({
-      model: OLLAMA_MODEL,
-      max_tokens: 256,
-      system,
-      messages: [{ role: 'user', content: question }],
+      ...colourQuestion,
       output_config: { format: { type: 'json_schema', schema } },
     });
     const [block] = message.content;

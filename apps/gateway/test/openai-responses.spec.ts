@@ -215,17 +215,16 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       prompt_cache_key: 'session-1',
       reasoning: { summary: 'auto' },
     };
-    const stream = client.responses.stream({
-      ...request,
-      input: [
-        {
-          type: 'message',
-          role: 'developer',
-          content: [{ type: 'input_text', text: SYSTEM_PROMPT }],
-        },
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
-      ],
-    } as never);
+    // The turn as Codex sends it: developer instructions and the user's message as items.
+    const turn = [
+      {
+        type: 'message',
+        role: 'developer',
+        content: [{ type: 'input_text', text: SYSTEM_PROMPT }],
+      },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
+    ];
+    const stream = client.responses.stream({ ...request, input: turn } as never);
     const call = (await stream.finalResponse()).output.find(
       (item) => item.type === 'function_call',
     );
@@ -237,12 +236,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     const followUp = await client.responses.create({
       ...request,
       input: [
-        {
-          type: 'message',
-          role: 'developer',
-          content: [{ type: 'input_text', text: SYSTEM_PROMPT }],
-        },
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
+        ...turn,
         { ...(callItem as object), type: 'function_call' },
         { type: 'function_call_output', call_id: callItem?.call_id, output: '{"temp": 21}' },
       ],
