@@ -140,6 +140,21 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     ]);
   });
 
+  it('says a prompt too long for a vLLM model in Anthropic’s words, with the numbers', async () => {
+    // Claude Code compacts the conversation on "prompt is too long: N tokens > M maximum".
+    const error = await client.messages
+      .create({
+        model: VLLM_MODEL,
+        max_tokens: 16,
+        messages: [{ role: 'user', content: 'word '.repeat(5_000) }],
+      })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).message).toMatch(
+      /^400 prompt is too long: \d+ tokens > 4096 maximum \(This model's maximum context length/,
+    );
+  });
+
   it('answers in the JSON schema output_config.format gives', async () => {
     const schema = {
       type: 'object',

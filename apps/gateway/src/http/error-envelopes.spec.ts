@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
-import { fromHttpFrameworkError, renderOllamaError, renderOpenAIError } from './error-envelopes.js';
+import {
+  fromHttpFrameworkError,
+  renderAnthropicError,
+  renderOllamaError,
+  renderOpenAIError,
+} from './error-envelopes.js';
 
 describe('error envelopes', () => {
   it('render OpenAI errors with the catalogue status, type and code', () => {
@@ -23,6 +28,31 @@ describe('error envelopes', () => {
     expect(renderOpenAIError(new SwitchyardError('unauthorized', 'who')).body).toMatchObject({
       error: { type: 'authentication_error' },
     });
+  });
+
+  it('word a context overflow for Anthropic’s clients as Anthropic does, which Claude Code acts on', () => {
+    const vllm = "This model's maximum context length is 4096 tokens. However, …";
+    const counted = new SwitchyardError('context_length_exceeded', vllm, {
+      details: { context_length: 4096, prompt_tokens: 5000 },
+    });
+    expect(renderAnthropicError(counted)).toEqual({
+      status: 400,
+      headers: {},
+      body: {
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message: `prompt is too long: 5000 tokens > 4096 maximum (${vllm})`,
+        },
+      },
+    });
+    const ollama = 'the input length exceeds the context length';
+    const uncounted = new SwitchyardError('context_length_exceeded', ollama);
+    expect(renderAnthropicError(uncounted).body).toMatchObject({
+      error: { message: `prompt is too long (${ollama})` },
+    });
+    // Other APIs' clients get the backend's words.
+    expect(renderOpenAIError(counted).body).toMatchObject({ error: { message: vllm } });
   });
 
   it('add Retry-After to 429 and 503, from the hint when there is one', () => {

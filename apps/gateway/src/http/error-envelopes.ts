@@ -50,7 +50,24 @@ function anthropicType(error: SwitchyardError, status: number): string {
 
 /** The Anthropic error object (the value of the envelope's `error`, also used mid-stream). */
 export function anthropicErrorObject(error: SwitchyardError): Record<string, unknown> {
-  return { type: anthropicType(error, httpStatusOf(error)), message: error.message };
+  return { type: anthropicType(error, httpStatusOf(error)), message: anthropicMessage(error) };
+}
+
+/**
+ * Anthropic words a prompt too long for the model `prompt is too long: N tokens > M maximum`,
+ * and its clients act on those words: Claude Code compacts the conversation and asks again, by
+ * as much as the two numbers say. A backend's overflow is worded so (with the numbers where the
+ * worker read them from the backend's message: vLLM's), its own words after.
+ */
+function anthropicMessage(error: SwitchyardError): string {
+  if (error.code !== 'context_length_exceeded') return error.message;
+  const prompt = error.details?.['prompt_tokens'];
+  const limit = error.details?.['context_length'];
+  const numbers =
+    typeof prompt === 'number' && typeof limit === 'number'
+      ? `: ${prompt} tokens > ${limit} maximum`
+      : '';
+  return `prompt is too long${numbers} (${error.message})`;
 }
 
 /** Anthropic's shape: `{"type": "error", "error": {type, message}}`. */

@@ -20,6 +20,28 @@ const CONTEXT =
   "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.";
 
 describe('translateVllmError', () => {
+  it('gives the context’s and the prompt’s tokens of an overflow, in either wording', () => {
+    expect(translate(400, envelope(CONTEXT, 'BadRequestError', 400)).details).toMatchObject({
+      context_length: 4096,
+      prompt_tokens: 4000,
+    });
+    const newer =
+      "'max_tokens' or 'max_completion_tokens' is too large: 32000. This model's maximum context length is 4096 tokens and your request has 2776 input tokens (32000 > 4096 - 2776).";
+    expect(translate(400, envelope(newer, 'BadRequestError', 400)).details).toMatchObject({
+      context_length: 4096,
+      prompt_tokens: 2776,
+    });
+    const bare = translate(
+      400,
+      envelope("This model's maximum context length is 4096 tokens.", 'BadRequestError', 400),
+    );
+    expect([bare.code, bare.details?.['context_length'], bare.details?.['prompt_tokens']]).toEqual([
+      'context_length_exceeded',
+      4096,
+      undefined,
+    ]);
+  });
+
   it('translates every documented error in the ≥ 0.10.1 envelope and the older flat body (section 3.6)', () => {
     const cases: [number, string, string, string][] = [
       [404, 'The model `foo` does not exist.', 'NotFoundError', 'model_not_found'],
@@ -68,6 +90,8 @@ describe('translateVllmError', () => {
       backend_type: 'BadRequestError',
       backend_code: 400,
       param: 'max_tokens',
+      context_length: 4096,
+      prompt_tokens: 4000,
     });
   });
 

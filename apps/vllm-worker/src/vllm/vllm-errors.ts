@@ -16,7 +16,8 @@ import {
  * - Inside a stream the HTTP status is 200, so the status in `code` decides;
  * - 404 naming a model (`The model \`x\` does not exist.`) → `model_not_found`; a missing LoRA
  *   adapter → `not_found`;
- * - context overflow (`This model's maximum context length is …`) → `context_length_exceeded`;
+ * - context overflow (`This model's maximum context length is …`) → `context_length_exceeded`,
+ *   with the context's and the prompt's tokens in `details` where the message gives them;
  * - a feature the server was not started with or the model lacks (`"auto" tool choice requires
  *   --enable-auto-tool-choice …`, `does not support Embeddings API`, images sent to a model that
  *   `is not a multimodal model`) → `unsupported`;
@@ -34,7 +35,10 @@ export const translateVllmError: BackendErrorTranslator = (response) => {
     return backendError(modelMissing ? 'model_not_found' : 'not_found', response, details);
   }
   if (isContextLengthMessage(info.message)) {
-    return backendError('context_length_exceeded', response, details);
+    return backendError('context_length_exceeded', response, {
+      ...details,
+      ...contextOverflowOf(info.message),
+    });
   }
   if (
     status < 500 &&
@@ -48,3 +52,18 @@ export const translateVllmError: BackendErrorTranslator = (response) => {
   if (status === 503) return backendError('backend_unavailable', response, details);
   return backendError(codeForStatus(status), response, details);
 };
+
+/**
+ * The numbers of vLLM's context overflow, in the wordings it has used: the context length
+ * (`maximum context length is 4096 tokens`) and the prompt's tokens (`(4000 in the messages,
+ * 1000 in the completion)`, or `your request has 4000 input tokens`).
+ */
+function contextOverflowOf(message: string): { context_length?: number; prompt_tokens?: number } {
+  const limit = /maximum context length is (\d+)/i.exec(message)?.[1];
+  const prompt = /(\d+) in the messages|has (\d+) input tokens/i.exec(message);
+  const promptTokens = prompt?.[1] ?? prompt?.[2];
+  return {
+    ...(limit === undefined ? {} : { context_length: Number(limit) }),
+    ...(promptTokens === undefined ? {} : { prompt_tokens: Number(promptTokens) }),
+  };
+}
