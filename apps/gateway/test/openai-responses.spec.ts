@@ -27,6 +27,29 @@ const weatherTool = {
 };
 const weatherQuestion = WEATHER_QUESTION;
 
+type SimChat = NonNullable<Parameters<typeof expectedCompletion>[0]['messages']>;
+
+/**
+ * What the simulator answers to `chat` followed by a call of `name` (as the model sees it) and
+ * its output `{"temp": 21}`: it plans from the roles, texts and calls, not their ids.
+ */
+function planAfterCall(
+  chat: SimChat,
+  tools: Parameters<typeof expectedCompletion>[0]['tools'],
+  name: string,
+  args: string | undefined,
+) {
+  return expectedCompletion({
+    model: VLLM_MODEL,
+    tools,
+    messages: [
+      ...chat,
+      { role: 'assistant', content: null, tool_calls: [{ function: { name, arguments: args } }] },
+      { role: 'tool', content: '{"temp": 21}' },
+    ],
+  });
+}
+
 // The Responses API through the gateway with the official openai client: a stateless answer as a
 // chat of the fleet, whole and streamed. `responses.stream()` rebuilds the response from the
 // events with the SDK's own accumulator, which throws on an event out of place.
@@ -168,20 +191,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
         { type: 'function_call_output', call_id: callId, output: '{"temp": 21}' },
       ],
     });
-    // What the simulator plans from: the roles, texts and calls (not their ids).
-    const followUpPlan = expectedCompletion({
-      model: VLLM_MODEL,
-      tools: chatTools,
-      messages: [
-        ...chat,
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ function: { name: 'get_weather', arguments: callItem?.arguments } }],
-        },
-        { role: 'tool', content: '{"temp": 21}' },
-      ],
-    });
+    const followUpPlan = planAfterCall(chat, chatTools, 'get_weather', callItem?.arguments);
     expect(followUp.output_text).toBe(followUpPlan.text);
   });
 
@@ -241,21 +251,12 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
         { type: 'function_call_output', call_id: callItem?.call_id, output: '{"temp": 21}' },
       ],
     } as never);
-    const followUpPlan = expectedCompletion({
-      model: VLLM_MODEL,
-      tools: chatTools,
-      messages: [
-        ...chat,
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            { function: { name: 'weather__get_weather', arguments: callItem?.arguments } },
-          ],
-        },
-        { role: 'tool', content: '{"temp": 21}' },
-      ],
-    });
+    const followUpPlan = planAfterCall(
+      chat,
+      chatTools,
+      'weather__get_weather',
+      callItem?.arguments,
+    );
     expect(followUp.output_text).toBe(followUpPlan.text);
   });
 
