@@ -87,27 +87,26 @@ function clearedBefore(message: AnthropicMessage, index: number, lastUserTurn: n
 }
 
 function chatMessages(message: AnthropicMessage, index: number): ChatMessage[] {
-  if (typeof message.content === 'string') {
-    return message.content === '' && message.role === 'system'
-      ? []
-      : [{ role: message.role, content: message.content }];
-  }
   const param = `messages[${index}].content`;
-  if (message.role === 'system') return systemTurn(message.content, param);
+  if (message.role === 'system') return systemMessages(systemText(message.content, param));
+  if (typeof message.content === 'string') {
+    return [{ role: message.role, content: message.content }];
+  }
   return message.role === 'user'
     ? userTurn(message.content, param)
     : [assistantTurn(message.content, param)];
 }
 
-/** A system message in the conversation: its text blocks, as one system message. */
-function systemTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
-  const texts = blocks.map((raw, j) => {
+/** A system message of the conversation: its text, or its text blocks' joined. */
+function systemText(content: AnthropicMessage['content'], param: string): string {
+  if (typeof content === 'string') return content;
+  const texts = content.map((raw, j) => {
     const at = `${param}[${j}]`;
     const type = typeOf(raw, 'undefined');
     if (type !== 'text') throw unsupportedBlock(type, `${at}.type`, 'system');
     return parseField(contentBlockSchemas.text, raw, [at]).text;
   });
-  return systemMessages(texts.join('\n'));
+  return texts.join('\n');
 }
 
 /**
