@@ -30,10 +30,10 @@ const weatherTool = {
   input_schema: WEATHER_PARAMETERS,
 };
 const weatherQuestion = WEATHER_QUESTION;
-/** The question answered in a schema (room for a JSON object) by the Ollama model. */
-const colourQuestion = {
+/** {@link AS_CHAT} as an Anthropic request to the Ollama model. */
+const askOllama = {
   model: OLLAMA_MODEL,
-  max_tokens: 256,
+  max_tokens: 64,
   system,
   messages: [{ role: 'user' as const, content: question }],
 };
@@ -53,12 +53,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
 
   it('answers with the text and usage of the chat of system and messages', async () => {
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 64 });
-    const message = await client.messages.create({
-      model: OLLAMA_MODEL,
-      max_tokens: 64,
-      system,
-      messages: [{ role: 'user', content: question }],
-    });
+    const message = await client.messages.create(askOllama);
     expect(message).toEqual({
       id: expect.stringMatching(/^msg_req_[0-9a-f]{24}$/),
       type: 'message',
@@ -130,7 +125,8 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     const schema = { type: 'object' as const, properties: { colour: { type: 'string' } } };
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
     const message = await client.messages.create({
-      ...colourQuestion,
+      ...askOllama,
+      max_tokens: 256,
       tools: [{ name: 'json', description: 'Respond with a JSON object.', input_schema: schema }],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
     });
@@ -163,7 +159,8 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     };
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, format: schema });
     const message = await client.messages.create({
-      ...colourQuestion,
+      ...askOllama,
+      max_tokens: 256,
       output_config: { format: { type: 'json_schema', schema } },
     });
     const [block] = message.content;
@@ -178,12 +175,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     // Tokens apart in time, so that they come as deltas of their own.
     sim.setFaults({ tokenDelayMs: 2 });
     const events: RawMessageStreamEvent[] = [];
-    const stream = client.messages.stream({
-      model: OLLAMA_MODEL,
-      max_tokens: 64,
-      system,
-      messages: [{ role: 'user', content: question }],
-    });
+    const stream = client.messages.stream(askOllama);
     try {
       for await (const event of stream) events.push(event);
     } finally {
@@ -210,12 +202,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
 
   it('says max_tokens when the answer was cut there', async () => {
     const plan = expectedCompletion({ model: OLLAMA_MODEL, messages: asChat, maxTokens: 3 });
-    const message = await client.messages.create({
-      model: OLLAMA_MODEL,
-      max_tokens: 3,
-      system,
-      messages: [{ role: 'user', content: question }],
-    });
+    const message = await client.messages.create({ ...askOllama, max_tokens: 3 });
     expect([message.stop_reason, message.content]).toEqual([
       'max_tokens',
       [{ type: 'text', text: plan.text }],
