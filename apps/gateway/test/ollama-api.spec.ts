@@ -63,6 +63,12 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
   it('embeds with /api/embed and the legacy /api/embeddings', async () => {
     const result = await ollama.embed({ model: EMBEDDER, input: ['alpha', 'beta'] });
     expect(result.embeddings).toHaveLength(2);
+    // Every statistic Ollama's answer has (clients such as ollama-ai-provider-v2 require them).
+    expect(result).toMatchObject({
+      total_duration: expect.any(Number),
+      load_duration: expect.any(Number),
+      prompt_eval_count: expect.any(Number),
+    });
     expect(result.embeddings[1]).toEqual(
       Array.from(expectedEmbedding({ model: EMBEDDER, text: 'beta' })),
     );

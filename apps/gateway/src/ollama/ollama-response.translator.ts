@@ -165,6 +165,27 @@ export function ollamaGenerateAnswer(
   return withLogprobs(answer, deltas);
 }
 
+/**
+ * A whole `/api/embed` answer. Unlike the generation statistics, `load_duration` is always there
+ * (0 when the backend did not say): Ollama's always is in practice, since it times the model check
+ * even for a loaded model, and clients check for it (ollama-ai-provider-v2 refuses the answer
+ * without it).
+ */
+export function ollamaEmbedAnswer(
+  model: string,
+  embeddings: readonly (readonly number[])[],
+  end: EndFrame,
+  totalMs: number,
+): Line {
+  return {
+    model,
+    embeddings,
+    total_duration: Math.round(totalMs * 1e6),
+    load_duration: Math.round((end.timings?.load_ms ?? 0) * 1e6),
+    prompt_eval_count: end.usage.prompt_tokens,
+  };
+}
+
 /** Ollama's answer to a request with no prompt: the model is loaded or unloaded, nothing generated. */
 export function ollamaShortcutAnswer(
   model: string,

@@ -4,6 +4,7 @@ import { translateOllamaChat, translateOllamaGenerate } from './ollama-request.t
 import {
   ollamaChatAnswer,
   OllamaChatLines,
+  ollamaEmbedAnswer,
   ollamaGenerateAnswer,
   OllamaGenerateLines,
   ollamaStatistics,
@@ -211,6 +212,20 @@ describe('frames as Ollama lines', () => {
       prompt_eval_count: 5,
       eval_count: 10,
     });
+  });
+
+  it('answer an embedding with every statistic Ollama gives, load_duration 0 when unknown', () => {
+    const vectors = [[0.5, -0.25]];
+    expect(ollamaEmbedAnswer('m', vectors, end, 12.5)).toEqual({
+      model: 'm',
+      embeddings: vectors,
+      total_duration: 12_500_000,
+      load_duration: 100_000_000,
+      prompt_eval_count: 5,
+    });
+    // A backend that reports no load (vLLM, LM Studio): still there, as clients require it.
+    const unknown = ollamaEmbedAnswer('m', vectors, { ...end, timings: undefined }, 1);
+    expect(unknown['load_duration']).toBe(0);
   });
 
   it('send whole tool calls with object arguments before the final line', () => {

@@ -24,6 +24,7 @@ import {
 import {
   OllamaChatLines,
   ollamaChatAnswer,
+  ollamaEmbedAnswer,
   OllamaGenerateLines,
   ollamaGenerateAnswer,
   ollamaShortcutAnswer,
@@ -117,12 +118,7 @@ export class OllamaController {
         .sort((a, b) => a.index - b.index)
         .map((embedding) => decodeFloat32(embedding.b64));
       const totalMs = performance.now() - startOf(request.raw);
-      const body = {
-        model: routed.model,
-        embeddings: vectors,
-        total_duration: Math.round(totalMs * 1e6),
-        prompt_eval_count: end.usage.prompt_tokens,
-      };
+      const body = ollamaEmbedAnswer(routed.model, vectors, end, totalMs);
       await sendJson(reply, body, overheadMs(startOf(request.raw), end));
     });
   }
