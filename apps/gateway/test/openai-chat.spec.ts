@@ -178,6 +178,46 @@ describe('OpenAI chat completions through the gateway (openai SDK)', () => {
     expect([args, finish]).toEqual([plan.text, 'tool_calls']);
   });
 
+  it('calls one of several functions when a call is required on Ollama, streamed and whole', async () => {
+    const timeTool = {
+      type: 'function' as const,
+      function: {
+        name: 'get_time',
+        parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+      },
+    };
+    const offered = [...tools, timeTool];
+    // What the worker asks Ollama for: an answer naming one function, with its arguments.
+    const format = {
+      anyOf: offered.map(({ function: fn }) => ({
+        type: 'object',
+        properties: { name: { const: fn.name }, arguments: fn.parameters },
+        required: ['name', 'arguments'],
+      })),
+    };
+    const planned = JSON.parse(expectedCompletion({ model: MODEL, messages, format }).text) as {
+      name: string;
+      arguments: object;
+    };
+    const expected = { name: planned.name, arguments: JSON.stringify(planned.arguments) };
+    const request = { model: MODEL, messages, tools: offered, tool_choice: 'required' as const };
+    const whole = await client.chat.completions.create(request);
+    expect(whole.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = whole.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === 'function' ? call.function : undefined).toEqual(expected);
+
+    const stream = await client.chat.completions.create({ ...request, stream: true });
+    const streamed = { name: '', arguments: '' };
+    let finish: string | null | undefined;
+    for await (const chunk of stream) {
+      const fn = chunk.choices[0]?.delta.tool_calls?.[0]?.function;
+      streamed.name += fn?.name ?? '';
+      streamed.arguments += fn?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect([streamed, finish]).toEqual([expected, 'tool_calls']);
+  });
+
   it('serves the legacy completions API, plain and streamed', async () => {
     const prompt = 'Once upon a time';
     const plan = expectedCompletion({ model: VLLM_MODEL, prompt, maxTokens: 5 });

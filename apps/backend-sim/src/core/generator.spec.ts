@@ -218,4 +218,25 @@ describe('planGeneration', () => {
     expect(typeof value.ok).toBe('boolean');
     expect(value.tags).toHaveLength(1);
   });
+
+  it('answers one of the schemas anyOf or oneOf offers, the same one for the same request', () => {
+    const names = ['alpha', 'beta', 'gamma'];
+    const branches = names.map((name) => ({
+      type: 'object',
+      properties: { name: { const: name }, arguments: { type: 'object' } },
+    }));
+    const chosen = (model: string, keyword: 'anyOf' | 'oneOf') =>
+      JSON.parse(planGeneration({ model, prompt: 'p', format: { [keyword]: branches } }).text);
+    const seen = new Set<string>();
+    for (const model of ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']) {
+      const value = chosen(model, 'anyOf');
+      expect(names).toContain(value.name);
+      expect(value.arguments).toEqual({});
+      expect(chosen(model, 'anyOf')).toEqual(value);
+      expect(names).toContain(chosen(model, 'oneOf').name);
+      seen.add(value.name);
+    }
+    // Chosen by the request, not always the first.
+    expect(seen.size).toBeGreaterThan(1);
+  });
 });

@@ -8,6 +8,8 @@ export interface JsonSchema {
   items?: JsonSchema;
   enum?: unknown[];
   const?: unknown;
+  anyOf?: unknown[];
+  oneOf?: unknown[];
   [keyword: string]: unknown;
 }
 
@@ -15,15 +17,20 @@ const MAX_DEPTH = 8;
 
 /**
  * A value that satisfies `schema`, derived only from the schema and `key`: `const`, else the
- * first `enum` value, else by type — strings are vocabulary words, numbers are small, booleans
- * and array lengths (always one item) are fixed. Every property of an object is filled in, in
- * the schema's own order, so the JSON text is stable.
+ * first `enum` value, else one of the `anyOf` (or `oneOf`) schemas chosen by the key's hash,
+ * else by type — strings are vocabulary words, numbers are small, booleans and array lengths
+ * (always one item) are fixed. Every property of an object is filled in, in the schema's own
+ * order, so the JSON text is stable.
  */
 export function valueForSchema(schema: unknown, key: string, depth = 0): unknown {
   if (!isSchema(schema) || depth > MAX_DEPTH) return wordFor(key);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   const hash = fnv1a(key);
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(alternatives) && alternatives.length > 0) {
+    return valueForSchema(alternatives[hash % alternatives.length], key, depth + 1);
+  }
   switch (schemaType(schema)) {
     case 'object': {
       const value: Record<string, unknown> = {};

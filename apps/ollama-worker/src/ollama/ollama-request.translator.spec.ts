@@ -139,7 +139,7 @@ describe('toOllamaChatBody', () => {
     expect(body.think).toBe(false);
   });
 
-  it('asks for a forced function’s call as an answer in its parameters, since Ollama cannot force one', () => {
+  it('asks for a forced call as an answer in the call’s schema, since Ollama cannot force one', () => {
     const parameters = { type: 'object', properties: { city: { type: 'string' } } };
     const tools = [{ name: 'a' }, { name: 'b', parameters }];
     expect(toOllamaChatBody(chat({ tools, tool_choice: 'none' })).tools).toBeUndefined();
@@ -149,9 +149,25 @@ describe('toOllamaChatBody', () => {
     expect([named.tools, named.format]).toEqual([undefined, parameters]);
     const onlyOne = toOllamaChatBody(chat({ tools: [{ name: 'a' }], tool_choice: 'required' }));
     expect([onlyOne.tools, onlyOne.format]).toEqual([undefined, { type: 'object' }]);
-    // Several tools and a call required: no one schema to answer in; all are offered.
+    // Several tools and a call required: an answer naming one of them, with its arguments.
     const several = toOllamaChatBody(chat({ tools, tool_choice: 'required' }));
-    expect([several.tools?.length, several.format]).toEqual([2, undefined]);
+    expect([several.tools, several.format]).toEqual([
+      undefined,
+      {
+        anyOf: [
+          {
+            type: 'object',
+            properties: { name: { const: 'a' }, arguments: { type: 'object' } },
+            required: ['name', 'arguments'],
+          },
+          {
+            type: 'object',
+            properties: { name: { const: 'b' }, arguments: parameters },
+            required: ['name', 'arguments'],
+          },
+        ],
+      },
+    ]);
     expect(toOllamaChatBody(chat({ tools, tool_choice: 'auto' })).tools).toHaveLength(2);
   });
 

@@ -25,7 +25,7 @@ import type {
   OllamaToolCall,
   OllamaTopLevel,
 } from './ollama-wire.types.js';
-import { forcedCallFormat, forcedFunction } from './ollama-forced-call.js';
+import { forcedCall, forcedCallFormat } from './ollama-forced-call.js';
 
 /**
  * Keys of `options.ollama` that are request fields next to `options`; every other key is a
@@ -56,8 +56,8 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
     messages: toOllamaMessages(request.messages),
     stream: request.stream !== false,
   };
-  // A forced function is asked for as an answer in its parameters (see ollama-forced-call.ts).
-  const forced = forcedFunction(request);
+  // A forced call is asked for as an answer in a call's schema (see ollama-forced-call.ts).
+  const forced = forcedCall(request);
   const tools = forced === undefined ? toOllamaTools(request) : undefined;
   if (tools !== undefined) body.tools = tools;
   const format =
@@ -180,8 +180,8 @@ export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessag
 }
 
 /**
- * The tools of a request that forces none (see `forcedFunction`): `none` offers no tools, `auto`
- * offers them all, and so does `required` with several, which Ollama cannot hold the model to.
+ * The tools of a request that forces no call (see `forcedCall`): `none` offers no tools, `auto`
+ * (or no choice) offers them all.
  */
 function toOllamaTools(request: ChatRequest): OllamaTool[] | undefined {
   if (request.tools === undefined || request.tools.length === 0) return undefined;

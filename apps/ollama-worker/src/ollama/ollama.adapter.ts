@@ -16,7 +16,7 @@ import {
   type GenerationEvent,
 } from '@switchyard/worker-runtime';
 import { toOllamaEmbeddingEvents } from './ollama-embed.translator.js';
-import { asForcedCall, forcedFunction } from './ollama-forced-call.js';
+import { asForcedCall, forcedCall } from './ollama-forced-call.js';
 import { translateOllamaError } from './ollama-errors.js';
 import { ollamaManagement } from './ollama-management.capability.js';
 import { toModelInfos } from './ollama-models.translator.js';
@@ -65,7 +65,7 @@ export class OllamaAdapter implements BackendAdapter {
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
     const answer = this.generate(endpoint, '/api/chat', toOllamaChatBody(request), signal);
-    const forced = forcedFunction(request);
+    const forced = forcedCall(request);
     yield* forced === undefined ? answer : asForcedCall(answer, forced);
   }
 
