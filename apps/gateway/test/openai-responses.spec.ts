@@ -235,10 +235,14 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: question }] },
     ];
     const stream = client.responses.stream({ ...request, input: turn } as never);
-    const call = (await stream.finalResponse()).output.find(
-      (item) => item.type === 'function_call',
-    );
+    const response = await stream.finalResponse();
+    const call = response.output.find((item) => item.type === 'function_call');
     expect(call).toMatchObject({ namespace: 'weather', name: 'get_weather' });
+    // The response states the tools as they were sent, not as the model saw them.
+    expect(response.tools).toMatchObject([
+      { type: 'namespace', name: 'weather', tools: [{ type: 'function', name: 'get_weather' }] },
+      { type: 'web_search' },
+    ]);
     const callItem = call?.type === 'function_call' ? call : undefined;
     expect(JSON.parse(callItem?.arguments ?? '')).toEqual(plan.toolCalls[0]?.arguments);
 

@@ -4,7 +4,6 @@ import {
   type ContentPart,
   type ResponseFormat,
   type ToolCall,
-  type ToolDefinition,
 } from '@switchyard/contracts';
 import { badField, parseBody, parseField } from '../../http/bad-request.js';
 import { canonicalStream, checked, typeOf } from '../../http/canonical-request.js';
@@ -74,16 +73,13 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     stream: streams,
     body: checked(chatRequestSchema, canonical, { max_tokens: 'max_output_tokens' }),
     logprobs,
-    settings: settingsOf(body, tools.functions),
+    settings: settingsOf(body, tools.echo),
     clientToolName: tools.clientName,
   };
 }
 
 /** What a response object states of the request that asked for it, as OpenAI's do. */
-function settingsOf(
-  body: ResponsesBody,
-  tools: readonly ToolDefinition[],
-): Record<string, unknown> {
+function settingsOf(body: ResponsesBody, tools: readonly unknown[]): Record<string, unknown> {
   return {
     instructions: body.instructions ?? null,
     max_output_tokens: body.max_output_tokens ?? null,
@@ -94,13 +90,7 @@ function settingsOf(
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
-    tools: tools.map((tool) => ({
-      type: 'function',
-      name: tool.name,
-      description: tool.description ?? null,
-      parameters: tool.parameters ?? null,
-      strict: tool.strict ?? null,
-    })),
+    tools,
     top_logprobs: body.top_logprobs ?? 0,
     top_p: body.top_p ?? null,
     truncation: body.truncation ?? 'disabled',

@@ -37,6 +37,31 @@ describe('translateTools', () => {
     expect(tools.clientName('other__spawn')).toEqual({ name: 'other__spawn' });
   });
 
+  it('states the tools as the client sent them, each function with its defaults', () => {
+    const search = { type: 'web_search', external_web_access: false };
+    const tools = translateTools([{ type: 'function', name: 'exec' }, agents, search]);
+    const fn = (name: string, description: string | null, parameters: unknown, strict = null) => ({
+      type: 'function',
+      name,
+      description,
+      parameters,
+      strict,
+    });
+    expect(tools.echo).toEqual([
+      fn('exec', null, null),
+      {
+        type: 'namespace',
+        name: 'agents',
+        description: 'Sub-agents.',
+        tools: [
+          fn('spawn', 'Starts one.', schema),
+          { ...fn('close', null, schema), strict: false },
+        ],
+      },
+      search,
+    ]);
+  });
+
   it('leaves web search out, as coding agents offer it on every request', () => {
     const tools = translateTools([
       { type: 'web_search', external_web_access: false },

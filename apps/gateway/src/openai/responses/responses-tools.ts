@@ -41,6 +41,11 @@ export interface TranslatedTools {
   functions: ToolDefinition[];
   /** The client's name for a function the model called by its flat name. */
   clientName(flatName: string): ClientToolName;
+  /**
+   * The tools as a response object states them: as the client sent them (namespaces and hosted
+   * tools too), each function with OpenAI's defaults filled in.
+   */
+  echo: unknown[];
 }
 
 /**
@@ -50,18 +55,29 @@ export interface TranslatedTools {
  */
 export function translateTools(tools: readonly unknown[]): TranslatedTools {
   const namespaced = new Map<string, ClientToolName>();
+  const echo: unknown[] = [];
   const functions = tools.flatMap((raw, i): ToolDefinition[] => {
     const type = typeOf(raw, 'undefined');
-    if (type === 'function') return [functionTool(raw, ['tools', i])];
-    if (OFFERED_HOSTED_TOOLS.has(type)) return [];
+    if (type === 'function') {
+      const tool = functionTool(raw, ['tools', i]);
+      echo.push(functionEcho(tool));
+      return [tool];
+    }
+    if (OFFERED_HOSTED_TOOLS.has(type)) {
+      echo.push(raw);
+      return [];
+    }
     if (type !== 'namespace') throw unsupportedTool(type, `tools[${i}].type`);
     const namespace = parseField(namespaceToolSchema, raw, ['tools', i]);
-    return namespace.tools.map((inner, j) => {
+    const inNamespace = namespace.tools.map((inner, j) => {
       const innerType = typeOf(inner, 'undefined');
       if (innerType !== 'function') {
         throw unsupportedTool(innerType, `tools[${i}].tools[${j}].type`);
       }
-      const tool = functionTool(inner, ['tools', i, 'tools', j]);
+      return functionTool(inner, ['tools', i, 'tools', j]);
+    });
+    echo.push({ ...namespace, tools: inNamespace.map(functionEcho) });
+    return inNamespace.map((tool) => {
       const flat = flatToolName(tool.name, namespace.name);
       namespaced.set(flat, { namespace: namespace.name, name: tool.name });
       const about = [namespace.description, tool.description].filter(Boolean).join('\n');
@@ -71,6 +87,18 @@ export function translateTools(tools: readonly unknown[]): TranslatedTools {
   return {
     functions,
     clientName: (flatName) => namespaced.get(flatName) ?? { name: flatName },
+    echo,
+  };
+}
+
+/** A function tool as OpenAI's response objects state it, every field there. */
+function functionEcho(tool: ToolDefinition): Record<string, unknown> {
+  return {
+    type: 'function',
+    name: tool.name,
+    description: tool.description ?? null,
+    parameters: tool.parameters ?? null,
+    strict: tool.strict ?? null,
   };
 }
 
