@@ -4,7 +4,8 @@
 //
 // NATS_URL (default nats://127.0.0.1:4222) and SWITCHYARD_PREFIX (default switchyard) pick the
 // server and subject prefix. It prints the answer as it streams, then one JSON line with the
-// finish reason and usage. Ctrl-C cancels the request upstream.
+// finish reason and usage. Ctrl-C, or the reader of its output going away (`| head`), cancels the
+// request upstream.
 import { connect } from '@nats-io/transport-node';
 
 const [model = 'llama3.2:latest', prompt = 'Say hello.'] = process.argv.slice(2);
@@ -30,14 +31,14 @@ const requestId = `example-${Date.now().toString(36)}`;
 const inbox = `_INBOX.${requestId}`;
 const replies = nc.subscribe(inbox);
 
-const cancel = () =>
-  nc.publish(
-    `${prefix}.v1.cancel.${requestId}`,
-    JSON.stringify({ request_id: requestId, reason: 'interrupted' }),
-  );
-process.once('SIGINT', () => {
-  cancel();
+const cancel = (reason) => {
+  nc.publish(`${prefix}.v1.cancel.${requestId}`, JSON.stringify({ request_id: requestId, reason }));
   replies.unsubscribe();
+};
+process.once('SIGINT', () => cancel('interrupted'));
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+  cancel('the reader of the output went away');
 });
 
 nc.publish(

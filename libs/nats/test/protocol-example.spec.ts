@@ -21,6 +21,7 @@ interface Run {
 describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
   let fx: StreamFixture;
   let cancelReason: SwitchyardError | undefined;
+  let chattyCancelReason: SwitchyardError | undefined;
 
   beforeAll(async () => {
     fx = await startStreamFixture({ heartbeatIntervalMs: 100 });
@@ -42,6 +43,15 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
       cancelReason = ctx.signal.reason as SwitchyardError;
       throw ctx.signal.reason;
     });
+    fx.server.serve(fx.subjects.chat('chatty'), { schema: chatRequestSchema }, async (_r, ctx) => {
+      ctx.start({ kind: 'vllm', backend: 'vllm-1' });
+      while (!ctx.signal.aborted) {
+        ctx.send({ type: 'delta', text: 'more ' });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      chattyCancelReason = ctx.signal.reason as SwitchyardError;
+      throw ctx.signal.reason;
+    });
     await fx.serverNc.flush();
   });
 
@@ -49,7 +59,7 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     await fx?.close();
   });
 
-  function run(args: string[], interruptOn?: string): Promise<Run> {
+  function run(args: string[], interruptOn?: string, closeOn?: string): Promise<Run> {
     const child = spawn(process.execPath, [example, ...args], {
       env: { ...process.env, NATS_URL: fx.nats.url },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,6 +68,8 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     child.stdout.on('data', (chunk: Buffer) => {
       result.stdout += chunk.toString();
       if (interruptOn !== undefined && result.stdout.includes(interruptOn)) child.kill('SIGINT');
+      // As `| head` does: the reader stops reading and closes its end of the pipe.
+      if (closeOn !== undefined && result.stdout.includes(closeOn)) child.stdout.destroy();
     });
     child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -87,5 +99,15 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     await waitFor(() => cancelReason !== undefined, { description: 'the cancel to arrive' });
     expect(cancelReason?.code).toBe('cancelled');
     expect(cancelReason?.message).toBe('the caller cancelled the request: interrupted');
+  });
+
+  it('cancels upstream and stops quietly when the reader of its output goes away', async () => {
+    const { code, stderr } = await run(['chatty'], undefined, 'more');
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    await waitFor(() => chattyCancelReason !== undefined, { description: 'the cancel to arrive' });
+    expect(chattyCancelReason?.message).toBe(
+      'the caller cancelled the request: the reader of the output went away',
+    );
   });
 });
