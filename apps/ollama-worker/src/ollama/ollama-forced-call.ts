@@ -134,6 +134,11 @@ function callIn(
   return { name, arguments: JSON.stringify(args) };
 }
 
+/**
+ * A function's parameters as the schema of its arguments: an object, also where the schema leaves
+ * the type out (`{}`, which would let the model answer any JSON value at all).
+ */
 function parametersOf(tool: ToolDefinition): Record<string, unknown> {
-  return tool.parameters ?? { type: 'object' };
+  const parameters = tool.parameters ?? {};
+  return 'type' in parameters ? parameters : { type: 'object', ...parameters };
 }

@@ -149,6 +149,12 @@ describe('toOllamaChatBody', () => {
     expect([named.tools, named.format]).toEqual([undefined, parameters]);
     const onlyOne = toOllamaChatBody(chat({ tools: [{ name: 'a' }], tool_choice: 'required' }));
     expect([onlyOne.tools, onlyOne.format]).toEqual([undefined, { type: 'object' }]);
+    // A schema without a type would let the model answer any value: arguments are an object.
+    const untyped = { properties: { q: { type: 'string' } } };
+    const typed = toOllamaChatBody(
+      chat({ tools: [{ name: 'a', parameters: untyped }], tool_choice: 'required' }),
+    );
+    expect(typed.format).toEqual({ type: 'object', ...untyped });
     // Several tools and a call required: an answer naming one of them, with its arguments.
     const several = toOllamaChatBody(chat({ tools, tool_choice: 'required' }));
     expect([several.tools, several.format]).toEqual([
