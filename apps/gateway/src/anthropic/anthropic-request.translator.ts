@@ -10,7 +10,7 @@ import {
 } from '@switchyard/contracts';
 import type { z } from 'zod';
 import { badField, parseBody, parseField } from '../http/bad-request.js';
-import { canonicalStream, checked, typeOf } from '../http/canonical-request.js';
+import { canonicalStream, checked, textAndImages, typeOf } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import {
   anthropicBodySchema,
@@ -122,7 +122,7 @@ function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
     const type = typeOf(raw, 'undefined');
     if (type === 'tool_result') {
       const block = parseField(contentBlockSchemas.tool_result, raw, [at]);
-      const result = toolResult(block.content, `${at}.content`);
+      const result = textAndImages(toolResultParts(block.content, `${at}.content`));
       results.push({ role: 'tool', tool_call_id: block.tool_use_id, content: result.text });
       parts.push(...result.images);
     } else if (type === 'text') {
@@ -163,21 +163,17 @@ function assistantTurn(blocks: readonly unknown[], param: string): ChatMessage {
   });
 }
 
-/** A tool result's text, and its images apart. */
-function toolResult(
+/** A tool result's parts: its text blocks as text, its image blocks as images. */
+function toolResultParts(
   content: z.infer<typeof contentBlockSchemas.tool_result>['content'],
   param: string,
-): { text: string; images: ContentPart[] } {
-  if (content === undefined || typeof content === 'string') {
-    return { text: content ?? '', images: [] };
-  }
-  let text = '';
-  const images: ContentPart[] = [];
-  content.forEach((block, i) => {
-    if (block.type === 'text') text += block.text;
-    else images.push(imagePart(block.source, `${param}[${i}]`));
-  });
-  return { text, images };
+): string | ContentPart[] {
+  if (content === undefined || typeof content === 'string') return content ?? '';
+  return content.map((block, i) =>
+    block.type === 'text'
+      ? { type: 'text', text: block.text }
+      : imagePart(block.source, `${param}[${i}]`),
+  );
 }
 
 function imagePart(

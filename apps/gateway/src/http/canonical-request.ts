@@ -1,3 +1,4 @@
+import type { ContentPart } from '@switchyard/contracts';
 import type { z } from 'zod';
 import { badRequestFrom } from './bad-request.js';
 
@@ -20,6 +21,25 @@ export function typeOf(raw: unknown, missing: string): string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return missing;
   const type = (raw as { type?: unknown }).type;
   return type === undefined ? missing : String(type);
+}
+
+/**
+ * A tool's result (Anthropic's `tool_result`, the Responses API's function call output) as the
+ * canonical tool message takes it: the text of its parts joined, and its images apart, which go
+ * to the user message after it (the chat APIs of the backends take images from users only).
+ */
+export function textAndImages(content: string | readonly ContentPart[]): {
+  text: string;
+  images: ContentPart[];
+} {
+  if (typeof content === 'string') return { text: content, images: [] };
+  let text = '';
+  const images: ContentPart[] = [];
+  for (const part of content) {
+    if (part.type === 'text') text += part.text;
+    else images.push(part);
+  }
+  return { text, images };
 }
 
 // Stand-ins for the fields routing fills in, so the canonical schema can check the rest.

@@ -6,7 +6,7 @@ import {
   type ToolCall,
 } from '@switchyard/contracts';
 import { badField, parseBody, parseField } from '../../http/bad-request.js';
-import { canonicalStream, checked, typeOf } from '../../http/canonical-request.js';
+import { canonicalStream, checked, textAndImages, typeOf } from '../../http/canonical-request.js';
 import { defined } from '../../http/defined.js';
 import { dataUrlImage, translateEffort } from '../openai-request.translator.js';
 import {
@@ -152,7 +152,10 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
     if (type !== 'function_call_output') flushOutputImages();
     if (type === 'message') {
       const item = parseField(itemSchemas.message, raw, ['input', i]);
-      const message: ChatMessage = { role: item.role, content: contentOf(item.content, param) };
+      const message: ChatMessage = {
+        role: item.role,
+        content: contentOf(item.content, `${param}.content`),
+      };
       if (item.role === 'assistant' && reasoning !== undefined) message.reasoning = reasoning;
       if (item.role === 'assistant') reasoning = undefined;
       messages.push(message);
@@ -166,7 +169,7 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
       reasoning = undefined;
     } else if (type === 'function_call_output') {
       const item = parseField(itemSchemas.function_call_output, raw, ['input', i]);
-      const output = outputOf(item.output, `${param}.output`);
+      const output = textAndImages(contentOf(item.output, `${param}.output`));
       messages.push({ role: 'tool', tool_call_id: item.call_id, content: output.text });
       outputImages.push(...output.images);
     } else if (type === 'reasoning') {
@@ -189,13 +192,16 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
   return messages;
 }
 
-/** Message content: a text, or parts (which workers join as they join the chat API's). */
+/**
+ * A message's content or a function call's output (at `param`): a text, or parts (which workers
+ * join as they join the chat API's).
+ */
 function contentOf(
   content: string | ResponsesContentPart[],
   param: string,
 ): string | ContentPart[] {
   if (typeof content === 'string') return content;
-  return content.map((part, i) => contentPart(part, `${param}.content[${i}]`));
+  return content.map((part, i) => contentPart(part, `${param}[${i}]`));
 }
 
 function contentPart(part: ResponsesContentPart, param: string): ContentPart {
@@ -213,22 +219,6 @@ function contentPart(part: ResponsesContentPart, param: string): ContentPart {
     return dataUrlImage(image.image_url, param);
   }
   throw badField(`content parts of type "${part.type}" are not supported`, param);
-}
-
-/** A function call's output: its text (its text parts joined), and its images apart. */
-function outputOf(
-  output: string | ResponsesContentPart[],
-  param: string,
-): { text: string; images: ContentPart[] } {
-  if (typeof output === 'string') return { text: output, images: [] };
-  let text = '';
-  const images: ContentPart[] = [];
-  output.forEach((raw, i) => {
-    const part = contentPart(raw, `${param}[${i}]`);
-    if (part.type === 'text') text += part.text;
-    else images.push(part);
-  });
-  return { text, images };
 }
 
 function responseFormat(
