@@ -2,12 +2,20 @@
 // over the IPC channel. Everything here crosses a process boundary as JSON.
 import type { Summary } from '../stats.js';
 
+/** The paths every scenario compares. */
 export type PathName = 'direct' | 'portkey' | 'switchyard';
 export const PATHS: readonly PathName[] = ['direct', 'portkey', 'switchyard'];
 
+/**
+ * Scenario 1 also runs the relay (`src/relay`): Switchyard's hops (HTTP, NATS, a worker, HTTP to
+ * the backend) with nothing in them, the least the design costs.
+ */
+export type PlainPathName = PathName | 'relay';
+export const PLAIN_PATHS: readonly PlainPathName[] = ['direct', 'portkey', 'relay', 'switchyard'];
+
 /** Where one path sends its requests: one URL, or several taken in turn (client-side balancing). */
 export interface Target {
-  path: PathName;
+  path: PlainPathName;
   urls: string[];
   headers: Record<string, string>;
 }

@@ -41,7 +41,7 @@ export function renderMarkdown(results: BenchResults): string {
   };
   section(
     '1. Non-streaming chat',
-    'Simulator with no delay (16-token answers); autocannon at each concurrency.',
+    'Simulator with no delay (16-token answers); autocannon at each concurrency. "relay" is Switchyard\'s hops with nothing in them (`src/relay`: an HTTP server that sends each body as one NATS request, a queue-group subscriber that posts it to the simulator and replies with the answer), the least the design costs.',
     results.nonStreaming && renderNonStreaming(results.nonStreaming),
   );
   section(

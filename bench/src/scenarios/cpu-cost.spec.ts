@@ -14,6 +14,8 @@ const idle: CpuUse = {
   nats: times(0),
   portkey: times(0),
   sim: times(0),
+  relayGateway: times(0),
+  relayWorker: times(0),
 };
 
 function run(round: number, path: NonStreamingRun['path'], ok: number, cpu: Partial<CpuUse>) {
@@ -49,6 +51,13 @@ describe('cpuCost', () => {
     }),
     run(1, 'portkey', 500, { portkey: times(600_000, 50_000, 100_000) }),
     run(1, 'direct', 4_000, { sim: times(400_000, 100_000, 20_000) }),
+    // The relay's processes count only in its own runs, with the nats-server of those runs.
+    run(1, 'relay', 1_000, {
+      relayGateway: times(150_000, 30_000, 20_000),
+      relayWorker: times(120_000, 25_000, 15_000),
+      nats: times(60_000, 40_000, 0),
+      gateway: times(1e9),
+    }),
     // Another concurrency, and a run that answered nothing: neither counts.
     { ...run(1, 'switchyard', 10, { gateway: times(1e9) }), concurrency: 1 },
     run(4, 'switchyard', 0, { gateway: times(1e9) }),
@@ -61,6 +70,12 @@ describe('cpuCost', () => {
     expect(cost.nats).toEqual({ total: 100, system: 50, otherThreads: 30 });
     expect(cost.portkey).toEqual({ total: 1_200, system: 100, otherThreads: 200 });
     expect(cost.simDirect).toEqual({ total: 100, system: 25, otherThreads: 5 });
+  });
+
+  it("sums the relay's two processes and nats-server during the relay's runs", () => {
+    expect(cost.relay).toEqual({ total: 330, system: 95, otherThreads: 35 });
+    expect(cost.relayGateway).toEqual({ total: 150, system: 30, otherThreads: 20 });
+    expect(cost.relayWorker).toEqual({ total: 120, system: 25, otherThreads: 15 });
   });
 
   it("sums Switchyard's processes within each run before taking the median", () => {
@@ -82,6 +97,11 @@ describe('cpuCost', () => {
     ]);
     expect(row('of which nats-server')?.[4]?.trim()).toBe('–');
     expect(row('Switchyard: gateway')?.[5]).toContain('missed');
+    expect(
+      row('Relay')
+        ?.map((cell) => cell.trim())
+        .slice(2, 5),
+    ).toEqual(['330 µs', '95.0 µs', '–']);
   });
 });
 
@@ -106,6 +126,11 @@ describe('cpuCost by concurrency', () => {
       }),
       at(1, 'direct', 1_000, { sim: times(110_000) }),
       at(1, 'portkey', 100, { portkey: times(200_000) }),
+      at(1, 'relay', 100, {
+        relayGateway: times(80_000),
+        relayWorker: times(70_000),
+        nats: times(20_000),
+      }),
       at(CPU_LEVEL, 'switchyard', 1_000, {
         gateway: times(300_000),
         worker: times(250_000),
@@ -124,6 +149,7 @@ describe('cpuCost by concurrency', () => {
         worker: 1_000,
         nats: 300,
         switchyard: 2_500,
+        relay: 1_700,
         simThroughSwitchyard: 600,
         simDirect: 110,
         portkey: 2_000,
@@ -134,6 +160,7 @@ describe('cpuCost by concurrency', () => {
         worker: 250,
         nats: 80,
         switchyard: 630,
+        relay: NaN,
         simThroughSwitchyard: 150,
         simDirect: 140,
         portkey: NaN,
@@ -153,5 +180,6 @@ describe('cpuCost by concurrency', () => {
     expect(cells('Simulator, fed by Switchyard')).toEqual(['600 µs', '150 µs']);
     expect(cells('Simulator, fed directly')).toEqual(['110 µs', '140 µs']);
     expect(cells('Portkey')).toEqual(['2000 µs', '–']);
+    expect(cells('Relay + nats-server')).toEqual(['1700 µs', '–']);
   });
 });

@@ -22,6 +22,10 @@ export interface CpuCostResult {
   gateway: RequestCost;
   worker: RequestCost;
   nats: RequestCost;
+  /** relay gateway + relay worker + nats-server: the same hops with nothing in them. */
+  relay: RequestCost;
+  relayGateway: RequestCost;
+  relayWorker: RequestCost;
   portkey: RequestCost;
   simDirect: RequestCost;
   /** Total µs per request of each process at every scenario 1 concurrency, low to high. */
@@ -35,6 +39,7 @@ export interface CpuAtConcurrency {
   worker: number;
   nats: number;
   switchyard: number;
+  relay: number;
   /** The simulator while Switchyard's runs fed it, and while the direct runs did. */
   simThroughSwitchyard: number;
   simDirect: number;
@@ -44,8 +49,9 @@ export interface CpuAtConcurrency {
 /**
  * Scenario 3: the CPU time the processes' own accounting (/proc) shows for the scenario 1 runs
  * at concurrency 16, per answered request: all Switchyard processes plus nats-server during the
- * Switchyard runs; Portkey's process during the Portkey runs; the simulator during the direct
- * runs, for reference. Split into the kernel's share (system calls and the network stack) and,
+ * Switchyard runs; the relay's two processes plus nats-server during the relay runs (what the
+ * design costs before any of Switchyard's work); Portkey's process during the Portkey runs; the
+ * simulator during the direct runs, for reference. Split into the kernel's share (system calls and the network stack) and,
  * for Node processes, the share of the threads beside the main one (V8's garbage collector and
  * compilers), which together say whether a cost is I/O, JavaScript or its garbage.
  */
@@ -72,6 +78,9 @@ export function cpuCost(result: NonStreamingResult): CpuCostResult {
     gateway: per('switchyard', (cpu) => [cpu.gateway]),
     worker: per('switchyard', (cpu) => [cpu.worker]),
     nats: per('switchyard', (cpu) => [cpu.nats]),
+    relay: per('relay', relayProcesses),
+    relayGateway: per('relay', (cpu) => [cpu.relayGateway]),
+    relayWorker: per('relay', (cpu) => [cpu.relayWorker]),
     portkey: per('portkey', (cpu) => [cpu.portkey]),
     simDirect: per('direct', (cpu) => [cpu.sim]),
     byConcurrency: [...result.levels]
@@ -82,12 +91,15 @@ export function cpuCost(result: NonStreamingResult): CpuCostResult {
         worker: per('switchyard', (cpu) => [cpu.worker], level).total,
         nats: per('switchyard', (cpu) => [cpu.nats], level).total,
         switchyard: per('switchyard', (cpu) => [cpu.gateway, cpu.worker, cpu.nats], level).total,
+        relay: per('relay', relayProcesses, level).total,
         simThroughSwitchyard: per('switchyard', (cpu) => [cpu.sim], level).total,
         simDirect: per('direct', (cpu) => [cpu.sim], level).total,
         portkey: per('portkey', (cpu) => [cpu.portkey], level).total,
       })),
   };
 }
+
+const relayProcesses = (cpu: CpuUse): CpuTimes[] => [cpu.relayGateway, cpu.relayWorker, cpu.nats];
 
 function sum(times: readonly CpuTimes[], field: keyof CpuTimes): number {
   return times.reduce((total, time) => total + time[field], 0);
@@ -115,6 +127,9 @@ export function renderCpuCost(cost: CpuCostResult): string {
       row('of which gateway', cost.gateway, true),
       row('of which vllm-worker', cost.worker, true),
       row('of which nats-server', cost.nats, false),
+      row('Relay (the same hops, nothing in them) + nats-server', cost.relay, false),
+      row('of which relay gateway', cost.relayGateway, true),
+      row('of which relay worker', cost.relayWorker, true),
       row('Portkey (its one process)', cost.portkey, true),
       row('Simulator, direct path (reference)', cost.simDirect, true),
     ],
@@ -139,6 +154,7 @@ export function renderCpuByConcurrency(cost: CpuCostResult): string {
       row('vllm-worker', (at) => at.worker),
       row('nats-server', (at) => at.nats),
       row('Switchyard: all three', (at) => at.switchyard),
+      row('Relay + nats-server', (at) => at.relay),
       row('Simulator, fed by Switchyard', (at) => at.simThroughSwitchyard),
       row('Simulator, fed directly', (at) => at.simDirect),
       row('Portkey', (at) => at.portkey),

@@ -1,8 +1,9 @@
 import { runLoad } from '../load/load-runner.js';
-import { PATHS, type HttpResult, type PathName } from '../load/jobs.js';
+import { PLAIN_PATHS, type HttpResult, type PlainPathName, type Target } from '../load/jobs.js';
 import { cpuTimes, type CpuTimes } from '../proc/proc-stats.js';
 import type { ManagedChild } from '../proc/managed-child.js';
 import { startBackends } from '../stack/bench-stack.js';
+import { startRelay } from '../stack/relay.js';
 import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, formatRatio, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
@@ -11,13 +12,19 @@ export const NON_STREAMING_LEVELS = [1, 16, 64];
 /** Scenario 3 reads the CPU of the scenario 1 runs at this concurrency. */
 export const CPU_LEVEL = 16;
 
+/** The relay's NATS subject: apart from every subject of Switchyard's protocol. */
+const RELAY_SUBJECT = 'bench.relay.chat';
+
 /** CPU time (µs) each process used during one run. */
-export type CpuUse = Record<'gateway' | 'worker' | 'nats' | 'portkey' | 'sim', CpuTimes>;
+export type CpuUse = Record<
+  'gateway' | 'worker' | 'nats' | 'portkey' | 'sim' | 'relayGateway' | 'relayWorker',
+  CpuTimes
+>;
 
 export interface NonStreamingRun {
   round: number;
   concurrency: number;
-  path: PathName;
+  path: PlainPathName;
   rps: number;
   ok: number;
   errors: number;
@@ -34,7 +41,8 @@ export interface NonStreamingResult {
 /**
  * Scenario 1 (and the measurement of scenario 3): non-streaming chat against a simulator with no
  * delay at all, so everything measured is the HTTP and gateway work. Autocannon at each
- * concurrency, the three paths in turn in every round.
+ * concurrency, the paths in turn in every round: the three every scenario compares, and the relay
+ * (Switchyard's hops with nothing in them) to show what the design itself costs.
  */
 export async function runNonStreaming(
   ctx: ScenarioContext,
@@ -48,12 +56,27 @@ export async function runNonStreaming(
     workerConcurrency: 1024,
     workerQueue: 4096,
   });
+  const sim = backends.sims[0] as BenchSim;
+  const relay = await startRelay(
+    stack.nats.url,
+    RELAY_SUBJECT,
+    `${sim.url}/v1/chat/completions`,
+  ).catch(async (error: unknown) => {
+    await backends.stop();
+    throw error;
+  });
+  const targets: Record<PlainPathName, Target> = {
+    ...backends.targets,
+    relay: { path: 'relay', urls: [relay.url], headers: {} },
+  };
   const pids = {
     gateway: stack.gateway.process.pid,
     worker: (backends.workers[0] as ManagedChild).pid,
     nats: stack.nats.process.pid,
     portkey: stack.portkey.process.pid,
-    sim: (backends.sims[0] as BenchSim).process.pid,
+    sim: sim.process.pid,
+    relayGateway: relay.gateway.pid,
+    relayWorker: relay.worker.pid,
   };
   const cpu = (): CpuUse => ({
     gateway: cpuTimes(pids.gateway),
@@ -61,25 +84,27 @@ export async function runNonStreaming(
     nats: cpuTimes(pids.nats),
     portkey: cpuTimes(pids.portkey),
     sim: cpuTimes(pids.sim),
+    relayGateway: cpuTimes(pids.relayGateway),
+    relayWorker: cpuTimes(pids.relayWorker),
   });
   const body = backends.body();
   const runs: NonStreamingRun[] = [];
   try {
     // Warm-up: JIT and connection pools of every process, excluded from the results.
-    for (const path of PATHS) {
+    for (const path of PLAIN_PATHS) {
       await runLoad<HttpResult>(
-        { kind: 'http', target: backends.targets[path], body, connections: 16, durationSec: 1 },
+        { kind: 'http', target: targets[path], body, connections: 16, durationSec: 1 },
         60_000,
       );
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of levels) {
-        for (const path of PATHS) {
+        for (const path of PLAIN_PATHS) {
           const before = cpu();
           const result = await runLoad<HttpResult>(
             {
               kind: 'http',
-              target: backends.targets[path],
+              target: targets[path],
               body,
               connections: concurrency,
               durationSec: options.durationSec,
@@ -111,6 +136,7 @@ export async function runNonStreaming(
       }
     }
   } finally {
+    await relay.stop();
     await backends.stop();
   }
   return { levels: [...levels], runs };
@@ -128,7 +154,7 @@ function timesBetween(before: CpuTimes, after: CpuTimes): CpuTimes {
 function added(
   runs: readonly NonStreamingRun[],
   c: number,
-  path: PathName,
+  path: PlainPathName,
   field: 'p50Ms' | 'p99Ms',
 ): number {
   const deltas: number[] = [];
@@ -144,9 +170,10 @@ function added(
 export function renderNonStreaming(result: NonStreamingResult): string {
   const rows: string[][] = [];
   for (const c of result.levels) {
-    const at = (path: PathName) => (r: NonStreamingRun) => r.concurrency === c && r.path === path;
-    const rps = (path: PathName) => median(pick(result.runs, at(path), (r) => r.rps));
-    for (const path of PATHS) {
+    const at = (path: PlainPathName) => (r: NonStreamingRun) =>
+      r.concurrency === c && r.path === path;
+    const rps = (path: PlainPathName) => median(pick(result.runs, at(path), (r) => r.rps));
+    for (const path of PLAIN_PATHS) {
       const addedP50 = added(result.runs, c, path, 'p50Ms');
       const goals: string[] = [];
       if (path === 'switchyard') {

@@ -1,0 +1,56 @@
+import { benchDist } from '../paths.js';
+import { ManagedChild } from '../proc/managed-child.js';
+
+const START_TIMEOUT_MS = 30_000;
+
+/** Switchyard's hops with nothing in them (`src/relay`): an HTTP half and a NATS half. */
+export interface BenchRelay {
+  url: string;
+  gateway: ManagedChild;
+  worker: ManagedChild;
+  stop(): Promise<void>;
+}
+
+/** Starts the relay's worker (subscribed to `subject`, calling `backendUrl`), then its gateway. */
+export async function startRelay(
+  natsUrl: string,
+  subject: string,
+  backendUrl: string,
+): Promise<BenchRelay> {
+  const node = (name: string, file: string, args: string[]): ManagedChild =>
+    new ManagedChild({
+      name,
+      command: process.execPath,
+      args: [benchDist('relay', file), '--nats', natsUrl, '--subject', subject, ...args],
+    });
+  const worker = node('relay worker', 'relay-worker.js', ['--backend', backendUrl]);
+  const stopWorker = (): Promise<void> => worker.stop();
+  try {
+    await worker.waitForLine((line) => line.includes('"event":"ready"'), START_TIMEOUT_MS, 'ready');
+  } catch (error) {
+    await stopWorker();
+    throw error;
+  }
+  const gateway = node('relay gateway', 'relay-gateway.js', []);
+  try {
+    const line = await gateway.waitForLine(
+      (text) => text.includes('"event":"listening"'),
+      START_TIMEOUT_MS,
+      'a "listening" line',
+    );
+    const { url } = JSON.parse(line) as { url: string };
+    return {
+      url,
+      gateway,
+      worker,
+      async stop() {
+        await gateway.stop();
+        await worker.stop();
+      },
+    };
+  } catch (error) {
+    await gateway.stop();
+    await stopWorker();
+    throw error;
+  }
+}
