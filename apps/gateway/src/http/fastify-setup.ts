@@ -6,6 +6,7 @@ import { noteCaller } from '../auth/request-caller.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
 import { sendError } from './api-exception.filter.js';
 import { CorsPolicy } from './cors-policy.js';
+import { nestingExceeds } from './json-nesting.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { markStart, modelOf } from './request-timing.js';
 
@@ -112,21 +113,4 @@ function acceptJsonWhateverTheContentType(fastify: FastifyInstance): void {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Whether JSON text opens more than `limit` arrays or objects inside one another. */
-function nestingExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c /* \\ */) i++;
-      else if (char === 0x22 /* " */) inString = false;
-    } else if (char === 0x22) inString = true;
-    else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
-      if (++depth > limit) return true;
-    } else if (char === 0x7d /* } */ || char === 0x5d /* ] */) depth--;
-  }
-  return false;
 }
