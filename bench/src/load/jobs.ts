@@ -7,15 +7,15 @@ export type PathName = 'direct' | 'portkey' | 'switchyard';
 export const PATHS: readonly PathName[] = ['direct', 'portkey', 'switchyard'];
 
 /**
- * Scenario 1 also runs the relay (`src/relay`): Switchyard's hops (HTTP, NATS, a worker, HTTP to
- * the backend) with nothing in them, the least the design costs.
+ * Scenarios 1 and 2 also run the relay (`src/relay`): Switchyard's hops (HTTP, NATS, a worker,
+ * HTTP to the backend) with nothing in them, the least the design costs.
  */
-export type PlainPathName = PathName | 'relay';
-export const PLAIN_PATHS: readonly PlainPathName[] = ['direct', 'portkey', 'relay', 'switchyard'];
+export type PathOrRelay = PathName | 'relay';
+export const PATHS_AND_RELAY: readonly PathOrRelay[] = ['direct', 'portkey', 'relay', 'switchyard'];
 
 /** Where one path sends its requests: one URL, or several taken in turn (client-side balancing). */
 export interface Target {
-  path: PlainPathName;
+  path: PathOrRelay;
   urls: string[];
   headers: Record<string, string>;
 }

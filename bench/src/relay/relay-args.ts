@@ -15,3 +15,6 @@ export function relayArgs<const K extends string>(
 
 /** How long either half of the relay waits for the other, or for the backend. */
 export const RELAY_TIMEOUT_MS = 30_000;
+
+/** Where the relay's streamed answers are asked for: beside its subject for whole ones. */
+export const streamSubject = (subject: string): string => `${subject}.stream`;

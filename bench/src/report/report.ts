@@ -47,7 +47,7 @@ export function renderMarkdown(results: BenchResults): string {
   section(
     '2. Streaming chat',
     results.streaming
-      ? `${results.streaming.answerTokens} tokens per answer at ${results.streaming.tokensPerSecond} tokens/s; every stream checked against the direct answer's text (${results.streaming.expectedChunks} tokens; tokens that arrive together may share a chunk).`
+      ? `${results.streaming.answerTokens} tokens per answer at ${results.streaming.tokensPerSecond} tokens/s; every stream checked against the direct answer's text (${results.streaming.expectedChunks} tokens; tokens that arrive together may share a chunk). "relay": the simulator's stream passed on as it is read, one NATS message per read, with nothing in between.`
       : '',
     results.streaming && renderStreaming(results.streaming),
   );

@@ -1,9 +1,9 @@
 import { runLoad } from '../load/load-runner.js';
-import { PLAIN_PATHS, type HttpResult, type PlainPathName, type Target } from '../load/jobs.js';
+import { PATHS_AND_RELAY, type HttpResult, type PathOrRelay, type Target } from '../load/jobs.js';
 import { cpuTimes, type CpuTimes } from '../proc/proc-stats.js';
 import type { ManagedChild } from '../proc/managed-child.js';
 import { startBackends } from '../stack/bench-stack.js';
-import { startRelay } from '../stack/relay.js';
+import { relayTarget, startRelay } from '../stack/relay.js';
 import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, formatRatio, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
@@ -11,9 +11,6 @@ import { goal, pick, table, type ScenarioContext } from './context.js';
 export const NON_STREAMING_LEVELS = [1, 16, 64];
 /** Scenario 3 reads the CPU of the scenario 1 runs at this concurrency. */
 export const CPU_LEVEL = 16;
-
-/** The relay's NATS subject: apart from every subject of Switchyard's protocol. */
-const RELAY_SUBJECT = 'bench.relay.chat';
 
 /** CPU time (µs) each process used during one run. */
 export type CpuUse = Record<
@@ -24,7 +21,7 @@ export type CpuUse = Record<
 export interface NonStreamingRun {
   round: number;
   concurrency: number;
-  path: PlainPathName;
+  path: PathOrRelay;
   rps: number;
   ok: number;
   errors: number;
@@ -59,15 +56,15 @@ export async function runNonStreaming(
   const sim = backends.sims[0] as BenchSim;
   const relay = await startRelay(
     stack.nats.url,
-    RELAY_SUBJECT,
+    backends.model,
     `${sim.url}/v1/chat/completions`,
   ).catch(async (error: unknown) => {
     await backends.stop();
     throw error;
   });
-  const targets: Record<PlainPathName, Target> = {
+  const targets: Record<PathOrRelay, Target> = {
     ...backends.targets,
-    relay: { path: 'relay', urls: [relay.url], headers: {} },
+    relay: relayTarget(relay, false),
   };
   const pids = {
     gateway: stack.gateway.process.pid,
@@ -91,7 +88,7 @@ export async function runNonStreaming(
   const runs: NonStreamingRun[] = [];
   try {
     // Warm-up: JIT and connection pools of every process, excluded from the results.
-    for (const path of PLAIN_PATHS) {
+    for (const path of PATHS_AND_RELAY) {
       await runLoad<HttpResult>(
         { kind: 'http', target: targets[path], body, connections: 16, durationSec: 1 },
         60_000,
@@ -99,7 +96,7 @@ export async function runNonStreaming(
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of levels) {
-        for (const path of PLAIN_PATHS) {
+        for (const path of PATHS_AND_RELAY) {
           const before = cpu();
           const result = await runLoad<HttpResult>(
             {
@@ -154,7 +151,7 @@ function timesBetween(before: CpuTimes, after: CpuTimes): CpuTimes {
 function added(
   runs: readonly NonStreamingRun[],
   c: number,
-  path: PlainPathName,
+  path: PathOrRelay,
   field: 'p50Ms' | 'p99Ms',
 ): number {
   const deltas: number[] = [];
@@ -170,10 +167,10 @@ function added(
 export function renderNonStreaming(result: NonStreamingResult): string {
   const rows: string[][] = [];
   for (const c of result.levels) {
-    const at = (path: PlainPathName) => (r: NonStreamingRun) =>
+    const at = (path: PathOrRelay) => (r: NonStreamingRun) =>
       r.concurrency === c && r.path === path;
-    const rps = (path: PlainPathName) => median(pick(result.runs, at(path), (r) => r.rps));
-    for (const path of PLAIN_PATHS) {
+    const rps = (path: PathOrRelay) => median(pick(result.runs, at(path), (r) => r.rps));
+    for (const path of PATHS_AND_RELAY) {
       const addedP50 = added(result.runs, c, path, 'p50Ms');
       const goals: string[] = [];
       if (path === 'switchyard') {

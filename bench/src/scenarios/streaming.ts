@@ -1,6 +1,8 @@
 import { runLoad } from '../load/load-runner.js';
-import { PATHS, type PathName, type StreamResult } from '../load/jobs.js';
+import { PATHS_AND_RELAY, type PathOrRelay, type StreamResult, type Target } from '../load/jobs.js';
 import { directAnswer, startBackends, type ScenarioBackends } from '../stack/bench-stack.js';
+import { relayTarget, startRelay } from '../stack/relay.js';
+import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
 
@@ -12,7 +14,7 @@ const BATCHES: Record<number, number> = { 1: 10, 64: 2, 512: 1 };
 export interface StreamingRun {
   round: number;
   concurrency: number;
-  path: PathName;
+  path: PathOrRelay;
   streams: number;
   failures: Record<string, number>;
   ttftP50Ms: number;
@@ -31,7 +33,7 @@ export interface StreamingResult {
 
 /**
  * Scenario 2: streamed chat, 200 tokens per answer at 1,000 tokens/s from the simulator, at 1,
- * 64 and 512 concurrent streams. Every stream is checked against the direct, non-streamed answer
+ * 64 and 512 concurrent streams, over the three paths and the relay. Every stream is checked against the direct, non-streamed answer
  * to the same request. `hooks` run once the worker is ready and before it stops (scenario 6
  * reads the services' memory there).
  */
@@ -54,6 +56,19 @@ export async function runStreaming(
     workerConcurrency: 1024,
     workerQueue: 4096,
   });
+  const sim = backends.sims[0] as BenchSim;
+  const relay = await startRelay(
+    stack.nats.url,
+    backends.model,
+    `${sim.url}/v1/chat/completions`,
+  ).catch(async (error: unknown) => {
+    await backends.stop();
+    throw error;
+  });
+  const targets: Record<PathOrRelay, Target> = {
+    ...backends.targets,
+    relay: relayTarget(relay, true),
+  };
   const runs: StreamingRun[] = [];
   let expectedChunks: number;
   try {
@@ -61,11 +76,11 @@ export async function runStreaming(
     const expected = await directAnswer(backends, backends.body());
     expectedChunks = expected.completionTokens;
     const body = backends.body({ stream: true });
-    for (const path of PATHS) {
+    for (const path of PATHS_AND_RELAY) {
       await runLoad<StreamResult>(
         {
           kind: 'streams',
-          target: backends.targets[path],
+          target: targets[path],
           body,
           concurrency: 8,
           batches: 1,
@@ -76,11 +91,11 @@ export async function runStreaming(
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of STREAM_LEVELS) {
-        for (const path of PATHS) {
+        for (const path of PATHS_AND_RELAY) {
           const result = await runLoad<StreamResult>(
             {
               kind: 'streams',
-              target: backends.targets[path],
+              target: targets[path],
               body,
               concurrency,
               batches: BATCHES[concurrency] ?? 1,
@@ -109,6 +124,7 @@ export async function runStreaming(
     }
     hooks.atEnd(backends);
   } finally {
+    await relay.stop();
     await backends.stop();
   }
   return { answerTokens: ANSWER_TOKENS, tokensPerSecond: 1000, expectedChunks, runs };
@@ -116,7 +132,7 @@ export async function runStreaming(
 
 type Field = 'ttftP50Ms' | 'ttftP99Ms' | 'gapP50Ms' | 'gapP99Ms';
 
-function added(runs: readonly StreamingRun[], c: number, path: PathName, field: Field): number {
+function added(runs: readonly StreamingRun[], c: number, path: PathOrRelay, field: Field): number {
   const deltas: number[] = [];
   for (const run of runs.filter((r) => r.concurrency === c && r.path === path)) {
     const direct = runs.find(
@@ -142,7 +158,7 @@ function failureText(runs: readonly StreamingRun[]): string {
 export function renderStreaming(result: StreamingResult): string {
   const rows: string[][] = [];
   for (const c of STREAM_LEVELS) {
-    for (const path of PATHS) {
+    for (const path of PATHS_AND_RELAY) {
       const mine = result.runs.filter((r) => r.concurrency === c && r.path === path);
       if (mine.length === 0) continue;
       const at = (r: StreamingRun): boolean => r.concurrency === c && r.path === path;

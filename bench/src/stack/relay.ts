@@ -1,3 +1,4 @@
+import type { Target } from '../load/jobs.js';
 import { benchDist } from '../paths.js';
 import { ManagedChild } from '../proc/managed-child.js';
 
@@ -5,18 +6,25 @@ const START_TIMEOUT_MS = 30_000;
 
 /** Switchyard's hops with nothing in them (`src/relay`): an HTTP half and a NATS half. */
 export interface BenchRelay {
+  /** Where whole answers are asked for. */
   url: string;
+  /** Where streamed answers are asked for. */
+  streamUrl: string;
   gateway: ManagedChild;
   worker: ManagedChild;
   stop(): Promise<void>;
 }
 
-/** Starts the relay's worker (subscribed to `subject`, calling `backendUrl`), then its gateway. */
+/**
+ * Starts the relay's worker for one scenario's model (calling `backendUrl`), then its gateway.
+ * Its subjects are apart from every subject of Switchyard's protocol.
+ */
 export async function startRelay(
   natsUrl: string,
-  subject: string,
+  model: string,
   backendUrl: string,
 ): Promise<BenchRelay> {
+  const subject = `bench.relay.${model}`;
   const node = (name: string, file: string, args: string[]): ManagedChild =>
     new ManagedChild({
       name,
@@ -41,6 +49,7 @@ export async function startRelay(
     const { url } = JSON.parse(line) as { url: string };
     return {
       url,
+      streamUrl: `${url}/stream`,
       gateway,
       worker,
       async stop() {
@@ -53,4 +62,9 @@ export async function startRelay(
     await stopWorker();
     throw error;
   }
+}
+
+/** The relay as a load generator's target, for whole answers or streamed ones. */
+export function relayTarget(relay: BenchRelay, streamed: boolean): Target {
+  return { path: 'relay', urls: [streamed ? relay.streamUrl : relay.url], headers: {} };
 }
