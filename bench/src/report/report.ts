@@ -31,7 +31,7 @@ export function renderMarkdown(results: BenchResults): string {
     [
       `${machine.date} · ${machine.cores} cores (${machine.cpuModel}) · Node ${machine.node} · ` +
         `nats-server ${machine.natsServer} · Portkey ${machine.portkey} · load average at start ${machine.loadAtStart}`,
-      `${options.rounds} rounds (each runs direct, Portkey, Switchyard in turn); values are medians over ` +
+      `${options.rounds} rounds (each runs direct, Portkey, Switchyard in turn, and the relay in scenarios 1 and 2); values are medians over ` +
         `rounds; "added" is the path minus direct in the same round; ${options.durationSec} s per ` +
         `request-rate run. Goals are the issue's targets, shown and never asserted.`,
     ].join('\n'),
