@@ -1,9 +1,9 @@
 import { runLoad } from '../load/load-runner.js';
-import { PATHS_AND_RELAY, type HttpResult, type PathOrRelay, type Target } from '../load/jobs.js';
+import { PATHS_AND_RELAY, type HttpResult, type PathOrRelay } from '../load/jobs.js';
 import { cpuTimes, type CpuTimes } from '../proc/proc-stats.js';
 import type { ManagedChild } from '../proc/managed-child.js';
 import { startBackends } from '../stack/bench-stack.js';
-import { relayTarget, startRelay } from '../stack/relay.js';
+import { addRelay } from '../stack/relay.js';
 import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, formatRatio, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
@@ -53,25 +53,13 @@ export async function runNonStreaming(
     workerConcurrency: 1024,
     workerQueue: 4096,
   });
-  const sim = backends.sims[0] as BenchSim;
-  const relay = await startRelay(
-    stack.nats.url,
-    backends.model,
-    `${sim.url}/v1/chat/completions`,
-  ).catch(async (error: unknown) => {
-    await backends.stop();
-    throw error;
-  });
-  const targets: Record<PathOrRelay, Target> = {
-    ...backends.targets,
-    relay: relayTarget(relay, false),
-  };
+  const { relay, targets } = await addRelay(stack.nats.url, backends, false);
   const pids = {
     gateway: stack.gateway.process.pid,
     worker: (backends.workers[0] as ManagedChild).pid,
     nats: stack.nats.process.pid,
     portkey: stack.portkey.process.pid,
-    sim: sim.process.pid,
+    sim: (backends.sims[0] as BenchSim).process.pid,
     relayGateway: relay.gateway.pid,
     relayWorker: relay.worker.pid,
   };

@@ -1,8 +1,7 @@
 import { runLoad } from '../load/load-runner.js';
-import { PATHS_AND_RELAY, type PathOrRelay, type StreamResult, type Target } from '../load/jobs.js';
+import { PATHS_AND_RELAY, type PathOrRelay, type StreamResult } from '../load/jobs.js';
 import { directAnswer, startBackends, type ScenarioBackends } from '../stack/bench-stack.js';
-import { relayTarget, startRelay } from '../stack/relay.js';
-import type { BenchSim } from '../stack/sim.js';
+import { addRelay } from '../stack/relay.js';
 import { formatDelta, formatNumber, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
 
@@ -56,19 +55,7 @@ export async function runStreaming(
     workerConcurrency: 1024,
     workerQueue: 4096,
   });
-  const sim = backends.sims[0] as BenchSim;
-  const relay = await startRelay(
-    stack.nats.url,
-    backends.model,
-    `${sim.url}/v1/chat/completions`,
-  ).catch(async (error: unknown) => {
-    await backends.stop();
-    throw error;
-  });
-  const targets: Record<PathOrRelay, Target> = {
-    ...backends.targets,
-    relay: relayTarget(relay, true),
-  };
+  const { relay, targets } = await addRelay(stack.nats.url, backends, true);
   const runs: StreamingRun[] = [];
   let expectedChunks: number;
   try {

@@ -1,6 +1,7 @@
-import type { Target } from '../load/jobs.js';
+import type { PathOrRelay, Target } from '../load/jobs.js';
 import { benchDist } from '../paths.js';
 import { ManagedChild } from '../proc/managed-child.js';
+import type { ScenarioBackends } from './bench-stack.js';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -64,7 +65,32 @@ export async function startRelay(
   }
 }
 
-/** The relay as a load generator's target, for whole answers or streamed ones. */
-export function relayTarget(relay: BenchRelay, streamed: boolean): Target {
-  return { path: 'relay', urls: [streamed ? relay.streamUrl : relay.url], headers: {} };
+/** A scenario's backends with the relay beside them, and every path's target. */
+export interface RelayedBackends {
+  relay: BenchRelay;
+  targets: Record<PathOrRelay, Target>;
+}
+
+/**
+ * Starts a relay to the scenario's first simulator, for whole answers or streamed ones; when it
+ * cannot start, stops the scenario's backends too, so the caller has nothing to clean up.
+ */
+export async function addRelay(
+  natsUrl: string,
+  backends: ScenarioBackends,
+  streamed: boolean,
+): Promise<RelayedBackends> {
+  const sim = backends.sims[0];
+  try {
+    if (sim === undefined) throw new Error('the relay needs a simulator to call');
+    const relay = await startRelay(natsUrl, backends.model, `${sim.url}/v1/chat/completions`);
+    const url = streamed ? relay.streamUrl : relay.url;
+    return {
+      relay,
+      targets: { ...backends.targets, relay: { path: 'relay', urls: [url], headers: {} } },
+    };
+  } catch (error) {
+    await backends.stop();
+    throw error;
+  }
 }
