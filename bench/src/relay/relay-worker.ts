@@ -50,7 +50,7 @@ nc.subscribe(streamSubject(args.subject), {
     void (async () => {
       try {
         const answer = await post(message);
-        for await (const chunk of answer.body) nc.publish(reply, chunk as Buffer);
+        for await (const chunk of answer.body) nc.publish(reply, chunk);
       } catch (failure) {
         nc.publish(reply, encoder.encode(String(failure)));
       }

@@ -33,11 +33,10 @@ export async function startRelay(
       args: [benchDist('relay', file), '--nats', natsUrl, '--subject', subject, ...args],
     });
   const worker = node('relay worker', 'relay-worker.js', ['--backend', backendUrl]);
-  const stopWorker = (): Promise<void> => worker.stop();
   try {
     await worker.waitForLine((line) => line.includes('"event":"ready"'), START_TIMEOUT_MS, 'ready');
   } catch (error) {
-    await stopWorker();
+    await worker.stop();
     throw error;
   }
   const gateway = node('relay gateway', 'relay-gateway.js', []);
@@ -60,7 +59,7 @@ export async function startRelay(
     };
   } catch (error) {
     await gateway.stop();
-    await stopWorker();
+    await worker.stop();
     throw error;
   }
 }
