@@ -6,7 +6,7 @@
 // Switchyard's design, not a gateway.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createInbox } from '@nats-io/transport-node';
-import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-args.js';
+import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-shared.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

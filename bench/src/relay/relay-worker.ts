@@ -7,7 +7,7 @@
 // design pays in Node on this machine.
 import { connect, type Msg } from '@nats-io/transport-node';
 import { Agent, request, type Dispatcher } from 'undici';
-import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-args.js';
+import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-shared.js';
 
 const args = relayArgs(process.argv.slice(2), ['nats', 'subject', 'backend']);
 const nc = await connect({ servers: args.nats });

@@ -20,11 +20,7 @@ export interface BenchRelay {
  * Starts the relay's worker for one scenario's model (calling `backendUrl`), then its gateway.
  * Its subjects are apart from every subject of Switchyard's protocol.
  */
-export async function startRelay(
-  natsUrl: string,
-  model: string,
-  backendUrl: string,
-): Promise<BenchRelay> {
+async function startRelay(natsUrl: string, model: string, backendUrl: string): Promise<BenchRelay> {
   const subject = `bench.relay.${model}`;
   const node = (name: string, file: string, args: string[]): ManagedChild =>
     new ManagedChild({

@@ -1,3 +1,6 @@
+// What the relay's two halves share: how they read their command line, how long they wait, and
+// where streamed answers are asked for.
+
 /** `--name value` pairs of a relay process's command line; throws naming a missing one. */
 export function relayArgs<const K extends string>(
   argv: readonly string[],
