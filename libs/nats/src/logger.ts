@@ -27,9 +27,9 @@ export function withFields(logger: NatsLogger, fields: object): NatsLogger {
     return (child as (bindings: object) => NatsLogger).call(logger, fields);
   }
   return {
-    debug: (more, message) => logger.debug({ ...fields, ...more }, message),
-    info: (more, message) => logger.info({ ...fields, ...more }, message),
-    warn: (more, message) => logger.warn({ ...fields, ...more }, message),
-    error: (more, message) => logger.error({ ...fields, ...more }, message),
+    debug: (more, message) => logger.debug(Object.assign({}, fields, more), message),
+    info: (more, message) => logger.info(Object.assign({}, fields, more), message),
+    warn: (more, message) => logger.warn(Object.assign({}, fields, more), message),
+    error: (more, message) => logger.error(Object.assign({}, fields, more), message),
   };
 }

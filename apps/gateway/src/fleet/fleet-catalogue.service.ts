@@ -167,12 +167,13 @@ export function withConfiguredAliases(
     if (target.kind !== undefined && !served.kinds.includes(target.kind)) continue;
     // Listed even where the model is Ollama's bare alias: the configured name is the client's.
     const { aliasOf, ...entry } = served;
-    added.push({
-      ...entry,
-      id: alias,
-      kinds: target.kind === undefined ? served.kinds : [target.kind],
-      servedAs: aliasOf ?? served.id,
-    });
+    added.push(
+      Object.assign({}, entry, {
+        id: alias,
+        kinds: target.kind === undefined ? served.kinds : [target.kind],
+        servedAs: aliasOf ?? served.id,
+      }),
+    );
   }
   return [...models, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -171,7 +171,7 @@ export class ModelManagement {
     requestId: string,
     timeoutMs = READ_TIMEOUT_MS,
   ): Promise<unknown> {
-    const request = { ...fields, id: generateRequestId() };
+    const request = Object.assign({}, fields, { id: generateRequestId() });
     try {
       const answer = await this.client.collect(
         this.subjects.management(backend, command),
@@ -215,7 +215,12 @@ export class ModelManagement {
     const natsId = generateRequestId();
     const outcomes = await Promise.all(
       targets.map((entry, index) =>
-        this.send(entry.id, command, { ...fields, id: `${natsId}-${index + 1}` }, requestId).then(
+        this.send(
+          entry.id,
+          command,
+          Object.assign({}, fields, { id: `${natsId}-${index + 1}` }),
+          requestId,
+        ).then(
           () => undefined,
           (error: unknown) => SwitchyardError.from(error),
         ),
@@ -266,6 +271,6 @@ function describe(error: SwitchyardError, backend: string): SwitchyardError {
   return new SwitchyardError(error.code, message, {
     cause: error,
     retryable: error.retryable,
-    details: { ...error.details, backend },
+    details: Object.assign({}, error.details, { backend }),
   });
 }

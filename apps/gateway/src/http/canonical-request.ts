@@ -55,7 +55,7 @@ export function checked(
   canonical: Record<string, unknown>,
   clientNames: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
-  const parsed = schema.safeParse({ ...canonical, ...ROUTED });
+  const parsed = schema.safeParse(Object.assign({}, canonical, ROUTED));
   if (parsed.success) return canonical;
   const path = parsed.error.issues[0]?.path;
   const field = path?.[0];

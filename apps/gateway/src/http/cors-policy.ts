@@ -66,17 +66,16 @@ export class CorsPolicy {
     if (request.method === 'OPTIONS' && request.preflightMethod !== undefined) {
       return {
         type: 'preflight',
-        headers: {
-          ...headers,
+        headers: Object.assign({}, headers, {
           'access-control-allow-methods': ALLOWED_METHODS,
           'access-control-allow-headers': request.preflightHeaders ?? DEFAULT_ALLOWED_HEADERS,
           'access-control-max-age': String(PREFLIGHT_MAX_AGE_S),
-        },
+        }),
       };
     }
     return {
       type: 'allowed',
-      headers: { ...headers, 'access-control-expose-headers': EXPOSED_HEADERS },
+      headers: Object.assign({}, headers, { 'access-control-expose-headers': EXPOSED_HEADERS }),
     };
   }
 }

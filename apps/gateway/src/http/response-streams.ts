@@ -30,12 +30,14 @@ export async function writeStream(
 ): Promise<void> {
   const raw = reply.raw;
   reply.hijack();
-  raw.writeHead(200, {
-    ...headersOf(reply),
-    'content-type': format.contentType,
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
+  raw.writeHead(
+    200,
+    Object.assign({}, headersOf(reply), {
+      'content-type': format.contentType,
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    }),
+  );
   try {
     for await (const message of messages) await write(raw, format.encode(message));
     if (format.trailer !== undefined) await write(raw, format.trailer);

@@ -47,7 +47,7 @@ export function applyCaps(
   const cap = caps.max_output_tokens;
   if (cap === undefined) return body;
   const asked = body['max_tokens'] as number | undefined;
-  if (asked === undefined) return { ...body, max_tokens: cap };
+  if (asked === undefined) return Object.assign({}, body, { max_tokens: cap });
   if (asked > cap) {
     throw badField(
       `${params.maxTokens} is ${asked}; this gateway allows at most ${cap}`,

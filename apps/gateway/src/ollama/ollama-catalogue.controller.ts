@@ -56,11 +56,8 @@ export class OllamaCatalogueController {
       this.management.running(requestIdOf(request)),
     ]);
     const expires = new Date(Date.now() + 5 * 60_000).toISOString();
-    const served = (model: FleetModel) => ({
-      ...tagEntry(model),
-      expires_at: expires,
-      size_vram: 0,
-    });
+    const served = (model: FleetModel) =>
+      Object.assign({}, tagEntry(model), { expires_at: expires, size_vram: 0 });
     if (running === undefined) return { models: listed.map(served) };
     const inOllama = new Map(
       running.ollama.map((entry) => [entry['name'] ?? entry['model'], entry]),
@@ -69,7 +66,9 @@ export class OllamaCatalogueController {
       models: listed.flatMap((model) => {
         const own = inOllama.get(model.id);
         if (own !== undefined) {
-          return [{ ...served(model), ...own, ...capabilitiesOf(model), kinds: model.kinds }];
+          return [
+            Object.assign({}, served(model), own, capabilitiesOf(model), { kinds: model.kinds }),
+          ];
         }
         return running.loadedElsewhere.has(model.id) ? [served(model)] : [];
       }),
@@ -130,7 +129,7 @@ function registeredDescription(
   if (info?.architecture === undefined) return {};
   const { architecture, context_length: contextLength } = info;
   return {
-    details: ollamaDetails({ ...known, family: architecture }),
+    details: ollamaDetails(Object.assign({}, known, { family: architecture })),
     model_info: {
       'general.architecture': architecture,
       ...(contextLength === undefined ? {} : { [`${architecture}.context_length`]: contextLength }),

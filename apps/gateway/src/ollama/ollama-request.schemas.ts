@@ -49,7 +49,8 @@ export const ollamaOptionsSchema = z
   .loose();
 export type OllamaOptions = z.infer<typeof ollamaOptionsSchema>;
 
-const common = {
+/** The fields `/api/chat` and `/api/generate` share. */
+const common = z.object({
   model: z.unknown(),
   format: z.union([z.literal(''), z.literal('json'), z.record(z.string(), z.unknown())]).nullish(),
   options: ollamaOptionsSchema.nullish(),
@@ -63,17 +64,15 @@ const common = {
     .nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: topLogprobsSchema,
-};
+});
 
-export const ollamaChatBodySchema = z.object({
-  ...common,
+export const ollamaChatBodySchema = common.extend({
   messages: z.array(ollamaMessageSchema).nullish(),
   tools: z.array(tool).nullish(),
 });
 export type OllamaChatBody = z.infer<typeof ollamaChatBodySchema>;
 
-export const ollamaGenerateBodySchema = z.object({
-  ...common,
+export const ollamaGenerateBodySchema = common.extend({
   prompt: z.string().nullish(),
   suffix: z.string().nullish(),
   system: z.string().nullish(),

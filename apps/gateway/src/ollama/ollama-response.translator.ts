@@ -53,7 +53,7 @@ function ollamaLogprob(
   const top = entry.top_logprobs ?? [];
   return top.length === 0
     ? withBytes(entry)
-    : { ...withBytes(entry), top_logprobs: top.map(withBytes) };
+    : Object.assign({}, withBytes(entry), { top_logprobs: top.map(withBytes) });
 }
 
 /** Frames as `/api/chat` NDJSON lines; tool calls go out whole, just before the final line. */
@@ -80,11 +80,14 @@ export class OllamaChatLines {
         ),
       );
     }
-    lines.push({
-      ...this.line({ role: 'assistant', content: '' }, true),
-      done_reason: doneReason(end.finish_reason),
-      ...ollamaStatistics(end, totalMs),
-    });
+    lines.push(
+      Object.assign(
+        {},
+        this.line({ role: 'assistant', content: '' }, true),
+        { done_reason: doneReason(end.finish_reason) },
+        ollamaStatistics(end, totalMs),
+      ),
+    );
     return lines;
   }
 
@@ -132,11 +135,12 @@ export class OllamaGenerateLines {
 
   closing(end: EndFrame, totalMs: number): Line[] {
     return [
-      {
-        ...this.line('', true),
-        done_reason: doneReason(end.finish_reason),
-        ...ollamaStatistics(end, totalMs),
-      },
+      Object.assign(
+        {},
+        this.line('', true),
+        { done_reason: doneReason(end.finish_reason) },
+        ollamaStatistics(end, totalMs),
+      ),
     ];
   }
 

@@ -33,11 +33,14 @@ export function choiceBodies(
   if (n === 1 && (prompts === undefined || prompts.length === 1)) return [body];
   const seed = body['seed'];
   return (prompts ?? [undefined]).flatMap((prompt) =>
-    Array.from({ length: n }, (_, sample) => ({
-      ...body,
-      ...(prompt === undefined ? {} : { prompt }),
-      ...(typeof seed === 'number' && sample > 0 ? { seed: seed + sample } : {}),
-    })),
+    Array.from({ length: n }, (_, sample) =>
+      Object.assign(
+        {},
+        body,
+        prompt === undefined ? {} : { prompt },
+        typeof seed === 'number' && sample > 0 ? { seed: seed + sample } : {},
+      ),
+    ),
   );
 }
 
@@ -60,11 +63,10 @@ export function joinedAnswer(
   answers: readonly Record<string, unknown>[],
   usage: Usage,
 ): Record<string, unknown> {
-  const choices = answers.map((answer, index) => ({
-    ...(answer['choices'] as Record<string, unknown>[])[0],
-    index,
-  }));
-  return { ...answers[0], choices, usage: usageOf({ usage }) };
+  const choices = answers.map((answer, index) =>
+    Object.assign({}, (answer['choices'] as Record<string, unknown>[])[0], { index }),
+  );
+  return Object.assign({}, answers[0], { choices, usage: usageOf({ usage }) });
 }
 
 /**

@@ -36,6 +36,7 @@ abstract class ChoiceChunks implements ChunkTranslator {
 
   abstract delta(frame: DeltaFrame): Chunk | undefined;
   abstract finish(end: EndFrame): Chunk;
+  /** The fields every chunk of the answer shares, as a new object each call: chunks add to it. */
   protected abstract base(): Chunk;
 
   closing(end: EndFrame): Chunk[] {
@@ -44,18 +45,20 @@ abstract class ChoiceChunks implements ChunkTranslator {
   }
 
   usage(usage: Usage): Chunk | undefined {
-    return this.includeUsage
-      ? { ...this.base(), choices: [], usage: usageOf({ usage }) }
-      : undefined;
+    if (!this.includeUsage) return undefined;
+    const chunk = this.base();
+    chunk['choices'] = [];
+    chunk['usage'] = usageOf({ usage });
+    return chunk;
   }
 
   /** A chunk of this choice; every chunk but the usage one says `usage: null` when it comes. */
   protected chunk(choice: Record<string, unknown>): Chunk {
-    return {
-      ...this.base(),
-      choices: [{ index: this.index, ...choice }],
-      ...(this.includeUsage ? { usage: null } : {}),
-    };
+    // Filled in, not spread: `base()` is a fresh literal, and one per frame (see eslint.config.js).
+    const chunk = this.base();
+    chunk['choices'] = [{ index: this.index, ...choice }];
+    if (this.includeUsage) chunk['usage'] = null;
+    return chunk;
   }
 }
 
@@ -203,7 +206,7 @@ export function assembleToolCalls(fragments: readonly ToolCallDelta[]): Assemble
   }
   return [...calls.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([index, call]) => ({ ...call, id: call.id || `call_${index}` }));
+    .map(([index, call]) => Object.assign({}, call, { id: call.id || `call_${index}` }));
 }
 
 function toolCallDelta(fragment: ToolCallDelta): Record<string, unknown> {

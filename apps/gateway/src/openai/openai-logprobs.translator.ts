@@ -18,10 +18,11 @@ export interface ChatTokenLogprob {
 /** The entries as OpenAI's chat `logprobs`. */
 export function chatLogprobs(entries: readonly GeneratedTokenLogprob[]): ChatLogprobs {
   return {
-    content: entries.map((entry) => ({
-      ...withBytes(entry),
-      top_logprobs: (entry.top_logprobs ?? []).map(withBytes),
-    })),
+    content: entries.map((entry) =>
+      Object.assign({}, withBytes(entry), {
+        top_logprobs: (entry.top_logprobs ?? []).map(withBytes),
+      }),
+    ),
     refusal: null,
   };
 }

@@ -149,7 +149,10 @@ export class OrchestratorClient {
     requestId: string,
     signal: AbortSignal,
   ): FrameStream {
-    const request = { ...fields, id: generateRequestId(), timeout_ms: this.timeoutMs };
+    const request = Object.assign({}, fields, {
+      id: generateRequestId(),
+      timeout_ms: this.timeoutMs,
+    });
     return this.client.stream(this.subjects.orchestrator('pull'), request, {
       signal,
       headers: { [REQUEST_ID_HEADER]: requestId },

@@ -262,7 +262,11 @@ export class FleetRouter {
     call: { id: string; requestId: string; timeoutMs: number; signal: AbortSignal },
   ): Promise<{ start: StartFrame; first: StreamFrame; frames: AsyncIterable<StreamFrame> }> {
     const subject = this.subjects.inference(operation, target.model, target.kind);
-    const request = { ...body, id: call.id, model: target.model, timeout_ms: call.timeoutMs };
+    const request = Object.assign({}, body, {
+      id: call.id,
+      model: target.model,
+      timeout_ms: call.timeoutMs,
+    });
     const iterator = this.client
       .stream(subject, request, {
         timeoutMs: call.timeoutMs,

@@ -86,7 +86,9 @@ export async function answerChoices(
     }
     const charge = (usage: Usage): void => deps.budget.spend(caller, usage);
     await write(
-      routed.map((stream) => ({ ...stream, frames: charging(stream.frames, charge) })),
+      routed.map((stream) =>
+        Object.assign({}, stream, { frames: charging(stream.frames, charge) }),
+      ),
       requestId,
     );
   } finally {

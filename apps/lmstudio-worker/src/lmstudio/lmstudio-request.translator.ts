@@ -90,14 +90,15 @@ export function toLmStudioEmbeddingBody(request: EmbeddingRequest): Record<strin
 
 /** OpenAI's sampling fields plus LM Studio's documented `top_k`, `min_p` and `repeat_penalty`. */
 function lmStudioSampling(request: SamplingRequest): Record<string, unknown> {
-  return {
-    ...openAiSampling(request),
-    ...compact({
+  return Object.assign(
+    {},
+    openAiSampling(request),
+    compact({
       top_k: request.top_k,
       min_p: request.min_p,
       repeat_penalty: request.repeat_penalty,
     }),
-  };
+  );
 }
 
 function lmStudioResponseFormat(

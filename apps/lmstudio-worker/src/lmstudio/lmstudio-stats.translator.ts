@@ -18,7 +18,9 @@ export function withLmStudioStats(events: GenerationEvent[], answer: unknown): G
   return events.map((event) => {
     if (event.type !== 'end') return event;
     const total = event.timings?.total_ms;
-    return { ...event, timings: total === undefined ? timings : { ...timings, total_ms: total } };
+    return Object.assign({}, event, {
+      timings: total === undefined ? timings : Object.assign({}, timings, { total_ms: total }),
+    });
   });
 }
 

@@ -71,9 +71,9 @@ async function* asCallOf(
         ? { index: 0, arguments: text }
         : { index: 0, id: newToolCallId(), name: tool.name, arguments: text };
       opened = true;
-      yield { ...rest, tool_calls: [call] };
+      yield Object.assign({}, rest, { tool_calls: [call] });
     } else if (event.type === 'end' && event.finish_reason === 'stop' && opened) {
-      yield { ...event, finish_reason: 'tool_calls' };
+      yield Object.assign({}, event, { finish_reason: 'tool_calls' });
     } else {
       yield event;
     }
@@ -104,7 +104,7 @@ async function* asCallOfAny(
       const call = event.finish_reason === 'stop' ? callIn(text, tools) : undefined;
       if (call !== undefined) {
         yield { type: 'delta', tool_calls: [{ index: 0, id: newToolCallId(), ...call }] };
-        yield { ...event, finish_reason: 'tool_calls' };
+        yield Object.assign({}, event, { finish_reason: 'tool_calls' });
         return;
       }
       yield* held;

@@ -130,7 +130,7 @@ function withPassthrough<T extends OllamaTopLevel>(
   translatedOptions: Record<string, unknown>,
   backendOptions: BackendOptions | undefined,
 ): T {
-  const options = { ...translatedOptions };
+  const options = Object.assign({}, translatedOptions);
   for (const [key, value] of Object.entries(backendOptions?.ollama ?? {})) {
     if (OWN_KEYS.includes(key)) continue;
     if (key === 'options' && isRecord(value)) Object.assign(options, value);

@@ -47,7 +47,9 @@ export class OllamaAdapter implements BackendAdapter {
   readonly management: BackendManagement;
 
   constructor(options: Omit<BackendHttpClientOptions, 'translateError'> = {}) {
-    this.http = new BackendHttpClient({ ...options, translateError: translateOllamaError });
+    this.http = new BackendHttpClient(
+      Object.assign({}, options, { translateError: translateOllamaError }),
+    );
     this.management = ollamaManagement(this.http);
   }
 

@@ -35,10 +35,11 @@ export const translateVllmError: BackendErrorTranslator = (response) => {
     return backendError(modelMissing ? 'model_not_found' : 'not_found', response, details);
   }
   if (isContextLengthMessage(info.message)) {
-    return backendError('context_length_exceeded', response, {
-      ...details,
-      ...contextOverflowOf(info.message),
-    });
+    return backendError(
+      'context_length_exceeded',
+      response,
+      Object.assign({}, details, contextOverflowOf(info.message)),
+    );
   }
   if (
     status < 500 &&
@@ -62,8 +63,9 @@ function contextOverflowOf(message: string): { context_length?: number; prompt_t
   const limit = /maximum context length is (\d+)/i.exec(message)?.[1];
   const prompt = /(\d+) in the messages|has (\d+) input tokens/i.exec(message);
   const promptTokens = prompt?.[1] ?? prompt?.[2];
-  return {
-    ...(limit === undefined ? {} : { context_length: Number(limit) }),
-    ...(promptTokens === undefined ? {} : { prompt_tokens: Number(promptTokens) }),
-  };
+  return Object.assign(
+    {},
+    limit === undefined ? {} : { context_length: Number(limit) },
+    promptTokens === undefined ? {} : { prompt_tokens: Number(promptTokens) },
+  );
 }

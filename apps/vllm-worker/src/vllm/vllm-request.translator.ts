@@ -55,7 +55,7 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
  */
 export function toVllmCompletionBody(request: CompletionRequest): Record<string, unknown> {
   const body = openAiCompletionBody(request, VLLM_RULES);
-  return request.echo === true ? { ...body, echo: true } : body;
+  return request.echo === true ? Object.assign({}, body, { echo: true }) : body;
 }
 
 /**
@@ -75,12 +75,13 @@ export function toVllmEmbeddingBody(request: EmbeddingRequest): Record<string, u
 
 /** OpenAI's sampling fields plus vLLM's `top_k`, `min_p` and `repetition_penalty`. */
 function vllmSampling(request: SamplingRequest): Record<string, unknown> {
-  return {
-    ...openAiSampling(request),
-    ...compact({
+  return Object.assign(
+    {},
+    openAiSampling(request),
+    compact({
       top_k: request.top_k,
       min_p: request.min_p,
       repetition_penalty: request.repeat_penalty,
     }),
-  };
+  );
 }

@@ -40,7 +40,7 @@ export class ReplyInbox {
     private readonly nc: NatsConnection,
     limits: Partial<AbandonLimits> = {},
   ) {
-    this.abandoned = new AbandonedRoutes({ ...DEFAULT_ABANDON_LIMITS, ...limits });
+    this.abandoned = new AbandonedRoutes(Object.assign({}, DEFAULT_ABANDON_LIMITS, limits));
   }
 
   /** How many failed streams' subjects are watched for frames that mean a lost cancel. */

@@ -44,11 +44,12 @@ export async function buildConnectionOptions(
         'nats.tls.cert_file and nats.tls.key_file go together: set both for a client certificate, or neither',
       );
     }
-    options.tls = {
-      ...(ca_file === undefined ? {} : { caFile: ca_file }),
-      ...(cert_file === undefined ? {} : { certFile: cert_file }),
-      ...(key_file === undefined ? {} : { keyFile: key_file }),
-    };
+    options.tls = Object.assign(
+      {},
+      ca_file === undefined ? {} : { caFile: ca_file },
+      cert_file === undefined ? {} : { certFile: cert_file },
+      key_file === undefined ? {} : { keyFile: key_file },
+    );
   }
   return options;
 }

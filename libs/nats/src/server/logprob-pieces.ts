@@ -33,7 +33,9 @@ export function logprobPieces(delta: Delta): Delta[] {
     offset += pieceText.length;
     // The time to first output belongs to the first piece only.
     const { ttft_ms: _ttft, ...rest } = delta;
-    pieces.push({ ...(start === 0 ? delta : rest), text: pieceText, logprobs: slice });
+    pieces.push(
+      Object.assign({}, start === 0 ? delta : rest, { text: pieceText, logprobs: slice }),
+    );
   }
   return pieces;
 }

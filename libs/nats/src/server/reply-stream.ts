@@ -79,7 +79,7 @@ export class ReplyStream {
       return;
     }
     this.flushPending();
-    this.publish({ ...frame, seq: this.seq } as ReplyFrame);
+    this.publish(Object.assign({}, frame, { seq: this.seq }) as ReplyFrame);
   }
 
   setPhase(phase: HeartbeatPhase): void {
@@ -103,7 +103,9 @@ export class ReplyStream {
     this.flushPending();
     // A copy of the entries: the joined frame grows its own array, never the handler's.
     this.pending =
-      frame.logprobs === undefined ? { ...frame } : { ...frame, logprobs: [...frame.logprobs] };
+      frame.logprobs === undefined
+        ? { ...frame }
+        : Object.assign({}, frame, { logprobs: [...frame.logprobs] });
     atEndOfTurn(this.flushNow);
   }
 
@@ -119,7 +121,7 @@ export class ReplyStream {
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
-    if (!this.closed) this.publish({ ...pending, seq: this.seq } as ReplyFrame);
+    if (!this.closed) this.publish(Object.assign({}, pending, { seq: this.seq }) as ReplyFrame);
   }
 
   end(end: StreamEnd): void {

@@ -135,7 +135,7 @@ export class BackendHttpClient {
    * the wait.
    */
   async answer(endpoint: BackendEndpoint, call: BackendCall): Promise<unknown> {
-    return this.json(endpoint, { ...call, headersTimeoutMs: 0 });
+    return this.json(endpoint, Object.assign({}, call, { headersTimeoutMs: 0 }));
   }
 
   /**

@@ -147,10 +147,10 @@ export class WorkerManagement {
     try {
       const end = await handler(request, ctx);
       const ms = Math.round(performance.now() - startedAt);
-      ctx.log.info({ ...fields, ms }, 'management command done');
+      ctx.log.info(Object.assign({}, fields, { ms }), 'management command done');
       return end;
     } catch (error) {
-      ctx.log.warn({ ...fields, err: error }, 'management command failed');
+      ctx.log.warn(Object.assign({}, fields, { err: error }), 'management command failed');
       throw error;
     }
   }

@@ -90,11 +90,10 @@ function endFrame(
     type: 'end',
     finish_reason: event.finish_reason,
     usage: event.usage,
-    timings: {
-      ...timings,
+    timings: Object.assign({}, timings, {
       queue_ms: round(clock.queueMs),
       total_ms: round(endedAt - clock.sentAt),
-    },
+    }),
   };
   if (event.model !== undefined) frame.model = event.model;
   if (event.stop_sequence !== undefined) frame.stop_sequence = event.stop_sequence;

@@ -76,7 +76,7 @@ export class ModelDirectory {
       next.set(
         endpoint.id,
         kept !== undefined && kept.endpoint.url === endpoint.url
-          ? { ...kept, endpoint }
+          ? Object.assign({}, kept, { endpoint })
           : unlisted(endpoint),
       );
     }

@@ -131,7 +131,7 @@ export class WorkerRuntime {
         type Request = DecodedRequest<S> & { model: string };
         const handler = this.stats.track(
           subject,
-          inferenceHandler<Request>({ ...common, generate }),
+          inferenceHandler<Request>(Object.assign({}, common, { generate })),
         );
         return (msg) =>
           this.server.handle(msg, { schema, what }, handler as StreamHandler<DecodedRequest<S>>);

@@ -67,7 +67,7 @@ export async function addWorkerService(
         const handle = serve(operation, subject);
         service.addEndpoint(name, {
           subject,
-          metadata: { ...metadata, operation },
+          metadata: Object.assign({}, metadata, { operation }),
           handler: (error, msg) => {
             if (error === null) handle(msg);
           },

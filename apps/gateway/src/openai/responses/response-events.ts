@@ -63,8 +63,7 @@ export class ResponseEvents implements ChatAnswerFormat {
     const incomplete = incompleteReason(end.finish_reason);
     const status = incomplete === undefined ? 'completed' : 'incomplete';
     const events = this.segments.finish().flatMap((change) => this.changed(change, status));
-    const response = {
-      ...this.response(status),
+    const response = Object.assign({}, this.response(status), {
       incomplete_details: incomplete === undefined ? null : { reason: incomplete },
       usage: {
         input_tokens: end.usage.prompt_tokens,
@@ -74,7 +73,7 @@ export class ResponseEvents implements ChatAnswerFormat {
         output_tokens_details: { reasoning_tokens: 0 },
         total_tokens: end.usage.prompt_tokens + end.usage.completion_tokens,
       },
-    };
+    });
     events.push(this.event(`response.${status}`, { response }));
     return events;
   }
@@ -84,11 +83,10 @@ export class ResponseEvents implements ChatAnswerFormat {
     const output = [...this.output];
     const open = this.segments.open;
     if (open !== undefined) output[open.index] = this.item(open, 'incomplete');
-    const response: Item = {
-      ...this.response('failed'),
+    const response: Item = Object.assign({}, this.response('failed'), {
       error: { code: error.code, message: error.message },
       output,
-    };
+    });
     return [this.event('response.failed', { response })];
   }
 
@@ -119,28 +117,32 @@ export class ResponseEvents implements ChatAnswerFormat {
     if (change.type === 'close') return this.done(segment, place, closing);
     if (segment.kind === 'reasoning') {
       return [
-        this.event('response.reasoning_text.delta', {
-          ...place,
-          content_index: 0,
-          delta: change.piece,
-        }),
+        this.event(
+          'response.reasoning_text.delta',
+          Object.assign({}, place, { content_index: 0, delta: change.piece }),
+        ),
       ];
     }
     if (segment.kind === 'text') {
       return [
-        this.event('response.output_text.delta', {
-          ...place,
-          content_index: 0,
-          delta: change.piece,
-          logprobs: this.entries(change.logprobs ?? []),
-        }),
+        this.event(
+          'response.output_text.delta',
+          Object.assign({}, place, {
+            content_index: 0,
+            delta: change.piece,
+            logprobs: this.entries(change.logprobs ?? []),
+          }),
+        ),
       ];
     }
     // A fragment of a call closed already (calls were interleaved): its whole self grows too.
     if (this.segments.open !== segment)
       this.output[segment.index] = this.item(segment, 'completed');
     return [
-      this.event('response.function_call_arguments.delta', { ...place, delta: change.piece }),
+      this.event(
+        'response.function_call_arguments.delta',
+        Object.assign({}, place, { delta: change.piece }),
+      ),
     ];
   }
 
@@ -160,14 +162,19 @@ export class ResponseEvents implements ChatAnswerFormat {
               role: 'assistant',
               content: [],
             }
-          : { ...this.item(segment, 'in_progress'), arguments: '' };
+          : Object.assign({}, this.item(segment, 'in_progress'), { arguments: '' });
     this.output[segment.index] = item;
     const events = [
       this.event('response.output_item.added', { output_index: segment.index, item }),
     ];
     if (segment.kind !== 'tool_call') {
       const part = segment.kind === 'text' ? outputText('', []) : reasoningText('');
-      events.push(this.event('response.content_part.added', { ...place, content_index: 0, part }));
+      events.push(
+        this.event(
+          'response.content_part.added',
+          Object.assign({}, place, { content_index: 0, part }),
+        ),
+      );
     }
     return events;
   }
@@ -182,38 +189,34 @@ export class ResponseEvents implements ChatAnswerFormat {
     if (segment.kind === 'text') {
       const logprobs = this.entries(segment.logprobs);
       events.push(
-        this.event('response.output_text.done', {
-          ...place,
-          content_index: 0,
-          text: segment.text,
-          logprobs,
-        }),
-        this.event('response.content_part.done', {
-          ...place,
-          content_index: 0,
-          part: outputText(segment.text, logprobs),
-        }),
+        this.event(
+          'response.output_text.done',
+          Object.assign({}, place, { content_index: 0, text: segment.text, logprobs }),
+        ),
+        this.event(
+          'response.content_part.done',
+          Object.assign({}, place, { content_index: 0, part: outputText(segment.text, logprobs) }),
+        ),
       );
     } else if (segment.kind === 'reasoning') {
       events.push(
-        this.event('response.reasoning_text.done', {
-          ...place,
-          content_index: 0,
-          text: segment.text,
-        }),
-        this.event('response.content_part.done', {
-          ...place,
-          content_index: 0,
-          part: reasoningText(segment.text),
-        }),
+        this.event(
+          'response.reasoning_text.done',
+          Object.assign({}, place, { content_index: 0, text: segment.text }),
+        ),
+        this.event(
+          'response.content_part.done',
+          Object.assign({}, place, { content_index: 0, part: reasoningText(segment.text) }),
+        ),
       );
     } else {
       events.push(
-        this.event('response.function_call_arguments.done', {
-          ...place,
-          ...this.clientToolName(segment.name),
-          arguments: segment.arguments,
-        }),
+        this.event(
+          'response.function_call_arguments.done',
+          Object.assign({}, place, this.clientToolName(segment.name), {
+            arguments: segment.arguments,
+          }),
+        ),
       );
     }
     const item = this.item(segment, status);

@@ -30,11 +30,14 @@ const namespaceToolSchema = z.object({
   tools: z.array(z.unknown()),
 });
 
-/** A function's name as the client knows it: with its namespace, if it has one. */
-export interface ClientToolName {
+/**
+ * A function's name as the client knows it: with its namespace, if it has one. (A type, not an
+ * interface, so that it can be merged into an event's fields with `Object.assign`.)
+ */
+export type ClientToolName = {
   name: string;
   namespace?: string;
-}
+};
 
 /** The request's tools as canonical function tools, and the way back to the client's names. */
 export interface TranslatedTools {
@@ -76,12 +79,14 @@ export function translateTools(tools: readonly unknown[]): TranslatedTools {
       }
       return functionTool(inner, ['tools', i, 'tools', j]);
     });
-    echo.push({ ...namespace, tools: inNamespace.map(functionEcho) });
+    echo.push(Object.assign({}, namespace, { tools: inNamespace.map(functionEcho) }));
     return inNamespace.map((tool) => {
       const flat = flatToolName(tool.name, namespace.name);
       namespaced.set(flat, { namespace: namespace.name, name: tool.name });
       const about = [namespace.description, tool.description].filter(Boolean).join('\n');
-      return defined({ ...tool, name: flat, description: about === '' ? undefined : about });
+      return defined(
+        Object.assign({}, tool, { name: flat, description: about === '' ? undefined : about }),
+      );
     });
   });
   return {

@@ -19,13 +19,16 @@ export function openAiAnswerEvents(
 ): GenerationEvent[] {
   const answer = (raw ?? {}) as OpenAiAnswer;
   const choices = Array.isArray(answer.choices) ? answer.choices : [];
-  const chunk: OpenAiStreamChunk = {
-    ...(answer.model === undefined ? {} : { model: answer.model }),
-    ...(answer.usage === undefined ? {} : { usage: answer.usage }),
-    choices: choices.map(({ message, ...choice }) =>
-      message === undefined ? choice : { ...choice, delta: message },
-    ),
-  };
+  const chunk: OpenAiStreamChunk = Object.assign(
+    {},
+    answer.model === undefined ? {} : { model: answer.model },
+    answer.usage === undefined ? {} : { usage: answer.usage },
+    {
+      choices: choices.map(({ message, ...choice }) =>
+        message === undefined ? choice : Object.assign({}, choice, { delta: message }),
+      ),
+    },
+  );
   const translator = new OpenAiStreamTranslator(options);
   const deltas: GenerationEvent[] = translator.push(chunk);
   return [...deltas, translator.end()];

@@ -59,7 +59,9 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     private readonly dialect: OpenAiDialect,
     options: Omit<BackendHttpClientOptions, 'translateError'>,
   ) {
-    this.http = new BackendHttpClient({ ...options, translateError: dialect.translateError });
+    this.http = new BackendHttpClient(
+      Object.assign({}, options, { translateError: dialect.translateError }),
+    );
   }
 
   abstract listModels(endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]>;
@@ -145,7 +147,7 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
       const overflow = error instanceof SwitchyardError && error.code === 'context_length_exceeded';
       if (started || !overflow) throw error;
       const { max_tokens: _refused, ...json } = call.json;
-      yield* this.generation(endpoint, signal, { ...call, json });
+      yield* this.generation(endpoint, signal, Object.assign({}, call, { json }));
     }
   }
 
@@ -155,11 +157,15 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode' | 'logprobs'>,
   ): AsyncIterable<GenerationEvent> {
     const { translateError, withAnswer } = this.dialect;
-    return openAiGeneration(this.http, endpoint, {
-      ...call,
-      signal,
-      translateError,
-      ...(withAnswer === undefined ? {} : { withAnswer }),
-    });
+    return openAiGeneration(
+      this.http,
+      endpoint,
+      Object.assign(
+        {},
+        call,
+        { signal, translateError },
+        withAnswer === undefined ? {} : { withAnswer },
+      ),
+    );
   }
 }

@@ -59,7 +59,7 @@ export function completionAsChat(
   }
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   if (system !== undefined) messages.unshift({ role: 'system', content: system });
-  return { ...rest, messages };
+  return Object.assign({}, rest, { messages });
 }
 
 /** What a completion asks for that these servers do only on chats, if anything. */

@@ -233,7 +233,7 @@ export function mergePassthrough(
   protectedKeys: readonly string[],
 ): Record<string, unknown> {
   if (passthrough === undefined) return body;
-  const merged = { ...body };
+  const merged = Object.assign({}, body);
   for (const [key, value] of Object.entries(passthrough)) {
     if (!protectedKeys.includes(key)) merged[key] = value;
   }

@@ -94,7 +94,7 @@ export class OpenAiStreamTranslator {
       this.options.mode === 'chat'
         ? tokenLogprobEntries(logprobs.content, top)
         : completionLogprobEntries(logprobs, top);
-    return entries === undefined ? event : { ...event, logprobs: entries };
+    return entries === undefined ? event : Object.assign({}, event, { logprobs: entries });
   }
 
   /** The end of a stream that finished; a stream without a finish reason was cut off. */
@@ -125,14 +125,14 @@ export class OpenAiStreamTranslator {
     const timings: NonNullable<EndEvent['timings']> = { source: 'worker', total_ms: total };
     if (this.firstTokenAt === undefined || this.lastTokenAt === undefined) return timings;
     const generation = this.lastTokenAt - this.firstTokenAt;
-    return {
-      ...timings,
-      ttft_ms: this.firstTokenAt - this.startedAt,
-      // The first token's time is the prompt's; speed is measured over the tokens after it.
-      ...(generation > 0 && completionTokens > 1
+    return Object.assign(
+      {},
+      timings,
+      { ttft_ms: this.firstTokenAt - this.startedAt },
+      generation > 0 && completionTokens > 1
         ? { tokens_per_second: ((completionTokens - 1) * 1000) / generation }
-        : {}),
-    };
+        : {},
+    );
   }
 }
 
