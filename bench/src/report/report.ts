@@ -12,6 +12,7 @@ import { renderMemory, type MemoryResult } from '../scenarios/memory.js';
 import { renderNonStreaming, type NonStreamingResult } from '../scenarios/non-streaming.js';
 import { renderScaleOut, type ScaleOutResult } from '../scenarios/scale-out.js';
 import { renderStreaming, type StreamingResult } from '../scenarios/streaming.js';
+import { WARM_UP } from '../scenarios/warm-up.js';
 
 export interface BenchResults {
   machine: MachineInfo;
@@ -33,7 +34,10 @@ export function renderMarkdown(results: BenchResults): string {
         `nats-server ${machine.natsServer} · Portkey ${machine.portkey} · load average at start ${machine.loadAtStart}`,
       `${options.rounds} rounds (each runs direct, Portkey, Switchyard in turn, and the relay in scenarios 1 and 2); values are medians over ` +
         `rounds; "added" is the path minus direct in the same round; ${options.durationSec} s per ` +
-        `request-rate run. Goals are the issue's targets, shown and never asserted.`,
+        `request-rate run. Before its first measured run each path is warmed up, unmeasured: ` +
+        `${WARM_UP.requests.toLocaleString('en')} requests (at most ${WARM_UP.maxSec} s) in scenario 1, ` +
+        `${WARM_UP.streams.concurrency * WARM_UP.streams.batches} streams in scenario 2. ` +
+        `Goals are the issue's targets, shown and never asserted.`,
     ].join('\n'),
   ];
   const section = (title: string, note: string, body: string | undefined): void => {

@@ -7,6 +7,7 @@ import { addRelay } from '../stack/relay.js';
 import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, formatRatio, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
+import { warmUpRequests } from './warm-up.js';
 
 export const NON_STREAMING_LEVELS = [1, 16, 64];
 /** Scenario 3 reads the CPU of the scenario 1 runs at this concurrency. */
@@ -75,12 +76,9 @@ export async function runNonStreaming(
   const body = backends.body();
   const runs: NonStreamingRun[] = [];
   try {
-    // Warm-up: JIT and connection pools of every process, excluded from the results.
     for (const path of PATHS_AND_RELAY) {
-      await runLoad<HttpResult>(
-        { kind: 'http', target: targets[path], body, connections: 16, durationSec: 1 },
-        60_000,
-      );
+      const answered = await warmUpRequests(targets[path], body);
+      ctx.progress(`[1] warm-up ${path}: ${answered} requests`);
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of levels) {

@@ -4,6 +4,7 @@ import { directAnswer, startBackends, type ScenarioBackends } from '../stack/ben
 import { addRelay } from '../stack/relay.js';
 import { formatDelta, formatNumber, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
+import { warmUpStreams } from './warm-up.js';
 
 export const STREAM_LEVELS = [1, 64, 512];
 const ANSWER_TOKENS = 200;
@@ -64,17 +65,10 @@ export async function runStreaming(
     expectedChunks = expected.completionTokens;
     const body = backends.body({ stream: true });
     for (const path of PATHS_AND_RELAY) {
-      await runLoad<StreamResult>(
-        {
-          kind: 'streams',
-          target: targets[path],
-          body,
-          concurrency: 8,
-          batches: 1,
-          expected: { text: expected.text, chunks: expected.completionTokens },
-        },
-        120_000,
-      );
+      await warmUpStreams(targets[path], body, {
+        text: expected.text,
+        chunks: expected.completionTokens,
+      });
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const concurrency of STREAM_LEVELS) {
