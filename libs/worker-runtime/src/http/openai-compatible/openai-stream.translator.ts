@@ -129,6 +129,7 @@ export class OpenAiStreamTranslator {
       {},
       timings,
       { ttft_ms: this.firstTokenAt - this.startedAt },
+      // The first token's time is the prompt's; speed is measured over the tokens after it.
       generation > 0 && completionTokens > 1
         ? { tokens_per_second: ((completionTokens - 1) * 1000) / generation }
         : {},
