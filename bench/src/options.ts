@@ -1,4 +1,5 @@
-// Command-line options of `npm run bench -- …`. Defaults finish in about 10 minutes on 2 cores.
+// Command-line options of `npm run bench -- …`. Defaults finish in about 14 minutes on 2 cores
+// (warm-ups included).
 
 export const SCENARIOS = [1, 2, 3, 4, 5, 6] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];

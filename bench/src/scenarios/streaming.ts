@@ -33,9 +33,9 @@ export interface StreamingResult {
 
 /**
  * Scenario 2: streamed chat, 200 tokens per answer at 1,000 tokens/s from the simulator, at 1,
- * 64 and 512 concurrent streams, over the three paths and the relay. Every stream is checked against the direct, non-streamed answer
- * to the same request. `hooks` run once the worker is ready and before it stops (scenario 6
- * reads the services' memory there).
+ * 64 and 512 concurrent streams, over the three paths and the relay. Every stream is checked
+ * against the direct, non-streamed answer to the same request. `hooks` run once the worker is
+ * ready and before it stops (scenario 6 reads the services' memory there).
  */
 export async function runStreaming(
   ctx: ScenarioContext,
