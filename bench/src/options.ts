@@ -1,4 +1,4 @@
-// Command-line options of `npm run bench -- …`. Defaults finish in about 14 minutes on 2 cores
+// Command-line options of `npm run bench -- …`. Defaults finish in 11 to 14 minutes on 2 cores
 // (warm-ups included).
 
 export const SCENARIOS = [1, 2, 3, 4, 5, 6] as const;
