@@ -59,7 +59,7 @@ describe('withFields on the service logger', () => {
 
   it('adds its fields to every line, secrets redacted', () => {
     const { logger, output } = capture('json');
-    const log = withFields(logger, { request_id: 'req_1', password: 'p4ss' });
+    const log = withFields(logger, () => ({ request_id: 'req_1', password: 'p4ss' }));
     log.info({ model: 'llama3' }, 'routed');
     log.error({ code: 'internal' }, 'failed');
     const [routed, failed] = lines(output());
@@ -68,17 +68,23 @@ describe('withFields on the service logger', () => {
     expect(output()).not.toContain('p4ss');
   });
 
-  it('makes its child logger only when a line at a level the logger writes comes', () => {
+  it('asks for its fields and makes its child only when a line at a level the logger writes comes', () => {
     const { logger, output } = capture('json');
     const child = jest.spyOn(logger, 'child');
-    const log = withFields(logger, { request_id: 'req_2' });
+    let asked = 0;
+    const log = withFields(logger, () => {
+      asked++;
+      return { request_id: 'req_2' };
+    });
     log.debug({ model: 'llama3' }, 'request started');
     expect(child).not.toHaveBeenCalled();
+    expect(asked).toBe(0);
     expect(output()).toBe('');
 
     log.warn({ model: 'llama3' }, 'slow');
     log.info({ model: 'llama3' }, 'done');
     expect(child).toHaveBeenCalledTimes(1);
+    expect(asked).toBe(1);
     expect(lines(output()).map((line) => [line['request_id'], line['msg']])).toEqual([
       ['req_2', 'slow'],
       ['req_2', 'done'],

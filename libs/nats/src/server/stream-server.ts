@@ -190,7 +190,7 @@ export class StreamServer {
       reply.fail(SwitchyardError.from(controller.signal.reason));
     });
     const unregister = this.cancels.register(requestId, controller);
-    const log = withFields(this.logger, logFieldsOf(requestId, msg.headers));
+    const log = withFields(this.logger, () => logFieldsOf(requestId, msg.headers));
     const ctx: StreamContext = {
       requestId,
       log,
