@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { REQUEST_ID_HEADER } from '@switchyard/contracts';
 import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
 import { Ollama, type ModelResponse, type ShowResponse } from 'ollama';
 import { READ_TIMEOUT_MS } from '../src/fleet/model-management.service.js';
@@ -45,11 +46,31 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
   let warnings: ReturnType<typeof jest.spyOn>;
   const running = async (): Promise<string[]> =>
     (await ollama.ps()).models.map((model) => model.name);
-  /** The gateway's warnings about `command` naming ollama-0, with the failure's code. */
-  const fallbacksLogged = (command: string): unknown[] =>
+  /**
+   * A client whose every request carries `requestId`, so that a test counts the warnings of its
+   * own requests only: a request of an earlier test may still be in flight (a check of a
+   * `waitFor` that timed out runs on) and log when the next test is already counting.
+   */
+  const asking = (requestId: string): Ollama =>
+    new Ollama({ host: fleet.url, headers: { [REQUEST_ID_HEADER]: requestId } });
+  /** The gateway's warnings about `command` naming ollama-0 for `requestId`, by failure code. */
+  const fallbacksLogged = (command: string, requestId: string): unknown[] =>
     (warnings.mock.calls as unknown[][])
-      .map(([fields]) => fields as { command?: string; backend?: string; err?: { code?: string } })
-      .filter((fields) => fields.command === command && fields.backend === 'ollama-0')
+      .map(
+        ([fields]) =>
+          fields as {
+            command?: string;
+            backend?: string;
+            request_id?: string;
+            err?: { code?: string };
+          },
+      )
+      .filter(
+        (fields) =>
+          fields.command === command &&
+          fields.backend === 'ollama-0' &&
+          fields.request_id === requestId,
+      )
       .map((fields) => fields.err?.code);
 
   beforeAll(async () => {
@@ -83,11 +104,12 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
     const worker = fleet.workers[0]?.child.pid as number;
     // Stopped, the worker keeps its NATS subscriptions: requests reach it and get no answer.
     process.kill(worker, 'SIGSTOP');
+    const requestId = 'show-ps-silent-worker';
+    const client = asking(requestId);
     try {
-      warnings.mockClear();
       const [show, ps] = await Promise.all([
-        timed(ollama.show({ model: SHARED })),
-        timed(ollama.ps()),
+        timed(client.show({ model: SHARED })),
+        timed(client.ps()),
       ]);
       expectFleetDescription(show.value, listed);
       // ollama-1's own entry (sizes from its ps); FIRST_ONLY, in ollama-0's memory, is left out.
@@ -102,24 +124,35 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
         expect(ms).toBeGreaterThanOrEqual(READ_TIMEOUT_MS - 50);
         expect(ms).toBeLessThan(READ_TIMEOUT_MS + SCHEDULING_SLACK_MS);
       }
-      expect(fallbacksLogged('show')).toEqual(['timeout']);
-      expect(fallbacksLogged('ps')).toEqual(['timeout']);
+      expect(fallbacksLogged('show', requestId)).toEqual(['timeout']);
+      expect(fallbacksLogged('ps', requestId)).toEqual(['timeout']);
     } finally {
       process.kill(worker, 'SIGCONT');
     }
-    await waitFor(async () => (await running()).includes(FIRST_ONLY), {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-      description: 'ollama-0 to answer ps again',
-    });
+    // A check sent as the worker resumes may wait out one READ_TIMEOUT_MS; the next is answered.
+    await waitFor(
+      async () => {
+        const names = await running();
+        if (names.includes(FIRST_ONLY)) return true;
+        // Should it never come back, the failure says what ps listed and what the worker logged.
+        const logged = fleet.workers[0]?.logs().slice(-10) ?? [];
+        throw new Error(`ps listed ${JSON.stringify(names)}; worker: ${JSON.stringify(logged)}`);
+      },
+      {
+        timeoutMs: 2 * READ_TIMEOUT_MS + SCHEDULING_SLACK_MS,
+        intervalMs: 100,
+        description: 'ollama-0 to answer ps again',
+      },
+    );
   });
 
   it('asks the next holder at once when a worker is gone, its backend still in the registry', async () => {
     await fleet.workers[0]?.stop('SIGTERM');
-    warnings.mockClear();
+    const requestId = 'show-ps-gone-worker';
+    const client = asking(requestId);
     const [show, ps] = await Promise.all([
-      timed(ollama.show({ model: SHARED })),
-      timed(ollama.ps()),
+      timed(client.show({ model: SHARED })),
+      timed(client.ps()),
     ]);
     // ollama-1 holds SHARED too: its own description, not the fleet listing's.
     const own = await new Ollama({ host: fleet.sims[1]?.url }).show({ model: SHARED });
@@ -132,7 +165,7 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
     expect(ps.value.models.map((model) => model.name)).toEqual([SHARED]);
     // Nobody subscribes to ollama-0's commands: NATS says so at once, no bound to wait out.
     for (const { ms } of [show, ps]) expect(ms).toBeLessThan(READ_TIMEOUT_MS);
-    expect(fallbacksLogged('show')).toEqual(['no_responders']);
-    expect(fallbacksLogged('ps')).toEqual(['no_responders']);
+    expect(fallbacksLogged('show', requestId)).toEqual(['no_responders']);
+    expect(fallbacksLogged('ps', requestId)).toEqual(['no_responders']);
   });
 });
