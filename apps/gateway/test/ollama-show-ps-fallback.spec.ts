@@ -130,13 +130,21 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
       process.kill(worker, 'SIGCONT');
     }
     // A check sent as the worker resumes may wait out one READ_TIMEOUT_MS; the next is answered.
+    const warnedBefore = warnings.mock.calls.length;
     await waitFor(
       async () => {
         const names = await running();
         if (names.includes(FIRST_ONLY)) return true;
-        // Should it never come back, the failure says what ps listed and what the worker logged.
+        // Should it never come back, the failure says what ps listed, what the gateway warned
+        // of (no warning naming ollama-0: it was not asked, or answered) and the worker logged.
+        const warned = (warnings.mock.calls.slice(warnedBefore) as unknown[][])
+          .slice(-5)
+          .map(([, message]) => message);
         const logged = fleet.workers[0]?.logs().slice(-10) ?? [];
-        throw new Error(`ps listed ${JSON.stringify(names)}; worker: ${JSON.stringify(logged)}`);
+        throw new Error(
+          `ps listed ${JSON.stringify(names)}; the gateway warned ${JSON.stringify(warned)}; ` +
+            `the worker logged ${JSON.stringify(logged)}`,
+        );
       },
       {
         timeoutMs: 2 * READ_TIMEOUT_MS + SCHEDULING_SLACK_MS,

@@ -21,6 +21,24 @@ describe('waitFor', () => {
     await attempt.catch((error: Error) => expect(error.cause).toBe(failure));
   });
 
+  it('keeps the last settled error when the deadline cuts a check off', async () => {
+    const failure = new Error('ps listed nothing');
+    let calls = 0;
+    const attempt = waitFor(
+      () => {
+        calls += 1;
+        if (calls === 1) throw failure;
+        return new Promise<boolean>(() => undefined);
+      },
+      { timeoutMs: 50, intervalMs: 1, description: 'the listing' },
+    );
+    const error = await attempt.catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    const cause = (error as Error).cause as Error;
+    expect(cause.message).toBe('the check of the listing did not settle');
+    expect(cause.cause).toBe(failure);
+  });
+
   it('times out on time even when a check never settles', async () => {
     const started = Date.now();
     const attempt = waitFor(() => new Promise<boolean>(() => undefined), {

@@ -14,12 +14,14 @@ export interface WaitForOptions {
   description?: string;
 }
 
+const PENDING = Symbol('pending');
+
 /**
  * Polls `predicate` until it returns true. A predicate that throws counts as "not yet"; the last
  * error becomes the cause of the timeout, so a test failure shows why the condition never held.
+ * When the deadline cuts a check off, the cause says so, with the last settled check's error as
+ * its own cause.
  */
-const PENDING = Symbol('pending');
-
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   options: WaitForOptions = {},
@@ -36,7 +38,14 @@ export async function waitFor(
       // A predicate that never settles must not outlast the deadline.
       const settled = await settleBy(predicate, deadline);
       if (settled === true) return;
-      if (settled === PENDING) lastError = new Error(`the check of ${description} did not settle`);
+      if (settled === PENDING) {
+        // A check cut off by the deadline says nothing of why the condition failed; the last
+        // check that did settle may, so it stays in the chain.
+        lastError = new Error(
+          `the check of ${description} did not settle`,
+          lastError === undefined ? undefined : { cause: lastError },
+        );
+      }
     } catch (error) {
       lastError = error;
     }
