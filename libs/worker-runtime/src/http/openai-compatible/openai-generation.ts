@@ -34,7 +34,9 @@ export async function* openAiGeneration(
   if (json['stream'] === false) {
     const answer = await http.answer(endpoint, { path, json, signal });
     const events = openAiAnswerEvents(answer, { mode, logprobs, startedAt });
-    yield* call.withAnswer === undefined ? events : call.withAnswer(events, answer);
+    for (const event of call.withAnswer === undefined ? events : call.withAnswer(events, answer)) {
+      yield event;
+    }
     return;
   }
   const response = await http.stream(endpoint, { path, json, signal, eventStream: true });

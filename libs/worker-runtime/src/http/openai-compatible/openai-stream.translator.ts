@@ -147,7 +147,9 @@ export async function* translateOpenAiStream(
 ): AsyncGenerator<GenerationEvent, void, undefined> {
   const translator = new OpenAiStreamTranslator(options);
   for await (const chunk of readSseJson(body, { translateError: options.translateError })) {
-    yield* translator.push(chunk);
+    // A loop, not `yield*`: an async generator delegating to an array wraps it in an async
+    // iterator, a few promises per element, for every chunk of every stream.
+    for (const event of translator.push(chunk)) yield event;
   }
   yield translator.end();
 }
