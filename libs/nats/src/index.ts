@@ -52,6 +52,13 @@ export {
   queryWorkerStats,
   type WorkerQueryOptions,
 } from './client/worker-services.js';
+export {
+  TRACING_CHANNELS,
+  type FramePublishMessage,
+  type FrameReceiveMessage,
+  type RequestPublishMessage,
+  type RequestReceiveMessage,
+} from './tracing-channels.js';
 export type { ServiceInfo, ServiceStats } from '@nats-io/services';
 // The connection type every API here takes, so callers need not import nats.js for it.
 export type { NatsConnection } from '@nats-io/transport-node';

@@ -22,6 +22,7 @@ import type { NatsLogger } from '../logger.js';
 import { orderViolation, statusError } from './frame-checks.js';
 import { FrameQueue } from './frame-queue.js';
 import type { ReplyInbox, ReplyRoute } from './reply-inbox.js';
+import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 
 /** The frames a caller reads: everything but `error`, which is thrown instead. */
 export type StreamFrame = StartFrame | DeltaFrame | HeartbeatFrame | EndFrame;
@@ -135,6 +136,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
         ...(this.setup.headers === undefined ? {} : { headers: headersOf(this.setup.headers) }),
       });
       this.publishedAt = Date.now();
+      traceRequestPublish(this.setup.subject, this.requestId);
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);
     }
@@ -199,6 +201,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
       this.fail(new SwitchyardError('internal', reason, { cause: decodeError }), true);
       return;
     }
+    traceFrameReceive(this.requestId, frame);
     const violation = orderViolation(frame, this.nextSeq, this.requestId);
     if (violation) {
       this.fail(violation, true);

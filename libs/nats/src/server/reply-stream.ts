@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
+import { traceFramePublish } from '../tracing-channels.js';
 import { logprobPieces, MAX_LOGPROBS_PER_FRAME } from './logprob-pieces.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
 
@@ -167,6 +168,7 @@ export class ReplyStream {
     this.closed = true;
     try {
       this.nc.publish(this.inbox, encodeMessage(frame));
+      traceFramePublish(this.inbox, frame);
     } catch (error) {
       this.logger.warn({ err: error, inbox: this.inbox }, 'terminal frame not sent');
     }
@@ -191,6 +193,7 @@ export class ReplyStream {
     frame.seq = this.seq;
     try {
       this.nc.publish(this.inbox, encodeMessage(frame));
+      traceFramePublish(this.inbox, frame);
     } catch (error) {
       // Too big a frame, or no connection: end the stream with an error frame if anything can
       // still be sent (never with a held `end`, which would hide the lost frame), and stop the

@@ -5,6 +5,7 @@ import { CancelRouter } from './cancel-router.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { flushEndOfTurn } from '../end-of-turn.js';
 import { ReplyStream } from './reply-stream.js';
+import { traceRequestReceive } from '../tracing-channels.js';
 import { idOf, logFieldsOf, timeoutOf } from './request-fields.js';
 import type {
   DecodedRequest,
@@ -179,6 +180,7 @@ export class StreamServer {
       reply.fail(SwitchyardError.from(error, 'bad_request'));
       return;
     }
+    traceRequestReceive(msg.subject, requestId, msg.reply);
     const timeoutMs = timeoutOf(request) ?? this.options.defaultTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(
