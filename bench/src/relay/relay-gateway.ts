@@ -6,7 +6,13 @@
 // Switchyard's design, not a gateway.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createInbox } from '@nats-io/transport-node';
-import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-shared.js';
+import {
+  RELAY_CHANNELS,
+  RELAY_TIMEOUT_MS,
+  relayArgs,
+  relayStep,
+  streamSubject,
+} from './relay-shared.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -51,8 +57,10 @@ function stream(body: Buffer, response: ServerResponse): void {
 }
 
 function whole(body: Buffer, response: ServerResponse): void {
+  relayStep(RELAY_CHANNELS.requestPublish);
   nc.request(args.subject, body, { timeout: RELAY_TIMEOUT_MS }).then(
     (reply) => {
+      relayStep(RELAY_CHANNELS.replyReceive);
       response.writeHead(200, { 'content-type': 'application/json' }).end(reply.data);
     },
     (error: unknown) => {

@@ -7,7 +7,13 @@
 // design pays in Node on this machine.
 import { connect, type Msg } from '@nats-io/transport-node';
 import { Agent, request, type Dispatcher } from 'undici';
-import { RELAY_TIMEOUT_MS, relayArgs, streamSubject } from './relay-shared.js';
+import {
+  RELAY_CHANNELS,
+  RELAY_TIMEOUT_MS,
+  relayArgs,
+  relayStep,
+  streamSubject,
+} from './relay-shared.js';
 
 const args = relayArgs(process.argv.slice(2), ['nats', 'subject', 'backend']);
 const nc = await connect({ servers: args.nats });
@@ -33,10 +39,14 @@ nc.subscribe(args.subject, {
   queue: 'relay',
   callback: (error, message) => {
     if (error) return;
+    relayStep(RELAY_CHANNELS.requestReceive);
     post(message)
       .then((answer) => answer.body.bytes())
       .then(
-        (bytes) => message.respond(bytes),
+        (bytes) => {
+          relayStep(RELAY_CHANNELS.replyPublish);
+          return message.respond(bytes);
+        },
         (failure: unknown) => message.respond(encoder.encode(String(failure))),
       );
   },

@@ -9,6 +9,7 @@ import {
   type CpuCostResult,
 } from '../scenarios/cpu-cost.js';
 import { renderMemory, type MemoryResult } from '../scenarios/memory.js';
+import { renderLatencySteps } from '../scenarios/latency-steps.js';
 import { renderNonStreaming, type NonStreamingResult } from '../scenarios/non-streaming.js';
 import { renderScaleOut, type ScaleOutResult } from '../scenarios/scale-out.js';
 import { renderStreaming, type StreamingResult } from '../scenarios/streaming.js';
@@ -47,6 +48,13 @@ export function renderMarkdown(results: BenchResults): string {
     '1. Non-streaming chat',
     'Simulator with no delay (16-token answers); autocannon at each concurrency. "relay" is Switchyard\'s hops with nothing in them (`src/relay`: an HTTP server that sends each body as one NATS request, a queue-group subscriber that posts it to the simulator and replies with the answer), the least the design costs.',
     results.nonStreaming && renderNonStreaming(results.nonStreaming),
+  );
+  section(
+    '1a. Where the added latency at concurrency 1 goes',
+    results.nonStreaming?.steps
+      ? `One ${results.nonStreaming.steps.durationSec} s run per path at concurrency 1 with the step clock on (\`src/hooks/step-clock-hook.ts\`): each process records when a step happened on the shared monotonic clock, from Node's HTTP server, undici, and Switchyard's tracing channels (the relay marks the same steps). Times are medians over the run's requests (${results.nonStreaming.steps.paths.switchyard.requests} through Switchyard, ${results.nonStreaming.steps.paths.relay.requests} through the relay), in µs since the client's request reached the gateway; "step" is the median time since the step before. The relay answers with one message, so its first and last frame are one step. Steps in different processes may overlap (the backend finishes writing as the worker reads).`
+      : '',
+    results.nonStreaming?.steps && renderLatencySteps(results.nonStreaming.steps),
   );
   section(
     '2. Streaming chat',

@@ -7,6 +7,7 @@ import { addRelay } from '../stack/relay.js';
 import type { BenchSim } from '../stack/sim.js';
 import { formatDelta, formatNumber, formatRatio, median } from '../stats.js';
 import { goal, pick, table, type ScenarioContext } from './context.js';
+import { runLatencySteps, type LatencyStepsResult } from './latency-steps.js';
 import { warmUpRequests } from './warm-up.js';
 
 export const NON_STREAMING_LEVELS = [1, 16, 64];
@@ -34,6 +35,8 @@ export interface NonStreamingRun {
 export interface NonStreamingResult {
   levels: number[];
   runs: NonStreamingRun[];
+  /** Where the added latency at concurrency 1 goes (with concurrency 1 among the levels). */
+  steps?: LatencyStepsResult;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function runNonStreaming(
   });
   const body = backends.body();
   const runs: NonStreamingRun[] = [];
+  let steps: LatencyStepsResult | undefined;
   try {
     for (const path of PATHS_AND_RELAY) {
       const answered = await warmUpRequests(targets[path], body);
@@ -118,11 +122,32 @@ export async function runNonStreaming(
         }
       }
     }
+    if (levels.includes(1)) {
+      const backend = (backends.sims[0] as BenchSim).process;
+      steps = await runLatencySteps(
+        ctx,
+        {
+          relay: {
+            target: targets.relay,
+            processes: { gateway: relay.gateway, worker: relay.worker, backend },
+          },
+          switchyard: {
+            target: targets.switchyard,
+            processes: {
+              gateway: stack.gateway.process,
+              worker: backends.workers[0] as ManagedChild,
+              backend,
+            },
+          },
+        },
+        body,
+      );
+    }
   } finally {
     await relay.stop();
     await backends.stop();
   }
-  return { levels: [...levels], runs };
+  return { levels: [...levels], runs, ...(steps === undefined ? {} : { steps }) };
 }
 
 function timesBetween(before: CpuTimes, after: CpuTimes): CpuTimes {

@@ -1,6 +1,7 @@
 import type { PathOrRelay, Target } from '../load/jobs.js';
 import { benchDist } from '../paths.js';
 import { ManagedChild } from '../proc/managed-child.js';
+import { stepClockPreload } from '../steps/step-clock.js';
 import type { ScenarioBackends } from './bench-stack.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -22,11 +23,17 @@ export interface BenchRelay {
  */
 async function startRelay(natsUrl: string, model: string, backendUrl: string): Promise<BenchRelay> {
   const subject = `bench.relay.${model}`;
+  const clock = stepClockPreload();
   const node = (name: string, file: string, args: string[]): ManagedChild =>
     new ManagedChild({
       name,
       command: process.execPath,
-      args: [benchDist('relay', file), '--nats', natsUrl, '--subject', subject, ...args],
+      env: clock.env,
+      args: [
+        ...clock.args,
+        benchDist('relay', file),
+        ...['--nats', natsUrl, '--subject', subject, ...args],
+      ],
     });
   const worker = node('relay worker', 'relay-worker.js', ['--backend', backendUrl]);
   try {

@@ -1,5 +1,6 @@
 import { appEntry, benchDist } from '../paths.js';
 import { ManagedChild } from '../proc/managed-child.js';
+import { stepClockPreload } from '../steps/step-clock.js';
 import { pathToFileURL } from 'node:url';
 
 export interface SimSpec {
@@ -33,12 +34,15 @@ export interface BenchSim {
  */
 export async function startSim(spec: SimSpec): Promise<BenchSim> {
   const hook = pathToFileURL(benchDist('hooks', 'sim-close-hook.js')).href;
+  const clock = stepClockPreload();
   const child = new ManagedChild({
     name: spec.name,
     command: process.execPath,
+    env: clock.env,
     args: [
       '--import',
       hook,
+      ...clock.args,
       appEntry('backend-sim'),
       ...['--kind', 'vllm', '--host', '127.0.0.1', '--port', '0', '--load-ms', '0'],
       ...['--models', spec.model, '--seed', '7'],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { appEntry } from '../paths.js';
 import { freePort } from '../proc/free-port.js';
 import { ManagedChild } from '../proc/managed-child.js';
+import { stepClockPreload } from '../steps/step-clock.js';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -23,11 +24,15 @@ function startService(
         `--cpu-prof-name=${name.replace(/\W+/g, '-')}.cpuprofile`,
       ]
     : [];
+  const clock = stepClockPreload();
   return new ManagedChild({
     name,
     command: process.execPath,
-    args: [...profiling, appEntry(app)],
-    env: { SWITCHYARD_CONFIG: configFile, SWITCHYARD_LOG__FORMAT: 'json' },
+    args: [...profiling, ...clock.args, appEntry(app)],
+    env: Object.assign(
+      { SWITCHYARD_CONFIG: configFile, SWITCHYARD_LOG__FORMAT: 'json' },
+      clock.env,
+    ),
   });
 }
 
