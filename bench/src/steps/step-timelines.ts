@@ -34,48 +34,52 @@ const BACKEND_STEPS: readonly StepDefinition[] = [
   { step: 'worker has read the answer', role: 'worker', channel: 'undici:request:trailers' },
 ];
 
-/**
- * The steps of a whole (non-streamed) answer on each path, in the order they happen. The relay
- * answers with one message, so its first and last reply frame are the same step.
- */
-export const PATH_STEPS = {
-  switchyard: [
+/** The channels a path marks its own steps on: its request, and its replies, both ways. */
+interface PathChannels {
+  requestPublish: string;
+  requestReceive: string;
+  replyPublish: string;
+  replyReceive: string;
+}
+
+/** The steps of a whole (non-streamed) answer, the same on both paths but for their channels. */
+function pathSteps(channels: PathChannels): StepDefinition[] {
+  return [
     { step: 'client request at the gateway', role: 'gateway', channel: HTTP_START },
-    { step: 'request published', role: 'gateway', channel: TRACING_CHANNELS.requestPublish },
-    { step: 'worker has the request', role: 'worker', channel: TRACING_CHANNELS.requestReceive },
+    { step: 'request published', role: 'gateway', channel: channels.requestPublish },
+    { step: 'worker has the request', role: 'worker', channel: channels.requestReceive },
     ...BACKEND_STEPS,
-    { step: 'first reply frame published', role: 'worker', channel: TRACING_CHANNELS.framePublish },
+    { step: 'first reply frame published', role: 'worker', channel: channels.replyPublish },
     {
       step: 'last reply frame published',
       role: 'worker',
-      channel: TRACING_CHANNELS.framePublish,
+      channel: channels.replyPublish,
       last: true,
     },
-    {
-      step: 'gateway has the first frame',
-      role: 'gateway',
-      channel: TRACING_CHANNELS.frameReceive,
-    },
+    { step: 'gateway has the first frame', role: 'gateway', channel: channels.replyReceive },
     {
       step: 'gateway has the last frame',
       role: 'gateway',
-      channel: TRACING_CHANNELS.frameReceive,
+      channel: channels.replyReceive,
       last: true,
     },
     { step: 'response written', role: 'gateway', channel: HTTP_FINISH },
-  ],
-  relay: [
-    { step: 'client request at the gateway', role: 'gateway', channel: HTTP_START },
-    { step: 'request published', role: 'gateway', channel: RELAY_CHANNELS.requestPublish },
-    { step: 'worker has the request', role: 'worker', channel: RELAY_CHANNELS.requestReceive },
-    ...BACKEND_STEPS,
-    { step: 'first reply frame published', role: 'worker', channel: RELAY_CHANNELS.replyPublish },
-    { step: 'last reply frame published', role: 'worker', channel: RELAY_CHANNELS.replyPublish },
-    { step: 'gateway has the first frame', role: 'gateway', channel: RELAY_CHANNELS.replyReceive },
-    { step: 'gateway has the last frame', role: 'gateway', channel: RELAY_CHANNELS.replyReceive },
-    { step: 'response written', role: 'gateway', channel: HTTP_FINISH },
-  ],
-} as const satisfies Record<string, readonly StepDefinition[]>;
+  ];
+}
+
+/**
+ * Each path's steps, in the order they happen. The relay answers with one message, so its first
+ * and last reply frame are the same event.
+ */
+export const PATH_STEPS = {
+  switchyard: pathSteps({
+    requestPublish: TRACING_CHANNELS.requestPublish,
+    requestReceive: TRACING_CHANNELS.requestReceive,
+    replyPublish: TRACING_CHANNELS.framePublish,
+    replyReceive: TRACING_CHANNELS.frameReceive,
+  }),
+  relay: pathSteps(RELAY_CHANNELS),
+};
 
 /** Every channel a step of either path is read from: what the step clock subscribes to. */
 export function stepChannels(): string[] {
