@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig, type SwitchyardConfig } from '@switchyard/contracts';
-import { selfExitDeadlineMs } from '@switchyard/service';
+import { SERVICE_NODE_FLAGS, selfExitDeadlineMs } from '@switchyard/service';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 
@@ -182,6 +182,17 @@ function durationMs(text: string): number {
     0,
   );
 }
+
+describe("the image's entrypoint", () => {
+  it('runs every Switchyard service with the node flags the services are made for', () => {
+    const script = read('deploy/docker/entrypoint.sh');
+    const flags = /^node_flags="([^"]*)"$/m.exec(script)?.[1];
+    expect(flags?.split(' ')).toEqual([...SERVICE_NODE_FLAGS]);
+    // Every service's line passes them; the simulator, a stand-in for a backend, does not.
+    const serviceLine = script.split('\n').find((line) => line.trim().startsWith('gateway|'));
+    expect(serviceLine).toContain('exec node $node_flags "/app/apps/$service/dist/main.js"');
+  });
+});
 
 describe('docker-compose.yml stopping', () => {
   it('gives every Switchyard service longer to stop than it takes to drain, so none is killed mid-answer', () => {

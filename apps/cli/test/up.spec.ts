@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { Subjects } from '@switchyard/contracts';
+import { SERVICE_NODE_FLAGS } from '@switchyard/service';
 import { connectNats, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
 import {
   freePorts,
@@ -17,6 +18,22 @@ import {
 import { isListening } from '../src/stack/tcp-probe.js';
 
 const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** The services `up` runs, by the name each logs when it has started. */
+const SERVICES = [
+  'discovery',
+  'orchestrator',
+  'ollama-worker',
+  'lmstudio-worker',
+  'vllm-worker',
+  'gateway',
+];
+
+/** A service's pid, from the line it logs once it has started; 0 before that. */
+function startedPid(output: string, service: string): number {
+  const started = new RegExp(`"pid":(\\d+),[^\\n]*"msg":"${service} started"`).exec(output);
+  return Number(started?.[1] ?? 0);
+}
 
 /** `switchyard up --sim on` on free ports, resolved once it says it is ready. */
 async function startStack(options: { processGroup?: boolean } = {}): Promise<{
@@ -96,6 +113,19 @@ describe('switchyard up', () => {
     );
   });
 
+  it("runs every service's node with the services' flags", () => {
+    for (const service of SERVICES) {
+      const pid = startedPid(output(), service);
+      expect({ service, pid: pid > 0 }).toEqual({ service, pid: true });
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const entry = argv.findIndex((arg) => arg.endsWith(`apps/${service}/dist/main.js`));
+      expect({ service, flags: argv.slice(1, entry) }).toEqual({
+        service,
+        flags: [...SERVICE_NODE_FLAGS],
+      });
+    }
+  });
+
   it('stops every process it started on SIGTERM and exits 0', async () => {
     const exit = await stack.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
@@ -106,15 +136,6 @@ describe('switchyard up', () => {
     }
   }, 30_000);
 });
-
-const SERVICES = [
-  'discovery',
-  'orchestrator',
-  'ollama-worker',
-  'lmstudio-worker',
-  'vllm-worker',
-  'gateway',
-];
 
 // A terminal's Ctrl-C is a SIGINT to the whole foreground process group: `up` and, unless `up`
 // keeps them apart, every process it started, all at once.
@@ -173,10 +194,7 @@ describe('switchyard up in a terminal', () => {
     const simPorts = [
       ...output().matchAll(/backend sim-\w+ \(\w+\) at http:\/\/127\.0\.0\.1:(\d+)/g),
     ].map((match) => Number(match[1]));
-    const servicePids = SERVICES.map((service) => {
-      const started = new RegExp(`"pid":(\\d+),[^\\n]*"msg":"${service} started"`).exec(output());
-      return Number(started?.[1]);
-    });
+    const servicePids = SERVICES.map((service) => startedPid(output(), service));
     try {
       expect(simPorts).toHaveLength(3);
       expect(servicePids.every((pid) => pid > 0)).toBe(true);

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '@switchyard/service';
 import type { PathOrRelay, Target } from '../load/jobs.js';
 import { benchDist } from '../paths.js';
 import { ManagedChild } from '../proc/managed-child.js';
@@ -29,7 +30,10 @@ async function startRelay(natsUrl: string, model: string, backendUrl: string): P
       name,
       command: process.execPath,
       env: clock.env,
+      // The services' own flags: the relay stands for the design, not for a garbage collector's
+      // settings.
       args: [
+        ...SERVICE_NODE_FLAGS,
         ...clock.args,
         benchDist('relay', file),
         ...['--nats', natsUrl, '--subject', subject, ...args],

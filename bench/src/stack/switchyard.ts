@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@switchyard/service';
 import { appEntry } from '../paths.js';
 import { freePort } from '../proc/free-port.js';
 import { ManagedChild } from '../proc/managed-child.js';
@@ -28,7 +29,7 @@ function startService(
   return new ManagedChild({
     name,
     command: process.execPath,
-    args: [...profiling, ...clock.args, appEntry(app)],
+    args: [...SERVICE_NODE_FLAGS, ...profiling, ...clock.args, appEntry(app)],
     env: Object.assign(
       { SWITCHYARD_CONFIG: configFile, SWITCHYARD_LOG__FORMAT: 'json' },
       clock.env,

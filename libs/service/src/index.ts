@@ -20,3 +20,4 @@ export {
   type ServiceDefinition,
 } from './run-service.js';
 export { serviceNatsModule } from './service-nats.module.js';
+export { SERVICE_NODE_FLAGS } from './node-flags.js';

@@ -5,6 +5,7 @@ import {
   PARENT_PID_ENV,
   readConfig,
   selfExitDeadlineMs,
+  SERVICE_NODE_FLAGS,
 } from '@switchyard/service';
 import { parseArgs } from '../cli/args.js';
 import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
@@ -132,7 +133,7 @@ export async function up(
       const child = processes.start({
         name,
         command: process.execPath,
-        args: [serviceEntry(service)],
+        args: [...SERVICE_NODE_FLAGS, serviceEntry(service)],
         env,
       });
       started.push({ child, service });
