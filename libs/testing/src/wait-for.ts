@@ -32,29 +32,34 @@ export async function waitFor(
     description = 'the condition',
   } = options;
   const deadline = Date.now() + timeoutMs;
+  const timedOut = (cause: unknown): WaitTimeoutError =>
+    new WaitTimeoutError(
+      `timed out after ${timeoutMs} ms waiting for ${description}`,
+      cause === undefined ? undefined : { cause },
+    );
   let lastError: unknown;
   for (;;) {
+    let settled: boolean | typeof PENDING;
     try {
       // A predicate that never settles must not outlast the deadline.
-      const settled = await settleBy(predicate, deadline);
-      if (settled === true) return;
-      if (settled === PENDING) {
-        // A check cut off by the deadline says nothing of why the condition failed; the last
-        // check that did settle may, so it stays in the chain.
-        lastError = new Error(
-          `the check of ${description} did not settle`,
-          lastError === undefined ? undefined : { cause: lastError },
-        );
-      }
+      settled = await settleBy(predicate, deadline);
     } catch (error) {
       lastError = error;
+      settled = false;
     }
-    if (Date.now() >= deadline) {
-      throw new WaitTimeoutError(
-        `timed out after ${timeoutMs} ms waiting for ${description}`,
-        lastError === undefined ? undefined : { cause: lastError },
+    if (settled === true) return;
+    if (settled === PENDING) {
+      // The deadline cut the check off, so it is over, whatever `Date.now()` says (a timer may
+      // fire a millisecond before the wall clock reaches its time). The cut-off check says nothing
+      // of why the condition failed; the last check that did settle may, so it stays in the chain.
+      throw timedOut(
+        new Error(
+          `the check of ${description} did not settle`,
+          lastError === undefined ? undefined : { cause: lastError },
+        ),
       );
     }
+    if (Date.now() >= deadline) throw timedOut(lastError);
     await sleep(intervalMs);
   }
 }
