@@ -79,8 +79,10 @@ describe('switchyard up', () => {
 
   afterAll(async () => {
     await nc?.close();
-    if (stack?.child.exitCode === null) await stack.stop('SIGKILL');
-  });
+    // Stopped as a user stops it, NATS server and all, when the test that does so did not run
+    // (`-t` picks others): killed outright, `up` would leave its nats-server running.
+    if (stack?.child.exitCode === null) await stack.stop('SIGTERM');
+  }, 30_000);
 
   it('says loudly that the backends are simulated', () => {
     expect(output()).toMatch(/starting SIMULATED Ollama, LM Studio and vLLM/);
