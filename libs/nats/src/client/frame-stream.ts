@@ -19,10 +19,10 @@ import {
 } from '@switchyard/contracts';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
+import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 import { orderViolation, statusError } from './frame-checks.js';
 import { FrameQueue } from './frame-queue.js';
 import type { ReplyInbox, ReplyRoute } from './reply-inbox.js';
-import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 
 /** The frames a caller reads: everything but `error`, which is thrown instead. */
 export type StreamFrame = StartFrame | DeltaFrame | HeartbeatFrame | EndFrame;
