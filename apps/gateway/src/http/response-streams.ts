@@ -39,7 +39,10 @@ export async function writeStream(
     }),
   );
   try {
-    for await (const message of messages) await write(raw, format.encode(message));
+    for await (const message of messages) {
+      const full = write(raw, format.encode(message));
+      if (full !== undefined) await full;
+    }
     if (format.trailer !== undefined) await write(raw, format.trailer);
   } catch (thrown) {
     const error = SwitchyardError.from(thrown);
@@ -82,10 +85,15 @@ export function overheadMs(startedAt: number, end: EndFrame): number | undefined
   return Math.max(0, performance.now() - startedAt - backend);
 }
 
-async function write(raw: ServerResponse, data: string): Promise<void> {
+/**
+ * Writes `data`, and returns a promise only when the socket's buffer is full: it settles on
+ * `drain` (or `close`). A streamed answer writes once per token and almost never waits, so the
+ * common case allocates nothing to await.
+ */
+function write(raw: ServerResponse, data: string): Promise<void> | undefined {
   if (raw.destroyed) throw new SwitchyardError('cancelled', 'the client went away');
-  if (raw.write(data)) return;
-  await new Promise<void>((resolve) => {
+  if (raw.write(data)) return undefined;
+  return new Promise<void>((resolve) => {
     const done = (): void => {
       raw.removeListener('drain', done);
       raw.removeListener('close', done);

@@ -17,15 +17,18 @@ import { overheadMs } from '../http/response-streams.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
 import { backoffDelay, sleepUnlessAborted } from './backoff.js';
 import { routeCandidates, type ModelTarget } from './model-route.js';
-import { firstTokenOverhead, resume } from './opened-stream.js';
+import { firstTokenOverhead, OpenedFrames } from './opened-stream.js';
 
 /** An answer that has started: the first content frame has arrived, nothing was sent yet. */
 export interface RoutedStream {
   /** The model that answers (after aliases and fallbacks). */
   model: string;
   start: StartFrame;
-  /** Delta frames and the end frame, from the first content frame on; leaving early cancels. */
-  frames: AsyncIterable<StreamFrame>;
+  /**
+   * Delta frames and the end frame, from the first content frame on; leaving early cancels.
+   * Read it once; `frames.onEnd` sees the end frame as it passes.
+   */
+  frames: OpenedFrames;
   /** Tries it took, over every candidate model. */
   attempts: number;
   fellBack: boolean;
@@ -173,10 +176,13 @@ export class FleetRouter {
         });
         const firstTokenMs = performance.now() - options.startedAt;
         this.metrics.firstTokenAfter(operation, firstTokenMs);
-        const frames = this.measured(opened.frames, target.model, options.startedAt);
+        // Tokens and the gateway's overhead are counted as the end frame passes.
+        opened.frames.onEnd((end) =>
+          this.metrics.answered(end.model ?? target.model, end, overheadMs(options.startedAt, end)),
+        );
         return {
           start: opened.start,
-          frames,
+          frames: opened.frames,
           model: target.model,
           attempts: tries.attempts,
           fellBack: place > 0,
@@ -241,26 +247,12 @@ export class FleetRouter {
     return model !== undefined && (target.kind === undefined || model.kinds.includes(target.kind));
   }
 
-  /** The frames, counting tokens and the gateway's overhead when the end frame passes. */
-  private async *measured(
-    frames: AsyncIterable<StreamFrame>,
-    model: string,
-    startedAt: number,
-  ): AsyncGenerator<StreamFrame> {
-    for await (const frame of frames) {
-      if (frame.type === 'end') {
-        this.metrics.answered(frame.model ?? model, frame, overheadMs(startedAt, frame));
-      }
-      yield frame;
-    }
-  }
-
   private async attempt(
     operation: InferenceOperation,
     target: ModelTarget,
     body: Record<string, unknown>,
     call: { id: string; requestId: string; timeoutMs: number; signal: AbortSignal },
-  ): Promise<{ start: StartFrame; first: StreamFrame; frames: AsyncIterable<StreamFrame> }> {
+  ): Promise<{ start: StartFrame; first: StreamFrame; frames: OpenedFrames }> {
     const subject = this.subjects.inference(operation, target.model, target.kind);
     const request = Object.assign({}, body, {
       id: call.id,
@@ -282,7 +274,7 @@ export class FleetRouter {
         const frame = next.value;
         if (frame.type === 'start') start = frame;
         else if (frame.type !== 'heartbeat' && start !== undefined) {
-          return { start, first: frame, frames: resume(frame, iterator) };
+          return { start, first: frame, frames: new OpenedFrames(frame, iterator) };
         }
       }
     } catch (error) {

@@ -3,7 +3,6 @@ import {
   type DeltaFrame,
   type EndFrame,
   type InferenceOperation,
-  type Usage,
 } from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -84,30 +83,15 @@ export async function answerChoices(
     if (first.firstTokenOverheadMs !== undefined) {
       reply.header(OVERHEAD_HEADER, first.firstTokenOverheadMs.toFixed(1));
     }
-    const charge = (usage: Usage): void => deps.budget.spend(caller, usage);
-    await write(
-      routed.map((stream) =>
-        Object.assign({}, stream, { frames: charging(stream.frames, charge) }),
-      ),
-      requestId,
-    );
+    // The usage each choice reports is charged to the caller as its end frame passes.
+    for (const stream of routed) stream.frames.onEnd((end) => deps.budget.spend(caller, end.usage));
+    await write(routed, requestId);
   } finally {
     // Streams that ended are past cancelling; this reaches only the ones a failure left open.
     choices?.abort(
       new SwitchyardError('cancelled', 'the answer failed or ended before this choice'),
     );
     call.done();
-  }
-}
-
-/** The frames, handing the end frame's usage to `charge` as it passes. */
-async function* charging(
-  frames: AsyncIterable<StreamFrame>,
-  charge: (usage: Usage) => void,
-): AsyncGenerator<StreamFrame> {
-  for await (const frame of frames) {
-    if (frame.type === 'end') charge(frame.usage);
-    yield frame;
   }
 }
 
