@@ -11,8 +11,9 @@ export {
   type ModelDirectoryChange,
 } from './serving/model-directory.js';
 export {
-  framesFromGeneration,
+  GenerationFrames,
   float32ToBase64,
+  unfinishedAnswer,
   type GenerationClock,
 } from './serving/generation-frames.js';
 export { InferenceStats, type SubjectStatsData } from './serving/inference-stats.js';

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
 import { splitLines } from './line-splitter.js';
-import { readSseEvents, readSseJson, SseEventParser, type SseEvent } from './sse-reader.js';
+import {
+  readSseEvents,
+  readSseJson,
+  SseEventParser,
+  SseJsonDecoder,
+  type SseEvent,
+} from './sse-reader.js';
 
 // Section 4.3 of the backend reference: OpenAI's canonical stream with include_usage.
 const OPENAI_STREAM = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1740000000,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}
@@ -121,5 +127,28 @@ describe('readSseJson', () => {
       code: 'backend_error',
       message: 'the backend sent a malformed server-sent event',
     });
+  });
+});
+
+describe('SseJsonDecoder', () => {
+  it('returns the events before a failing one in the same chunk, then throws the failure once', () => {
+    const decoder = new SseJsonDecoder();
+    expect(decoder.push('data: {"n":1}\n\ndata: {nope\n\ndata: {"n":2}\n\n')).toEqual([{ n: 1 }]);
+    expect(() => decoder.throwHeldBack()).toThrow('the backend sent a malformed server-sent event');
+    expect(() => decoder.throwHeldBack()).not.toThrow();
+  });
+
+  it('throws at once a failing event that comes first in its chunk', () => {
+    const decoder = new SseJsonDecoder();
+    expect(() => decoder.push('data: {nope\n\n')).toThrow(
+      'the backend sent a malformed server-sent event',
+    );
+  });
+
+  it('decodes nothing after [DONE]', () => {
+    const decoder = new SseJsonDecoder();
+    expect(decoder.push('data: {"n":1}\n\ndata: [DONE]\n\ndata: {"n":2}\n\n')).toEqual([{ n: 1 }]);
+    expect(decoder.done).toBe(true);
+    expect(decoder.push('data: {"n":3}\n\n')).toEqual([]);
   });
 });

@@ -57,31 +57,92 @@ export interface SseJsonReaderOptions {
 }
 
 /**
- * Reads an OpenAI-style event stream as parsed JSON chunks. Ends at `data: [DONE]` (anything
- * after it is never read). An event whose JSON has a top-level `error`, or an event named
- * `error`, is thrown as the translator's catalogued error with status 200 (the HTTP status of a
- * stream that has started), the way the SDK raises `APIError` mid-stream. Malformed JSON is a
+ * Decodes an OpenAI-style event stream into parsed JSON chunks as its bytes come: `push` returns
+ * the JSON of the events a chunk completes. The stream is over at `data: [DONE]` (`done`; nothing
+ * after it is decoded). An event whose JSON has a top-level `error`, or an event named `error`,
+ * is thrown as the translator's catalogued error with status 200 (the HTTP status of a stream
+ * that has started), the way the SDK raises `APIError` mid-stream. Malformed JSON is a
  * `backend_error`.
+ *
+ * Synchronous, so that a reader handles every event of a chunk in one go: a generator between
+ * the bytes and the events would cost each streamed token a few promise turns.
  */
+export class SseJsonDecoder {
+  private readonly translateError: BackendErrorTranslator;
+  private readonly splitter: LineSplitter;
+  private readonly events = new SseEventParser();
+  private sawDone = false;
+  /** A failing event after others in the same chunk: thrown once those were handed on. */
+  private heldBack: unknown;
+
+  constructor(options: SseJsonReaderOptions = {}) {
+    this.translateError = options.translateError ?? translateHttpStatusError;
+    this.splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  }
+
+  /** `data: [DONE]` has come: the stream is over. */
+  get done(): boolean {
+    return this.sawDone;
+  }
+
+  /**
+   * The JSON of the events this chunk completes, up to `[DONE]`. An event that fails (an error,
+   * malformed JSON) is thrown, unless events came before it in the chunk: those are returned, and
+   * the failure is held back for {@link throwHeldBack}, so that a reader hands on the text a
+   * backend sent before failing.
+   */
+  push(chunk: Uint8Array | string): unknown[] {
+    this.throwHeldBack();
+    const values: unknown[] = [];
+    if (this.sawDone) return values;
+    for (const line of this.splitter.push(chunk)) {
+      const sse = this.events.line(line);
+      if (sse === undefined) continue;
+      if (sse.data.startsWith('[DONE]')) {
+        this.sawDone = true;
+        break;
+      }
+      try {
+        values.push(jsonOf(sse, this.translateError));
+      } catch (error) {
+        if (values.length === 0) throw error;
+        this.heldBack = error;
+        break;
+      }
+    }
+    return values;
+  }
+
+  /** Throws the failure the last `push` held back, if it held one. */
+  throwHeldBack(): void {
+    if (this.heldBack === undefined) return;
+    const failure = this.heldBack;
+    this.heldBack = undefined;
+    throw failure;
+  }
+
+  /**
+   * The body ended (without `[DONE]`): its last line, if unterminated, cannot end an event, but
+   * may be too long.
+   */
+  end(): void {
+    this.throwHeldBack();
+    this.splitter.end();
+  }
+}
+
+/** The JSON chunks of an OpenAI-style event stream (see {@link SseJsonDecoder}); never reads past `[DONE]`. */
 export async function* readSseJson(
   source: ByteSource,
   options: SseJsonReaderOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
-  const translateError = options.translateError ?? translateHttpStatusError;
-  const splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
-  const events = new SseEventParser();
-  // Lines and events are parsed a chunk at a time, without a generator between them: the only
-  // promise turns per streamed token are this generator's own.
+  const decoder = new SseJsonDecoder(options);
   for await (const chunk of source) {
-    for (const line of splitter.push(chunk)) {
-      const sse = events.line(line);
-      if (sse === undefined) continue;
-      if (sse.data.startsWith('[DONE]')) return;
-      yield jsonOf(sse, translateError);
-    }
+    for (const json of decoder.push(chunk)) yield json;
+    decoder.throwHeldBack();
+    if (decoder.done) return;
   }
-  // The stream ended: its last line, if unterminated, cannot end an event, but may be too long.
-  splitter.end();
+  decoder.end();
 }
 
 /** An event's JSON; an error event, or JSON with an `error`, is thrown as the kind's error. */

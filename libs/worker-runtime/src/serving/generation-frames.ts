@@ -19,50 +19,53 @@ export interface GenerationClock {
 
 /**
  * Turns an adapter's events into reply frames (without sequence numbers; the NATS server numbers
- * them). Empty deltas are skipped, embeddings become base64 float32, the first output carries the
- * worker's time to it (`ttft_ms`, for callers that account for time while streaming), the end frame gets the
- * backend's timings or, where the backend reports none, the worker's own measurement of time to
- * first token and tokens per second. A generation that stops without an end is a
- * `backend_error`, never a silent success.
+ * them), one event at a time. Empty deltas are skipped, embeddings become base64 float32, the
+ * first output carries the worker's time to it (`ttft_ms`, for callers that account for time
+ * while streaming), the end frame gets the backend's timings or, where the backend reports none,
+ * the worker's own measurement of time to first token and tokens per second. A generation that
+ * stops without an end is an {@link unfinishedAnswer}, never a silent success.
+ *
+ * A mapping, not a generator over the events: the handler reads the adapter's events itself, so
+ * a streamed token costs no promise turns here.
  */
-export async function* framesFromGeneration(
-  events: AsyncIterable<GenerationEvent>,
-  clock: GenerationClock,
-): AsyncGenerator<UnnumberedFrame> {
-  let firstOutputAt: number | undefined;
-  for await (const event of events) {
+export class GenerationFrames {
+  private firstOutputAt: number | undefined;
+
+  constructor(private readonly clock: GenerationClock) {}
+
+  /** The frame an event becomes; none for an empty delta. */
+  frameOf(event: GenerationEvent): UnnumberedFrame | undefined {
     switch (event.type) {
       case 'loading':
-        yield { type: 'heartbeat', phase: 'loading' };
-        break;
+        return { type: 'heartbeat', phase: 'loading' };
       case 'delta': {
         const frame = deltaFrame(event);
-        if (frame === undefined) break;
-        if (firstOutputAt === undefined) {
-          firstOutputAt = performance.now();
-          frame.ttft_ms = round(firstOutputAt - clock.sentAt);
-        }
-        yield frame;
-        break;
+        if (frame !== undefined) this.stampFirstOutput(frame);
+        return frame;
       }
       case 'embedding': {
         const frame: Omit<DeltaFrame, 'seq'> = {
           type: 'delta',
           embedding: { index: event.index, b64: float32ToBase64(event.vector) },
         };
-        if (firstOutputAt === undefined) {
-          firstOutputAt = performance.now();
-          frame.ttft_ms = round(firstOutputAt - clock.sentAt);
-        }
-        yield frame;
-        break;
+        this.stampFirstOutput(frame);
+        return frame;
       }
       case 'end':
-        yield endFrame(event, clock, firstOutputAt, performance.now());
-        return;
+        return endFrame(event, this.clock, this.firstOutputAt, performance.now());
     }
   }
-  throw new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
+
+  private stampFirstOutput(frame: Omit<DeltaFrame, 'seq'>): void {
+    if (this.firstOutputAt !== undefined) return;
+    this.firstOutputAt = performance.now();
+    frame.ttft_ms = round(this.firstOutputAt - this.clock.sentAt);
+  }
+}
+
+/** A generation whose events stopped before its end: retryable, as a backend failure is. */
+export function unfinishedAnswer(): SwitchyardError {
+  return new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
 }
 
 /**
@@ -71,12 +74,14 @@ export async function* framesFromGeneration(
  */
 function deltaFrame(event: DeltaEvent): Omit<DeltaFrame, 'seq'> | undefined {
   const { text, reasoning, tool_calls: toolCalls, logprobs } = event;
+  const hasToolCalls = toolCalls !== undefined && toolCalls.length > 0;
+  if (!text && !reasoning && !hasToolCalls) return undefined;
   const frame: Omit<DeltaFrame, 'seq'> = { type: 'delta' };
   if (text) frame.text = text;
   if (text && logprobs !== undefined && logprobs.length > 0) frame.logprobs = [...logprobs];
   if (reasoning) frame.reasoning = reasoning;
-  if (toolCalls !== undefined && toolCalls.length > 0) frame.tool_calls = [...toolCalls];
-  return Object.keys(frame).length > 1 ? frame : undefined;
+  if (hasToolCalls) frame.tool_calls = [...toolCalls];
+  return frame;
 }
 
 function endFrame(

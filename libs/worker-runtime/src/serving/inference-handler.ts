@@ -3,7 +3,7 @@ import type { NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
 import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
 import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { pickEndpoint } from './endpoint-picker.js';
-import { framesFromGeneration } from './generation-frames.js';
+import { GenerationFrames, unfinishedAnswer } from './generation-frames.js';
 
 export interface InferenceHandlerDeps<Request> {
   kind: BackendKind;
@@ -78,11 +78,11 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
     try {
       if (mustWait) ctx.setPhase('running');
       const clock = { sentAt: performance.now(), queueMs: slot.waitedMs };
+      const frames = new GenerationFrames(clock);
       let phase: string | undefined;
-      for await (const frame of framesFromGeneration(
-        deps.generate(endpoint, request, ctx.signal),
-        clock,
-      )) {
+      for await (const event of deps.generate(endpoint, request, ctx.signal)) {
+        const frame = frames.frameOf(event);
+        if (frame === undefined) continue;
         if (frame.type === 'end') {
           const { type: _type, ...end } = frame;
           return end;
@@ -97,10 +97,7 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
           ctx.send(frame);
         }
       }
-      throw new SwitchyardError(
-        'backend_error',
-        'the backend ended its answer without finishing it',
-      );
+      throw unfinishedAnswer();
     } catch (error) {
       if (!(error instanceof SwitchyardError) || error.code !== 'model_not_found') throw error;
       deps.onModelLost(endpoint, request.model, ctx.log);

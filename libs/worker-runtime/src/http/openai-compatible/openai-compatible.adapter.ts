@@ -8,6 +8,7 @@ import {
 import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../backend-adapter.js';
 import type { BackendManagement } from '../../management/backend-management.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
+import { lazily, RetriedBeforeFirst } from '../../event-sources.js';
 import { echoingPrompt } from '../../prompt-echo.js';
 import { BackendHttpClient, type BackendHttpClientOptions } from '../backend-http.client.js';
 import { completionAsChat } from './openai-completion-chat.js';
@@ -66,18 +67,20 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
 
   abstract listModels(endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]>;
 
-  // Generators, so that a request the dialect refuses fails when read, as every other failure.
-  async *chat(
+  // Lazily, so that a request the dialect refuses fails when read, as every other failure.
+  chat(
     endpoint: BackendEndpoint,
     request: ChatRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<GenerationEvent> {
-    yield* this.generate(endpoint, signal, {
-      path: this.dialect.paths.chat,
-      json: this.dialect.chatBody(request),
-      mode: 'chat',
-      logprobs: request.logprobs,
-    });
+  ): AsyncIterable<GenerationEvent> {
+    return lazily(() =>
+      this.generate(endpoint, signal, {
+        path: this.dialect.paths.chat,
+        json: this.dialect.chatBody(request),
+        mode: 'chat',
+        logprobs: request.logprobs,
+      }),
+    );
   }
 
   async *complete(
@@ -128,27 +131,24 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
    * for it overflowed. A prompt too long for the context alone fails the second time too, with
    * the server's error; anything already streamed is never asked for again.
    */
-  private async *generate(
+  private generate(
     endpoint: BackendEndpoint,
     signal: AbortSignal,
     call: Pick<OpenAiGenerationCall, 'path' | 'json' | 'mode' | 'logprobs'>,
-  ): AsyncGenerator<GenerationEvent> {
+  ): AsyncIterable<GenerationEvent> {
     if (!this.dialect.refusesMaxTokensBeyondContext || call.json['max_tokens'] === undefined) {
-      yield* this.generation(endpoint, signal, call);
-      return;
+      return this.generation(endpoint, signal, call);
     }
-    let started = false;
-    try {
-      for await (const event of this.generation(endpoint, signal, call)) {
-        started = true;
-        yield event;
-      }
-    } catch (error) {
-      const overflow = error instanceof SwitchyardError && error.code === 'context_length_exceeded';
-      if (started || !overflow) throw error;
-      const { max_tokens: _refused, ...json } = call.json;
-      yield* this.generation(endpoint, signal, Object.assign({}, call, { json }));
-    }
+    return new RetriedBeforeFirst(
+      () => this.generation(endpoint, signal, call),
+      (error) => {
+        if (!(error instanceof SwitchyardError) || error.code !== 'context_length_exceeded') {
+          return undefined;
+        }
+        const { max_tokens: _refused, ...json } = call.json;
+        return this.generation(endpoint, signal, Object.assign({}, call, { json }));
+      },
+    );
   }
 
   private generation(

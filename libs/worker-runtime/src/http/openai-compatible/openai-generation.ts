@@ -23,27 +23,32 @@ export interface OpenAiGenerationCall {
  * A chat or completion on an OpenAI-compatible server (vLLM, LM Studio): streamed as SSE, or,
  * when the body says `stream: false`, asked for whole and read as one delta. Timing starts
  * before sending, so a model load that holds the headers back counts in the time to first token.
+ * Nothing is sent until the events are read.
  */
-export async function* openAiGeneration(
+export function openAiGeneration(
+  http: BackendHttpClient,
+  endpoint: BackendEndpoint,
+  call: OpenAiGenerationCall,
+): AsyncIterable<GenerationEvent> {
+  const { path, json, mode, logprobs, signal } = call;
+  if (json['stream'] === false) return wholeAnswer(http, endpoint, call);
+  const open = () =>
+    http.stream(endpoint, { path, json, signal, eventStream: true }).then(({ body }) => body);
+  // The stream's own generator, with nothing around it: it is read once per token. Its clock
+  // starts as the reading does, before sending.
+  return translateOpenAiStream(open, { mode, logprobs, translateError: call.translateError });
+}
+
+async function* wholeAnswer(
   http: BackendHttpClient,
   endpoint: BackendEndpoint,
   call: OpenAiGenerationCall,
 ): AsyncGenerator<GenerationEvent> {
   const { path, json, mode, logprobs, signal } = call;
   const startedAt = Date.now();
-  if (json['stream'] === false) {
-    const answer = await http.answer(endpoint, { path, json, signal });
-    const events = openAiAnswerEvents(answer, { mode, logprobs, startedAt });
-    for (const event of call.withAnswer === undefined ? events : call.withAnswer(events, answer)) {
-      yield event;
-    }
-    return;
+  const answer = await http.answer(endpoint, { path, json, signal });
+  const events = openAiAnswerEvents(answer, { mode, logprobs, startedAt });
+  for (const event of call.withAnswer === undefined ? events : call.withAnswer(events, answer)) {
+    yield event;
   }
-  const response = await http.stream(endpoint, { path, json, signal, eventStream: true });
-  yield* translateOpenAiStream(response.body, {
-    mode,
-    logprobs,
-    startedAt,
-    translateError: call.translateError,
-  });
 }

@@ -1,7 +1,7 @@
 import { SwitchyardError, type FinishReason, type ToolCallDelta } from '@switchyard/contracts';
 import type { DeltaEvent, EndEvent, GenerationEvent } from '../../backend-adapter.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
-import { readSseJson } from '../sse-reader.js';
+import { SseJsonDecoder } from '../sse-reader.js';
 import { completionLogprobEntries, tokenLogprobEntries } from '../token-logprobs.translator.js';
 import type {
   OpenAiChoiceLogprobs,
@@ -139,18 +139,28 @@ export class OpenAiStreamTranslator {
 
 /**
  * An OpenAI-style event stream body as generation events: the deltas as they come, then the
- * end once the stream is over (`[DONE]`, or the body ending after a finish reason).
+ * end once the stream is over (`[DONE]`, or the body ending after a finish reason). The body is
+ * opened (`open`: the request is sent) when the reading starts, and the translator's clock starts
+ * just before, unless `startedAt` says otherwise.
+ *
+ * One generator from the body's bytes to the events, the decoding and translating done a chunk at
+ * a time in between: every generator stacked on a stream costs each of its tokens a few promises,
+ * which under many streams is most of what the worker allocates (profiled).
  */
 export async function* translateOpenAiStream(
-  body: AsyncIterable<Uint8Array>,
+  open: () => Promise<AsyncIterable<Uint8Array>>,
   options: OpenAiStreamTranslatorOptions & { translateError: BackendErrorTranslator },
 ): AsyncGenerator<GenerationEvent, void, undefined> {
+  const decoder = new SseJsonDecoder({ translateError: options.translateError });
   const translator = new OpenAiStreamTranslator(options);
-  for await (const chunk of readSseJson(body, { translateError: options.translateError })) {
-    // A loop, not `yield*`: an async generator delegating to an array wraps it in an async
-    // iterator, a few promises per element, for every chunk of every stream.
-    for (const event of translator.push(chunk)) yield event;
+  for await (const bytes of await open()) {
+    for (const chunk of decoder.push(bytes)) {
+      for (const event of translator.push(chunk)) yield event;
+    }
+    decoder.throwHeldBack();
+    if (decoder.done) break;
   }
+  if (!decoder.done) decoder.end();
   yield translator.end();
 }
 
