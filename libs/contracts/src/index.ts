@@ -16,6 +16,7 @@ export * from './messages/request-headers.js';
 export * from './management/management-requests.js';
 
 export * from './frames/reply-frames.js';
+export { decodeReplyFrame } from './frames/reply-frame-decoder.js';
 export * from './frames/json-codec.js';
 
 export * from './fleet/backend-health.js';

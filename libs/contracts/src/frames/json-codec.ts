@@ -27,12 +27,24 @@ export function decodeMessage<T extends z.ZodType>(
   data: Uint8Array,
   what: string,
 ): z.infer<T> {
-  let json: unknown;
+  return checkMessage(schema, parseMessage(data, what), what);
+}
+
+/** The JSON of one message; anything else is a `bad_request`. */
+export function parseMessage(data: Uint8Array, what: string): unknown {
   try {
-    json = JSON.parse(decoder.decode(data));
+    return JSON.parse(decoder.decode(data));
   } catch (error) {
     throw new SwitchyardError('bad_request', `${what} is not valid JSON`, { cause: error });
   }
+}
+
+/** A parsed message checked against its schema: a `bad_request` naming the first problem. */
+export function checkMessage<T extends z.ZodType>(
+  schema: T,
+  json: unknown,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(json);
   if (!result.success) {
     throw new SwitchyardError(

@@ -5,10 +5,9 @@ import {
   type NatsConnection,
 } from '@nats-io/transport-node';
 import {
-  decodeMessage,
+  decodeReplyFrame,
   encodeMessage,
   isTerminalFrame,
-  replyFrameSchema,
   SwitchyardError,
   type CancelMessage,
   type DeltaFrame,
@@ -195,7 +194,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     }
     let frame: ReplyFrame;
     try {
-      frame = decodeMessage(replyFrameSchema, msg.data, 'reply frame');
+      frame = decodeReplyFrame(msg.data);
     } catch (decodeError) {
       const reason = decodeError instanceof Error ? decodeError.message : String(decodeError);
       this.fail(new SwitchyardError('internal', reason, { cause: decodeError }), true);
