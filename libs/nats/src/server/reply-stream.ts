@@ -215,6 +215,15 @@ function fitsWith(pending: JoinableDelta, frame: JoinableDelta): boolean {
   return (pending.logprobs?.length ?? 0) + (frame.logprobs?.length ?? 0) <= MAX_LOGPROBS_PER_FRAME;
 }
 
+/** The fields a joinable delta may have. */
+const JOINABLE_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'text',
+  'reasoning',
+  'logprobs',
+  'ttft_ms',
+]);
+
 /**
  * `text`, `logprobs` (text with its tokens' logprobs) or `reasoning` for a delta that carries only
  * that (and perhaps `ttft_ms`).
@@ -222,8 +231,12 @@ function fitsWith(pending: JoinableDelta, frame: JoinableDelta): boolean {
 function joinableKind(
   frame: Extract<StreamUpdate, { type: 'delta' }>,
 ): 'text' | 'logprobs' | 'reasoning' | undefined {
-  const { type: _type, text, reasoning, logprobs, ttft_ms: _ttft, ...rest } = frame;
-  if (Object.keys(rest).length > 0) return undefined;
+  // Asked of every token's delta, two or three times: a loop over the keys rather than a rest
+  // object and its key list.
+  for (const key in frame) {
+    if (Object.hasOwn(frame, key) && !JOINABLE_FIELDS.has(key)) return undefined;
+  }
+  const { text, reasoning, logprobs } = frame;
   if (logprobs !== undefined) {
     return text !== undefined && reasoning === undefined ? 'logprobs' : undefined;
   }
