@@ -3,6 +3,7 @@
 export * from './backend-adapter.js';
 export * from './http/index.js';
 export * from './limits/endpoint-limiter.js';
+export { lazily, RetriedBeforeFirst } from './event-sources.js';
 export { echoingPrompt } from './prompt-echo.js';
 export { textInputs, textPrompt } from './text-prompt.js';
 export {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatRequest } from '@switchyard/contracts';
+import type { GenerationEvent } from '@switchyard/worker-runtime';
 import {
   abortAfter,
   collect,
@@ -72,6 +73,16 @@ function route(req: IncomingMessage, res: ServerResponse, body: Record<string, u
         return ndjson(res, [FIRST_CHAT_LINE, '{"error":"llama runner process has terminated"}']);
       }
       if (model === 'cut') return ndjson(res, [FIRST_CHAT_LINE]);
+      if (model === 'unterminated') {
+        // The done line is the body's last bytes, with no newline after it.
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        return void res.end(CHAT_LINES.join('\n'));
+      }
+      if (model === 'garbled') {
+        // A malformed line in the same read as a good one before it.
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        return void res.end(`${FIRST_CHAT_LINE}\n{nope\n`);
+      }
       if (model === 'slow') {
         ndjson(res, [FIRST_CHAT_LINE], 'keep');
         slowStreamClosed.push(streamUntilClosed(res, () => `${CHAT_LINES[0]}\n`));
@@ -181,6 +192,22 @@ describe('OllamaAdapter against a recorded Ollama', () => {
       usage: { prompt_tokens: 94, completion_tokens: 11 },
       timings: { source: 'backend', ttft_ms: 791, load_ms: 700, total_ms: 890 },
     });
+  });
+
+  it('reads a done line that ends the body without a newline, and hands on the text before a malformed line', async () => {
+    const events = await collect(adapter.chat(endpoint, chat('unterminated'), signal()));
+    expect(events.map((event) => event.type)).toEqual(['delta', 'delta', 'delta', 'end']);
+    const seen: GenerationEvent[] = [];
+    await expect(
+      (async () => {
+        for await (const event of adapter.chat(endpoint, chat('garbled'), signal()))
+          seen.push(event);
+      })(),
+    ).rejects.toMatchObject({
+      code: 'backend_error',
+      message: 'the backend sent a malformed NDJSON line',
+    });
+    expect(seen.map((event) => event.type)).toEqual(['delta']);
   });
 
   it('streams a completion from /api/generate', async () => {
