@@ -14,7 +14,6 @@ export {
 export {
   GenerationFrames,
   float32ToBase64,
-  unfinishedAnswer,
   type GenerationClock,
 } from './serving/generation-frames.js';
 export { InferenceStats, type SubjectStatsData } from './serving/inference-stats.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { UnnumberedFrame } from '@switchyard/contracts';
 import type { GenerationEvent } from '../backend-adapter.js';
-import { float32ToBase64, GenerationFrames, unfinishedAnswer } from './generation-frames.js';
+import { float32ToBase64, GenerationFrames } from './generation-frames.js';
 
 /** The frames of `events`, read as the inference handler reads them, 2 ms apart. */
 async function collect(events: GenerationEvent[]): Promise<UnnumberedFrame[]> {
@@ -12,6 +12,8 @@ async function collect(events: GenerationEvent[]): Promise<UnnumberedFrame[]> {
     const frame = mapping.frameOf(event);
     if (frame !== undefined) frames.push(frame);
   }
+  // As the handler does once the events are over: an answer without its end fails.
+  mapping.endOfAnswer();
   return frames;
 }
 
@@ -108,7 +110,10 @@ describe('GenerationFrames', () => {
     ]);
   });
 
-  it('calls an answer that stops without an end a retryable backend error', () => {
-    expect(unfinishedAnswer()).toMatchObject({ code: 'backend_error', retryable: true });
+  it('treats an answer that stops without an end as a backend error', async () => {
+    await expect(collect([{ type: 'delta', text: 'cut' }])).rejects.toMatchObject({
+      code: 'backend_error',
+      retryable: true,
+    });
   });
 });

@@ -23,13 +23,15 @@ export interface GenerationClock {
  * first output carries the worker's time to it (`ttft_ms`, for callers that account for time
  * while streaming), the end frame gets the backend's timings or, where the backend reports none,
  * the worker's own measurement of time to first token and tokens per second. A generation that
- * stops without an end is an {@link unfinishedAnswer}, never a silent success.
+ * stops without an end is a `backend_error` ({@link GenerationFrames.endOfAnswer}), never a silent
+ * success.
  *
  * A mapping, not a generator over the events: the handler reads the adapter's events itself, so
  * a streamed token costs no promise turns here.
  */
 export class GenerationFrames {
   private firstOutputAt: number | undefined;
+  private end: Omit<EndFrame, 'seq'> | undefined;
 
   constructor(private readonly clock: GenerationClock) {}
 
@@ -52,8 +54,18 @@ export class GenerationFrames {
         return frame;
       }
       case 'end':
-        return endFrame(event, this.clock, this.firstOutputAt, performance.now());
+        this.end = endFrame(event, this.clock, this.firstOutputAt, performance.now());
+        return this.end;
     }
+  }
+
+  /**
+   * The end frame, once the events are over: a generation whose events ran out before their end
+   * is a `backend_error` (retryable, as a backend failure is).
+   */
+  endOfAnswer(): Omit<EndFrame, 'seq'> {
+    if (this.end !== undefined) return this.end;
+    throw new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
   }
 
   private stampFirstOutput(frame: Omit<DeltaFrame, 'seq'>): void {
@@ -61,11 +73,6 @@ export class GenerationFrames {
     this.firstOutputAt = performance.now();
     frame.ttft_ms = round(this.firstOutputAt - this.clock.sentAt);
   }
-}
-
-/** A generation whose events stopped before its end: retryable, as a backend failure is. */
-export function unfinishedAnswer(): SwitchyardError {
-  return new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
 }
 
 /**
@@ -89,7 +96,7 @@ function endFrame(
   clock: GenerationClock,
   firstOutputAt: number | undefined,
   endedAt: number,
-): UnnumberedFrame {
+): Omit<EndFrame, 'seq'> {
   const timings: Timings = event.timings ?? measuredTimings(event, clock, firstOutputAt, endedAt);
   const frame: Omit<EndFrame, 'seq'> = {
     type: 'end',

@@ -3,7 +3,7 @@ import type { NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
 import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
 import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { pickEndpoint } from './endpoint-picker.js';
-import { GenerationFrames, unfinishedAnswer } from './generation-frames.js';
+import { GenerationFrames } from './generation-frames.js';
 
 export interface InferenceHandlerDeps<Request> {
   kind: BackendKind;
@@ -83,10 +83,7 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
       for await (const event of deps.generate(endpoint, request, ctx.signal)) {
         const frame = frames.frameOf(event);
         if (frame === undefined) continue;
-        if (frame.type === 'end') {
-          const { type: _type, ...end } = frame;
-          return end;
-        }
+        if (frame.type === 'end') break;
         if (frame.type === 'heartbeat') {
           if (frame.phase !== undefined) ctx.setPhase(frame.phase);
           phase = frame.phase;
@@ -97,7 +94,8 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
           ctx.send(frame);
         }
       }
-      throw unfinishedAnswer();
+      const { type: _type, ...end } = frames.endOfAnswer();
+      return end;
     } catch (error) {
       if (!(error instanceof SwitchyardError) || error.code !== 'model_not_found') throw error;
       deps.onModelLost(endpoint, request.model, ctx.log);
