@@ -57,7 +57,7 @@ export interface SseJsonReaderOptions {
 }
 
 /**
- * Decodes an OpenAI-style event stream into parsed JSON chunks as its bytes come: `push` returns
+ * Decodes an OpenAI-style event stream into parsed JSON chunks as its bytes come: `push` gives
  * the JSON of the events a chunk completes. The stream is over at `data: [DONE]` (`done`; nothing
  * after it is decoded). An event whose JSON has a top-level `error`, or an event named `error`,
  * is thrown as the translator's catalogued error with status 200 (the HTTP status of a stream
@@ -72,8 +72,6 @@ export class SseJsonDecoder {
   private readonly splitter: LineSplitter;
   private readonly events = new SseEventParser();
   private sawDone = false;
-  /** A failing event after others in the same chunk: thrown once those were handed on. */
-  private heldBack: unknown;
 
   constructor(options: SseJsonReaderOptions = {}) {
     this.translateError = options.translateError ?? translateHttpStatusError;
@@ -86,39 +84,21 @@ export class SseJsonDecoder {
   }
 
   /**
-   * The JSON of the events this chunk completes, up to `[DONE]`. An event that fails (an error,
-   * malformed JSON) is thrown, unless events came before it in the chunk: those are returned, and
-   * the failure is held back for {@link throwHeldBack}, so that a reader hands on the text a
-   * backend sent before failing.
+   * The JSON of the events this chunk completes, up to `[DONE]`, one at a time: an event that
+   * fails (an error, malformed JSON) throws when it is reached, after the events before it, so a
+   * reader hands on the text a backend sent before failing. Read it to the end (or the failure).
    */
-  push(chunk: Uint8Array | string): unknown[] {
-    this.throwHeldBack();
-    const values: unknown[] = [];
-    if (this.sawDone) return values;
+  *push(chunk: Uint8Array | string): Generator<unknown, void, undefined> {
+    if (this.sawDone) return;
     for (const line of this.splitter.push(chunk)) {
       const sse = this.events.line(line);
       if (sse === undefined) continue;
       if (sse.data.startsWith('[DONE]')) {
         this.sawDone = true;
-        break;
+        return;
       }
-      try {
-        values.push(jsonOf(sse, this.translateError));
-      } catch (error) {
-        if (values.length === 0) throw error;
-        this.heldBack = error;
-        break;
-      }
+      yield jsonOf(sse, this.translateError);
     }
-    return values;
-  }
-
-  /** Throws the failure the last `push` held back, if it held one. */
-  throwHeldBack(): void {
-    if (this.heldBack === undefined) return;
-    const failure = this.heldBack;
-    this.heldBack = undefined;
-    throw failure;
   }
 
   /**
@@ -126,7 +106,6 @@ export class SseJsonDecoder {
    * may be too long.
    */
   end(): void {
-    this.throwHeldBack();
     this.splitter.end();
   }
 }
@@ -139,7 +118,6 @@ export async function* readSseJson(
   const decoder = new SseJsonDecoder(options);
   for await (const chunk of source) {
     for (const json of decoder.push(chunk)) yield json;
-    decoder.throwHeldBack();
     if (decoder.done) return;
   }
   decoder.end();

@@ -157,7 +157,6 @@ export async function* translateOpenAiStream(
     for (const chunk of decoder.push(bytes)) {
       for (const event of translator.push(chunk)) yield event;
     }
-    decoder.throwHeldBack();
     if (decoder.done) break;
   }
   if (!decoder.done) decoder.end();
