@@ -10,7 +10,7 @@ import {
   echoingPrompt,
   LineSplitter,
   lazily,
-  parseJsonLine,
+  ndjsonValues,
   type BackendAdapter,
   type BackendEndpoint,
   type BackendHttpClientOptions,
@@ -130,18 +130,16 @@ export class OllamaAdapter implements BackendAdapter {
     const response = await this.http.stream(endpoint, { path, json, signal });
     const lines = new LineSplitter();
     for await (const chunk of response.body) {
-      for (const line of lines.push(chunk)) {
-        if (line.trim().length === 0) continue;
+      for (const line of ndjsonValues(lines.push(chunk))) {
         // A loop, not `yield*`: delegating to an array costs a few promises per element.
-        for (const event of translator.push(parseJsonLine(line, 'NDJSON line'))) yield event;
+        for (const event of translator.push(line)) yield event;
         // Nothing follows the done line; leaving now also frees the request at once.
         if (translator.done) return;
       }
     }
     // The body ended: its last line may lack a terminator.
-    for (const line of lines.end()) {
-      if (line.trim().length === 0) continue;
-      for (const event of translator.push(parseJsonLine(line, 'NDJSON line'))) yield event;
+    for (const line of ndjsonValues(lines.end())) {
+      for (const event of translator.push(line)) yield event;
     }
     if (translator.done) return;
     throw new SwitchyardError('backend_error', 'the Ollama stream ended before its done line');

@@ -17,12 +17,16 @@ export async function* readNdjson(
 ): AsyncGenerator<unknown, void, undefined> {
   const splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
   for await (const chunk of source) {
-    for (const value of parseLines(splitter.push(chunk))) yield value;
+    for (const value of ndjsonValues(splitter.push(chunk))) yield value;
   }
-  for (const value of parseLines(splitter.end())) yield value;
+  for (const value of ndjsonValues(splitter.end())) yield value;
 }
 
-function* parseLines(lines: readonly string[]): Generator<unknown, void, undefined> {
+/**
+ * The values of complete NDJSON lines (from a {@link LineSplitter}), blank lines skipped, one at
+ * a time: a malformed line throws when it is reached, after the values before it.
+ */
+export function* ndjsonValues(lines: readonly string[]): Generator<unknown, void, undefined> {
   for (const line of lines) if (line.trim().length > 0) yield parseJsonLine(line, 'NDJSON line');
 }
 
