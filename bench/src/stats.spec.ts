@@ -35,6 +35,20 @@ describe('percentile (nearest rank)', () => {
   });
 });
 
+describe('summarize', () => {
+  it('summarizes a long run: more samples than a call can take as arguments', () => {
+    // Five minutes at 2,000 requests per second; Math.max(...samples) throws a RangeError here.
+    const samples = Array.from({ length: 600_000 }, (_, i) => (i * 7919) % 600_000);
+    expect(summarize(samples)).toEqual({
+      count: 600_000,
+      p50: 299_999,
+      p90: 539_999,
+      p99: 593_999,
+      max: 599_999,
+    });
+  });
+});
+
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
     expect(median([3, 1, 2])).toBe(2);

@@ -3,11 +3,7 @@
 
 /** The p-th percentile (0 < p ≤ 100) by nearest rank; NaN for no samples. */
 export function percentile(samples: readonly number[], p: number): number {
-  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+  return nearestRank(sortedCopy(samples), p);
 }
 
 /** The median (mean of the two middle values for an even count); NaN for no samples. */
@@ -29,14 +25,30 @@ export interface Summary {
   max: number;
 }
 
+/**
+ * Count, percentiles and maximum from one sorted copy. No spread into `Math.max`: a minute's run
+ * at a few thousand requests per second is more arguments than a call's stack holds.
+ */
 export function summarize(samples: readonly number[]): Summary {
+  const sorted = sortedCopy(samples);
   return {
-    count: samples.length,
-    p50: percentile(samples, 50),
-    p90: percentile(samples, 90),
-    p99: percentile(samples, 99),
-    max: samples.length === 0 ? Number.NaN : Math.max(...samples),
+    count: sorted.length,
+    p50: nearestRank(sorted, 50),
+    p90: nearestRank(sorted, 90),
+    p99: nearestRank(sorted, 99),
+    max: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] as number),
   };
+}
+
+function sortedCopy(samples: readonly number[]): number[] {
+  return [...samples].sort((a, b) => a - b);
+}
+
+function nearestRank(sorted: readonly number[], p: number): number {
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
 /** `a / b` as "3.2×"; "–" when either side is missing or b is zero. */

@@ -2,7 +2,7 @@ import { runLoad } from '../load/load-runner.js';
 import { PATHS, type CancelResult, type PathName } from '../load/jobs.js';
 import { startBackends } from '../stack/bench-stack.js';
 import type { SimClose } from '../stack/sim.js';
-import { formatNumber, median, percentile } from '../stats.js';
+import { formatNumber, median, percentile, summarize } from '../stats.js';
 import { goal, table, type ScenarioContext } from './context.js';
 
 /** How long the harness waits for the simulator to see a close after the client aborted. */
@@ -128,7 +128,7 @@ export function renderCancellation(result: CancellationResult): string {
       String(all.length),
       formatNumber(p50),
       formatNumber(p99),
-      formatNumber(all.length > 0 ? Math.max(...all) : Number.NaN),
+      formatNumber(summarize(all).max),
       String(ranToEnd),
       String(unseen + errors),
       path === 'switchyard' ? goal('p99 ≤ 50 ms', p99 <= 50 && ranToEnd + unseen === 0) : '',
