@@ -29,10 +29,15 @@ const SERVICES = [
   'gateway',
 ];
 
-/** A service's pid, from the line it logs once it has started; 0 before that. */
+/** The pid of every process of a service, from the line each logs once it has started. */
+function startedPids(output: string, service: string): number[] {
+  const started = new RegExp(`"pid":(\\d+),[^\\n]*"msg":"${service} started"`, 'g');
+  return [...output.matchAll(started)].map((match) => Number(match[1]));
+}
+
+/** The pid of a service's first process; 0 before it has started. */
 function startedPid(output: string, service: string): number {
-  const started = new RegExp(`"pid":(\\d+),[^\\n]*"msg":"${service} started"`).exec(output);
-  return Number(started?.[1] ?? 0);
+  return startedPids(output, service)[0] ?? 0;
 }
 
 /** `switchyard up --sim on` on free ports, resolved once it says it is ready. */
@@ -128,6 +133,35 @@ describe('switchyard up', () => {
     }
   });
 
+  it('starts a service that died again, and its models answer again', async () => {
+    const model = 'Qwen/Qwen2.5-0.5B-Instruct';
+    const [first] = startedPids(output(), 'vllm-worker');
+    process.kill(first as number, 'SIGKILL');
+    await waitFor(() => startedPids(output(), 'vllm-worker').length === 2, {
+      timeoutMs: 30_000,
+      description: 'a second vllm-worker to start',
+    });
+    expect(output()).toMatch(
+      /\[vllm-worker\] exited \(SIGKILL\)\n\[vllm-worker\] restarting in \d+\.\d s\n/,
+    );
+    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+    let answer: Response | undefined;
+    // The gateway learns of the new worker from NATS service discovery, within seconds.
+    await waitFor(
+      async () => {
+        answer = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages }),
+        });
+        return answer.status === 200;
+      },
+      { timeoutMs: 20_000, description: `a chat with ${model} to be answered` },
+    );
+    const body = (await answer?.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe(expectedCompletion({ model, messages }).text);
+  }, 60_000);
+
   it('stops every process it started on SIGTERM and exits 0', async () => {
     const exit = await stack.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
@@ -136,6 +170,9 @@ describe('switchyard up', () => {
     for (const port of [Number(url.port), Number(new URL(gatewayUrl).port), 11434, 1234, 8000]) {
       expect(await isListening('127.0.0.1', port)).toBe(false);
     }
+    // The restarted worker too (when the test above ran): it took the first one's place.
+    for (const pid of startedPids(output(), 'vllm-worker'))
+      expect(isProcessRunning(pid)).toBe(false);
   }, 30_000);
 });
 

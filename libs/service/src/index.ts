@@ -21,3 +21,4 @@ export {
 } from './run-service.js';
 export { serviceNatsModule } from './service-nats.module.js';
 export { SERVICE_NODE_FLAGS } from './node-flags.js';
+export { RestartPolicy, type RestartDecision, type RestartSettings } from './restart-policy.js';

@@ -60,7 +60,9 @@ export function upCommand(args: readonly string[]): Promise<number> {
  * `switchyard up`: NATS (started when none answers at the configured URL), simulated backends
  * when asked or when no real one is found, then every service as a child process. Runs until
  * SIGINT, SIGTERM or SIGHUP (or until the reader of its output goes away), then stops everything
- * in reverse order and removes the JetStream store of a nats-server it started.
+ * in reverse order and removes the JetStream store of a nats-server it started. A service or the
+ * nats-server it started that exits in the meantime is started again, with the backoff and limit
+ * of `orchestrator.restart`, as the orchestrator restarts a managed backend.
  *
  * Exit codes as for every command: NATS that cannot be used (its port held by something else, or
  * no nats-server installed to start) is 69, a configuration a service refuses at start-up is 78,
@@ -109,6 +111,7 @@ export async function up(
         args: [...nats.args, '-sd', natsStore],
         // nats-server shuts down the same way on SIGINT and SIGTERM, but exits 1 after SIGTERM.
         stopSignal: 'SIGINT',
+        restart: config.orchestrator.restart,
       });
       await server.firstLine((line) => line.includes('Server is ready'), READY_TIMEOUT_MS);
       say(`started nats-server at ${natsUrl} (JetStream on)`);
@@ -135,6 +138,7 @@ export async function up(
         command: process.execPath,
         args: [...SERVICE_NODE_FLAGS, serviceEntry(service)],
         env,
+        restart: config.orchestrator.restart,
       });
       started.push({ child, service });
     };
@@ -167,6 +171,7 @@ export async function up(
       `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs llama3.2:latest "Say hello."`,
     );
     say('Ctrl-C stops everything.');
+    processes.keepRunning();
   } catch (error) {
     await stopStack();
     // main reports these with the exit codes every command uses (69 for NATS that cannot be used).
@@ -179,7 +184,8 @@ export async function up(
     return EXIT.fleetError;
   }
 
-  // A child that dies is reported by ServiceProcesses; the rest keep running until a signal.
+  // A service or nats-server that dies is restarted by ServiceProcesses (a simulator, like a real
+  // backend, is not: discovery reports it offline); the stack runs until a signal.
   await stopAsked;
   say('stopping everything…');
   await stopStack();

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { RestartPolicy, type RestartSettings } from '@switchyard/service';
 
 const COLOURS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94];
 
@@ -23,6 +24,11 @@ export interface ChildSpec {
   env?: Record<string, string>;
   /** The signal that stops it cleanly; SIGTERM unless the program wants another. */
   stopSignal?: NodeJS.Signals;
+  /**
+   * Started again when it exits unasked, with these settings' backoff and limit (as compose's
+   * `restart: unless-stopped` restarts a container); without them an exit is only reported.
+   */
+  restart?: RestartSettings;
 }
 
 export interface RunningChild {
@@ -46,9 +52,18 @@ export interface RunningChild {
  * the gateway still drained, and `up`'s SIGTERM would then be a second signal, which ends a
  * service without draining. A child that must not outlive `up` when `up` is killed outright is
  * told its pid (`SWITCHYARD_PARENT_PID` for services, `--parent-pid` for the simulator).
+ *
+ * Once `keepRunning` is called, a child with restart settings that exits unasked is started again
+ * after a backoff, in its predecessor's place in the start order, so stopping still goes gateway
+ * first however often a worker was restarted.
  */
 export class ServiceProcesses {
-  private readonly children: RunningChild[] = [];
+  /** Every child, in start order. */
+  private readonly slots: Slot[] = [];
+  private readonly pendingRestarts = new Set<NodeJS.Timeout>();
+  private restarting = false;
+  /** Set once stopping began: exits are expected from then on, and nothing is restarted. */
+  private stopping = false;
   private colour = 0;
 
   constructor(
@@ -57,18 +72,37 @@ export class ServiceProcesses {
   ) {}
 
   get running(): readonly RunningChild[] {
-    return this.children.filter(
-      (child) => child.process.exitCode === null && child.process.signalCode === null,
-    );
+    return this.slots.map((slot) => slot.current).filter((child) => !hasExited(child));
   }
 
   start(spec: ChildSpec): RunningChild {
+    const policy = spec.restart === undefined ? undefined : new RestartPolicy(spec.restart);
+    const prefix = this.prefix(spec.name);
+    // The process cannot exit (its handler looks up the slot) before this turn ends.
+    const current = this.launch(this.slots.length, spec, prefix);
+    this.slots.push({ spec, prefix, policy, current });
+    return current;
+  }
+
+  /**
+   * From now on, restarts a child with restart settings that exits unasked (and one that already
+   * has, now). `up` calls it once the stack is ready: until then an exit fails the start-up, which
+   * stops everything, so a restart would only be announced to be cancelled.
+   */
+  keepRunning(): void {
+    if (this.restarting) return;
+    this.restarting = true;
+    this.slots.forEach((slot, index) => {
+      if (hasExited(slot.current)) this.restartLater(index);
+    });
+  }
+
+  private launch(index: number, spec: ChildSpec, prefix: string): RunningChild {
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const prefix = this.prefix(spec.name);
     const listeners = new Set<(line: string) => void>();
     for (const stream of [child.stdout, child.stderr]) {
       if (stream === null) continue;
@@ -79,12 +113,14 @@ export class ServiceProcesses {
     }
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code, signal) => {
-        if (signal !== null || code !== 0)
+        // Any exit nobody asked for is news, a clean one too.
+        if (signal !== null || code !== 0 || !this.stopping)
           this.output.write(`${prefix} exited (${signal ?? `code ${code}`})\n`);
         resolve(code);
+        if (this.restarting && !this.stopping) this.restartLater(index);
       }),
     );
-    const running: RunningChild = {
+    return {
       name: spec.name,
       process: child,
       stopSignal: spec.stopSignal ?? 'SIGTERM',
@@ -109,14 +145,39 @@ export class ServiceProcesses {
           });
         }),
     };
-    this.children.push(running);
-    return running;
+  }
+
+  private restartLater(index: number): void {
+    const slot = this.slots[index] as Slot;
+    const { policy, prefix, spec } = slot;
+    if (policy === undefined || spec.restart === undefined) return;
+    const decision = policy.onCrash();
+    if (!decision.restart) {
+      const { max_restarts, window_ms } = spec.restart;
+      this.output.write(
+        `${prefix} not restarted again: it exited more than ${max_restarts} times within ${seconds(window_ms)}\n`,
+      );
+      return;
+    }
+    this.output.write(`${prefix} restarting in ${seconds(decision.delayMs)}\n`);
+    const timer = setTimeout(() => {
+      this.pendingRestarts.delete(timer);
+      slot.current = this.launch(index, spec, prefix);
+    }, decision.delayMs);
+    this.pendingRestarts.add(timer);
+  }
+
+  private stopRestarting(): void {
+    this.stopping = true;
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
+    this.pendingRestarts.clear();
   }
 
   /** Its stop signal to every child, newest first; SIGKILL after `graceMs` to any still running. */
   async stopAll(graceMs: number): Promise<void> {
-    for (const child of [...this.children].reverse()) {
-      if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
+    this.stopRestarting();
+    for (const { current: child } of [...this.slots].reverse()) {
+      if (hasExited(child)) continue;
       child.process.kill(child.stopSignal);
       const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
       await child.exited;
@@ -126,6 +187,7 @@ export class ServiceProcesses {
 
   /** SIGKILL to every child still running. */
   killAll(): void {
+    this.stopRestarting();
     for (const child of this.running) child.process.kill('SIGKILL');
   }
 
@@ -135,4 +197,20 @@ export class ServiceProcesses {
     const colour = COLOURS[this.colour++ % COLOURS.length] as number;
     return `\u001b[${colour}m${padded}\u001b[0m`;
   }
+}
+
+/** One child of the stack: what starts it, and its latest process. */
+interface Slot {
+  spec: ChildSpec;
+  prefix: string;
+  policy: RestartPolicy | undefined;
+  current: RunningChild;
+}
+
+function hasExited(child: RunningChild): boolean {
+  return child.process.exitCode !== null || child.process.signalCode !== null;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -7,14 +7,13 @@ import {
   type LogLine,
   type OrchestratorConfig,
 } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/service';
+import { RestartPolicy, type Logger } from '@switchyard/service';
 import { HealthWatch, type HealthVerdict } from './health-watch.js';
 import { managedCommandOf } from './managed-command.js';
 import { describeExit, ManagedProcess, type ProcessExit } from './managed-process.js';
 import { OutputBuffer } from './output-lines.js';
 import { describePortHolder, isPortFree, portOf } from './port-check.js';
 import { waitUntilReady } from './readiness.js';
-import { RestartPolicy } from './restart-policy.js';
 import { StateWaiters } from './state-waiters.js';
 
 /** Output lines quoted in a crash or start failure message. */

@@ -281,6 +281,7 @@ export const orchestratorConfigSchema = z.strictObject({
   unhealthy_after: z.number().int().positive().max(100).default(3),
   /** Lines of each managed backend's output kept for `logs`. */
   log_lines: z.number().int().positive().max(100_000).default(1_000),
+  /** After a crash: of a managed backend, and of a service or nats-server that `switchyard up` runs. */
   restart: z
     .strictObject({
       /** The first restart after a crash waits this long; each further one twice as long. */

@@ -1,4 +1,4 @@
-/** The restart settings of the configuration (`orchestrator.restart`). */
+/** Restart settings, in the shape of the configuration's `orchestrator.restart`. */
 export interface RestartSettings {
   initial_backoff_ms: number;
   max_backoff_ms: number;
@@ -9,9 +9,10 @@ export interface RestartSettings {
 export type RestartDecision = { restart: true; delayMs: number } | { restart: false };
 
 /**
- * When to restart a crashed backend: exponential backoff with jitter between restarts, and no
- * restart at all once it crashed more than `max_restarts` times within `window_ms` — a program
- * that cannot stay up should not be restarted forever. `reset()` forgets the history, for a
+ * When to restart a crashed process (a managed backend in the orchestrator, a service under
+ * `switchyard up`): exponential backoff with jitter between restarts, and no restart at all once
+ * it crashed more than `max_restarts` times within `window_ms` — a program that cannot stay up
+ * should not be restarted forever. `reset()` forgets the history, for a
  * start a person asks for.
  */
 export class RestartPolicy {
