@@ -2,7 +2,7 @@ import { SCHEDULING_SLACK_MS } from '../scheduling-slack.js';
 import { SwitchyardError, type ErrorCode } from '@switchyard/contracts';
 import { chatRequest } from '../requests.js';
 import { waitFor } from '../wait-for.js';
-import type { BackendFaults, WorkerKindProfile } from './conformance-profile.js';
+import type { BackendFaults, SimulatedBackend, WorkerKindProfile } from './conformance-profile.js';
 import { jestApi } from './jest-api.js';
 import { useTestbed } from './use-testbed.js';
 
@@ -105,6 +105,47 @@ export function describeBackendFaults(profile: WorkerKindProfile): void {
 
       await bed().startBackend({ port: backend.port });
       expect(await ask()).toEqual({ text: answer.text });
+    });
+  });
+
+  describe(`two ${profile.name} backends of the same model behind one worker, one going away`, () => {
+    // No refresh during the file: only what requests find can tell the worker.
+    const bed = useTestbed(profile, { backends: [{}, {}], worker: { refreshIntervalMs: 60_000 } });
+
+    /** One chat request: the backend its start frame names, or the error it ended with. */
+    async function answeredBy(): Promise<{ backend?: string; text?: string; error?: unknown }> {
+      const { client, subjects } = bed();
+      try {
+        const result = await client.collect(
+          subjects.chat(models.chat),
+          chatRequest(models.chat, QUESTION),
+          { timeoutMs: 10_000 + SCHEDULING_SLACK_MS },
+        );
+        return { backend: result.start.backend, text: result.text };
+      } catch (error) {
+        return { error };
+      }
+    }
+
+    it('fails the request that finds it gone, sends the next ones to the other, and the first again once it lists', async () => {
+      const { backends, worker } = bed();
+      const [first, second] = backends as [SimulatedBackend, SimulatedBackend];
+      const [firstId, secondId] = [bed().endpointId(first), bed().endpointId(second)];
+      // Configuration order: the first backend takes the requests while it has a free slot.
+      expect(await answeredBy()).toEqual({ backend: firstId, text: answer.text });
+
+      await first.close();
+      const refused = await answeredBy();
+      expect(refused.error).toMatchObject({ code: 'backend_unavailable', retryable: true });
+
+      for (let request = 0; request < 3; request++) {
+        expect(await answeredBy()).toEqual({ backend: secondId, text: answer.text });
+      }
+
+      // The same address again: the worker's endpoint for it, once a listing finds it answering.
+      await bed().startBackend({ port: first.port });
+      await worker.refresh();
+      expect(await answeredBy()).toEqual({ backend: firstId, text: answer.text });
     });
   });
 }

@@ -73,7 +73,13 @@ export interface ConformanceBed {
   readonly client: ConformanceClient;
   readonly callerNc: NatsConnection;
   readonly backend: SimulatedBackend;
-  readonly worker: { limiterOf(endpoint: { id: string; url: string }): { active: number } };
+  /** Every backend, in the order they were started (and listed in the worker's configuration). */
+  readonly backends: readonly SimulatedBackend[];
+  readonly worker: {
+    limiterOf(endpoint: { id: string; url: string }): { active: number };
+    /** Reads the endpoints' models now, as the worker does every refresh interval. */
+    refresh(): Promise<void>;
+  };
   startBackend(options: SimulatedBackendOptions): Promise<SimulatedBackend>;
   endpointId(backend: SimulatedBackend): string;
   close(): Promise<void>;

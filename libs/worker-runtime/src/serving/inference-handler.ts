@@ -15,6 +15,11 @@ export interface InferenceHandlerDeps<Request> {
    * `log` is the request's logger.
    */
   onModelLost(endpoint: BackendEndpoint, model: string, log: NatsLogger): void;
+  /**
+   * Nothing answered at the endpoint (`backend_unavailable`): its requests should go elsewhere
+   * until it is listed again. `log` is the request's logger.
+   */
+  onUnavailable(endpoint: BackendEndpoint, log: NatsLogger): void;
   /** The adapter call for this operation. */
   generate(
     endpoint: BackendEndpoint,
@@ -31,6 +36,8 @@ export interface InferenceHandlerDeps<Request> {
  * A backend that no longer has a model it was listed with (deleted since the last refresh) fails
  * the request with a retryable `model_not_found`: another replica may still have the model, so the
  * caller should try elsewhere rather than give up, and this worker re-reads its models at once.
+ * One where nothing answers fails the request as it is (`backend_unavailable`, retryable), and the
+ * worker sends the requests after it, and the caller's retry, to the model's other endpoints.
  */
 export function inferenceHandler<Request extends { model: string }>(
   deps: InferenceHandlerDeps<Request>,
@@ -97,6 +104,9 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
       const { type: _type, ...end } = frames.endOfAnswer();
       return end;
     } catch (error) {
+      if (error instanceof SwitchyardError && error.code === 'backend_unavailable') {
+        deps.onUnavailable(endpoint, ctx.log);
+      }
       if (!(error instanceof SwitchyardError) || error.code !== 'model_not_found') throw error;
       deps.onModelLost(endpoint, request.model, ctx.log);
       throw new SwitchyardError(

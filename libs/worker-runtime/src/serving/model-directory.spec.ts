@@ -108,4 +108,34 @@ describe('ModelDirectory', () => {
     listings.set('a', ['llama3']);
     expect(await directory.refresh()).toEqual({ added: ['llama3'], removed: [] });
   });
+
+  it('offers an endpoint a request found unavailable after the others, until it lists again', async () => {
+    const c = { id: 'c', url: 'http://127.0.0.1:3' };
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3', 'qwen']],
+      ['b', ['llama3']],
+      ['c', ['llama3']],
+    ]);
+    const directory = new ModelDirectory(adapterWith(listings), [a, b, c], 1_000);
+    await directory.refresh();
+    const before = directory.endpointsFor('llama3');
+
+    expect(directory.setAside(a)).toBe(true);
+    expect(directory.setAside(a)).toBe(false);
+    expect(directory.endpointsFor('llama3')).toEqual([b, c, a]);
+    // The only endpoint of a model stays its endpoint: a request there says why it fails.
+    expect(directory.endpointsFor('qwen')).toEqual([a]);
+    // Lists handed out before are the directory's own, and were not reordered under a request.
+    expect(before).toEqual([a, b, c]);
+
+    // Answering but slow, it stays set aside; once it lists, it is first again.
+    listings.set('a', new SwitchyardError('timeout', 'the request deadline passed'));
+    await directory.refresh();
+    expect(directory.endpointsFor('llama3')).toEqual([b, c, a]);
+    listings.set('a', ['llama3', 'qwen']);
+    await directory.refresh();
+    expect(directory.endpointsFor('llama3')).toEqual([a, b, c]);
+    expect(directory.endpoints()[0]).toMatchObject({ reachable: true, setAside: false });
+    expect(directory.setAside({ id: 'unknown', url: 'http://127.0.0.1:4' })).toBe(false);
+  });
 });

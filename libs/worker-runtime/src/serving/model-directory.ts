@@ -25,6 +25,11 @@ export interface EndpointStatus {
   models: ModelInfo[];
   /** Listings in a row that failed. */
   failedListings: number;
+  /**
+   * A request found nothing answering at it (`backend_unavailable`) since its last listing: it
+   * is offered after the other endpoints of its models until it lists again (see `setAside`).
+   */
+  setAside: boolean;
   lastError?: unknown;
 }
 
@@ -46,6 +51,9 @@ export const SLOW_LISTINGS_KEPT = 3;
  * load answers its model list late): it keeps its last listing for up to
  * {@link SLOW_LISTINGS_KEPT} failed listings in a row, for dropping it would turn every request
  * for its models into "model not found" while it is doing exactly that work.
+ *
+ * Between listings, a request can be the first to find an endpoint gone: `setAside` then sends
+ * that endpoint's requests to the others that serve the same model until it lists again.
  */
 export class ModelDirectory {
   private status = new Map<string, EndpointStatus>();
@@ -83,7 +91,10 @@ export class ModelDirectory {
     this.status = next;
   }
 
-  /** The endpoints that serve a model now, in configuration order. */
+  /**
+   * The endpoints that serve a model now, in configuration order, those set aside last. The
+   * array is the directory's own, built when the set changes: requests read it as it is.
+   */
   endpointsFor(model: string): readonly BackendEndpoint[] {
     return this.servable.get(model) ?? [];
   }
@@ -115,6 +126,25 @@ export class ModelDirectory {
     return [...this.status.values()];
   }
 
+  /**
+   * A request found nothing answering at `endpoint` (refused, unreachable): until its next
+   * listing it comes after every other endpoint of its models, so that their requests, and the
+   * caller's retry of this one, go to backends that answer. It stays listed: where it is the only
+   * endpoint of a model, requests still go to it (and fail saying why) and are served again the
+   * moment it is back. Returns whether this set it aside (false: it already was, or is unknown).
+   */
+  setAside(endpoint: BackendEndpoint): boolean {
+    const status = this.status.get(endpoint.id);
+    if (status === undefined || status.setAside) return false;
+    status.setAside = true;
+    for (const [name, endpoints] of this.servable) {
+      if (endpoints.length > 1 && endpoints.some((served) => served.id === endpoint.id)) {
+        this.servable.set(name, lastIfSetAside(endpoints, this.status));
+      }
+    }
+    return true;
+  }
+
   /** Lists every endpoint again; `signal` abandons the listings in progress (on shutdown). */
   async refresh(signal?: AbortSignal): Promise<ModelDirectoryChange> {
     await Promise.all([...this.status.values()].map((status) => this.list(status, signal)));
@@ -139,6 +169,7 @@ export class ModelDirectory {
       }
     }
     for (const name of named) aliases.delete(name);
+    for (const [name, endpoints] of next) next.set(name, lastIfSetAside(endpoints, this.status));
     const added = [...next.keys()].filter((model) => !this.servable.has(model));
     const removed = [...this.servable.keys()].filter((model) => !next.has(model));
     this.servable = next;
@@ -159,6 +190,7 @@ export class ModelDirectory {
       );
       status.reachable = true;
       status.failedListings = 0;
+      status.setAside = false;
       delete status.lastError;
     } catch (error) {
       status.reachable = false;
@@ -171,5 +203,16 @@ export class ModelDirectory {
 }
 
 function unlisted(endpoint: BackendEndpoint): EndpointStatus {
-  return { endpoint, reachable: false, models: [], failedListings: 0 };
+  return { endpoint, reachable: false, models: [], failedListings: 0, setAside: false };
+}
+
+/** The endpoints in their order, those set aside moved to the end (the same array if none is). */
+function lastIfSetAside(
+  endpoints: BackendEndpoint[],
+  status: ReadonlyMap<string, EndpointStatus>,
+): BackendEndpoint[] {
+  const setAside = (endpoint: BackendEndpoint): boolean =>
+    status.get(endpoint.id)?.setAside === true;
+  if (!endpoints.some(setAside)) return endpoints;
+  return [...endpoints.filter((endpoint) => !setAside(endpoint)), ...endpoints.filter(setAside)];
 }

@@ -115,6 +115,14 @@ export class WorkerRuntime {
         log.warn({ backend: endpoint.id, model }, 'the backend no longer has a model');
         void this.refreshLogged();
       },
+      onUnavailable: (endpoint: BackendEndpoint, log: NatsLogger) => {
+        if (this.directory.setAside(endpoint)) {
+          log.warn(
+            { backend: endpoint.id },
+            'nothing answers at the backend: its models go to the other backends until it is listed again',
+          );
+        }
+      },
     };
     const bind =
       <S extends RequestSchema>(
