@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { startOrchestratedFleet, type OrchestratedFleet } from './support/orchestrated-fleet.js';
 
@@ -18,6 +19,21 @@ describe('a model served by a stopped managed backend', () => {
 
   afterAll(async () => {
     await fleet.close();
+  });
+
+  it('is listed while stopped, as its backend serves it, and not as loaded', async () => {
+    const listed = [];
+    for await (const model of openai.models.list()) listed.push(model);
+    // Configured as `llama3.2`: Ollama serves it as `llama3.2:latest`.
+    expect(listed).toEqual([expect.objectContaining({ id: 'llama3.2:latest', kinds: ['ollama'] })]);
+    expect(await openai.models.retrieve('llama3.2:latest')).toMatchObject({ owned_by: 'ollama' });
+
+    const ollama = new Ollama({ host: fleet.url });
+    const tags = await ollama.list();
+    expect(tags.models.map((model) => model.name)).toEqual(['llama3.2:latest']);
+    expect((await ollama.ps()).models).toEqual([]);
+    // Listing asked nothing of the backend: it is still stopped.
+    expect(fleet.events).toEqual([]);
   });
 
   it('is started by the first request, which is answered', async () => {

@@ -14,7 +14,15 @@ describe('a monitored backend', () => {
     [port] = (await freePorts(1)) as [number];
     sim = await startSimulator({ kind: 'vllm', port, loadMs: 0 });
     bed = await OrchestratorBed.start({
-      backends: [{ id: 'watched', kind: 'vllm', url: sim.url, mode: 'monitored' }],
+      backends: [
+        {
+          id: 'watched',
+          kind: 'vllm',
+          url: sim.url,
+          mode: 'monitored',
+          models: ['Qwen/Qwen2.5-0.5B-Instruct'],
+        },
+      ],
     });
   }, 60_000);
 
@@ -25,7 +33,10 @@ describe('a monitored backend', () => {
 
   it('is reported ready while its health endpoint answers', async () => {
     await bed.waitForEvent('watched', 'ready');
-    expect((await bed.status('watched'))[0]).toMatchObject({ mode: 'monitored', state: 'ready' });
+    const [status] = await bed.status('watched');
+    expect(status).toMatchObject({ mode: 'monitored', state: 'ready' });
+    // Its models are not the orchestrator's to start: a request for them starts nothing.
+    expect(status?.models).toBeUndefined();
   });
 
   it('is reported stopped when nothing listens any more, and ready again when it is back', async () => {

@@ -32,6 +32,12 @@ describe('a managed backend started on demand', () => {
     return bed.client.collect(bed.subjects.orchestrator('ensure'), request);
   }
 
+  it('says in its status which models a request would start it for, as the backend names them', async () => {
+    const [status] = await bed.status('on-demand');
+    // Configured as `llama3.2`: Ollama serves it as `llama3.2:latest`.
+    expect(status).toMatchObject({ state: 'stopped', models: ['llama3.2:latest'] });
+  });
+
   it('starts it once for concurrent ensures and answers when a worker serves the model', async () => {
     const results = await Promise.all([ensure('llama3.2'), ensure('llama3.2'), ensure('llama3.2')]);
     for (const result of results) {

@@ -17,13 +17,14 @@ import {
   type ServiceInfo,
 } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 
-/** A model the fleet can serve now, and the kinds of backend behind it. */
+/** A model the fleet can serve now (or, listed, start for a request), and its kinds of backend. */
 export interface FleetModel {
   id: string;
   kinds: BackendKind[];
-  /** Worker instances serving it. */
+  /** Worker instances serving it: 0 for a model a managed backend would start. */
   workers: number;
   /** What it can do, as its workers' backends list it (empty from workers that do not say). */
   capabilities: ModelCapability[];
@@ -40,7 +41,7 @@ export interface FleetModel {
 
 /** How long a listing is reused: model lists change in seconds, requests come in milliseconds. */
 export const CATALOGUE_TTL_MS = 2_000;
-/** How long the listing waits for workers to answer `$SRV.INFO`. */
+/** How long the listing waits for workers to answer `$SRV.INFO`, and the orchestrator `status`. */
 const INFO_MAX_WAIT_MS = 1_000;
 
 /**
@@ -52,6 +53,9 @@ const INFO_MAX_WAIT_MS = 1_000;
 export class FleetCatalogue {
   private cached: { at: number; models: FleetModel[] } | undefined;
   private pending: Promise<FleetModel[]> | undefined;
+  /** The models managed backends are configured with, by name, as the orchestrator says. */
+  private configured: { at: number; kinds: Map<string, Set<BackendKind>> } | undefined;
+  private pendingConfigured: Promise<Map<string, Set<BackendKind>>> | undefined;
 
   private readonly aliases: Readonly<Record<string, string>>;
 
@@ -59,6 +63,7 @@ export class FleetCatalogue {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    private readonly orchestrator: OrchestratorClient,
   ) {
     this.aliases = config.gateway.aliases;
   }
@@ -71,9 +76,27 @@ export class FleetCatalogue {
     return this.pending;
   }
 
-  /** The models to list to clients: each once, so without the names that are only aliases. */
-  async listed(): Promise<FleetModel[]> {
-    return (await this.models()).filter((model) => model.aliasOf === undefined);
+  /**
+   * The models to list to clients: each once, so without the names that are only aliases. With
+   * `startable`, also those no worker serves that a managed backend is configured with: a request
+   * for one starts that backend, so a client picking from the list must see it although the
+   * backend is stopped (idle, or not started yet). `/api/ps`, which shows what is loaded, does not.
+   */
+  async listed(options: { startable?: boolean } = {}): Promise<FleetModel[]> {
+    if (options.startable !== true) {
+      return (await this.models()).filter((model) => model.aliasOf === undefined);
+    }
+    const [served, configured] = await Promise.all([this.models(), this.configuredModels()]);
+    const listed = served.filter((model) => model.aliasOf === undefined);
+    const startable = this.startable(served, configured);
+    return startable.length === 0 ? listed : [...listed, ...startable].sort(compareIds);
+  }
+
+  /** A model of the listing (see {@link listed}), served or startable. */
+  async findListed(id: string): Promise<FleetModel | undefined> {
+    return (
+      (await this.find(id)) ?? (await this.listed({ startable: true })).find((m) => m.id === id)
+    );
   }
 
   /** Drops the cached listing: the fleet's models just changed (a model was copied or deleted). */
@@ -83,6 +106,47 @@ export class FleetCatalogue {
 
   async find(id: string, options: { fresh?: boolean } = {}): Promise<FleetModel | undefined> {
     return (await this.models(options)).find((model) => model.id === id);
+  }
+
+  /** The configured models of managed backends that no name in `served` stands for. */
+  private startable(
+    served: readonly FleetModel[],
+    configured: ReadonlyMap<string, ReadonlySet<BackendKind>>,
+  ): FleetModel[] {
+    const taken = new Set(served.map((model) => model.id));
+    const models: FleetModel[] = [];
+    for (const [id, kinds] of configured) {
+      if (taken.has(id)) continue;
+      models.push({ id, kinds: [...kinds].sort(), workers: 0, capabilities: [], details: {} });
+    }
+    return withConfiguredAliases(models, this.aliases).filter((model) => !taken.has(model.id));
+  }
+
+  private async configuredModels(): Promise<Map<string, Set<BackendKind>>> {
+    if (this.configured && Date.now() - this.configured.at < CATALOGUE_TTL_MS) {
+      return this.configured.kinds;
+    }
+    this.pendingConfigured ??= this.queryConfigured().finally(
+      () => (this.pendingConfigured = undefined),
+    );
+    return this.pendingConfigured;
+  }
+
+  private async queryConfigured(): Promise<Map<string, Set<BackendKind>>> {
+    const kinds = new Map<string, Set<BackendKind>>();
+    try {
+      // Undefined when no orchestrator answers: then nothing can be started, and none is listed.
+      const statuses = await this.orchestrator.status({ timeoutMs: INFO_MAX_WAIT_MS });
+      for (const status of statuses ?? []) {
+        for (const model of status.models ?? []) {
+          kinds.set(model, (kinds.get(model) ?? new Set()).add(status.kind));
+        }
+      }
+    } catch (error) {
+      this.logger.debug({ err: error }, 'the orchestrator did not say what it can start');
+    }
+    this.configured = { at: Date.now(), kinds };
+    return kinds;
   }
 
   private async query(): Promise<FleetModel[]> {
@@ -175,5 +239,9 @@ export function withConfiguredAliases(
       }),
     );
   }
-  return [...models, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...models, ...added].sort(compareIds);
+}
+
+function compareIds(a: FleetModel, b: FleetModel): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -40,7 +40,7 @@ export class OllamaCatalogueController {
 
   @Get('api/tags')
   async tags(): Promise<unknown> {
-    return { models: (await this.catalogue.listed()).map(tagEntry) };
+    return { models: (await this.catalogue.listed({ startable: true })).map(tagEntry) };
   }
 
   /**

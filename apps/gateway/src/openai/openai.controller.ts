@@ -104,7 +104,7 @@ export class OpenAIController {
   /** The fleet's models, in OpenAI's shape or, for Anthropic's clients, in theirs. */
   @Get('models')
   async models(@Req() request: FastifyRequest): Promise<unknown> {
-    const models = await this.catalogue.listed();
+    const models = await this.catalogue.listed({ startable: true });
     if (asksAnthropic(request.headers)) return anthropicModelList(models);
     return { object: 'list', data: models.map(modelEntry) };
   }
@@ -112,7 +112,7 @@ export class OpenAIController {
   @Get('models/*')
   async model(@Req() request: FastifyRequest<{ Params: { '*': string } }>): Promise<unknown> {
     const id = request.params['*'];
-    const model = await this.catalogue.find(id);
+    const model = await this.catalogue.findListed(id);
     if (model === undefined) {
       throw new SwitchyardError('model_not_found', `The model '${id}' does not exist`, {
         details: { param: 'model' },

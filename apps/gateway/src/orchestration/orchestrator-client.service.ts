@@ -54,12 +54,15 @@ export class OrchestratorClient {
     this.timeoutMs = config.gateway.request_timeout_ms;
   }
 
-  /** Every configured backend as the orchestrator sees it, or `undefined` with no orchestrator. */
-  async status(): Promise<BackendStatus[] | undefined> {
+  /**
+   * Every configured backend as the orchestrator sees it, or `undefined` with no orchestrator (or
+   * none answering within `timeoutMs`).
+   */
+  async status(options: { timeoutMs?: number } = {}): Promise<BackendStatus[] | undefined> {
     let json: unknown;
     try {
       const reply = await this.nc.request(this.subjects.orchestrator('status'), '{}', {
-        timeout: STATUS_TIMEOUT_MS,
+        timeout: options.timeoutMs ?? STATUS_TIMEOUT_MS,
       });
       json = reply.json();
     } catch {

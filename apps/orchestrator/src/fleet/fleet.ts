@@ -41,10 +41,16 @@ export class Fleet {
 /** Whether a configured model name and a requested one are the same model on a backend of `kind`. */
 export function sameModel(kind: BackendKind, configured: string, requested: string): boolean {
   if (configured === requested) return true;
-  // Ollama answers to `llama3.2` for `llama3.2:latest`; configurations use either.
-  return kind === 'ollama' && withTag(configured) === withTag(requested);
+  return (
+    kind === 'ollama' && servedModelName(kind, configured) === servedModelName(kind, requested)
+  );
 }
 
-function withTag(name: string): string {
-  return name.includes(':') ? name : `${name}:latest`;
+/**
+ * The name a backend of `kind` serves a configured model under: Ollama answers to `llama3.2` for
+ * `llama3.2:latest`, and configurations use either; the other kinds take names as they are.
+ */
+export function servedModelName(kind: BackendKind, configured: string): string {
+  if (kind !== 'ollama' || configured.includes(':')) return configured;
+  return `${configured}:latest`;
 }

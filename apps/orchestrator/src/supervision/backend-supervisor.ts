@@ -8,6 +8,7 @@ import {
   type OrchestratorConfig,
 } from '@switchyard/contracts';
 import { RestartPolicy, type Logger } from '@switchyard/service';
+import { servedModelName } from '../fleet/fleet.js';
 import { HealthWatch, type HealthVerdict } from './health-watch.js';
 import { managedCommandOf } from './managed-command.js';
 import { describeExit, ManagedProcess, type ProcessExit } from './managed-process.js';
@@ -91,6 +92,9 @@ export class BackendSupervisor {
       restarts: this.restarts,
       since: this.since.toISOString(),
       ...(this.message === undefined ? {} : { message: this.message }),
+      ...(backend.mode !== 'managed' || backend.models.length === 0
+        ? {}
+        : { models: backend.models.map((model) => servedModelName(backend.kind, model)) }),
     };
   }
 

@@ -93,6 +93,11 @@ export const backendStatusSchema = z.object({
   since: z.iso.datetime(),
   /** Why it is in this state, when that is not obvious (an exit code, a readiness failure). */
   message: z.string().optional(),
+  /**
+   * A managed backend's configured `models`, under the names it serves them by (Ollama's tagged
+   * `llama3.2:latest` for `llama3.2`): a request for one starts it when it is not running.
+   */
+  models: z.array(z.string()).optional(),
 });
 export type BackendStatus = z.infer<typeof backendStatusSchema>;
 
