@@ -32,6 +32,8 @@ describe('a model served by a stopped managed backend', () => {
     const tags = await ollama.list();
     expect(tags.models.map((model) => model.name)).toEqual(['llama3.2:latest']);
     expect((await ollama.ps()).models).toEqual([]);
+    // Ollama's CLI shows a model before running it (and pulls one that is not found).
+    expect(await ollama.show({ model: 'llama3.2' })).toMatchObject({ kinds: ['ollama'] });
     // Listing asked nothing of the backend: it is still stopped.
     expect(fleet.events).toEqual([]);
   });

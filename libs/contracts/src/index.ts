@@ -22,6 +22,7 @@ export * from './frames/json-codec.js';
 export * from './fleet/backend-health.js';
 export * from './fleet/model-capabilities.js';
 export * from './fleet/model-details.js';
+export * from './fleet/ollama-model-names.js';
 export * from './fleet/worker-service.js';
 export * from './orchestrator/orchestrator-messages.js';
 

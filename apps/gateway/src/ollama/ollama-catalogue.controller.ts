@@ -1,11 +1,11 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import type { ModelDetails, ModelInfo } from '@switchyard/contracts';
+import { ollamaTagged, type ModelDetails, type ModelInfo } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { ModelManagement } from '../fleet/model-management.service.js';
 import { parseBody } from '../http/bad-request.js';
 import { requestIdOf } from '../http/request-id.js';
-import { ollamaModelNotFound, ollamaTagged, resolveOllamaName } from './ollama-model-name.js';
+import { ollamaModelNotFound, resolveOllamaName } from './ollama-model-name.js';
 import { ollamaShowBodySchema } from './ollama-request.schemas.js';
 
 /**
@@ -80,7 +80,12 @@ export class OllamaCatalogueController {
   async show(@Req() request: FastifyRequest): Promise<unknown> {
     const body = parseBody(ollamaShowBodySchema, request.body);
     const name = body.model ?? body.name ?? '';
-    const model = await this.catalogue.find(String(await resolveOllamaName(this.catalogue, name)));
+    // A model a stopped managed backend would be started for is shown too: Ollama's CLI shows a
+    // model before running it, and pulls one that is not found.
+    const resolved = String(await resolveOllamaName(this.catalogue, name));
+    const model =
+      (await this.catalogue.findListed(resolved)) ??
+      (await this.catalogue.findListed(ollamaTagged(resolved)));
     if (model === undefined) throw ollamaModelNotFound(name);
     // An Ollama backend's own description (template, parameters, context length…) where one
     // holds the model, else what discovery's registry knows of it; the fleet's capabilities and

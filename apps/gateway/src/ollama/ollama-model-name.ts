@@ -1,4 +1,4 @@
-import { managedModelNameSchema, SwitchyardError } from '@switchyard/contracts';
+import { managedModelNameSchema, ollamaTagged, SwitchyardError } from '@switchyard/contracts';
 import { badField } from '../http/bad-request.js';
 import type { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { resolveTarget } from '../routing/model-route.js';
@@ -24,12 +24,6 @@ export function ollamaManagedName(raw: string, param: string): string {
     throw badField(`${param}: ${message}`, param);
   }
   return parsed.data;
-}
-
-/** A model name as Ollama reads it: with no tag (after any `namespace/`), it means `:latest`. */
-export function ollamaTagged(name: string): string {
-  const tail = name.slice(name.lastIndexOf('/') + 1);
-  return tail.includes(':') ? name : `${name}:latest`;
 }
 
 /** Ollama's clients leave out `:latest`; so does this API, when the fleet has that tag. */

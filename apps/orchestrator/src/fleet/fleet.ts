@@ -1,4 +1,4 @@
-import { SwitchyardError, type BackendKind } from '@switchyard/contracts';
+import { ollamaTagged, SwitchyardError, type BackendKind } from '@switchyard/contracts';
 import type { BackendSupervisor } from '../supervision/backend-supervisor.js';
 
 /** The configured backends, each with its supervisor. Commands reach backends only through here. */
@@ -48,9 +48,9 @@ export function sameModel(kind: BackendKind, configured: string, requested: stri
 
 /**
  * The name a backend of `kind` serves a configured model under: Ollama answers to `llama3.2` for
- * `llama3.2:latest`, and configurations use either; the other kinds take names as they are.
+ * `llama3.2:latest` (see `ollamaTagged`), and configurations use either; the other kinds take
+ * names as they are.
  */
 export function servedModelName(kind: BackendKind, configured: string): string {
-  if (kind !== 'ollama' || configured.includes(':')) return configured;
-  return `${configured}:latest`;
+  return kind === 'ollama' ? ollamaTagged(configured) : configured;
 }
