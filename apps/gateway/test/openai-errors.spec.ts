@@ -73,6 +73,38 @@ describe('OpenAI error envelopes', () => {
     );
   });
 
+  it('says which field is missing or of the wrong type where it takes several shapes', async () => {
+    const noPrompt = client.completions.create({
+      model: MODEL,
+    } as unknown as OpenAI.CompletionCreateParamsNonStreaming);
+    await expect(noPrompt).rejects.toMatchObject({
+      status: 400,
+      param: 'prompt',
+      message: '400 prompt is required',
+    });
+    const noInput = client.embeddings.create({
+      model: MODEL,
+    } as unknown as OpenAI.EmbeddingCreateParams);
+    await expect(noInput).rejects.toMatchObject({ message: '400 input is required' });
+    const wrongInput = client.embeddings.create({
+      model: MODEL,
+      input: true,
+    } as unknown as OpenAI.EmbeddingCreateParams);
+    await expect(wrongInput).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+      message: '400 input: Invalid input: expected string or array, received boolean',
+    });
+    const wrongModel = client.chat.completions.create({
+      model: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(wrongModel).rejects.toMatchObject({
+      param: 'model',
+      message: '400 model must be a string',
+    });
+  });
+
   it('refuses logprob requests OpenAI refuses, naming the field, and takes one that declines', async () => {
     const messages = [{ role: 'user' as const, content: 'hi' }];
     await expect(

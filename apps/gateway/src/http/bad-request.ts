@@ -2,12 +2,33 @@ import { SwitchyardError } from '@switchyard/contracts';
 import type { z } from 'zod';
 
 /**
- * Zod names the type it expected where a field is missing ("expected nonoptional, received
- * undefined"); a client needs to hear that the field is missing. Set by `parseBody`'s error map.
+ * Zod's messages, where a client needs another. A missing field: zod names the type it expected
+ * ("expected nonoptional, received undefined"), or, for a field of several shapes (a completion's
+ * `prompt`, an embedding's `input`), says only "Invalid input"; the client needs to hear that the
+ * field is missing. A field of several shapes given none of them: which types it takes. Set by
+ * `parseBody`'s error map.
  */
 const MISSING = 'is required';
-const missingAsRequired: z.core.$ZodErrorMap = (issue) =>
-  issue.code === 'invalid_type' && issue.input === undefined ? MISSING : undefined;
+const clientMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) {
+    return issue.code === 'invalid_type' || issue.code === 'invalid_union' ? MISSING : undefined;
+  }
+  return issue.code === 'invalid_union' ? unionTypes(issue.errors, issue.input) : undefined;
+};
+
+/**
+ * "expected string or array, received boolean" when the value is of none of the types the
+ * shapes take; undefined (zod's own message) when one shape matched its type and failed inside.
+ */
+function unionTypes(branches: readonly (readonly z.core.$ZodIssue[])[], input: unknown) {
+  const expected = new Set<string>();
+  for (const [first] of branches) {
+    if (first?.code !== 'invalid_type' || first.path.length > 0) return undefined;
+    expected.add(first.expected);
+  }
+  const received = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+  return `Invalid input: expected ${[...expected].join(' or ')}, received ${received}`;
+}
 
 /** A zod failure as a `bad_request` naming the first offending field, OpenAI-style (`param`). */
 export function badRequestFrom(
@@ -39,7 +60,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new SwitchyardError('bad_request', 'the request body must be a JSON object');
   }
-  const parsed = schema.safeParse(body, { error: missingAsRequired });
+  const parsed = schema.safeParse(body, { error: clientMessages });
   if (!parsed.success) throw badRequestFrom(parsed.error);
   return parsed.data;
 }

@@ -9,7 +9,9 @@ export const MAX_MODEL_NAME_LENGTH = 256;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export const modelNameSchema = z
-  .string()
+  .string({
+    error: (issue) => (issue.input === undefined ? 'model is required' : 'model must be a string'),
+  })
   .min(1, 'model is required')
   .max(MAX_MODEL_NAME_LENGTH, `model names are at most ${MAX_MODEL_NAME_LENGTH} characters`)
   .refine(

@@ -97,6 +97,14 @@ describe('canonical requests', () => {
     }
   });
 
+  it('say what is wrong with a model that is missing or not a string', () => {
+    const message = (value: unknown) => modelNameSchema.safeParse(value).error?.issues[0]?.message;
+    expect(message(undefined)).toBe('model is required');
+    expect(message('')).toBe('model is required');
+    expect(message(5)).toBe('model must be a string');
+    expect(message({ name: 'llama3.2' })).toBe('model must be a string');
+  });
+
   it('keep request ids safe to put in a subject', () => {
     expect(requestIdSchema.safeParse('chatcmpl-abc_123').success).toBe(true);
     for (const id of ['a.b', 'a*', '>', 'with space', ''])
