@@ -131,7 +131,8 @@ describe('ServiceProcesses: a child that exits unasked', () => {
 describe('ServiceProcesses: stopping', () => {
   it('cancels a restart that is waiting for its backoff', async () => {
     const stack = freshProcesses();
-    const slow = { ...QUICK, initial_backoff_ms: 500, max_backoff_ms: 500 };
+    // Long enough to stop within it on a busy machine; waited out below, to see nothing start.
+    const slow = { ...QUICK, initial_backoff_ms: 2_000, max_backoff_ms: 2_000 };
     const child = stack.start(nodeChild('crashing', CRASHES, slow));
     stack.keepRunning();
     await child.exited;
@@ -140,7 +141,7 @@ describe('ServiceProcesses: stopping', () => {
       description: 'the restart to be scheduled',
     });
     await stack.stopAll(2_000);
-    await sleep(800);
+    await sleep(2_600);
     expect(count(output(), '[crashing] up')).toBe(1);
     expect(stack.running).toHaveLength(0);
   });
