@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { CLI_ENTRY, runCli } from './support/run-cli.js';
 
 const MODEL = 'guarded-model';
 const KEY = 'up-test-key';
+/** The key the gateway asks its clients for. */
+const GATEWAY_KEY_HASH = createHash('sha256').update('sy-up-config').digest('hex');
 /** Above the 15 s `up` used to allow every child to stop, whatever the configuration said. */
 const GRACE_MS = 25_000;
 /** 40 tokens at 2 a second: an answer still streaming 15 s after `up` is told to stop. */
@@ -34,6 +37,7 @@ describe('switchyard up with a configuration file', () => {
   let configFile: string;
   let stack: ServiceProcess;
   let output = '';
+  let gatewayUrl: string;
   let nc: NatsConnection;
   let client: RequestStreamClient;
   const subjects = new Subjects();
@@ -47,6 +51,7 @@ describe('switchyard up with a configuration file', () => {
 
   beforeAll(async () => {
     const [natsPort, gatewayPort, simPort] = (await freePorts(3)) as [number, number, number];
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     dir = mkdtempSync(join(tmpdir(), 'switchyard-up-config-'));
     // `up`'s own temporary files (the JetStream store of its nats-server) go here.
     tmp = join(dir, 'tmp');
@@ -54,7 +59,7 @@ describe('switchyard up with a configuration file', () => {
     const sim = simCommand('vllm', simPort) as { program: string; args: string[] };
     const config: SwitchyardConfigInput = {
       nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
-      gateway: { port: gatewayPort },
+      gateway: { port: gatewayPort, api_key_hashes: [GATEWAY_KEY_HASH] },
       shutdown: { grace_ms: GRACE_MS },
       orchestrator: { ready_poll_ms: 100 },
       workers: { vllm: { refresh_interval_ms: 300 } },
@@ -99,6 +104,12 @@ describe('switchyard up with a configuration file', () => {
   }, 60_000);
 
   const cli = (args: string[]) => runCli(args, { env: { SWITCHYARD_CONFIG: configFile } });
+
+  it('shows the request to try with the API key the gateway asks for', () => {
+    expect(output).toContain(
+      `switchyard: try: curl ${gatewayUrl}/v1/chat/completions -H 'Authorization: Bearer <your key>' -d '{`,
+    );
+  });
 
   it('gives the orchestrator the managed backend with its command, beside the simulators', async () => {
     const status = await cli(['status', '--json']);

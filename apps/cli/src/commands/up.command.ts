@@ -164,8 +164,11 @@ export async function up(
       say(`backend ${backend.id} (${backend.kind}) at ${backend.url}`);
     const gatewayUrl = `http://${config.gateway.host}:${config.gateway.port}`;
     say(`gateway (OpenAI and Anthropic /v1, Ollama /api) at ${gatewayUrl}`);
+    // With keys configured, the gateway wants one from every client, this machine's too.
+    const key =
+      config.gateway.api_key_hashes.length > 0 ? ` -H 'Authorization: Bearer <your key>'` : '';
     say(
-      `try: curl ${gatewayUrl}/v1/chat/completions -d '{"model":"llama3.2","messages":[{"role":"user","content":"Say hello."}]}'`,
+      `try: curl ${gatewayUrl}/v1/chat/completions${key} -d '{"model":"llama3.2","messages":[{"role":"user","content":"Say hello."}]}'`,
     );
     say(
       `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs llama3.2:latest "Say hello."`,
