@@ -19,6 +19,7 @@ import {
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { resolveTarget } from '../routing/model-route.js';
+import { CachedQuery } from './cached-query.js';
 
 /** A model the fleet can serve now (or, listed, start for a request), and its kinds of backend. */
 export interface FleetModel {
@@ -51,11 +52,9 @@ const INFO_MAX_WAIT_MS = 1_000;
  */
 @Injectable()
 export class FleetCatalogue {
-  private cached: { at: number; models: FleetModel[] } | undefined;
-  private pending: Promise<FleetModel[]> | undefined;
+  private readonly served = new CachedQuery(CATALOGUE_TTL_MS, () => this.query());
   /** The models managed backends are configured with, by name, as the orchestrator says. */
-  private configured: { at: number; kinds: Map<string, Set<BackendKind>> } | undefined;
-  private pendingConfigured: Promise<Map<string, Set<BackendKind>>> | undefined;
+  private readonly configured = new CachedQuery(CATALOGUE_TTL_MS, () => this.queryConfigured());
 
   private readonly aliases: Readonly<Record<string, string>>;
 
@@ -68,12 +67,8 @@ export class FleetCatalogue {
     this.aliases = config.gateway.aliases;
   }
 
-  async models(options: { fresh?: boolean } = {}): Promise<FleetModel[]> {
-    if (!options.fresh && this.cached && Date.now() - this.cached.at < CATALOGUE_TTL_MS) {
-      return this.cached.models;
-    }
-    this.pending ??= this.query().finally(() => (this.pending = undefined));
-    return this.pending;
+  models(options: { fresh?: boolean } = {}): Promise<FleetModel[]> {
+    return this.served.get(options);
   }
 
   /**
@@ -86,7 +81,7 @@ export class FleetCatalogue {
     if (options.startable !== true) {
       return (await this.models()).filter((model) => model.aliasOf === undefined);
     }
-    const [served, configured] = await Promise.all([this.models(), this.configuredModels()]);
+    const [served, configured] = await Promise.all([this.models(), this.configured.get()]);
     const listed = served.filter((model) => model.aliasOf === undefined);
     const startable = this.startable(served, configured);
     return startable.length === 0 ? listed : [...listed, ...startable].sort(compareIds);
@@ -101,7 +96,7 @@ export class FleetCatalogue {
 
   /** Drops the cached listing: the fleet's models just changed (a model was copied or deleted). */
   forget(): void {
-    this.cached = undefined;
+    this.served.forget();
   }
 
   async find(id: string, options: { fresh?: boolean } = {}): Promise<FleetModel | undefined> {
@@ -122,16 +117,6 @@ export class FleetCatalogue {
     return withConfiguredAliases(models, this.aliases).filter((model) => !taken.has(model.id));
   }
 
-  private async configuredModels(): Promise<Map<string, Set<BackendKind>>> {
-    if (this.configured && Date.now() - this.configured.at < CATALOGUE_TTL_MS) {
-      return this.configured.kinds;
-    }
-    this.pendingConfigured ??= this.queryConfigured().finally(
-      () => (this.pendingConfigured = undefined),
-    );
-    return this.pendingConfigured;
-  }
-
   private async queryConfigured(): Promise<Map<string, Set<BackendKind>>> {
     const kinds = new Map<string, Set<BackendKind>>();
     try {
@@ -145,7 +130,6 @@ export class FleetCatalogue {
     } catch (error) {
       this.logger.debug({ err: error }, 'the orchestrator did not say what it can start');
     }
-    this.configured = { at: Date.now(), kinds };
     return kinds;
   }
 
@@ -157,9 +141,7 @@ export class FleetCatalogue {
       // A listing that fails is an empty fleet for now; the next one asks again.
       this.logger.debug({ err: error }, 'fleet listing got no answer');
     }
-    const models = withConfiguredAliases(modelsOf(infos), this.aliases);
-    this.cached = { at: Date.now(), models };
-    return models;
+    return withConfiguredAliases(modelsOf(infos), this.aliases);
   }
 }
 
