@@ -150,10 +150,10 @@ export class ServiceProcesses {
   private restartLater(index: number): void {
     const slot = this.slots[index] as Slot;
     const { policy, prefix, spec } = slot;
-    if (policy === undefined || spec.restart === undefined) return;
+    if (policy === undefined) return;
     const decision = policy.onCrash();
     if (!decision.restart) {
-      const { max_restarts, window_ms } = spec.restart;
+      const { max_restarts, window_ms } = policy.settings;
       this.output.write(
         `${prefix} not restarted again: it exited more than ${max_restarts} times within ${seconds(window_ms)}\n`,
       );

@@ -130,8 +130,9 @@ export class ModelDirectory {
    * A request found nothing answering at `endpoint` (refused, unreachable): until its next
    * listing it comes after every other endpoint of its models, so that their requests, and the
    * caller's retry of this one, go to backends that answer. It stays listed: where it is the only
-   * endpoint of a model, requests still go to it (and fail saying why) and are served again the
-   * moment it is back. Returns whether this set it aside (false: it already was, or is unknown).
+   * endpoint of a model, requests still go to it (and fail saying why) until the next listing, so
+   * one that is back by then is served as if it had never gone. Returns whether this set it aside
+   * (false: it already was, or is unknown).
    */
   setAside(endpoint: BackendEndpoint): boolean {
     const status = this.status.get(endpoint.id);
