@@ -28,5 +28,10 @@ export default {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   testTimeout: 30_000,
+  // A run ends when its tests have: a teardown that failed part-way (a hook over its time) can
+  // leave a nats-server or a service running, and jest would then wait on their pipes forever,
+  // holding CI until its deadline. The helpers in @switchyard/testing kill every child they
+  // started when the process exits, and the failed hook still fails its suite.
+  forceExit: true,
   reporters: ['default', '<rootDir>/../../tools/jest/totals-reporter.js'],
 };

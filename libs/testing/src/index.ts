@@ -10,10 +10,15 @@ export { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS } from './scheduling-slack
 export { freePorts } from './free-ports.js';
 export { getMonitoringJson } from './monitoring.js';
 export {
+  SERVICE_STOP_TIMEOUT_MS,
+  ServiceStopTimeoutError,
   startServiceProcess,
+  stopProcesses,
   type ServiceProcess,
   type ServiceProcessOptions,
+  type StopOptions,
 } from './service-process.js';
+export { closeConnection, tearDown } from './teardown.js';
 export { isProcessRunning } from './process-running.js';
 export { runServiceLifecycle, type ServiceLifecycleRun } from './service-lifecycle.js';
 export {

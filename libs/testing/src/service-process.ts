@@ -14,6 +14,26 @@ export interface ServiceProcessOptions {
   processGroup?: boolean;
 }
 
+/**
+ * How long {@link ServiceProcess.stop} waits for the process to exit. A service ends itself
+ * `shutdown.grace_ms` (10 s by default) plus 5 s after a signal whatever its shutdown is doing, so
+ * a process still running after this is stuck, not slow.
+ */
+export const SERVICE_STOP_TIMEOUT_MS = 20_000 + SCHEDULING_SLACK_MS;
+
+/** How many of its last output lines a stuck process's error quotes. */
+const QUOTED_LINES = 15;
+
+/** Thrown by {@link ServiceProcess.stop} when the process outlived its stop signal; it was killed. */
+export class ServiceStopTimeoutError extends Error {
+  override readonly name = 'ServiceStopTimeoutError';
+}
+
+export interface StopOptions {
+  /** How long to wait for the exit before SIGKILL; {@link SERVICE_STOP_TIMEOUT_MS} by default. */
+  timeoutMs?: number;
+}
+
 /** A Switchyard service (or any node program that logs pino JSON lines) run as a child process. */
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -22,8 +42,15 @@ export interface ServiceProcess {
   stderr(): string;
   /** Resolves with the first log line whose `msg` matches. */
   waitForLog(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
-  /** Sends a signal and resolves with how the process ended. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Sends a signal and resolves with how the process ended. A process still running after
+   * `timeoutMs` is killed and the call fails with a {@link ServiceStopTimeoutError} quoting its
+   * last output: a teardown must end, or the test run never does.
+   */
+  stop(
+    signal?: NodeJS.Signals,
+    options?: StopOptions,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -77,9 +104,45 @@ export function startServiceProcess(
         throw new Error(`the process exited before logging "${String(msg)}"; stderr: ${stderr}`);
       return line;
     },
-    async stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', { timeoutMs = SERVICE_STOP_TIMEOUT_MS } = {}) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      let timer: NodeJS.Timeout | undefined;
+      const overran = new Promise<'overran'>((resolve) => {
+        timer = setTimeout(() => resolve('overran'), timeoutMs);
+      });
+      const outcome = await Promise.race([exited, overran]);
+      clearTimeout(timer);
+      if (outcome !== 'overran') return outcome;
+      child.kill('SIGKILL');
+      await exited;
+      const error = new ServiceStopTimeoutError(
+        `${entry} (pid ${child.pid}) was still running ${timeoutMs} ms after ${signal}; ` +
+          `killed it. Its last output:\n${lastLines(stdout + stderr)}`,
+      );
+      // Also said at once: when the failure outlives the hook that awaited it (jest gave up on
+      // the hook first), the rejection reaches nobody.
+      process.stderr.write(`${error.message}\n`);
+      throw error;
     },
   };
+}
+
+/**
+ * Stops every process at once and waits for them all; fails with the first failure, once the
+ * others have ended too.
+ */
+export async function stopProcesses(
+  processes: readonly ServiceProcess[],
+  signal: NodeJS.Signals = 'SIGTERM',
+  options: StopOptions = {},
+): Promise<void> {
+  const outcomes = await Promise.allSettled(
+    processes.map((service) => service.stop(signal, options)),
+  );
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+function lastLines(output: string): string {
+  return output.trimEnd().split('\n').slice(-QUOTED_LINES).join('\n');
 }

@@ -7,6 +7,7 @@ import {
   SCHEDULING_SLACK_MS,
   startNatsServer,
   startServiceProcess,
+  tearDown,
   type NatsServer,
   type ServiceProcess,
 } from '@switchyard/testing';
@@ -109,12 +110,10 @@ export class FleetBed {
   }
 
   async close(): Promise<void> {
-    for (const service of [...this.services].reverse()) {
-      if (service.child.exitCode === null && service.child.signalCode === null) {
-        await service.stop('SIGTERM');
-      }
-    }
-    await this.nats.stop();
+    await tearDown(
+      ...[...this.services].reverse().map((service) => () => service.stop('SIGTERM')),
+      () => this.nats.stop(),
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 

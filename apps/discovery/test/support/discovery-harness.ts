@@ -11,9 +11,11 @@ import {
 } from '@switchyard/contracts';
 import { bucketKeys } from '@switchyard/nats';
 import {
+  closeConnection,
   freePorts,
   SCHEDULING_SLACK_MS,
   startNatsServer,
+  tearDown,
   waitFor,
   type NatsServer,
   type NatsServerOptions,
@@ -117,8 +119,11 @@ export class DiscoveryHarness {
   async stopDiscovery(service: DiscoveryService): Promise<void> {
     const index = this.replicas.findIndex((replica) => replica.service === service);
     const [replica] = this.replicas.splice(index, 1);
-    await replica?.service.stop();
-    await replica?.nc.drain();
+    if (replica === undefined) return;
+    await tearDown(
+      () => replica.service.stop(),
+      () => closeConnection(replica.nc),
+    );
   }
 
   /** The registry as the KV bucket holds it, by id. */
@@ -190,9 +195,11 @@ export class DiscoveryHarness {
   }
 
   async close(): Promise<void> {
-    for (const replica of [...this.replicas]) await this.stopDiscovery(replica.service);
-    await this.nc.drain();
-    await this.nats.stop();
+    await tearDown(
+      ...[...this.replicas].map((replica) => () => this.stopDiscovery(replica.service)),
+      () => closeConnection(this.nc),
+      () => this.nats.stop(),
+    );
   }
 }
 

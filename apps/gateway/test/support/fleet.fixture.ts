@@ -11,6 +11,8 @@ import { runService, type RunningService } from '@switchyard/service';
 import {
   startNatsServer,
   startServiceProcess,
+  stopProcesses,
+  tearDown,
   waitFor,
   type NatsServer,
   type ServiceProcess,
@@ -78,14 +80,15 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const workers: ServiceProcess[] = [];
   const gateways: RunningService[] = [];
   let discovery: ServiceProcess | undefined;
-  const close = async (): Promise<void> => {
-    await Promise.allSettled(gateways.map((gateway) => gateway.stop('test over')));
-    await Promise.allSettled(workers.map((worker) => worker.stop('SIGTERM')));
-    await discovery?.stop('SIGTERM');
-    await Promise.allSettled(sims.map((sim) => sim.close()));
-    await nats.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const close = (): Promise<void> =>
+    tearDown(
+      () => Promise.allSettled(gateways.map((gateway) => gateway.stop('test over'))),
+      () => stopProcesses(workers),
+      async () => discovery?.stop('SIGTERM'),
+      () => Promise.allSettled(sims.map((sim) => sim.close())),
+      () => nats.stop(),
+      () => rm(dir, { recursive: true, force: true }),
+    );
   try {
     const backends = options.backends ?? [{ kind: 'ollama' as const }];
     for (const backend of backends) {

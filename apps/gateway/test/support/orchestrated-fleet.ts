@@ -11,9 +11,12 @@ import {
 } from '@switchyard/contracts';
 import { runService, type RunningService } from '@switchyard/service';
 import {
+  closeConnection,
   freePorts,
   startNatsServer,
   startServiceProcess,
+  stopProcesses,
+  tearDown,
   waitFor,
   type NatsServer,
   type ServiceProcess,
@@ -104,13 +107,14 @@ export async function startOrchestratedFleet(options: {
     }),
   );
   let gateway: RunningService | undefined;
-  const close = async (): Promise<void> => {
-    await gateway?.stop('test over');
-    await Promise.allSettled(processes.map((p) => p.stop('SIGTERM')));
-    await nc.drain();
-    await nats.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const close = (): Promise<void> =>
+    tearDown(
+      async () => gateway?.stop('test over'),
+      () => stopProcesses(processes),
+      () => closeConnection(nc),
+      () => nats.stop(),
+      () => rm(dir, { recursive: true, force: true }),
+    );
   try {
     await orchestrator.waitForLog('orchestrator ready', 20_000);
     await processes[2]?.waitForLog('ollama-worker started', 20_000);

@@ -18,8 +18,10 @@ import {
 } from '@switchyard/contracts';
 import { RequestStreamClient, type StreamResult } from '@switchyard/nats';
 import {
+  closeConnection,
   startNatsServer,
   startServiceProcess,
+  tearDown,
   waitFor,
   type NatsServer,
   type ServiceProcess,
@@ -179,14 +181,12 @@ export class OrchestratorBed {
   }
 
   async close(): Promise<void> {
-    for (const other of this.others) {
-      if (other.child.exitCode === null && other.child.signalCode === null) await other.stop();
-    }
-    if (this.orchestrator.child.exitCode === null && this.orchestrator.child.signalCode === null) {
-      await this.orchestrator.stop('SIGTERM');
-    }
-    await this.nc.drain();
-    await this.nats.stop();
+    await tearDown(
+      ...this.others.map((other) => () => other.stop()),
+      () => this.orchestrator.stop('SIGTERM'),
+      () => closeConnection(this.nc),
+      () => this.nats.stop(),
+    );
   }
 }
 

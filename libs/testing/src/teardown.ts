@@ -1,0 +1,44 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/** How long {@link closeConnection} lets a drain run before it closes the connection outright. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs every step in order, each one even when an earlier one failed, then fails with the first
+ * failure. A fixture's `close()` is built from it: a process that would not stop must not leave
+ * the nats-server after it running, since one live child keeps jest from ever exiting.
+ */
+export async function tearDown(...steps: (() => Promise<unknown>)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new AggregateError(failures, 'several teardown steps failed');
+}
+
+/**
+ * Drains a test's connection so what it published is delivered, but closes it outright when the
+ * drain does not end within a few seconds (a server that stopped answering would keep its PONG,
+ * and the drain, waiting forever).
+ */
+export async function closeConnection(nc: NatsConnection): Promise<void> {
+  if (nc.isClosed()) return;
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<'overran'>((resolve) => {
+    timer = setTimeout(() => resolve('overran'), DRAIN_TIMEOUT_MS);
+  });
+  try {
+    const outcome = await Promise.race([nc.drain(), overran]);
+    if (outcome === 'overran') await nc.close();
+  } catch {
+    // Already draining or closed by the test itself: closing is all that is left to do.
+    if (!nc.isClosed()) await nc.close();
+  } finally {
+    clearTimeout(timer);
+  }
+}
