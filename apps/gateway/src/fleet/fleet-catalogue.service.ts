@@ -20,6 +20,7 @@ import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/serv
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 import { CachedQuery } from './cached-query.js';
+import { WorkerSightings } from './worker-sightings.js';
 
 /** A model the fleet can serve now (or, listed, start for a request), and its kinds of backend. */
 export interface FleetModel {
@@ -44,6 +45,12 @@ export interface FleetModel {
 export const CATALOGUE_TTL_MS = 2_000;
 /** How long the listing waits for workers to answer `$SRV.INFO`, and the orchestrator `status`. */
 const INFO_MAX_WAIT_MS = 1_000;
+/**
+ * How long a worker that stopped answering stays listed from its last answer: two listings' worth,
+ * so one answer that came too late does not drop its models, and a worker that is gone is
+ * unlisted within seconds.
+ */
+export const WORKER_ABSENCE_GRACE_MS = 2 * CATALOGUE_TTL_MS + INFO_MAX_WAIT_MS;
 
 /**
  * What the fleet can serve, asked of the workers themselves: each worker is a NATS micro service
@@ -55,6 +62,7 @@ export class FleetCatalogue {
   private readonly served = new CachedQuery(CATALOGUE_TTL_MS, () => this.query());
   /** The models managed backends are configured with, by name, as the orchestrator says. */
   private readonly configured = new CachedQuery(CATALOGUE_TTL_MS, () => this.queryConfigured());
+  private readonly sightings = new WorkerSightings(WORKER_ABSENCE_GRACE_MS);
 
   private readonly aliases: Readonly<Record<string, string>>;
 
@@ -141,7 +149,7 @@ export class FleetCatalogue {
       // A listing that fails is an empty fleet for now; the next one asks again.
       this.logger.debug({ err: error }, 'fleet listing got no answer');
     }
-    return withConfiguredAliases(modelsOf(infos), this.aliases);
+    return withConfiguredAliases(modelsOf(this.sightings.update(infos)), this.aliases);
   }
 }
 
