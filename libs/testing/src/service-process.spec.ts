@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ServiceStopTimeoutError, startServiceProcess, stopProcesses } from './service-process.js';
 
 /** A node program that logs one JSON line, then does what `onSigterm` says on SIGTERM. */
@@ -20,6 +20,15 @@ function program(onSigterm: string): string {
 }
 
 describe('ServiceProcess.stop', () => {
+  let stderr: ReturnType<typeof jest.spyOn>;
+  const said = (): string => stderr.mock.calls.map(([text]) => String(text)).join('');
+  // What a stuck process's error says is also written to stderr at once; kept out of the run's
+  // output here, and checked.
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => stderr.mockRestore());
+
   it('resolves with how a process that heeds its signal ended', async () => {
     const service = startServiceProcess(program(`say('stopping'); process.exit(0);`));
     await service.waitForLog('started');
@@ -34,6 +43,7 @@ describe('ServiceProcess.stop', () => {
     expect((error as Error).message).toMatch(/still running 500 ms after SIGTERM; killed it/);
     expect((error as Error).message).toMatch(/ignoring SIGTERM/);
     expect(service.child.signalCode).toBe('SIGKILL');
+    expect(said()).toContain((error as Error).message);
   });
 
   it('stops several at once, waits for every one, and reports the one that was stuck', async () => {
@@ -42,6 +52,7 @@ describe('ServiceProcess.stop', () => {
     await Promise.all([heeding.waitForLog('started'), stuck.waitForLog('started')]);
     const stopping = stopProcesses([stuck, heeding], 'SIGTERM', { timeoutMs: 1_000 });
     await expect(stopping).rejects.toBeInstanceOf(ServiceStopTimeoutError);
+    expect(said()).toMatch(/still running 1000 ms after SIGTERM/);
     expect(heeding.child.exitCode).toBe(0);
     expect(stuck.child.signalCode).toBe('SIGKILL');
   });
