@@ -21,7 +21,8 @@ function program(onSigterm: string): string {
 
 describe('ServiceProcess.stop', () => {
   let stderr: ReturnType<typeof jest.spyOn>;
-  const said = (): string => stderr.mock.calls.map(([text]) => String(text)).join('');
+  const said = (): string =>
+    (stderr.mock.calls as unknown[][]).map(([text]) => String(text)).join('');
   // What a stuck process's error says is also written to stderr at once; kept out of the run's
   // output here, and checked.
   beforeEach(() => {
