@@ -173,7 +173,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     );
     return fleet;
   } catch (error) {
-    await close();
+    // The start-up failure is the one to report, not what tearing the half-started fleet down met.
+    await close().catch(() => undefined);
     throw error;
   }
 }

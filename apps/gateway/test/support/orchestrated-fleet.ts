@@ -143,7 +143,8 @@ export async function startOrchestratedFleet(options: {
       close,
     };
   } catch (error) {
-    await close();
+    // The start-up failure is the one to report, not what tearing the half-started fleet down met.
+    await close().catch(() => undefined);
     throw error;
   }
 }
