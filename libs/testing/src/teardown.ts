@@ -34,7 +34,13 @@ export async function closeConnection(nc: NatsConnection): Promise<void> {
   });
   try {
     const outcome = await Promise.race([nc.drain(), overran]);
-    if (outcome === 'overran') await nc.close();
+    if (outcome === 'overran') {
+      // Said, as the teardown goes on: a server that stops answering is worth knowing of.
+      process.stderr.write(
+        `closeConnection: the drain of ${nc.getServer()} did not end in ${DRAIN_TIMEOUT_MS} ms; closing\n`,
+      );
+      await nc.close();
+    }
   } catch {
     // Already draining or closed by the test itself: closing is all that is left to do.
     if (!nc.isClosed()) await nc.close();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer } from '../src/nats-server.js';
 import { closeConnection, tearDown } from '../src/teardown.js';
@@ -52,10 +52,15 @@ describe('closeConnection', () => {
     const nats = await startNatsServer();
     const nc = await connect({ servers: nats.url });
     process.kill(nats.pid as number, 'SIGSTOP');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       await closeConnection(nc);
       expect(nc.isClosed()).toBe(true);
+      expect((stderr.mock.calls as unknown[][]).map(([text]) => String(text)).join('')).toMatch(
+        /the drain of .* did not end in 5000 ms; closing/,
+      );
     } finally {
+      stderr.mockRestore();
       process.kill(nats.pid as number, 'SIGCONT');
       await nats.stop();
     }
