@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { waitFor } from './wait-for.js';
+import { PENDING, settleWithin, waitFor } from './wait-for.js';
 import { SCHEDULING_SLACK_MS } from './scheduling-slack.js';
 
 export interface ServiceProcessOptions {
@@ -106,13 +106,8 @@ export function startServiceProcess(
     },
     async stop(signal = 'SIGTERM', { timeoutMs = SERVICE_STOP_TIMEOUT_MS } = {}) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const overran = new Promise<'overran'>((resolve) => {
-        timer = setTimeout(() => resolve('overran'), timeoutMs);
-      });
-      const outcome = await Promise.race([exited, overran]);
-      clearTimeout(timer);
-      if (outcome !== 'overran') return outcome;
+      const outcome = await settleWithin(() => exited, timeoutMs);
+      if (outcome !== PENDING) return outcome;
       child.kill('SIGKILL');
       await exited;
       const error = new ServiceStopTimeoutError(

@@ -1,12 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { PENDING, settleWithin } from './wait-for.js';
 
 /** How long {@link closeConnection} lets a drain run before it closes the connection outright. */
 const DRAIN_TIMEOUT_MS = 5_000;
 
 /**
- * Runs every step in order, each one even when an earlier one failed, then fails with the first
- * failure. A fixture's `close()` is built from it: a process that would not stop must not leave
- * the nats-server after it running, since one live child keeps jest from ever exiting.
+ * Runs every step in order, each one even when an earlier one failed, then fails with the failure,
+ * or with all of them (an `AggregateError`) when several failed. A fixture's `close()` is built
+ * from it: a process that would not stop must not leave the nats-server after it running, since
+ * one live child keeps jest from ever exiting.
  */
 export async function tearDown(...steps: (() => Promise<unknown>)[]): Promise<void> {
   const failures: unknown[] = [];
@@ -28,13 +30,9 @@ export async function tearDown(...steps: (() => Promise<unknown>)[]): Promise<vo
  */
 export async function closeConnection(nc: NatsConnection): Promise<void> {
   if (nc.isClosed()) return;
-  let timer: NodeJS.Timeout | undefined;
-  const overran = new Promise<'overran'>((resolve) => {
-    timer = setTimeout(() => resolve('overran'), DRAIN_TIMEOUT_MS);
-  });
   try {
-    const outcome = await Promise.race([nc.drain(), overran]);
-    if (outcome === 'overran') {
+    const outcome = await settleWithin(() => nc.drain(), DRAIN_TIMEOUT_MS);
+    if (outcome === PENDING) {
       // Said, as the teardown goes on: a server that stops answering is worth knowing of.
       process.stderr.write(
         `closeConnection: the drain of ${nc.getServer()} did not end in ${DRAIN_TIMEOUT_MS} ms; closing\n`,
@@ -44,7 +42,5 @@ export async function closeConnection(nc: NatsConnection): Promise<void> {
   } catch {
     // Already draining or closed by the test itself: closing is all that is left to do.
     if (!nc.isClosed()) await nc.close();
-  } finally {
-    clearTimeout(timer);
   }
 }

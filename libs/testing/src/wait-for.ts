@@ -14,7 +14,8 @@ export interface WaitForOptions {
   description?: string;
 }
 
-const PENDING = Symbol('pending');
+/** What {@link settleWithin} gives when the time ran out first. */
+export const PENDING = Symbol('pending');
 
 /**
  * Polls `predicate` until it returns true. A predicate that throws counts as "not yet"; the last
@@ -42,7 +43,7 @@ export async function waitFor(
     let settled: boolean | typeof PENDING;
     try {
       // A predicate that never settles must not outlast the deadline.
-      settled = await settleBy(predicate, deadline);
+      settled = await settleWithin(predicate, Math.max(deadline - Date.now(), 0));
     } catch (error) {
       lastError = error;
       settled = false;
@@ -64,17 +65,20 @@ export async function waitFor(
   }
 }
 
-/** The predicate's answer, or PENDING when the deadline comes first. */
-async function settleBy(
-  predicate: () => boolean | Promise<boolean>,
-  deadline: number,
-): Promise<boolean | typeof PENDING> {
+/**
+ * What `work` settles with (a failure is thrown), or {@link PENDING} when `timeoutMs` runs out
+ * first. `work` is called in a microtask, so one that throws at once fails the same way.
+ */
+export async function settleWithin<T>(
+  work: () => T | Promise<T>,
+  timeoutMs: number,
+): Promise<T | typeof PENDING> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<typeof PENDING>((resolve) => {
-    timer = setTimeout(() => resolve(PENDING), Math.max(deadline - Date.now(), 0));
+    timer = setTimeout(() => resolve(PENDING), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(predicate), expired]);
+    return await Promise.race([Promise.resolve().then(work), expired]);
   } finally {
     clearTimeout(timer);
   }
