@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type ConnectionOptions } from '@nats-io/transport-node';
-import { startNatsServer, type NatsServerOptions } from '@switchyard/testing';
+import {
+  pauseProcess,
+  resumeProcess,
+  startNatsServer,
+  type NatsServerOptions,
+} from '@switchyard/testing';
 import { kvFailureKind, type KvFailureKind } from '../src/registry/open-bucket.js';
 
 interface Case {
@@ -29,11 +34,11 @@ async function createError({ server, connection, replicas = 1, before = [], paus
   const nc = await connect({ ...connection, servers: nats.url });
   try {
     for (const bucket of before) await new Kvm(nc).create(bucket);
-    if (pause) process.kill(nats.pid as number, 'SIGSTOP');
+    if (pause) await pauseProcess(nats.pid as number);
     try {
       await new Kvm(jetstream(nc, { timeout: 300 })).create('registry', { replicas });
     } finally {
-      if (pause) process.kill(nats.pid as number, 'SIGCONT');
+      if (pause) resumeProcess(nats.pid as number);
     }
   } catch (error) {
     return error;

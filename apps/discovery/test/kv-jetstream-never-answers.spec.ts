@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SCHEDULING_SLACK_MS } from '@switchyard/testing';
+import { pauseProcess, resumeProcess, SCHEDULING_SLACK_MS } from '@switchyard/testing';
 import { KV_API_TIMEOUT_MS, KV_OPEN_WINDOW_MS } from '../src/registry/open-bucket.js';
 import { DiscoveryHarness } from './support/discovery-harness.js';
 
@@ -24,7 +24,7 @@ describe('discovery whose JetStream does not answer at all', () => {
       await expect(
         harness.startDiscovery(
           { discovery: { well_known_ports: false } },
-          { beforeStart: () => process.kill(pid, 'SIGSTOP') },
+          { beforeStart: () => pauseProcess(pid) },
         ),
       ).rejects.toThrow(
         new RegExp(
@@ -33,7 +33,7 @@ describe('discovery whose JetStream does not answer at all', () => {
         ),
       );
     } finally {
-      process.kill(pid, 'SIGCONT');
+      resumeProcess(pid);
     }
     expect(Date.now() - started).toBeLessThan(
       KV_OPEN_WINDOW_MS + KV_API_TIMEOUT_MS + SCHEDULING_SLACK_MS,

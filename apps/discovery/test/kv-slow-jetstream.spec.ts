@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kvm } from '@nats-io/kv';
-import { SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
+import {
+  pauseProcess,
+  resumeProcess,
+  SCHEDULING_SLACK_MS,
+  sleep,
+  waitFor,
+} from '@switchyard/testing';
 import type { DiscoveryService } from '../src/discovery.service.js';
 import { KV_API_TIMEOUT_MS } from '../src/registry/open-bucket.js';
 import { leaseBucket } from '../src/registry/registry-store.js';
@@ -23,7 +29,7 @@ describe('discovery whose JetStream answers too late at first', () => {
     let settled = false;
     const starting = harness.startDiscovery(
       { discovery: { well_known_ports: false } },
-      { beforeStart: () => process.kill(pid, 'SIGSTOP') },
+      { beforeStart: () => pauseProcess(pid) },
     );
     void starting.finally(() => (settled = true)).catch(() => undefined);
     try {
@@ -33,7 +39,7 @@ describe('discovery whose JetStream answers too late at first', () => {
         description: 'the first attempt to time out',
       });
     } finally {
-      process.kill(pid, 'SIGCONT');
+      resumeProcess(pid);
     }
     first = await starting;
   }, 60_000);

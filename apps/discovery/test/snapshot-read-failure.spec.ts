@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { orchestratorErrorReplySchema, Subjects, type WireError } from '@switchyard/contracts';
-import { startNatsServer, type NatsServer } from '@switchyard/testing';
+import { pauseProcess, resumeProcess, startNatsServer, type NatsServer } from '@switchyard/testing';
 import { RegistryStore } from '../src/registry/registry-store.js';
 import { SnapshotResponder } from '../src/registry/snapshot-responder.js';
 import { capturedLogger } from './support/captured-logger.js';
@@ -78,11 +78,13 @@ describe('a snapshot request while the registry bucket cannot be read', () => {
   });
 
   it('answers timeout when the read timed out', async () => {
-    // A second server, stopped: its JetStream API never answers, and the read times out.
+    // A second server, stopped: its JetStream API never answers, and the read times out. Stopped
+    // with every thread at rest: one still running when `kill` returned could answer the read
+    // ("stream not found", which is `backend_unavailable`; one CI run got that).
     const silent = await startNatsServer();
     const silentNc = await connect({ servers: silent.url });
     const pid = silent.pid as number;
-    process.kill(pid, 'SIGSTOP');
+    await pauseProcess(pid);
     try {
       const read = async (): Promise<never> => {
         const jsm = await jetstreamManager(silentNc, { timeout: READ_TIMEOUT_MS, checkAPI: false });
@@ -91,8 +93,7 @@ describe('a snapshot request while the registry bucket cannot be read', () => {
       };
       const { error, elapsedMs } = await snapshotError(read);
       expect(elapsedMs).toBeLessThan(READ_TIMEOUT_MS + PROMPT_MS);
-      // The message in the comparison, so that a failure shows what the read failed with (one CI
-      // run got `backend_unavailable` here, which no rerun has reproduced).
+      // The message in the comparison, so that a failure shows what the read failed with.
       expect({ code: error.code, retryable: error.retryable, message: error.message }).toEqual({
         code: 'timeout',
         retryable: true,
@@ -100,7 +101,7 @@ describe('a snapshot request while the registry bucket cannot be read', () => {
       });
       expect(error.message).toContain('read the bucket directly');
     } finally {
-      process.kill(pid, 'SIGCONT');
+      resumeProcess(pid);
       await silentNc.close();
       await silent.stop();
     }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
+import {
+  pauseProcess,
+  PROCESS_HOOK_TIMEOUT_MS,
+  resumeProcess,
+  SCHEDULING_SLACK_MS,
+  sleep,
+  waitFor,
+} from '@switchyard/testing';
 import OpenAI from 'openai';
 import { CATALOGUE_TTL_MS, WORKER_ABSENCE_GRACE_MS } from '../src/fleet/fleet-catalogue.service.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
@@ -34,7 +41,7 @@ describe('the model listing when a worker answers late (openai SDK)', () => {
     const lastAsked = Date.now();
     expect(await listed()).toEqual(expect.arrayContaining([SHARED, FIRST_ONLY]));
     const worker = fleet.workers[0]?.child.pid as number;
-    process.kill(worker, 'SIGSTOP');
+    await pauseProcess(worker);
     try {
       // The listing above has expired: this one asks the workers again, and only one answers.
       await sleep(CATALOGUE_TTL_MS + 100);
@@ -49,7 +56,7 @@ describe('the model listing when a worker answers late (openai SDK)', () => {
       expect(Date.now() - lastAsked).toBeGreaterThan(WORKER_ABSENCE_GRACE_MS);
       expect(await listed()).toContain(SHARED);
     } finally {
-      process.kill(worker, 'SIGCONT');
+      resumeProcess(worker);
     }
     await waitFor(async () => (await listed()).includes(FIRST_ONLY), {
       timeoutMs: CATALOGUE_TTL_MS + SCHEDULING_SLACK_MS + 2_000,

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { REQUEST_ID_HEADER } from '@switchyard/contracts';
-import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
+import {
+  pauseProcess,
+  PROCESS_HOOK_TIMEOUT_MS,
+  resumeProcess,
+  SCHEDULING_SLACK_MS,
+  waitFor,
+} from '@switchyard/testing';
 import { Ollama, type ModelResponse, type ShowResponse } from 'ollama';
 import { READ_TIMEOUT_MS } from '../src/fleet/model-management.service.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
@@ -103,7 +109,7 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
     const listed = (await ollama.list()).models.find((model) => model.name === SHARED);
     const worker = fleet.workers[0]?.child.pid as number;
     // Stopped, the worker keeps its NATS subscriptions: requests reach it and get no answer.
-    process.kill(worker, 'SIGSTOP');
+    await pauseProcess(worker);
     const requestId = 'show-ps-silent-worker';
     const client = asking(requestId);
     try {
@@ -127,7 +133,7 @@ describe('Ollama show and ps when the holding worker cannot answer (ollama SDK)'
       expect(fallbacksLogged('show', requestId)).toEqual(['timeout']);
       expect(fallbacksLogged('ps', requestId)).toEqual(['timeout']);
     } finally {
-      process.kill(worker, 'SIGCONT');
+      resumeProcess(worker);
     }
     // A check sent as the worker resumes may wait out one READ_TIMEOUT_MS; the next is answered.
     const warnedBefore = warnings.mock.calls.length;

@@ -19,7 +19,7 @@ export {
   type StopOptions,
 } from './service-process.js';
 export { closeConnection, tearDown } from './teardown.js';
-export { isProcessRunning } from './process-running.js';
+export { isProcessRunning, pauseProcess, resumeProcess } from './process-running.js';
 export { runServiceLifecycle, type ServiceLifecycleRun } from './service-lifecycle.js';
 export {
   TEST_WORKER_SETTINGS,

@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer } from '../src/nats-server.js';
+import { pauseProcess, resumeProcess } from '../src/process-running.js';
 import { closeConnection, tearDown } from '../src/teardown.js';
 
 describe('tearDown', () => {
@@ -53,7 +54,7 @@ describe('closeConnection', () => {
     const nc = await connect({ servers: nats.url });
     // Every PONG the server owes is in: one still on its way would answer the drain's PING.
     await nc.flush();
-    process.kill(nats.pid as number, 'SIGSTOP');
+    await pauseProcess(nats.pid as number);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       await closeConnection(nc);
@@ -63,7 +64,7 @@ describe('closeConnection', () => {
       );
     } finally {
       stderr.mockRestore();
-      process.kill(nats.pid as number, 'SIGCONT');
+      resumeProcess(nats.pid as number);
       await nats.stop();
     }
   });

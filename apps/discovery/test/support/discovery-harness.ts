@@ -57,7 +57,7 @@ export interface ReplicaOptions {
   /** The replica's own credentials; default the harness's. */
   connection?: Partial<ConnectionOptions>;
   /** Runs once the replica is connected, right before its `start()`. */
-  beforeStart?: () => void;
+  beforeStart?: () => void | Promise<void>;
 }
 
 /**
@@ -111,7 +111,7 @@ export class DiscoveryHarness {
     const logger = capturedLogger(this.logs);
     const service = new DiscoveryService(nc, this.subjects, parsed, logger);
     this.replicas.push({ service, nc });
-    beforeStart?.();
+    await beforeStart?.();
     await service.start();
     return service;
   }
