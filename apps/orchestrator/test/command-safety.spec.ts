@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import { managedSim, OrchestratorBed } from './support/orchestrator-bed.js';
+import { ANSWER_WITHIN_MS, managedSim, OrchestratorBed } from './support/orchestrator-bed.js';
 
 // Commands name configured backends; nothing in a message reaches a command line.
 describe('orchestrator commands', () => {
@@ -45,7 +45,7 @@ describe('orchestrator commands', () => {
     'rejects the model name %j before anything runs',
     async (model) => {
       const request = { id: 'unsafe-name', model, backend: 'only-one', timeout_ms: 10_000 };
-      const result = bed.client.collect(bed.subjects.orchestrator('pull'), request);
+      const result = bed.collect('pull', request);
       const error = await failureOf(result);
       expect(error.code).toBe('bad_request');
       expect(error.message).toMatch(/model/);
@@ -62,13 +62,13 @@ describe('orchestrator commands', () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'switchyard-safety-')), 'ran');
     const request = {
       id: 'smuggled',
-      timeout_ms: 30_000,
+      timeout_ms: ANSWER_WITHIN_MS,
       backend: 'only-one',
       command: { program: 'touch', args: [marker] },
       program: 'touch',
       args: [marker],
     };
-    const result = await bed.client.collect(bed.subjects.orchestrator('start'), request);
+    const result = await bed.collect('start', request);
     expect(result.end.finish_reason).toBe('stop');
     expect(existsSync(marker)).toBe(false);
     const lines = await bed.logs('only-one');

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema, SwitchyardError } from '@switchyard/contracts';
 import { chatRequest, freePorts } from '@switchyard/testing';
-import { managedSim, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
+import {
+  ANSWER_WITHIN_MS,
+  managedSim,
+  OrchestratorBed,
+  resultOf,
+} from './support/orchestrator-bed.js';
 
 /** A managed Ollama sim configured with a model it does not have yet (it is in its catalogue). */
 async function bedWithMissingModel(pullMode: 'local-only' | 'airgapped'): Promise<OrchestratorBed> {
@@ -19,9 +24,9 @@ function ensure(bed: OrchestratorBed, model: string) {
   const request = {
     id: `ensure-${Math.random().toString(36).slice(2)}`,
     model,
-    timeout_ms: 60_000,
+    timeout_ms: ANSWER_WITHIN_MS,
   };
-  return bed.client.collect(bed.subjects.orchestrator('ensure'), request);
+  return bed.collect('ensure', request);
 }
 
 describe('ensure for a model the started backend lacks', () => {

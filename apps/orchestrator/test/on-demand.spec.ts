@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema, SwitchyardError } from '@switchyard/contracts';
 import { chatRequest, freePorts, SCHEDULING_SLACK_MS } from '@switchyard/testing';
-import { managedSim, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
+import {
+  ANSWER_WITHIN_MS,
+  managedSim,
+  OrchestratorBed,
+  resultOf,
+} from './support/orchestrator-bed.js';
 
 // Long enough that a loaded machine cannot let it pass between two tests that need it running.
 const IDLE_TTL_MS = 1_500 + SCHEDULING_SLACK_MS;
@@ -27,9 +32,9 @@ describe('a managed backend started on demand', () => {
     const request = {
       id: `ensure-${Math.random().toString(36).slice(2)}`,
       model,
-      timeout_ms: 60_000,
+      timeout_ms: ANSWER_WITHIN_MS,
     };
-    return bed.client.collect(bed.subjects.orchestrator('ensure'), request);
+    return bed.collect('ensure', request);
   }
 
   it('says in its status which models a request would start it for, as the backend names them', async () => {

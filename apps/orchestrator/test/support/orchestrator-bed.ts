@@ -16,7 +16,7 @@ import {
   type LogLine,
   type SwitchyardConfigInput,
 } from '@switchyard/contracts';
-import { RequestStreamClient, type StreamResult } from '@switchyard/nats';
+import { RequestStreamClient, type StreamRequest, type StreamResult } from '@switchyard/nats';
 import {
   closeConnection,
   startNatsServer,
@@ -32,6 +32,16 @@ const OLLAMA_WORKER_ENTRY = fileURLToPath(
   new URL('../../../ollama-worker/dist/main.js', import.meta.url),
 );
 const CLI_ENTRY = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
+
+/**
+ * How long a test waits for the orchestrator's whole answer to a command: well inside jest's
+ * 30 s per test, so that an answer that never comes fails with what the orchestrator logged
+ * meanwhile ({@link OrchestratorBed.collect}), not with jest's bare timeout.
+ */
+export const ANSWER_WITHIN_MS = 20_000;
+
+/** How many of the orchestrator's last log lines a missing answer quotes. */
+const LOG_LINES_QUOTED = 30;
 
 /** Short timings so every behaviour shows within seconds. */
 export const TEST_ORCHESTRATOR = {
@@ -133,16 +143,36 @@ export class OrchestratorBed {
   }
 
   /** Runs `start`, `stop` or `restart` and returns the backend's status from the answer. */
-  async command(
-    command: 'start' | 'stop' | 'restart',
-    backend: string,
-    timeoutMs = 30_000,
-  ): Promise<BackendStatus> {
-    const request = { id: `${command}-${Date.now()}`, backend, timeout_ms: timeoutMs };
-    const result = await this.client.collect(this.subjects.orchestrator(command), request, {
-      timeoutMs,
-    });
-    return resultOf(result) as BackendStatus;
+  async command(command: 'start' | 'stop' | 'restart', backend: string): Promise<BackendStatus> {
+    const request = { id: `${command}-${Date.now()}`, backend, timeout_ms: ANSWER_WITHIN_MS };
+    return resultOf(await this.collect(command, request)) as BackendStatus;
+  }
+
+  /**
+   * Sends a request-stream command and waits for its whole answer, at most
+   * {@link ANSWER_WITHIN_MS} whatever the request's own `timeout_ms`. An answer that does not
+   * come in time fails quoting the orchestrator's last log lines (its backends' output and state
+   * changes among them), as that is all a test run leaves to tell why.
+   */
+  async collect(
+    command: 'start' | 'stop' | 'restart' | 'ensure' | 'pull',
+    request: StreamRequest & Record<string, unknown>,
+  ): Promise<StreamResult> {
+    const timeoutMs = Math.min(request.timeout_ms ?? ANSWER_WITHIN_MS, ANSWER_WITHIN_MS);
+    try {
+      return await this.client.collect(this.subjects.orchestrator(command), request, { timeoutMs });
+    } catch (error) {
+      if (!(error instanceof SwitchyardError) || error.code !== 'timeout') throw error;
+      const lines = this.orchestrator
+        .logs()
+        .slice(-LOG_LINES_QUOTED)
+        .map((line) => JSON.stringify(line));
+      throw new Error(
+        `no whole answer to ${command} ${request.id} in ${timeoutMs} ms; the orchestrator's ` +
+          `last log lines:\n${lines.join('\n')}`,
+        { cause: error },
+      );
+    }
   }
 
   async status(backend?: string): Promise<BackendStatus[]> {
