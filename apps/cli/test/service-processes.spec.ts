@@ -12,13 +12,16 @@ const QUICK: RestartSettings = {
   window_ms: 60_000,
 };
 
-/** A node child that says "up" when it starts, and "bye" and exits 0 on SIGTERM. */
+/**
+ * A node child that says "bye" and exits 0 on SIGTERM, and "up" once it does (said before, a
+ * SIGTERM sent on seeing "up" could come before the handler, and end the child by the signal).
+ */
 function nodeChild(name: string, script: string, restart?: RestartSettings): ChildSpec {
   const onTerm = "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });";
   return {
     name,
     command: process.execPath,
-    args: ['-e', `console.log('up'); ${onTerm} ${script}`],
+    args: ['-e', `${onTerm} console.log('up'); ${script}`],
     ...(restart === undefined ? {} : { restart }),
   };
 }
