@@ -40,6 +40,8 @@ export interface ServiceProcess {
   /** Every JSON log line so far. */
   logs(): Record<string, unknown>[];
   stderr(): string;
+  /** Its last `lines` lines of output, stdout's then stderr's: what to quote when it misbehaved. */
+  lastOutput(lines: number): string;
   /** Resolves with the first log line whose `msg` matches. */
   waitForLog(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
   /**
@@ -86,6 +88,8 @@ export function startServiceProcess(
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lastOutput = (lines: number): string =>
+    (stdout + stderr).trimEnd().split('\n').slice(-lines).join('\n');
   const matches = (line: Record<string, unknown>, msg: string | RegExp): boolean =>
     typeof line['msg'] === 'string' &&
     (typeof msg === 'string' ? line['msg'] === msg : msg.test(line['msg']));
@@ -93,6 +97,7 @@ export function startServiceProcess(
     child,
     logs,
     stderr: () => stderr,
+    lastOutput,
     exited,
     async waitForLog(msg, timeoutMs = 15_000 + SCHEDULING_SLACK_MS) {
       await waitFor(() => logs().some((line) => matches(line, msg)) || child.exitCode !== null, {
@@ -112,7 +117,7 @@ export function startServiceProcess(
       await exited;
       const error = new ServiceStopTimeoutError(
         `${entry} (pid ${child.pid}) was still running ${timeoutMs} ms after ${signal}; ` +
-          `killed it. Its last output:\n${lastLines(stdout + stderr)}`,
+          `killed it. Its last output:\n${lastOutput(QUOTED_LINES)}`,
       );
       // Also said at once: when the failure outlives the hook that awaited it (jest gave up on
       // the hook first), the rejection reaches nobody.
@@ -136,8 +141,4 @@ export async function stopProcesses(
   );
   const failed = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
-}
-
-function lastLines(output: string): string {
-  return output.trimEnd().split('\n').slice(-QUOTED_LINES).join('\n');
 }

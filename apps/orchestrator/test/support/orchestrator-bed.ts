@@ -40,8 +40,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta
  */
 export const ANSWER_WITHIN_MS = 20_000;
 
-/** How many of the orchestrator's last log lines a missing answer quotes. */
-const LOG_LINES_QUOTED = 30;
+/** How many of the orchestrator's last output lines a missing answer quotes. */
+const OUTPUT_LINES_QUOTED = 30;
 
 /** Short timings so every behaviour shows within seconds. */
 export const TEST_ORCHESTRATOR = {
@@ -151,7 +151,7 @@ export class OrchestratorBed {
   /**
    * Sends a request-stream command and waits for its whole answer, at most
    * {@link ANSWER_WITHIN_MS} whatever the request's own `timeout_ms`. An answer that does not
-   * come in time fails quoting the orchestrator's last log lines (its backends' output and state
+   * come in time fails quoting the orchestrator's last output (its backends' output and state
    * changes among them), as that is all a test run leaves to tell why.
    */
   async collect(
@@ -163,13 +163,9 @@ export class OrchestratorBed {
       return await this.client.collect(this.subjects.orchestrator(command), request, { timeoutMs });
     } catch (error) {
       if (!(error instanceof SwitchyardError) || error.code !== 'timeout') throw error;
-      const lines = this.orchestrator
-        .logs()
-        .slice(-LOG_LINES_QUOTED)
-        .map((line) => JSON.stringify(line));
       throw new Error(
         `no whole answer to ${command} ${request.id} in ${timeoutMs} ms; the orchestrator's ` +
-          `last log lines:\n${lines.join('\n')}`,
+          `last output:\n${this.orchestrator.lastOutput(OUTPUT_LINES_QUOTED)}`,
         { cause: error },
       );
     }
