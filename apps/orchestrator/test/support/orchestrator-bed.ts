@@ -21,6 +21,7 @@ import {
   closeConnection,
   startNatsServer,
   startServiceProcess,
+  stopProcesses,
   tearDown,
   waitFor,
   type NatsServer,
@@ -208,7 +209,7 @@ export class OrchestratorBed {
 
   async close(): Promise<void> {
     await tearDown(
-      ...this.others.map((other) => () => other.stop()),
+      () => stopProcesses(this.others),
       () => this.orchestrator.stop('SIGTERM'),
       () => closeConnection(this.nc),
       () => this.nats.stop(),
