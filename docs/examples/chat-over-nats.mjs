@@ -31,7 +31,11 @@ const requestId = `example-${Date.now().toString(36)}`;
 const inbox = `_INBOX.${requestId}`;
 const replies = nc.subscribe(inbox);
 
+let over = false;
 const cancel = (reason) => {
+  // Once the exchange is over (answered, failed or cancelled) there is nothing left to cancel,
+  // and the connection is draining: a publish would throw.
+  if (over) return;
   nc.publish(`${prefix}.v1.cancel.${requestId}`, JSON.stringify({ request_id: requestId, reason }));
   replies.unsubscribe();
 };
@@ -78,6 +82,7 @@ for await (const message of replies) {
     break;
   }
 }
+over = true;
 clearTimeout(idle);
 await nc.drain();
 process.exit(exitCode);

@@ -101,6 +101,15 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     expect(cancelReason?.message).toBe('the caller cancelled the request: interrupted');
   });
 
+  it('stops quietly when the reader of its output goes away as the answer ends', async () => {
+    // The last writes fail (EPIPE) once the answer is in and the connection drains: nothing is
+    // left to cancel, and a cancel published then would fail on the draining connection.
+    for (let round = 0; round < 5; round++) {
+      const { stderr } = await run(['llama3.2:latest', 'world'], undefined, 'Hello');
+      expect(stderr).toBe('');
+    }
+  });
+
   it('cancels upstream and stops quietly when the reader of its output goes away', async () => {
     const { code, stderr } = await run(['chatty'], undefined, 'more');
     expect(stderr).toBe('');
