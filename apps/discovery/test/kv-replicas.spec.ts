@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects, switchyardConfigSchema } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/service';
-import { startNatsCluster, type NatsCluster } from '@switchyard/testing';
+import { closeConnection, startNatsCluster, tearDown, type NatsCluster } from '@switchyard/testing';
 import { DiscoveryService } from '../src/discovery.service.js';
 import { leaseBucket } from '../src/registry/registry-store.js';
 import { TEST_DISCOVERY } from './support/discovery-harness.js';
@@ -21,8 +21,10 @@ describe('registry buckets on a JetStream cluster', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await nc?.drain();
-    await cluster?.stop();
+    await tearDown(
+      () => closeConnection(nc),
+      async () => cluster?.stop(),
+    );
   });
 
   it('are created with discovery.kv_replicas replicas', async () => {
@@ -44,8 +46,10 @@ describe('registry buckets on a JetStream cluster', () => {
         expect({ bucket, replicas: info.config.num_replicas }).toEqual({ bucket, replicas: 3 });
       }
     } finally {
-      await discovery.stop();
-      await discoveryNc.drain();
+      await tearDown(
+        () => discovery.stop(),
+        () => closeConnection(discoveryNc),
+      );
     }
   }, 60_000);
 });

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { orchestratorErrorReplySchema, Subjects, type WireError } from '@switchyard/contracts';
-import { pauseProcess, resumeProcess, startNatsServer, type NatsServer } from '@switchyard/testing';
+import {
+  closeConnection,
+  pauseProcess,
+  resumeProcess,
+  startNatsServer,
+  tearDown,
+  type NatsServer,
+} from '@switchyard/testing';
 import { RegistryStore } from '../src/registry/registry-store.js';
 import { SnapshotResponder } from '../src/registry/snapshot-responder.js';
 import { capturedLogger } from './support/captured-logger.js';
@@ -28,8 +35,10 @@ describe('a snapshot request while the registry bucket cannot be read', () => {
   });
 
   afterAll(async () => {
-    await nc.drain();
-    await nats.stop();
+    await tearDown(
+      () => closeConnection(nc),
+      async () => nats?.stop(),
+    );
   });
 
   /** Runs a responder reading the registry through `source` and asks it for one snapshot. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureCommandSchema, Subjects, SwitchyardError } from '@switchyard/contracts';
 import { connectNats, StreamServer, type NatsConnection } from '@switchyard/nats';
-import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import { closeConnection, PROCESS_HOOK_TIMEOUT_MS, tearDown } from '@switchyard/testing';
 import OpenAI, { NotFoundError } from 'openai';
 import { NOTHING_TO_START_TTL_MS } from '../src/orchestration/orchestrator-client.service.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
@@ -40,9 +40,11 @@ describe('a model the orchestrator has nothing to start for', () => {
   }, PROCESS_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
-    await server?.stop({ graceMs: 0 });
-    await nc?.drain();
-    await fleet?.close();
+    await tearDown(
+      async () => server?.stop({ graceMs: 0 }),
+      () => closeConnection(nc),
+      async () => fleet?.close(),
+    );
   });
 
   const ask = (model: string): Promise<unknown> =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kvm } from '@nats-io/kv';
-import { startNatsServer, type NatsServer } from '@switchyard/testing';
+import { closeConnection, startNatsServer, tearDown, type NatsServer } from '@switchyard/testing';
 import { bucketKeys, connectNats, type NatsConnection } from '../src/index.js';
 
 /** Entries live this long in the expiring bucket. */
@@ -32,8 +32,10 @@ describe('bucketKeys', () => {
   });
 
   afterAll(async () => {
-    await nc?.drain();
-    await nats?.stop();
+    await tearDown(
+      () => closeConnection(nc),
+      async () => nats?.stop(),
+    );
   });
 
   it('lists every key, dots included, deleted ones until their marker goes', async () => {

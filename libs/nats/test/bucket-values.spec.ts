@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kvm } from '@nats-io/kv';
-import { startNatsServer, type NatsServer } from '@switchyard/testing';
+import { closeConnection, startNatsServer, tearDown, type NatsServer } from '@switchyard/testing';
 import { bucketValues, connectNats, liveValue, type NatsConnection } from '../src/index.js';
 
 interface Port {
@@ -26,8 +26,10 @@ describe('bucketValues', () => {
   });
 
   afterAll(async () => {
-    await nc?.drain();
-    await nats?.stop();
+    await tearDown(
+      () => closeConnection(nc),
+      async () => nats?.stop(),
+    );
   });
 
   it('reads the live values the parser accepts, in key order, and skips the rest', async () => {

@@ -26,10 +26,11 @@ export async function tearDown(...steps: (() => Promise<unknown>)[]): Promise<vo
 /**
  * Drains a test's connection so what it published is delivered, but closes it outright when the
  * drain does not end within a few seconds (a server that stopped answering would keep its PONG,
- * and the drain, waiting forever).
+ * and the drain, waiting forever). A connection that was never made (its `beforeAll` failed) is
+ * nothing to close.
  */
-export async function closeConnection(nc: NatsConnection): Promise<void> {
-  if (nc.isClosed()) return;
+export async function closeConnection(nc: NatsConnection | undefined): Promise<void> {
+  if (nc === undefined || nc.isClosed()) return;
   try {
     const outcome = await settleWithin(() => nc.drain(), DRAIN_TIMEOUT_MS);
     if (outcome === PENDING) {

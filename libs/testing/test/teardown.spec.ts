@@ -49,6 +49,18 @@ describe('closeConnection', () => {
     }
   });
 
+  it('leaves alone a connection that was never made or is already closed', async () => {
+    await expect(closeConnection(undefined)).resolves.toBeUndefined();
+    const nats = await startNatsServer();
+    try {
+      const nc = await connect({ servers: nats.url });
+      await nc.close();
+      await expect(closeConnection(nc)).resolves.toBeUndefined();
+    } finally {
+      await nats.stop();
+    }
+  });
+
   it('closes a connection whose server stopped answering, where a drain waits forever', async () => {
     const nats = await startNatsServer();
     const nc = await connect({ servers: nats.url });
