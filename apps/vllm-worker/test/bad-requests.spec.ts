@@ -15,7 +15,8 @@ describe('requests a vLLM worker cannot take', () => {
   let bed: VllmTestbed;
 
   beforeAll(async () => {
-    bed = await startVllmTestbed({ backends: [{}] });
+    // Two models on one backend: a request may name one on the other's subject.
+    bed = await startVllmTestbed({ backends: [{ models: [MODELS.chat, MODELS.think] }] });
   });
 
   afterAll(async () => {
@@ -45,6 +46,16 @@ describe('requests a vLLM worker cannot take', () => {
       /request ids are 1 to 128 letters/,
     ],
     ['larger than the limit', oversized, /^chat request is \d+ bytes; the limit is 524288$/],
+    [
+      "naming another model it serves than its subject's",
+      JSON.stringify(chatRequest(MODELS.think, 'Hi')),
+      /^model "Qwen\/Qwen3-think-0\.6B" is not the model the subject names, "Qwen\/Qwen2\.5-0\.5B-Instruct"$/,
+    ],
+    [
+      'naming a model nobody serves',
+      JSON.stringify(chatRequest('nobody/serves-this', 'Hi')),
+      /^model "nobody\/serves-this" is not the model the subject names/,
+    ],
   ])(
     'answers one bad_request error frame, and nothing else, to a request %s',
     async (_what, payload, message) => {

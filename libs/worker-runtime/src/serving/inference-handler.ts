@@ -7,6 +7,8 @@ import { GenerationFrames } from './generation-frames.js';
 
 export interface InferenceHandlerDeps<Request> {
   kind: BackendKind;
+  /** The model the handler's subject names: a request must name the same one. */
+  model: string;
   /** The endpoints serving a model now. */
   endpointsFor(model: string): readonly BackendEndpoint[];
   limiterOf(endpoint: BackendEndpoint): EndpointLimiter;
@@ -68,6 +70,9 @@ export function inferenceHandler<Request extends { model: string }>(
 
 function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Request>) {
   return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
+    // The queue group that chose this worker is the subject's; a request for another model would
+    // be served here or refused as gone depending on which replica it reached.
+    if (request.model !== deps.model) throw modelMismatch(request.model, deps.model);
     const endpoint = pickEndpoint(deps.endpointsFor(request.model), deps.limiterOf);
     if (endpoint === undefined) {
       // The model went away between the subscription and this request; another worker may have it.
@@ -118,4 +123,11 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
       slot.release();
     }
   };
+}
+
+function modelMismatch(requested: string, subjectModel: string): SwitchyardError {
+  const message = `model "${requested}" is not the model the subject names, "${subjectModel}"`;
+  return new SwitchyardError('bad_request', message, {
+    details: { issues: [{ path: 'model', message }] },
+  });
 }

@@ -58,8 +58,11 @@ const LIST_TIMEOUT_MS = { min: 2_000, max: 10_000 } as const;
 /** How long a new registration waits for the NATS server to confirm its subscriptions. */
 const REGISTRATION_CONFIRM_MS = 2_000;
 
-/** How one operation's requests are served: `bind(subject)` gives the callback for a subject. */
-type OperationBinding = (subject: string) => (msg: RequestMessage) => void;
+/**
+ * How one operation's requests are served: `bind(subject, model)` gives the callback for one of
+ * `model`'s subjects.
+ */
+type OperationBinding = (subject: string, model: string) => (msg: RequestMessage) => void;
 
 /**
  * The part every worker shares. It serves, in the workers' queue group, the request subjects of
@@ -134,12 +137,12 @@ export class WorkerRuntime {
           signal: AbortSignal,
         ) => AsyncIterable<GenerationEvent>,
       ): OperationBinding =>
-      (subject) => {
+      (subject, model) => {
         // Every inference schema has a `model`; the intersection says so to the handler.
         type Request = DecodedRequest<S> & { model: string };
         const handler = this.stats.track(
           subject,
-          inferenceHandler<Request>(Object.assign({}, common, { generate })),
+          inferenceHandler<Request>(Object.assign({}, common, { generate, model })),
         );
         return (msg) =>
           this.server.handle(msg, { schema, what }, handler as StreamHandler<DecodedRequest<S>>);
@@ -306,7 +309,7 @@ export class WorkerRuntime {
         aliasOf: (model) => this.directory.aliasOf(model),
       },
       models,
-      (operation, subject) => this.operations[operation](subject),
+      (operation, subject, model) => this.operations[operation](subject, model),
     );
     // Once the server has the new subscriptions, the model set is served: a model that came
     // back after a spell with no subscription at all is answered from when the refresh resolves.

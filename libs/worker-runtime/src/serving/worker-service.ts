@@ -29,10 +29,11 @@ export interface WorkerServiceOptions {
   aliasOf(model: string): string | undefined;
 }
 
-/** Serves one request message that arrived on `subject`. */
+/** Serves one request message that arrived on `subject`, one of `model`'s. */
 export type ServeRequest = (
   operation: InferenceOperation,
   subject: string,
+  model: string,
 ) => (msg: RequestMessage) => void;
 
 /**
@@ -64,7 +65,7 @@ export async function addWorkerService(
         [`${operation}_${token}`, subjects.inference(operation, model)],
         [`${operation}_${token}_${kind}`, subjects.inference(operation, model, kind)],
       ] as const) {
-        const handle = serve(operation, subject);
+        const handle = serve(operation, subject, model);
         service.addEndpoint(name, {
           subject,
           metadata: Object.assign({}, metadata, { operation }),
