@@ -2,17 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ensureResultSchema } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import { OrchestratorBed } from './support/orchestrator-bed.js';
+import { ANSWER_WITHIN_MS, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
 
 // A managed program that keeps running but stops answering its health check well: a stand-in
 // for a wedged server, which the sim does not simulate (its faults touch inference only). It
-// answers Ollama's /api/version with 200 while the flag file exists, 503 otherwise.
+// answers Ollama's /api/version with 200 while the flag file exists, 503 otherwise, and lists one
+// model (/api/tags) all along, so that a worker serves it.
 const WEDGEABLE_SERVER = `
 const { existsSync } = require('node:fs');
 const [port, flag] = process.argv.slice(1);
+const listed = { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }] };
 require('node:http')
   .createServer((request, response) => {
+    const path = new URL(request.url, 'http://x').pathname;
+    if (path === '/api/tags' || path === '/api/ps') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(path === '/api/tags' ? listed : { models: [] }));
+      return;
+    }
     response.writeHead(existsSync(flag) ? 200 : 503, { 'content-type': 'application/json' });
     response.end('{"version":"0.0.0"}');
   })
@@ -30,6 +39,7 @@ describe('a managed backend whose health checks fail while it runs', () => {
     flag = join(dir, 'healthy');
     writeFileSync(flag, '');
     bed = await OrchestratorBed.start({
+      workers: { ollama: { refresh_interval_ms: 300 } },
       backends: [
         {
           id: 'wedgeable',
@@ -40,10 +50,19 @@ describe('a managed backend whose health checks fail while it runs', () => {
             program: process.execPath,
             args: ['-e', WEDGEABLE_SERVER, String(port), flag],
           },
+          models: ['llama3.2'],
         },
       ],
     });
+    await bed.startOllamaWorker();
   }, 60_000);
+
+  function ensure() {
+    const request = { id: `ensure-${Date.now()}`, model: 'llama3.2', timeout_ms: ANSWER_WITHIN_MS };
+    return bed
+      .collect('ensure', request)
+      .then((answer) => ensureResultSchema.parse(resultOf(answer)));
+  }
 
   afterAll(async () => {
     await bed.close();
@@ -65,5 +84,21 @@ describe('a managed backend whose health checks fail while it runs', () => {
     await bed.waitForEvent('wedgeable', 'ready', { after });
     expect(bed.events.slice(after).map((e) => e.state)).toEqual(['unhealthy', 'ready']);
     expect((await bed.status('wedgeable'))[0]?.pid).toBe(pid);
+  });
+
+  it('is not started again by an ensure for a model it serves', async () => {
+    await bed.command('start', 'wedgeable');
+    // Ready and served: nothing to start.
+    expect(await ensure()).toEqual({ backend: 'wedgeable', model: 'llama3.2', started: false });
+    const after = bed.events.length;
+    rmSync(flag);
+    await bed.waitForEvent('wedgeable', 'unhealthy', { after });
+
+    // A gateway that finds nothing answering asks again; being told `started`, it would try
+    // the backend once more in vain.
+    expect(await ensure()).toEqual({ backend: 'wedgeable', model: 'llama3.2', started: false });
+    expect(bed.events.slice(after).map((e) => e.state)).toEqual(['unhealthy']);
+    writeFileSync(flag, '');
+    await bed.waitForEvent('wedgeable', 'ready', { after });
   });
 });

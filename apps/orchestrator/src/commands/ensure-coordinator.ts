@@ -51,8 +51,10 @@ export class EnsureCoordinator {
     }
     ctx.start({ kind: chosen.config.kind, backend: chosen.id });
     usage.touch(chosen.id);
-    const wasReady = chosen.current === 'ready';
-    if (servedBy === undefined || !wasReady) {
+    // An unhealthy backend runs: starting it does nothing (its process is not restarted for
+    // failed health checks), so a caller told `started` would only try it again in vain.
+    const running = chosen.current === 'ready' || chosen.current === 'unhealthy';
+    if (servedBy === undefined || !running) {
       ctx.setPhase('loading');
       await chosen.start(ctx.signal);
       await this.pullIfMissing(chosen, request.model, ctx);
@@ -61,7 +63,7 @@ export class EnsureCoordinator {
     usage.touch(chosen.id);
     ctx.send({
       type: 'delta',
-      result: { backend: chosen.id, model: request.model, started: !wasReady },
+      result: { backend: chosen.id, model: request.model, started: !running },
     });
     return COMMAND_END;
   }
