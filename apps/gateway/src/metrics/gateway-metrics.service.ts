@@ -43,7 +43,7 @@ export class GatewayMetrics {
   });
   private readonly startsOnDemand = new Counter({
     name: `${PREFIX}starts_on_demand_total`,
-    help: 'Requests for a model nobody served that the orchestrator made servable',
+    help: 'Requests that waited for the orchestrator to start a backend: for a model nobody served, or one nothing answered at',
     registers: [this.registry],
   });
   private readonly fallbacks = new Counter({

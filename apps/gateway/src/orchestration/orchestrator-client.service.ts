@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   backendStatusSchema,
+  ensureResultSchema,
   orchestratorErrorReplySchema,
   REQUEST_ID_HEADER,
   statusAnswerSchema,
@@ -8,6 +9,7 @@ import {
   SwitchyardError,
   type BackendKind,
   type BackendStatus,
+  type ErrorCode,
   type PullCommand,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
@@ -16,6 +18,7 @@ import {
   RequestStreamClient,
   type FrameStream,
   type NatsConnection,
+  type StreamResult,
 } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { generateRequestId } from '../http/request-id.js';
@@ -32,6 +35,13 @@ const STATUS_TIMEOUT_MS = 2_000;
 export const NOTHING_TO_START_TTL_MS = 5_000;
 /** The most models remembered as having nothing to start; the oldest is forgotten first. */
 const NOTHING_TO_START_MAX = 1_000;
+
+/**
+ * What an `ensure` came to: no orchestrator or no managed backend for the model; a worker serves
+ * it with nothing started; or a backend was started (or waited for while it started) until a
+ * worker served the model.
+ */
+export type EnsureOutcome = 'nothing_to_start' | 'served' | 'started';
 
 /**
  * The gateway's side of the orchestrator's commands: status for `/admin/backends`, start, stop
@@ -91,20 +101,20 @@ export class OrchestratorClient {
 
   /**
    * Asks the orchestrator to make `model` servable and waits (until `timeoutMs`) for the answer.
-   * Resolves `false` when there is nothing to start — no orchestrator, or no managed backend
-   * lists the model, now or in an answer of the last {@link NOTHING_TO_START_TTL_MS} — and
-   * throws when a start was tried and failed.
+   * Resolves `nothing_to_start` when there is nothing to start — no orchestrator, or no managed
+   * backend lists the model, now or in an answer of the last {@link NOTHING_TO_START_TTL_MS} —
+   * and throws when a start was tried and failed. `because` is the failure that led here.
    */
   async ensure(
     model: string,
     kind: BackendKind | undefined,
-    call: { requestId: string; timeoutMs: number; signal: AbortSignal },
-  ): Promise<boolean> {
+    call: { requestId: string; timeoutMs: number; signal: AbortSignal; because: ErrorCode },
+  ): Promise<EnsureOutcome> {
     const key = modelKey(model, kind);
-    if (this.hasNothingToStart(key)) return false;
+    if (this.hasNothingToStart(key)) return 'nothing_to_start';
     this.logger.info(
-      { request_id: call.requestId, model },
-      'no worker serves the model; asking the orchestrator to start it',
+      { request_id: call.requestId, model, because: call.because },
+      'asking the orchestrator to start the model',
     );
     const request = {
       id: generateRequestId(),
@@ -112,20 +122,25 @@ export class OrchestratorClient {
       ...(kind === undefined ? {} : { kind }),
       timeout_ms: call.timeoutMs,
     };
+    let answer: StreamResult;
     try {
-      await this.client.collect(this.subjects.orchestrator('ensure'), request, {
+      answer = await this.client.collect(this.subjects.orchestrator('ensure'), request, {
         signal: call.signal,
         headers: { [REQUEST_ID_HEADER]: call.requestId },
       });
-      return true;
     } catch (error) {
       const failure = SwitchyardError.from(error);
       if (failure.code === 'no_responders' || failure.code === 'model_not_found') {
         this.rememberNothingToStart(key);
-        return false;
+        return 'nothing_to_start';
       }
       throw failure;
     }
+    // An answer without a result it can read says no more than that the command went through.
+    const result = ensureResultSchema.safeParse(
+      answer.deltas.find((delta) => delta.result !== undefined)?.result,
+    );
+    return result.success && result.data.started ? 'started' : 'served';
   }
 
   /** Whether an `ensure` for `key` found nothing to start less than the time to live ago. */

@@ -149,8 +149,9 @@ export class FleetRouter {
 
   /**
    * Tries one target until it answers or fails for good: retryable failures again after a
-   * backoff (`gateway.retries`), within the request's deadline; a model nobody serves after asking
-   * the orchestrator to start it. Resolves with the opened stream, or with the last failure.
+   * backoff (`gateway.retries`), within the request's deadline; a model nobody serves, or one
+   * whose backend nothing answers at, after asking the orchestrator to start it. Resolves with the
+   * opened stream, or with the last failure.
    */
   private async tryTarget(
     target: ModelTarget,
@@ -194,13 +195,10 @@ export class FleetRouter {
         if (options.signal.aborted) throw error;
       }
       last = error;
-      if (error.code === 'model_not_found' && !tries.ensured.has(target.model)) {
-        tries.ensured.add(target.model);
-        if (await this.startOnDemand(target, deadline, options)) {
-          // A worker serves it now: this try did not count.
-          attempt -= 1;
-          continue;
-        }
+      if (await this.servableAgain(error, target, attempt === max_attempts, tries)) {
+        // This try did not count.
+        attempt -= 1;
+        continue;
       }
       if (!error.retryable || error.code === 'timeout') break;
       if (attempt < max_attempts) {
@@ -284,23 +282,32 @@ export class FleetRouter {
   }
 
   /**
-   * Nobody serves the model: the orchestrator may run a backend that can (`ensure`). Waits for it
-   * within the request's deadline; `false` when there is nothing to start.
+   * Whether the orchestrator made a failed target servable (`ensure`, asked once per model of a
+   * request, waited for within its deadline): a model nobody serves once a worker serves it; a
+   * model whose backend nothing answers at (after the last retry) once it started the backend
+   * again. A managed backend that crashed is restarted after a backoff, and its worker lists its
+   * models until its next refresh: a request in between waits for the restart instead of failing.
    */
-  private async startOnDemand(
+  private async servableAgain(
+    error: SwitchyardError,
     target: ModelTarget,
-    deadline: number,
-    options: OpenOptions,
+    lastTry: boolean,
+    tries: TryState,
   ): Promise<boolean> {
-    const timeoutMs = deadline - Date.now();
+    const notServed = error.code === 'model_not_found';
+    const unanswered = error.code === 'backend_unavailable' && lastTry;
+    if ((!notServed && !unanswered) || tries.ensured.has(target.model)) return false;
+    tries.ensured.add(target.model);
+    const timeoutMs = tries.deadline - Date.now();
     if (timeoutMs <= 0) return false;
-    const started = await this.orchestrator.ensure(target.model, target.kind, {
-      requestId: options.requestId,
+    const outcome = await this.orchestrator.ensure(target.model, target.kind, {
+      requestId: tries.options.requestId,
       timeoutMs,
-      signal: options.signal,
+      signal: tries.options.signal,
+      because: error.code,
     });
-    if (started) this.metrics.startedOnDemand();
-    return started;
+    if (outcome === 'started') this.metrics.startedOnDemand();
+    return outcome === 'started' || (notServed && outcome === 'served');
   }
 
   /** What a failure means for routing: the caller's abort wins; nobody serving it is a 404. */

@@ -35,6 +35,7 @@ export interface OrchestratedFleet {
   gateway: RunningService;
   url: string;
   orchestrator: ServiceProcess;
+  discovery: ServiceProcess;
   events: LifecycleEvent[];
   waitForEvent(state: LifecycleEvent['state'], after?: number): Promise<LifecycleEvent>;
   /**
@@ -53,6 +54,8 @@ export interface OrchestratedFleet {
 export async function startOrchestratedFleet(options: {
   backend?: Record<string, unknown>;
   orchestrator?: Record<string, unknown>;
+  /** The Ollama worker's settings (`workers.ollama`), over a 300 ms model refresh. */
+  worker?: Record<string, unknown>;
   gateway?: Record<string, unknown>;
 }): Promise<OrchestratedFleet> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-orchestrated-'));
@@ -84,19 +87,16 @@ export async function startOrchestratedFleet(options: {
         ...options.backend,
       },
     ],
-    workers: { ollama: { refresh_interval_ms: 300 } },
+    workers: { ollama: { refresh_interval_ms: 300, ...options.worker } },
     discovery: TEST_DISCOVERY,
     orchestrator: { ready_poll_ms: 100, usage_poll_ms: 300, ...options.orchestrator },
   };
   const file = join(dir, 'switchyard.json');
   await writeFile(file, JSON.stringify(config));
   const env = { SWITCHYARD_CONFIG: file };
-  const processes = [
-    startServiceProcess(entry('orchestrator'), { env }),
-    startServiceProcess(entry('discovery'), { env }),
-    startServiceProcess(entry('ollama-worker'), { env }),
-  ];
-  const [orchestrator] = processes as [ServiceProcess];
+  const orchestrator = startServiceProcess(entry('orchestrator'), { env });
+  const discovery = startServiceProcess(entry('discovery'), { env });
+  const processes = [orchestrator, discovery];
   const gatewayFile = join(dir, 'gateway.json');
   await writeFile(
     gatewayFile,
@@ -117,7 +117,12 @@ export async function startOrchestratedFleet(options: {
     );
   try {
     await orchestrator.waitForLog('orchestrator ready', 20_000);
-    await processes[2]?.waitForLog('ollama-worker started', 20_000);
+    // The worker starts once the registry bucket exists: one that finds none looks again only
+    // after its refresh interval, and until then learns nothing of the backend starting.
+    await discovery.waitForLog('discovery started', 20_000);
+    const worker = startServiceProcess(entry('ollama-worker'), { env });
+    processes.push(worker);
+    await worker.waitForLog('ollama-worker started', 20_000);
     gateway = await runService(gatewayService, { argv: ['--config', gatewayFile], env: {} });
     return {
       nats,
@@ -126,6 +131,7 @@ export async function startOrchestratedFleet(options: {
       gateway,
       url: urlOf(gateway),
       orchestrator,
+      discovery,
       events,
       async waitForEvent(state, after = 0) {
         await waitFor(() => events.slice(after).some((event) => event.state === state), {
