@@ -4,8 +4,8 @@ import { pauseProcess, resumeProcess } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { startOrchestratedFleet, type OrchestratedFleet } from './support/orchestrated-fleet.js';
 
-/** Longer than the gateway's three tries take (100 and 200 ms of backoff, ±20 %). */
-const RESTART_AFTER_MS = 2_000;
+/** Well beyond what the gateway's three tries take (100 and 200 ms of backoff), even at −20 %. */
+const RESTART_AFTER_MS = 3_000;
 
 // A managed backend that crashed is restarted after a backoff. Until its worker's next refresh
 // (5 s by default), or discovery's next check, the worker still serves its models: a request in
