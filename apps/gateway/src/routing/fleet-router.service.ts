@@ -121,7 +121,8 @@ export class FleetRouter {
     };
     let firstError: SwitchyardError | undefined;
     for (const [index, { target, place }] of candidates.entries()) {
-      const outcome = await this.tryTarget(target, place, tries);
+      const fallbackLeft = index < candidates.length - 1;
+      const outcome = await this.tryTarget(target, place, fallbackLeft, tries);
       if (!(outcome instanceof SwitchyardError)) return outcome;
       let error = outcome;
       if (error.code === 'no_responders') error = await this.notServedOr(error, target, true);
@@ -150,12 +151,13 @@ export class FleetRouter {
   /**
    * Tries one target until it answers or fails for good: retryable failures again after a
    * backoff (`gateway.retries`), within the request's deadline; a model nobody serves, or one
-   * whose backend nothing answers at, after asking the orchestrator to start it. Resolves with the
-   * opened stream, or with the last failure.
+   * whose backend nothing answers at with no fallback left, after asking the orchestrator to
+   * start it. Resolves with the opened stream, or with the last failure.
    */
   private async tryTarget(
     target: ModelTarget,
     place: number,
+    fallbackLeft: boolean,
     tries: TryState,
   ): Promise<RoutedStream | SwitchyardError> {
     const { max_attempts, initial_backoff_ms, max_backoff_ms } = this.gateway.retries;
@@ -195,7 +197,8 @@ export class FleetRouter {
         if (options.signal.aborted) throw error;
       }
       last = error;
-      if (await this.servableAgain(error, target, attempt === max_attempts, tries)) {
+      const lastTry = attempt === max_attempts;
+      if (await this.servableAgain(error, target, lastTry && !fallbackLeft, tries)) {
         // This try did not count.
         attempt -= 1;
         continue;
@@ -284,18 +287,19 @@ export class FleetRouter {
   /**
    * Whether the orchestrator made a failed target servable (`ensure`, asked once per model of a
    * request, waited for within its deadline): a model nobody serves once a worker serves it; a
-   * model whose backend nothing answers at (after the last retry) once it started the backend
-   * again. A managed backend that crashed is restarted after a backoff, and its worker lists its
+   * model whose backend nothing answers at once it started the backend again, asked only when
+   * the target's tries are spent and no fallback is left (one is there for a backend that
+   * fails). A managed backend that crashed is restarted after a backoff, and its worker lists its
    * models until its next refresh: a request in between waits for the restart instead of failing.
    */
   private async servableAgain(
     error: SwitchyardError,
     target: ModelTarget,
-    lastTry: boolean,
+    lastResort: boolean,
     tries: TryState,
   ): Promise<boolean> {
     const notServed = error.code === 'model_not_found';
-    const unanswered = error.code === 'backend_unavailable' && lastTry;
+    const unanswered = error.code === 'backend_unavailable' && lastResort;
     if ((!notServed && !unanswered) || tries.ensured.has(target.model)) return false;
     tries.ensured.add(target.model);
     const timeoutMs = tries.deadline - Date.now();
