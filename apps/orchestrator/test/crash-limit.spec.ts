@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import { OrchestratorBed, simCommand, TEST_ORCHESTRATOR } from './support/orchestrator-bed.js';
+import {
+  ANSWER_WITHIN_MS,
+  OrchestratorBed,
+  simCommand,
+  TEST_ORCHESTRATOR,
+} from './support/orchestrator-bed.js';
 
 // A program that exits at once every time: restarted with backoff, then given up on.
 describe('a managed backend that cannot stay up', () => {
@@ -18,6 +23,7 @@ describe('a managed backend that cannot stay up', () => {
           mode: 'managed',
           // `--kind` is wrong, so the sim prints its usage error and exits with code 2.
           command: simCommand('not-a-kind', port),
+          models: ['llama3.2'],
         },
       ],
     });
@@ -49,6 +55,18 @@ describe('a managed backend that cannot stay up', () => {
     await new Promise((resolve) =>
       setTimeout(resolve, TEST_ORCHESTRATOR.restart.max_backoff_ms * 2),
     );
+    expect(bed.events.slice(events)).toEqual([]);
+    expect((await bed.status('broken'))[0]?.state).toBe('failed');
+  });
+
+  it('is not started again by a request for its model: the ensure says why it failed', async () => {
+    const events = bed.events.length;
+    const request = { id: `ensure-${Date.now()}`, model: 'llama3.2', timeout_ms: ANSWER_WITHIN_MS };
+    const error = await bed.collect('ensure', request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'start_failed' });
+    expect((error as Error).message).toMatch(/crashed more than 3 times/);
     expect(bed.events.slice(events)).toEqual([]);
     expect((await bed.status('broken'))[0]?.state).toBe('failed');
   });

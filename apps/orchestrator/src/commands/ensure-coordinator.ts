@@ -36,7 +36,10 @@ export class EnsureCoordinator {
     const { fleet, workers, usage } = this.options;
     const candidates = fleet.managedFor(request.model, request.kind);
     const servedBy = await workers.servingKind(request.model, request.kind);
-    const chosen = candidates.find((c) => c.current === 'ready') ?? candidates[0];
+    const chosen =
+      candidates.find((c) => c.current === 'ready') ??
+      candidates.find((c) => c.current !== 'failed') ??
+      candidates[0];
     if (chosen === undefined) {
       if (servedBy !== undefined) {
         // Served by a backend the orchestrator does not run: nothing to start.
@@ -49,6 +52,10 @@ export class EnsureCoordinator {
         `no worker serves model "${request.model}" and no managed backend lists it in its models`,
       );
     }
+    // Failed stays failed until a person starts it (`start`): a request starting it again would
+    // restart the crash loop the restart limit ended, once per request.
+    const failure = chosen.failedWith;
+    if (failure !== undefined) throw failure;
     ctx.start({ kind: chosen.config.kind, backend: chosen.id });
     usage.touch(chosen.id);
     // An unhealthy backend runs: starting it does nothing (its process is not restarted for

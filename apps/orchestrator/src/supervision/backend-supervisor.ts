@@ -80,6 +80,11 @@ export class BackendSupervisor {
     return this.state;
   }
 
+  /** Why the backend is `failed` (the crash limit, a taken port); undefined in any other state. */
+  get failedWith(): SwitchyardError | undefined {
+    return this.state === 'failed' ? this.failure : undefined;
+  }
+
   status(): BackendStatus {
     const { backend } = this.options;
     return {
