@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import {
-  ANSWER_WITHIN_MS,
-  OrchestratorBed,
-  simCommand,
-  TEST_ORCHESTRATOR,
-} from './support/orchestrator-bed.js';
+import { OrchestratorBed, simCommand, TEST_ORCHESTRATOR } from './support/orchestrator-bed.js';
 
 // A program that exits at once every time: restarted with backoff, then given up on.
 describe('a managed backend that cannot stay up', () => {
@@ -61,8 +56,7 @@ describe('a managed backend that cannot stay up', () => {
 
   it('is not started again by a request for its model: the ensure says why it failed', async () => {
     const events = bed.events.length;
-    const request = { id: `ensure-${Date.now()}`, model: 'llama3.2', timeout_ms: ANSWER_WITHIN_MS };
-    const error = await bed.collect('ensure', request).catch((e: unknown) => e);
+    const error = await bed.ensure('llama3.2').catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(SwitchyardError);
     expect(error).toMatchObject({ code: 'start_failed' });

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema, SwitchyardError } from '@switchyard/contracts';
 import { chatRequest, freePorts } from '@switchyard/testing';
-import {
-  ANSWER_WITHIN_MS,
-  managedSim,
-  OrchestratorBed,
-  resultOf,
-} from './support/orchestrator-bed.js';
+import { managedSim, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
 
 /** A managed Ollama sim configured with a model it does not have yet (it is in its catalogue). */
 async function bedWithMissingModel(pullMode: 'local-only' | 'airgapped'): Promise<OrchestratorBed> {
@@ -18,15 +13,6 @@ async function bedWithMissingModel(pullMode: 'local-only' | 'airgapped'): Promis
   });
   await bed.startOllamaWorker();
   return bed;
-}
-
-function ensure(bed: OrchestratorBed, model: string) {
-  const request = {
-    id: `ensure-${Math.random().toString(36).slice(2)}`,
-    model,
-    timeout_ms: ANSWER_WITHIN_MS,
-  };
-  return bed.collect('ensure', request);
 }
 
 describe('ensure for a model the started backend lacks', () => {
@@ -41,7 +27,7 @@ describe('ensure for a model the started backend lacks', () => {
   });
 
   it('pulls it, relaying the progress, and answers once a worker serves it', async () => {
-    const result = await ensure(bed, 'qwen3:0.6b');
+    const result = await bed.ensure('qwen3:0.6b');
     const statuses = result.deltas.flatMap((delta) => delta.progress?.status ?? []);
     expect(statuses[0]).toBe('pulling manifest');
     expect(statuses).toContain('success');
@@ -71,7 +57,7 @@ describe('ensure for a model the started backend lacks, airgapped', () => {
   });
 
   it('is refused with pull_refused instead of waiting for a model that cannot come', async () => {
-    const error = await ensure(bed, 'qwen3:0.6b').catch((e: unknown) => e);
+    const error = await bed.ensure('qwen3:0.6b').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchyardError);
     expect(error).toMatchObject({ code: 'pull_refused' });
   });

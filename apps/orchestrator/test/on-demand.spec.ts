@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema, SwitchyardError } from '@switchyard/contracts';
 import { chatRequest, freePorts, SCHEDULING_SLACK_MS } from '@switchyard/testing';
-import {
-  ANSWER_WITHIN_MS,
-  managedSim,
-  OrchestratorBed,
-  resultOf,
-} from './support/orchestrator-bed.js';
+import { managedSim, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
 
 // Long enough that a loaded machine cannot let it pass between two tests that need it running.
 const IDLE_TTL_MS = 1_500 + SCHEDULING_SLACK_MS;
@@ -28,15 +23,6 @@ describe('a managed backend started on demand', () => {
     await bed.close();
   });
 
-  function ensure(model: string) {
-    const request = {
-      id: `ensure-${Math.random().toString(36).slice(2)}`,
-      model,
-      timeout_ms: ANSWER_WITHIN_MS,
-    };
-    return bed.collect('ensure', request);
-  }
-
   it('says in its status which models a request would start it for, as the backend names them', async () => {
     const [status] = await bed.status('on-demand');
     // Configured as `llama3.2`: Ollama serves it as `llama3.2:latest`.
@@ -44,7 +30,11 @@ describe('a managed backend started on demand', () => {
   });
 
   it('starts it once for concurrent ensures and answers when a worker serves the model', async () => {
-    const results = await Promise.all([ensure('llama3.2'), ensure('llama3.2'), ensure('llama3.2')]);
+    const results = await Promise.all([
+      bed.ensure('llama3.2'),
+      bed.ensure('llama3.2'),
+      bed.ensure('llama3.2'),
+    ]);
     for (const result of results) {
       expect(ensureResultSchema.parse(resultOf(result))).toMatchObject({ backend: 'on-demand' });
     }
@@ -64,7 +54,7 @@ describe('a managed backend started on demand', () => {
   });
 
   it('answers at once when the model is served already', async () => {
-    const result = ensureResultSchema.parse(resultOf(await ensure('llama3.2')));
+    const result = ensureResultSchema.parse(resultOf(await bed.ensure('llama3.2')));
     expect(result).toEqual({ backend: 'on-demand', model: 'llama3.2', started: false });
   });
 
@@ -78,7 +68,7 @@ describe('a managed backend started on demand', () => {
   });
 
   it('refuses a model no managed backend lists and no worker serves', async () => {
-    const error = await ensure('not-configured:7b').catch((e: unknown) => e);
+    const error = await bed.ensure('not-configured:7b').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchyardError);
     expect(error).toMatchObject({ code: 'model_not_found' });
   });

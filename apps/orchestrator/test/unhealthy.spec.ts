@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import { ANSWER_WITHIN_MS, OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
+import { OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
 
 // A managed program that keeps running but stops answering its health check well: a stand-in
 // for a wedged server, which the sim does not simulate (its faults touch inference only). It
@@ -57,12 +57,7 @@ describe('a managed backend whose health checks fail while it runs', () => {
     await bed.startOllamaWorker();
   }, 60_000);
 
-  function ensure() {
-    const request = { id: `ensure-${Date.now()}`, model: 'llama3.2', timeout_ms: ANSWER_WITHIN_MS };
-    return bed
-      .collect('ensure', request)
-      .then((answer) => ensureResultSchema.parse(resultOf(answer)));
-  }
+  const ensure = async () => ensureResultSchema.parse(resultOf(await bed.ensure('llama3.2')));
 
   afterAll(async () => {
     await bed.close();

@@ -149,6 +149,12 @@ export class OrchestratorBed {
     return resultOf(await this.collect(command, request)) as BackendStatus;
   }
 
+  /** Runs `ensure` for `model` and returns its whole answer; ensures may run side by side. */
+  async ensure(model: string): Promise<StreamResult> {
+    const id = `ensure-${Math.random().toString(36).slice(2)}`;
+    return this.collect('ensure', { id, model, timeout_ms: ANSWER_WITHIN_MS });
+  }
+
   /**
    * Sends a request-stream command and waits for its whole answer, at most
    * {@link ANSWER_WITHIN_MS} whatever the request's own `timeout_ms`. An answer that does not
