@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Svcm } from '@nats-io/services';
+import { connect } from '@nats-io/transport-node';
 import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
+import {
+  replyFrameSchema,
+  workerEndpointMetadata,
+  workerServiceMetadata,
+} from '@switchyard/contracts';
+import { closeConnection } from '@switchyard/testing';
 import type { ServedModel } from '../src/fleet/fleet-workers.js';
 import { FleetBed } from './support/fleet-bed.js';
 
@@ -48,4 +56,36 @@ describe('switchyard models', () => {
       ['qwen3:0.6b', 'ollama', '1'],
     ]);
   });
+
+  // A worker whose models change registers anew and then stops its previous registration: in
+  // between, both answer `$SRV.INFO`, under the same worker id.
+  it('counts a worker that answers from two registrations once', async () => {
+    const chat = await bed.cli(['chat', 'llama3.2:latest', 'Hi', '--json']);
+    const start = replyFrameSchema.parse(JSON.parse(chat.stdout.split('\n')[0] ?? ''));
+    if (start.type !== 'start') throw new Error(`the answer opened with ${start.type}`);
+    const nc = await connect({ servers: bed.nats.url });
+    try {
+      const previous = await new Svcm(nc).add({
+        name: 'ollama-worker',
+        version: '0.0.0',
+        metadata: workerServiceMetadata('ollama', start.worker),
+      });
+      previous.addEndpoint('chat_previous', {
+        // Its metadata is what listings read; nothing sends requests to this subject.
+        subject: 'test.previous-registration',
+        metadata: workerEndpointMetadata({
+          model: 'llama3.2:latest',
+          capabilities: [],
+          details: {},
+        }),
+        handler: () => undefined,
+      });
+      const run = await bed.cli(['models', '--json']);
+      const { models } = JSON.parse(run.stdout) as { models: ServedModel[] };
+      expect(models).toContainEqual({ model: 'llama3.2:latest', kinds: ['ollama'], workers: 1 });
+      await previous.stop();
+    } finally {
+      await closeConnection(nc);
+    }
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
+import { replyFrameSchema } from '@switchyard/contracts';
 import { freePorts, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
 import type { BackendRow } from '../src/fleet/backend-rows.js';
 import type { FleetWorker } from '../src/fleet/fleet-workers.js';
@@ -77,6 +78,16 @@ describe('switchyard status', () => {
       }),
     ]);
   }, 60_000);
+
+  it("names each worker by the id its answers carry, not by its registration's", async () => {
+    const chat = await bed.cli(['chat', 'llama3.2:latest', 'Say hello.', '--json']);
+    expect(chat.code).toBe(0);
+    const start = replyFrameSchema.parse(JSON.parse(chat.stdout.split('\n')[0] ?? ''));
+    if (start.type !== 'start') throw new Error(`the answer opened with ${start.type}`);
+    expect(start.worker).toMatch(/^ollama-worker-/);
+    const { workers } = await statusJson();
+    expect(workers.map((worker) => worker.id)).toEqual([start.worker]);
+  }, 30_000);
 
   it('prints a table of backends and one of workers', async () => {
     const run = await bed.cli(['status']);

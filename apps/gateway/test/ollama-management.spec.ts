@@ -154,6 +154,8 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
         .models()
         .map((model) => model.name),
     ).toContain('scratch:latest');
+    // Listed before the delete, so what the listing saw of the worker then cannot linger after.
+    expect(await listed()).toContain('scratch:latest');
     const response = await fetch(`${fleet.url}/api/delete`, {
       method: 'DELETE',
       body: JSON.stringify({ model: 'ollama/scratch' }),
@@ -179,6 +181,11 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     ).not.toContain('mine:v1');
     const again = await rejectionOf(ollama.delete({ model: 'mine:v1' }));
     expect(again).toMatchObject({ status_code: 404, error: "model 'mine:v1' not found" });
+    // Not a 503 for a worker that stopped answering for it: nothing serves it any more.
+    const chat = await rejectionOf(
+      ollama.chat({ model: 'mine:v1', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
+    );
+    expect(chat).toMatchObject({ status_code: 404, error: 'model "mine:v1" is not served' });
     const copy = await rejectionOf(ollama.copy({ source: 'ghost:1b', destination: 'x:1' }));
     expect(copy).toMatchObject({ status_code: 404, error: 'model "ghost:1b" not found' });
   });

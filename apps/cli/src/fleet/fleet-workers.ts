@@ -1,6 +1,7 @@
 import {
   BACKEND_KINDS,
   workerEndpointModel,
+  workerInstanceId,
   workerServiceKind,
   type BackendKind,
 } from '@switchyard/contracts';
@@ -10,7 +11,11 @@ import { queryWorkerInfo, type NatsConnection } from '@switchyard/nats';
 export interface FleetWorker {
   /** The service name: `ollama-worker`, `lmstudio-worker`, `vllm-worker`. */
   name: string;
-  /** The instance id NATS micro services give each process. */
+  /**
+   * The worker's id (`ollama-worker-1a2b3c4d`), which its answers' `start` frames carry: the
+   * process's for life, where the micro service's instance id changes whenever the worker
+   * registers anew (its models changed).
+   */
   id: string;
   kind: BackendKind;
   /** The models it serves now, sorted, without the names that are only aliases of them. */
@@ -34,18 +39,22 @@ const INFO_MAX_WAIT_MS = 2_000;
  */
 export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promise<FleetWorker[]> {
   const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
-  return infos
-    .flatMap((info) => {
-      const kind = info.metadata?.['kind'];
-      if (workerServiceKind(info.name) === undefined || !isKind(kind)) return [];
-      const models = new Set<string>();
-      for (const endpoint of info.endpoints ?? []) {
-        const served = workerEndpointModel(endpoint.metadata);
-        // A name that is only an alias (Ollama's bare `llama3.2`) routes, but is not a model.
-        if (served !== undefined && served.aliasOf === undefined) models.add(served.model);
-      }
-      return [{ name: info.name, id: info.id, kind, models: [...models].sort(byText) }];
-    })
+  const workers = new Map<string, { name: string; kind: BackendKind; models: Set<string> }>();
+  for (const info of infos) {
+    const kind = info.metadata?.['kind'];
+    if (workerServiceKind(info.name) === undefined || !isKind(kind)) continue;
+    // A worker caught between two registrations answers from both: it is one worker.
+    const id = workerInstanceId(info);
+    const worker = workers.get(id) ?? { name: info.name, kind, models: new Set<string>() };
+    for (const endpoint of info.endpoints ?? []) {
+      const served = workerEndpointModel(endpoint.metadata);
+      // A name that is only an alias (Ollama's bare `llama3.2`) routes, but is not a model.
+      if (served !== undefined && served.aliasOf === undefined) worker.models.add(served.model);
+    }
+    workers.set(id, worker);
+  }
+  return [...workers.entries()]
+    .map(([id, { name, kind, models }]) => ({ name, id, kind, models: [...models].sort(byText) }))
     .sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id));
 }
 

@@ -42,6 +42,22 @@ describe('the fleet listing from $SRV.INFO', () => {
     ]);
   });
 
+  it('counts a worker answering from two registrations (its models just changed) once', () => {
+    const registration = (id: string, models: string[]): ServiceInfo => ({
+      ...worker('ollama', id, models),
+      metadata: { kind: 'ollama', worker_id: 'ollama-worker-1' },
+    });
+    expect(
+      modelsOf([
+        registration('before', ['llama3.2:latest']),
+        registration('after', ['llama3.2:latest', 'qwen']),
+      ]).map((model) => [model.id, model.workers]),
+    ).toEqual([
+      ['llama3.2:latest', 1],
+      ['qwen', 1],
+    ]);
+  });
+
   it('marks a name as an alias only when every worker serving it says so', () => {
     const aliasing = (info: ServiceInfo, alias: string, of: string): ServiceInfo => ({
       ...info,

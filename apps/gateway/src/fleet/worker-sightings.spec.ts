@@ -2,14 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServiceInfo } from '@switchyard/nats';
 import { WorkerSightings } from './worker-sightings.js';
 
-function answer(id: string, models: string[]): ServiceInfo {
+/** A worker's answer: `id` is the registration's instance id, `workerId` the process's. */
+function answer(id: string, models: string[], workerId?: string): ServiceInfo {
   return {
     type: 'io.nats.micro.v1.info_response',
     name: 'ollama-worker',
     id,
     version: '0.1.0',
     description: '',
-    metadata: { kind: 'ollama' },
+    metadata: workerId === undefined ? { kind: 'ollama' } : { kind: 'ollama', worker_id: workerId },
     endpoints: models.map((model) => ({
       name: `chat_${model}`,
       subject: 'switchyard.v1.chat.x',
@@ -51,6 +52,40 @@ describe('WorkerSightings', () => {
     expect(modelsIn(sightings.update([answer('a', ['llama3.2:latest'])]))).toEqual([
       'llama3.2:latest',
     ]);
+  });
+
+  it('drops what a worker served before it registered anew (its models changed) at once', () => {
+    let now = 0;
+    const sightings = new WorkerSightings(5_000, () => now);
+    sightings.update([answer('first', ['llama3.2:latest', 'scratch:latest'], 'ollama-worker-1')]);
+    now = 100;
+    const listed = sightings.update([answer('second', ['llama3.2:latest'], 'ollama-worker-1')]);
+    expect(listed.map((info) => info.id)).toEqual(['second']);
+    expect(modelsIn(listed)).toEqual(['llama3.2:latest']);
+  });
+
+  it('lists both registrations of a worker that answers from both in one listing', () => {
+    let now = 0;
+    const sightings = new WorkerSightings(5_000, () => now);
+    sightings.update([answer('first', ['llama3.2:latest'], 'ollama-worker-1')]);
+    now = 100;
+    const between = [
+      answer('first', ['llama3.2:latest'], 'ollama-worker-1'),
+      answer('second', ['llama3.2:latest', 'scratch:latest'], 'ollama-worker-1'),
+    ];
+    expect(modelsIn(sightings.update(between))).toEqual([
+      'llama3.2:latest',
+      'llama3.2:latest',
+      'scratch:latest',
+    ]);
+    now = 200;
+    expect(
+      modelsIn(
+        sightings.update([
+          answer('second', ['llama3.2:latest', 'scratch:latest'], 'ollama-worker-1'),
+        ]),
+      ),
+    ).toEqual(['llama3.2:latest', 'scratch:latest']);
   });
 
   it('forgets a worker for good once the grace is over, even if every listing is empty', () => {

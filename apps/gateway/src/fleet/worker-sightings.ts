@@ -1,14 +1,19 @@
+import { workerInstanceId } from '@switchyard/contracts';
 import type { ServiceInfo } from '@switchyard/nats';
 
 /**
- * Each worker's latest `$SRV.INFO` answer. A listing waits only a moment after the last answer it
+ * Each worker's latest `$SRV.INFO` answers. A listing waits only a moment after the last answer it
  * got (workers answer at once), so a worker whose answer a busy machine holds up past that moment
  * would drop out of one listing, and its models would blink out of `/v1/models` and `/api/ps`
- * until the next. A worker that answered within `graceMs` is listed from its latest answer
+ * until the next. A worker that answered within `graceMs` is listed from its latest answers
  * instead; one that has not answered for longer (stopped, or gone with its host) drops out.
+ *
+ * Workers are told apart by {@link workerInstanceId}, not by the micro service's instance id: a
+ * worker registers anew whenever its models change, so its previous registration, stopped, would
+ * otherwise go on being listed for the grace period, with the models it no longer serves.
  */
 export class WorkerSightings {
-  private readonly latest = new Map<string, { info: ServiceInfo; at: number }>();
+  private readonly latest = new Map<string, { answers: ServiceInfo[]; at: number }>();
 
   constructor(
     private readonly graceMs: number,
@@ -18,11 +23,19 @@ export class WorkerSightings {
   /** This listing's answers, and the latest of each worker that answered within the grace. */
   update(answers: readonly ServiceInfo[]): ServiceInfo[] {
     const now = this.now();
-    for (const info of answers) this.latest.set(info.id, { info, at: now });
+    const answered = new Map<string, ServiceInfo[]>();
+    // A worker caught between two registrations answers from both; while it does, both serve.
+    for (const info of answers) {
+      const worker = workerInstanceId(info);
+      const infos = answered.get(worker);
+      if (infos === undefined) answered.set(worker, [info]);
+      else infos.push(info);
+    }
+    for (const [worker, infos] of answered) this.latest.set(worker, { answers: infos, at: now });
     const listed: ServiceInfo[] = [];
-    for (const [id, seen] of this.latest) {
-      if (now - seen.at > this.graceMs) this.latest.delete(id);
-      else listed.push(seen.info);
+    for (const [worker, seen] of this.latest) {
+      if (now - seen.at > this.graceMs) this.latest.delete(worker);
+      else listed.push(...seen.answers);
     }
     return listed;
   }

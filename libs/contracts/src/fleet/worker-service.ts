@@ -19,6 +19,25 @@ export function workerServiceKind(serviceName: string): BackendKind | undefined 
   return BACKEND_KINDS.find((kind) => workerServiceName(kind) === serviceName);
 }
 
+/** What a worker's micro service says of itself in its `$SRV.INFO` metadata. */
+export function workerServiceMetadata(kind: BackendKind, workerId: string): Record<string, string> {
+  return { kind, worker_id: workerId };
+}
+
+/**
+ * The worker process behind a `$SRV.INFO` answer. A worker registers its micro service anew
+ * whenever its models change, and NATS gives each registration an instance id of its own; the
+ * `worker_id` in its metadata stays the process's for life. Keyed by it, the answer from a new
+ * registration replaces the old one's instead of standing beside it as a second worker. A worker
+ * that does not say (one of another make) is known by its instance id.
+ */
+export function workerInstanceId(info: {
+  id: string;
+  metadata?: Readonly<Record<string, string>> | undefined;
+}): string {
+  return info.metadata?.['worker_id'] ?? info.id;
+}
+
 /**
  * What every endpoint of a model a worker serves says of it in its `$SRV.INFO` metadata, besides
  * its operation: the model's name, what it can do, the details its backend gives of it (family,

@@ -8,6 +8,7 @@ import {
   type ModelDetails,
   type Subjects,
   workerEndpointMetadata,
+  workerServiceMetadata,
   workerServiceName,
 } from '@switchyard/contracts';
 import type { NatsConnection, RequestMessage } from '@switchyard/nats';
@@ -54,7 +55,7 @@ export async function addWorkerService(
     version: options.version,
     description: `Serves the models of ${kind} backends over the Switchyard protocol`,
     queue: subjects.workerQueue,
-    metadata: { kind, worker_id: options.workerId },
+    metadata: workerServiceMetadata(kind, options.workerId),
     statsHandler: async (endpoint) => options.statsOf(endpoint.subject),
   });
   for (const model of models) {
