@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
-import OpenAI, { BadRequestError, NotFoundError } from 'openai';
+import { Svcm } from '@nats-io/services';
+import { connect } from '@nats-io/transport-node';
+import { workerEndpointMetadata, workerServiceMetadata } from '@switchyard/contracts';
+import { closeConnection, PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
+import OpenAI, { APIError, BadRequestError, NotFoundError } from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
 const MODEL = 'llama3.2:latest';
@@ -44,6 +47,41 @@ describe('OpenAI error envelopes', () => {
       expect(error.code).toBe('model_not_found');
       expect(error.type).toBe('invalid_request_error');
     });
+  });
+
+  // The listing has the model, yet nothing takes its requests: what a client meets in the moment
+  // after a worker stopped serving a model. Here a registration lists one and serves no subject.
+  it('answers 503 naming the model when a listed model has no worker to take it', async () => {
+    const nc = await connect({ servers: fleet.nats.url });
+    try {
+      const listing = await new Svcm(nc).add({
+        name: 'ollama-worker',
+        version: '0.0.0',
+        metadata: workerServiceMetadata('ollama', 'ollama-worker-listing-only'),
+      });
+      listing.addEndpoint('chat_ghost', {
+        subject: 'test.listing-only',
+        metadata: workerEndpointMetadata({ model: 'ghost:latest', capabilities: [], details: {} }),
+        handler: () => undefined,
+      });
+      await waitFor(
+        async () => (await client.models.list()).data.some((model) => model.id === 'ghost:latest'),
+        { timeoutMs: 10_000, description: 'the listing to have ghost:latest' },
+      );
+      const call = client.chat.completions.create({
+        model: 'ghost:latest',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      await expect(call).rejects.toBeInstanceOf(APIError);
+      await expect(call).rejects.toMatchObject({
+        status: 503,
+        message:
+          '503 no worker answers for model "ghost:latest" right now, although one listed it a moment ago',
+      });
+      await listing.stop();
+    } finally {
+      await closeConnection(nc);
+    }
   });
 
   it('raises BadRequestError naming the field for an invalid request', async () => {

@@ -330,13 +330,24 @@ export class FleetRouter {
     return error;
   }
 
+  /**
+   * What "no responders" on a target's subject means: a model the listing lacks is not served
+   * (404); one it has is served by a worker that stopped serving it a moment ago, or whose
+   * subscription has not reached this NATS server yet (503, worth another try).
+   */
   private async notServedOr(
     error: SwitchyardError,
     target: ModelTarget,
     fresh: boolean,
   ): Promise<SwitchyardError> {
-    if (await this.servesTarget(target, fresh)) return error;
     const behind = target.kind === undefined ? '' : ` on a ${target.kind} backend`;
+    if (await this.servesTarget(target, fresh)) {
+      return new SwitchyardError(
+        'no_responders',
+        `no worker answers for model "${target.model}"${behind} right now, although one listed it a moment ago`,
+        { cause: error.cause ?? error },
+      );
+    }
     return new SwitchyardError(
       'model_not_found',
       `model "${target.model}" is not served${behind}`,
