@@ -120,7 +120,7 @@ const expectations: Record<Role, { may: Permissions; mayNot: Permissions }> = {
         `$KV.${subjects.registryBucket}_lease.leader`,
         `$JS.API.STREAM.CREATE.${leaseStream}`,
       ],
-      subscribe: [inbox, subjects.discoverySnapshot],
+      subscribe: [inbox, subjects.discoverySnapshot, subjects.lifecycle('x')],
     },
     mayNot: {
       publish: [...inference, ...orchestrator, subjects.lifecycle('x'), '$JS.API.STREAM.DELETE.X'],

@@ -15,6 +15,7 @@ import {
 import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
+import { LifecycleListener } from './fleet/lifecycle-listener.js';
 import { watchTargets, type WatchTarget } from './fleet/watch-targets.js';
 import { HttpProber } from './probing/http-prober.js';
 import { withBucketTtls } from './registry/bucket-timings.js';
@@ -52,6 +53,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   private store: RegistryStore | undefined;
   private lease: LeaderLease | undefined;
   private responder: SnapshotResponder | undefined;
+  private readonly lifecycle: LifecycleListener;
   private active: { monitor: FleetMonitor; registry: FleetRegistry } | undefined;
   private transitions: Promise<void> = Promise.resolve();
 
@@ -67,6 +69,12 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       maxBytes: config.discovery.max_response_bytes,
     });
     this.publisher = new HealthPublisher(nc, subjects, this.instanceId, logger);
+    this.lifecycle = new LifecycleListener(
+      nc,
+      subjects,
+      (backendId) => this.active?.monitor.checkNow(backendId),
+      logger,
+    );
     this.timings = config.discovery;
   }
 
@@ -138,6 +146,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       this.logger,
     );
     this.responder.start();
+    this.lifecycle.start();
     this.logger.info(
       { instance: this.instanceId, targets: this.targets.map(({ id, url }) => ({ id, url })) },
       'discovery watching',
@@ -157,6 +166,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async stop(): Promise<void> {
+    this.lifecycle.stop();
     await this.lease?.stop();
     await this.standBy();
     await this.responder?.stop();

@@ -42,6 +42,8 @@ export class EndpointWatcher {
   private previous: RegistryEntry | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Set by {@link checkSoon} while a check runs: the next one follows it at once. */
+  private checkAgain = false;
 
   constructor(
     readonly target: WatchTarget,
@@ -74,6 +76,22 @@ export class EndpointWatcher {
     this.schedule(0);
   }
 
+  /**
+   * Checks the endpoint now, whatever its backoff or breaker said: something that knows (the
+   * orchestrator, which just started it) says it is up. A check under way is followed by another,
+   * since it may have found the endpoint before it came up.
+   */
+  checkSoon(): void {
+    if (this.abort.signal.aborted) return;
+    this.breaker.reset();
+    if (this.running !== undefined) {
+      this.checkAgain = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     clearTimeout(this.timer);
@@ -86,6 +104,17 @@ export class EndpointWatcher {
     this.timer = setTimeout(() => {
       this.running = this.checkOnce().finally(() => (this.running = undefined));
     }, delayMs);
+  }
+
+  /** The pause before the next check after `observation`, or none when one is asked for. */
+  private nextDelay(observation: Observation, consecutiveFailures: number): number {
+    if (this.checkAgain) {
+      this.checkAgain = false;
+      return 0;
+    }
+    return observation.outcome === 'ok'
+      ? this.config.interval_ms
+      : backoffDelay(consecutiveFailures, this.config.interval_ms, this.config.max_backoff_ms);
   }
 
   private async checkOnce(): Promise<void> {
@@ -121,15 +150,7 @@ export class EndpointWatcher {
       reason: observation.outcome === 'ok' ? 'answering' : observation.reason,
       ...(this.answeredAt === undefined ? {} : { answeredAt: this.answeredAt }),
     });
-    this.schedule(
-      observation.outcome === 'ok'
-        ? this.config.interval_ms
-        : backoffDelay(
-            health.consecutiveFailures,
-            this.config.interval_ms,
-            this.config.max_backoff_ms,
-          ),
-    );
+    this.schedule(this.nextDelay(observation, health.consecutiveFailures));
   }
 
   private async observe(): Promise<Observation> {

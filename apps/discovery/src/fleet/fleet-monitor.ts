@@ -48,6 +48,11 @@ export class FleetMonitor {
     this.logger.debug({ targets: this.targets.map((target) => target.url) }, 'watching endpoints');
   }
 
+  /** Checks a target now (see {@link EndpointWatcher.checkSoon}); an unknown id is ignored. */
+  checkNow(targetId: string): void {
+    this.watchers.find((watcher) => watcher.target.id === targetId)?.checkSoon();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
     await Promise.all(this.watchers.map((watcher) => watcher.stop()));

@@ -38,6 +38,11 @@ export class CircuitBreaker {
   }
 
   recordSuccess(): void {
+    this.reset();
+  }
+
+  /** Closes the breaker with no failure counted, as if the endpoint had never failed. */
+  reset(): void {
     this.failures = 0;
     this.openedAt = undefined;
   }
