@@ -1,7 +1,7 @@
 import {
   BACKEND_KINDS,
   workerEndpointModel,
-  workerInstanceId,
+  workerIdOf,
   workerServiceKind,
   type BackendKind,
 } from '@switchyard/contracts';
@@ -44,7 +44,7 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
     const kind = info.metadata?.['kind'];
     if (workerServiceKind(info.name) === undefined || !isKind(kind)) continue;
     // A worker caught between two registrations answers from both: it is one worker.
-    const id = workerInstanceId(info);
+    const id = workerIdOf(info);
     const worker = workers.get(id) ?? { name: info.name, kind, models: new Set<string>() };
     for (const endpoint of info.endpoints ?? []) {
       const served = workerEndpointModel(endpoint.metadata);

@@ -4,7 +4,7 @@ import {
   BACKEND_KINDS,
   MODEL_CAPABILITIES,
   workerEndpointModel,
-  workerInstanceId,
+  workerIdOf,
   workerServiceKind,
   type BackendKind,
   type ModelCapability,
@@ -184,7 +184,7 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       entry.aliasOf =
         served.aliasOf === undefined || entry.aliasOf === null ? null : served.aliasOf;
       entry.kinds.add(kind as BackendKind);
-      entry.workers.add(workerInstanceId(info));
+      entry.workers.add(workerIdOf(info));
       for (const capability of served.capabilities) entry.capabilities.add(capability);
       entry.details.push(served.details);
       byModel.set(served.model, entry);

@@ -1,4 +1,4 @@
-import { workerInstanceId } from '@switchyard/contracts';
+import { workerIdOf } from '@switchyard/contracts';
 import type { ServiceInfo } from '@switchyard/nats';
 
 /**
@@ -8,7 +8,7 @@ import type { ServiceInfo } from '@switchyard/nats';
  * until the next. A worker that answered within `graceMs` is listed from its latest answers
  * instead; one that has not answered for longer (stopped, or gone with its host) drops out.
  *
- * Workers are told apart by {@link workerInstanceId}, not by the micro service's instance id: a
+ * Workers are told apart by {@link workerIdOf}, not by the micro service's instance id: a
  * worker registers anew whenever its models change, so its previous registration, stopped, would
  * otherwise go on being listed for the grace period, with the models it no longer serves.
  */
@@ -26,7 +26,7 @@ export class WorkerSightings {
     const answered = new Map<string, ServiceInfo[]>();
     // A worker caught between two registrations answers from both; while it does, both serve.
     for (const info of answers) {
-      const worker = workerInstanceId(info);
+      const worker = workerIdOf(info);
       const infos = answered.get(worker);
       if (infos === undefined) answered.set(worker, [info]);
       else infos.push(info);

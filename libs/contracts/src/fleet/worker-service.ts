@@ -31,7 +31,7 @@ export function workerServiceMetadata(kind: BackendKind, workerId: string): Reco
  * registration replaces the old one's instead of standing beside it as a second worker. A worker
  * that does not say (one of another make) is known by its instance id.
  */
-export function workerInstanceId(info: {
+export function workerIdOf(info: {
   id: string;
   metadata?: Readonly<Record<string, string>> | undefined;
 }): string {
