@@ -20,7 +20,7 @@ import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../backen
 import { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { inferenceHandler } from './inference-handler.js';
 import { InferenceStats } from './inference-stats.js';
-import { ModelDirectory } from './model-directory.js';
+import { ModelDirectory, type EndpointStatus } from './model-directory.js';
 import { addWorkerService, modelEndpointMetadata } from './worker-service.js';
 
 export interface WorkerEndpointConfig extends BackendEndpoint {
@@ -92,6 +92,8 @@ export class WorkerRuntime {
   /** Aborted by `stop()`: a model listing in progress is not waited for. */
   private readonly listing = new AbortController();
   private stopped = false;
+  /** Each endpoint's failed listings in a row, as the last refresh left them. */
+  private readonly failedRuns = new Map<string, number>();
 
   constructor(private readonly options: WorkerRuntimeOptions) {
     const { adapter, endpoints } = options;
@@ -263,19 +265,7 @@ export class WorkerRuntime {
     const { added, removed } = await this.directory.refresh(this.listing.signal);
     if (this.stopped) return;
     this.dropIdleLimiters();
-    for (const status of this.directory.endpoints()) {
-      if (!status.reachable) {
-        this.options.logger.warn(
-          {
-            backend: status.endpoint.id,
-            err: status.lastError,
-            failed_listings: status.failedListings,
-            still_serving: status.models.length > 0,
-          },
-          'cannot list the models of a backend',
-        );
-      }
-    }
+    for (const status of this.directory.endpoints()) this.logListing(status);
     // Compared with what is registered rather than with the last listing, so a registration that
     // failed is tried again at the next refresh.
     const models = this.directory.models().sort();
@@ -285,6 +275,36 @@ export class WorkerRuntime {
     }
     this.options.logger.info({ added, removed, models }, 'served models changed');
     await this.register(models, registration);
+  }
+
+  /**
+   * Tells of a backend whose listing fails, and of one that lists again. A run of failures is told
+   * at its first listing and then each time it doubles (1, 2, 4, 8… in a row): a managed backend
+   * stopped until a request comes, listed every 5 s, would otherwise leave a warning every 5 s for
+   * as long as it is stopped.
+   */
+  private logListing(status: EndpointStatus): void {
+    const backend = status.endpoint.id;
+    const failed = status.failedListings;
+    if (!status.reachable && (failed & (failed - 1)) === 0) {
+      this.options.logger.warn(
+        {
+          backend,
+          err: status.lastError,
+          failed_listings: failed,
+          still_serving: status.models.length > 0,
+        },
+        'cannot list the models of a backend',
+      );
+    }
+    const before = this.failedRuns.get(backend) ?? 0;
+    if (status.reachable && before > 0) {
+      this.options.logger.info(
+        { backend, failed_listings: before },
+        'a backend lists its models again',
+      );
+    }
+    this.failedRuns.set(backend, failed);
   }
 
   /** What a registration publishes: each model's endpoint metadata. */
