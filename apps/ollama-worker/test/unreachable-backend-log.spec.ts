@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
 import {
+  chatRequest,
   PROCESS_HOOK_TIMEOUT_MS,
   SCHEDULING_SLACK_MS,
   type ServiceProcess,
@@ -49,5 +50,30 @@ describe('a backend nothing answers at, in the worker log', () => {
     const [back] = logged('a backend lists its models again');
     expect(back).toMatchObject({ backend: bed.endpointId(bed.backend) });
     expect(back?.['failed_listings']).toBeGreaterThanOrEqual(16);
+
+    // Each line names the worker as its answers do, so an answer leads to the worker's log.
+    let answeredBy = '';
+    await waitFor(
+      async () => {
+        try {
+          for await (const frame of bed.client.stream(
+            bed.subjects.chat(MODELS.chat),
+            chatRequest(MODELS.chat, 'Hi'),
+            { timeoutMs: 5_000 + SCHEDULING_SLACK_MS },
+          )) {
+            if (frame.type === 'start') answeredBy = frame.worker;
+          }
+          return true;
+        } catch {
+          return false; // not subscribed again yet
+        }
+      },
+      { description: 'an answer from the worker' },
+    );
+    expect(answeredBy).toMatch(/^ollama-worker-/);
+    expect(back?.['worker_id']).toBe(answeredBy);
+    expect(
+      new Set(logged('cannot list the models of a backend').map((line) => line['worker_id'])),
+    ).toEqual(new Set([answeredBy]));
   }, 30_000);
 });

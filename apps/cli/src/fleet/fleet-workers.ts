@@ -12,9 +12,9 @@ export interface FleetWorker {
   /** The service name: `ollama-worker`, `lmstudio-worker`, `vllm-worker`. */
   name: string;
   /**
-   * The worker's id (`ollama-worker-1a2b3c4d`), which its answers' `start` frames carry: the
-   * process's for life, where the micro service's instance id changes whenever the worker
-   * registers anew (its models changed).
+   * The worker's id (`ollama-worker-1a2b3c4d`), which its answers' `start` frames and its log
+   * lines (`worker_id`) carry: the process's for life, where the micro service's instance id
+   * changes whenever the worker registers anew (its models changed).
    */
   id: string;
   kind: BackendKind;

@@ -15,7 +15,7 @@ import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/serv
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 import { WorkerManagement } from '../management/worker-management.js';
 import { RegistryEndpoints } from './registry-endpoints.js';
-import { WorkerRuntime, type WorkerEndpointConfig } from './worker-runtime.js';
+import { newWorkerId, WorkerRuntime, type WorkerEndpointConfig } from './worker-runtime.js';
 
 /** Injection token of the worker app's {@link BackendAdapter}. */
 export const BACKEND_ADAPTER = Symbol.for('switchyard.backend-adapter');
@@ -39,13 +39,17 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     subjects: Subjects,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
-    @Inject(SERVICE_LOGGER) logger: Logger,
+    @Inject(SERVICE_LOGGER) serviceLogger: Logger,
   ) {
     const settings = config.workers[adapter.kind];
+    const workerId = newWorkerId(adapter.kind);
+    // Its lines name the worker as its answers' `start` frames and `switchyard status` do.
+    const logger = serviceLogger.child({ worker_id: workerId });
     this.runtime = new WorkerRuntime({
       nc,
       subjects,
       adapter,
+      workerId,
       endpoints: endpointsOf(config, adapter),
       refreshIntervalMs: settings.refresh_interval_ms,
       heartbeatIntervalMs: settings.heartbeat_interval_ms,

@@ -4,6 +4,7 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
+  type BackendKind,
   type InferenceOperation,
   type Subjects,
 } from '@switchyard/contracts';
@@ -97,7 +98,7 @@ export class WorkerRuntime {
 
   constructor(private readonly options: WorkerRuntimeOptions) {
     const { adapter, endpoints } = options;
-    this.workerId = options.workerId ?? `${adapter.kind}-worker-${randomBytes(4).toString('hex')}`;
+    this.workerId = options.workerId ?? newWorkerId(adapter.kind);
     this.directory = new ModelDirectory(
       adapter,
       endpoints,
@@ -341,6 +342,11 @@ export class WorkerRuntime {
     this.registeredModels = registration;
     await previous?.stop();
   }
+}
+
+/** A worker id of its own for a worker process: `ollama-worker-1a2b3c4d`. */
+export function newWorkerId(kind: BackendKind): string {
+  return `${kind}-worker-${randomBytes(4).toString('hex')}`;
 }
 
 /** Waits for `promise` for at most `ms`; its outcome after that, or its failure, is ignored. */
