@@ -51,6 +51,8 @@ export interface FleetOptions {
   discovery?: boolean;
   /** The workers' log level (default `info`); their JSON lines are in `workers[i].logs()`. */
   workerLogLevel?: string;
+  /** The nats-server's configuration file, e.g. a small `max_payload`. */
+  natsConfig?: string;
 }
 
 export interface Fleet {
@@ -75,7 +77,10 @@ export interface Fleet {
  */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-gateway-'));
-  const nats = await startNatsServer({ jetstream: options.discovery === true });
+  const nats = await startNatsServer({
+    jetstream: options.discovery === true,
+    ...(options.natsConfig === undefined ? {} : { config: options.natsConfig }),
+  });
   const sims: RunningSimulator[] = [];
   const workers: ServiceProcess[] = [];
   const gateways: RunningService[] = [];

@@ -16,6 +16,7 @@ import {
   type ReplyFrame,
   type StartFrame,
 } from '@switchyard/contracts';
+import { maxPayloadOf, messageBytes } from '../connection/max-payload.js';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
@@ -129,6 +130,13 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
    */
   private readonly publishRequest = (): void => {
     if (this.finished || this.route === undefined) return;
+    // Read for every request: a reconnect may land on a server with another limit.
+    const maxPayload = maxPayloadOf(this.setup.nc);
+    const bytes = messageBytes(this.setup.payload, this.setup.headers);
+    if (bytes > maxPayload) {
+      this.fail(requestTooLarge(bytes, maxPayload), false);
+      return;
+    }
     try {
       this.setup.nc.publish(this.setup.subject, this.setup.payload, {
         reply: this.route.subject,
@@ -289,6 +297,15 @@ function cancelSender(
       logger.debug({ err: error, request_id: requestId }, 'cancel not sent');
     }
   };
+}
+
+function requestTooLarge(bytes: number, maxPayload: number): SwitchyardError {
+  return new SwitchyardError(
+    'payload_too_large',
+    `the request is ${bytes} bytes, over the NATS server's max_payload of ${maxPayload} bytes: ` +
+      "send less (shorter messages, fewer or smaller images), or raise max_payload in the NATS server's configuration",
+    { details: { bytes, max_payload: maxPayload } },
+  );
 }
 
 function headersOf(values: Readonly<Record<string, string>>): MsgHdrs {

@@ -11,3 +11,18 @@ export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 export function maxPayloadOf(nc: NatsConnection): number {
   return nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
 }
+
+/**
+ * The bytes a message counts against max_payload: its payload and, with headers, their block
+ * (`NATS/1.0\r\n`, a `name: value\r\n` line each, a blank line), as nats.js counts them before it
+ * refuses a message with a bare "max_payload size exceeded".
+ */
+export function messageBytes(
+  payload: Uint8Array,
+  headers?: Readonly<Record<string, string>> | undefined,
+): number {
+  if (headers === undefined) return payload.length;
+  let block = 'NATS/1.0\r\n';
+  for (const [name, value] of Object.entries(headers)) block += `${name}: ${value}\r\n`;
+  return payload.length + Buffer.byteLength(`${block}\r\n`);
+}
