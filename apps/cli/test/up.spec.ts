@@ -106,6 +106,10 @@ describe('switchyard up', () => {
     expect(result.text).toBe(expectedCompletion({ model, messages }).text);
   });
 
+  it("starts nats-server with the Docker deployment's max_payload: a request is one message", () => {
+    expect(nc.info?.max_payload).toBe(8 * 1024 * 1024);
+  });
+
   it('serves the OpenAI API through the gateway', async () => {
     const messages = [{ role: 'user' as const, content: 'Say hello.' }];
     const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {

@@ -10,7 +10,7 @@ import {
 import { parseArgs } from '../cli/args.js';
 import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
 import { stdoutClosed } from '../output/write.js';
-import { createNatsStore, planNats } from '../stack/nats-launcher.js';
+import { createNatsStore, planNats, writeNatsConfig } from '../stack/nats-launcher.js';
 import {
   ChildExitedError,
   ServiceProcesses,
@@ -108,7 +108,7 @@ export async function up(
       const server = processes.start({
         name: 'nats',
         command: nats.program,
-        args: [...nats.args, '-sd', natsStore],
+        args: [...nats.args, '-c', writeNatsConfig(natsStore), '-sd', natsStore],
         // nats-server shuts down the same way on SIGINT and SIGTERM, but exits 1 after SIGTERM.
         stopSignal: 'SIGINT',
         restart: config.orchestrator.restart,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError } from '../cli/cli-errors.js';
@@ -66,4 +66,18 @@ export async function planNats(url: string): Promise<NatsPlan> {
  */
 export function createNatsStore(): string {
   return mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
+}
+
+/**
+ * The largest message the nats-server `up` starts takes, as in the Docker deployment
+ * (`deploy/nats/nats.conf`): a request travels to its worker as one message, and base64 images
+ * make a chat request large; nats-server's own default, 1 MiB, would refuse a phone photo.
+ */
+export const STARTED_NATS_MAX_PAYLOAD = '8MB';
+
+/** Writes the configuration of a nats-server `up` starts into `dir`; returns the file. */
+export function writeNatsConfig(dir: string): string {
+  const file = join(dir, 'nats-server.conf');
+  writeFileSync(file, `max_payload: ${STARTED_NATS_MAX_PAYLOAD}\n`);
+  return file;
 }
