@@ -73,7 +73,7 @@ export function createNatsStore(): string {
  * (`deploy/nats/nats.conf`): a request travels to its worker as one message, and base64 images
  * make a chat request large; nats-server's own default, 1 MiB, would refuse a phone photo.
  */
-export const STARTED_NATS_MAX_PAYLOAD = '8MB';
+const STARTED_NATS_MAX_PAYLOAD = '8MB';
 
 /** Writes the configuration of a nats-server `up` starts into `dir`; returns the file. */
 export function writeNatsConfig(dir: string): string {
