@@ -25,6 +25,8 @@ export interface EndpointStatus {
   models: ModelInfo[];
   /** Listings in a row that failed. */
   failedListings: number;
+  /** The failed listings in a row that the last listing ended by succeeding; 0 if it ended none. */
+  endedRun: number;
   /**
    * A request found nothing answering at it (`backend_unavailable`) since its last listing: it
    * is offered after the other endpoints of its models until it lists again (see `setAside`).
@@ -190,12 +192,14 @@ export class ModelDirectory {
         signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       );
       status.reachable = true;
+      status.endedRun = status.failedListings;
       status.failedListings = 0;
       status.setAside = false;
       delete status.lastError;
     } catch (error) {
       status.reachable = false;
       status.lastError = error;
+      status.endedRun = 0;
       status.failedListings += 1;
       const answering = SwitchyardError.from(error).code !== 'backend_unavailable';
       if (!answering || status.failedListings > SLOW_LISTINGS_KEPT) status.models = [];
@@ -204,7 +208,14 @@ export class ModelDirectory {
 }
 
 function unlisted(endpoint: BackendEndpoint): EndpointStatus {
-  return { endpoint, reachable: false, models: [], failedListings: 0, setAside: false };
+  return {
+    endpoint,
+    reachable: false,
+    models: [],
+    failedListings: 0,
+    endedRun: 0,
+    setAside: false,
+  };
 }
 
 /** The endpoints in their order, those set aside moved to the end (the same array if none is). */

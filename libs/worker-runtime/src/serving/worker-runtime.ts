@@ -93,8 +93,6 @@ export class WorkerRuntime {
   /** Aborted by `stop()`: a model listing in progress is not waited for. */
   private readonly listing = new AbortController();
   private stopped = false;
-  /** Each endpoint's failed listings in a row, as the last refresh left them. */
-  private readonly failedRuns = new Map<string, number>();
 
   constructor(private readonly options: WorkerRuntimeOptions) {
     const { adapter, endpoints } = options;
@@ -298,14 +296,12 @@ export class WorkerRuntime {
         'cannot list the models of a backend',
       );
     }
-    const before = this.failedRuns.get(backend) ?? 0;
-    if (status.reachable && before > 0) {
+    if (status.endedRun > 0) {
       this.options.logger.info(
-        { backend, failed_listings: before },
+        { backend, failed_listings: status.endedRun },
         'a backend lists its models again',
       );
     }
-    this.failedRuns.set(backend, failed);
   }
 
   /** What a registration publishes: each model's endpoint metadata. */
