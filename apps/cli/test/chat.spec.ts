@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion, startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
 import { replyFrameSchema } from '@switchyard/contracts';
-import { waitFor } from '@switchyard/testing';
+import { TcpRelay, waitFor } from '@switchyard/testing';
 import { FleetBed } from './support/fleet-bed.js';
 
 const MODEL = 'llama3.2:latest';
@@ -103,4 +103,29 @@ describe('switchyard chat', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^switchyard: no worker serves model "nope:1b" .*switchyard models/);
   });
+
+  it('exits 69 naming NATS when its connection is lost mid-answer for outage_wait_ms', async () => {
+    const link = await TcpRelay.start(bed.nats.port);
+    try {
+      const run = bed.startCli(['chat', MODEL, 'Tell me a long story.'], {
+        env: {
+          SWITCHYARD_NATS__SERVERS: link.natsUrl,
+          SWITCHYARD_NATS__RECONNECT_WAIT_MS: '50',
+          SWITCHYARD_NATS__OUTAGE_WAIT_MS: '1000',
+        },
+      });
+      await waitFor(() => run.stdout().length > 0, {
+        timeoutMs: 20_000,
+        description: 'the first words of the answer',
+      });
+      link.cut();
+      const result = await run.done;
+      expect(result.code).toBe(69);
+      expect(result.stderr).toMatch(
+        /^switchyard: the connection to the NATS server \(127\.0\.0\.1:\d+\) was lost \d+ ms ago and is not back; requests wait for it up to nats\.outage_wait_ms \(1000 ms\)\n$/,
+      );
+    } finally {
+      await link.close();
+    }
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { encodeMessage, Subjects, type SwitchyardConfig } from '@switchyard/contracts';
 import {
+  ConnectionWatch,
   NATS_CONNECTION,
   RequestStreamClient,
   StreamServer,
@@ -45,6 +46,7 @@ export class OrchestratorService implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(Subjects) private readonly subjects: Subjects,
+    @Inject(ConnectionWatch) connection: ConnectionWatch,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
@@ -73,7 +75,12 @@ export class OrchestratorService implements OnApplicationBootstrap, BeforeApplic
     });
     const workers = new WorkerCatalogue(nc, subjects);
     const usage = new UsageLedger();
-    const client = new RequestStreamClient(nc, { subjects, idleTimeoutMs: 30_000, logger });
+    const client = new RequestStreamClient(nc, {
+      subjects,
+      idleTimeoutMs: 30_000,
+      connection,
+      logger,
+    });
     const management = new BackendManagement(client, subjects);
     const pulls = new PullForwarder({
       fleet: this.fleet,

@@ -10,6 +10,11 @@ export { bucketKeys } from './kv/bucket-keys.js';
 export { bucketValues, liveValue, type ValueParser } from './kv/bucket-values.js';
 export { buildConnectionOptions } from './connection/connection-options.js';
 export { NatsConnectError } from './connection/nats-connect.error.js';
+export {
+  ConnectionWatch,
+  type ConnectionWatchOptions,
+  type OutageListener,
+} from './connection/connection-watch.js';
 export { maxPayloadOf } from './connection/max-payload.js';
 export {
   InjectNats,

@@ -8,6 +8,7 @@ export { NatsServerNotFoundError, NatsServerStartError } from './nats-server-pro
 export { waitFor, sleep, WaitTimeoutError, type WaitForOptions } from './wait-for.js';
 export { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS } from './scheduling-slack.js';
 export { freePorts } from './free-ports.js';
+export { TcpRelay } from './tcp-relay.js';
 export { getMonitoringJson } from './monitoring.js';
 export {
   SERVICE_STOP_TIMEOUT_MS,

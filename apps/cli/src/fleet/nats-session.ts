@@ -8,6 +8,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import {
+  ConnectionWatch,
   connectNats,
   NatsConnectError,
   RequestStreamClient,
@@ -45,6 +46,7 @@ export class NatsSession {
       subjects: this.subjects,
       // The same silence the gateway allows a responder: long-running commands send heartbeats.
       idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      connection: new ConnectionWatch(nc, { outageWaitMs: config.nats.outage_wait_ms }),
     });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
@@ -102,8 +104,9 @@ export class NatsSession {
   }
 
   /**
-   * A request-stream command. Nobody subscribed becomes `missing` (exit 69); an abort by a
-   * signal becomes an {@link InterruptedError}; the fleet's own errors pass through.
+   * A request-stream command. Nobody subscribed becomes `missing`, and NATS lost for longer than
+   * `nats.outage_wait_ms` an {@link UnavailableError} of its own (exit 69); an abort by a signal
+   * becomes an {@link InterruptedError}; the fleet's own errors pass through.
    */
   async *stream(
     subject: string,
@@ -115,6 +118,9 @@ export class NatsSession {
       yield* frames;
     } catch (error) {
       if (error instanceof SwitchyardError && error.code === 'no_responders') throw missing();
+      if (error instanceof SwitchyardError && error.code === 'nats_unavailable') {
+        throw new UnavailableError(error.message, { cause: error });
+      }
       if (this.signal.aborted) throw this.signal.reason as Error;
       throw error;
     }

@@ -12,6 +12,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import {
+  ConnectionWatch,
   NATS_CONNECTION,
   queryWorkerInfo,
   type NatsConnection,
@@ -69,6 +70,7 @@ export class FleetCatalogue {
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly connection: ConnectionWatch,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
     private readonly orchestrator: OrchestratorClient,
@@ -143,6 +145,8 @@ export class FleetCatalogue {
   }
 
   private async query(): Promise<FleetModel[]> {
+    // Asked while NATS is gone, no worker could answer: that is an outage, not an empty fleet.
+    await this.connection.connected();
     let infos: ServiceInfo[] = [];
     try {
       infos = await queryWorkerInfo(this.nc, { maxWaitMs: INFO_MAX_WAIT_MS });

@@ -134,7 +134,9 @@ export class FleetRouter {
         // The next kind of this model, before any fallback: another kind may serve it.
         if (candidates[index + 1]?.onKind === true) continue;
       }
-      const fallBack = error.retryable || error.code === 'model_not_found';
+      // Every candidate is reached over the same NATS connection: without it, none answers.
+      const fallBack =
+        (error.retryable && error.code !== 'nats_unavailable') || error.code === 'model_not_found';
       if (!fallBack || error.code === 'timeout' || index === candidates.length - 1) {
         // A fallback that does not exist says less about the failure than the first one did.
         throw error.code === 'model_not_found' ? firstError : error;

@@ -1,6 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import { Subjects, type SwitchyardConfig } from '@switchyard/contracts';
-import { NATS_CONNECTION, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
+import {
+  ConnectionWatch,
+  NATS_CONNECTION,
+  RequestStreamClient,
+  type NatsConnection,
+} from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 
 /**
@@ -9,11 +14,18 @@ import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/serv
  */
 export const requestStreamClientProvider: Provider = {
   provide: RequestStreamClient,
-  inject: [NATS_CONNECTION, Subjects, SWITCHYARD_CONFIG, SERVICE_LOGGER],
-  useFactory: (nc: NatsConnection, subjects: Subjects, config: SwitchyardConfig, logger: Logger) =>
+  inject: [NATS_CONNECTION, Subjects, ConnectionWatch, SWITCHYARD_CONFIG, SERVICE_LOGGER],
+  useFactory: (
+    nc: NatsConnection,
+    subjects: Subjects,
+    connection: ConnectionWatch,
+    config: SwitchyardConfig,
+    logger: Logger,
+  ) =>
     new RequestStreamClient(nc, {
       subjects,
       idleTimeoutMs: config.gateway.stream_idle_timeout_ms,
+      connection,
       logger,
     }),
 };

@@ -13,6 +13,7 @@ import {
   startServiceProcess,
   stopProcesses,
   tearDown,
+  TcpRelay,
   waitFor,
   type NatsServer,
   type ServiceProcess,
@@ -53,10 +54,14 @@ export interface FleetOptions {
   workerLogLevel?: string;
   /** The nats-server's configuration file, e.g. a small `max_payload`. */
   natsConfig?: string;
+  /** The gateways reach NATS through a {@link TcpRelay} (`fleet.gatewayLink`) a test can cut. */
+  gatewayLink?: boolean;
 }
 
 export interface Fleet {
   nats: NatsServer;
+  /** The gateways' link to NATS, with `gatewayLink`. */
+  gatewayLink: TcpRelay | undefined;
   sims: RunningSimulator[];
   sim(kind: BackendKind): RunningSimulator;
   /** `workers[i]` manages `backends[i]`, as `sims[i]` simulates it. */
@@ -85,9 +90,11 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const workers: ServiceProcess[] = [];
   const gateways: RunningService[] = [];
   let discovery: ServiceProcess | undefined;
+  const gatewayLink = options.gatewayLink === true ? await TcpRelay.start(nats.port) : undefined;
   const close = (): Promise<void> =>
     tearDown(
       () => Promise.allSettled(gateways.map((gateway) => gateway.stop('test over'))),
+      async () => gatewayLink?.close(),
       () => stopProcesses(workers),
       async () => discovery?.stop('SIGTERM'),
       () => Promise.allSettled(sims.map((sim) => sim.close())),
@@ -130,10 +137,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     await writeFile(
       gatewayFile,
       stringify({
-        nats: { servers: [nats.url] },
         log: { level: process.env['GATEWAY_TEST_LOG'] ?? 'silent' },
         shutdown: { grace_ms: 1_000 },
         ...options.config,
+        // The fleet's own server; the test's `config.nats` may add to it (timings).
+        nats: {
+          ...(options.config?.['nats'] as Record<string, unknown> | undefined),
+          servers: [gatewayLink?.natsUrl ?? nats.url],
+        },
         gateway: { port: 0, ...options.gateway },
       }),
     );
@@ -148,6 +159,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     for (let i = 0; i < (options.gateways ?? 1); i++) await addGateway();
     const fleet: Fleet = {
       nats,
+      gatewayLink,
       sims,
       sim: (kind) => {
         const sim = sims.find((candidate) => candidate.kind === kind);

@@ -25,6 +25,9 @@ function listOf<T extends z.ZodType>(item: T) {
 
 const milliseconds = z.number().int().positive();
 
+/** `nats.outage_wait_ms`'s default, for clients built without a configuration. */
+export const DEFAULT_NATS_OUTAGE_WAIT_MS = 5_000;
+
 export const natsConfigSchema = z.strictObject({
   servers: listOf(z.string().min(1)).default(['nats://127.0.0.1:4222']),
   subject_prefix: z
@@ -56,8 +59,14 @@ export const natsConfigSchema = z.strictObject({
   randomize_servers: z.boolean().default(true),
   /** How long to wait before trying again after a lost connection; it retries forever. */
   reconnect_wait_ms: milliseconds.default(1_000),
-  /** The most time a request may wait for a connection while the client reconnects. */
+  /** How long one attempt to connect to a server may take: the first connection and each reconnect. */
   connect_timeout_ms: milliseconds.default(5_000),
+  /**
+   * How long a request waits for a lost connection to come back before it fails with
+   * `nats_unavailable`; while the connection has been lost for longer, requests fail at once.
+   * Shorter outages (a server restarting, a move to another node of a cluster) cost nothing.
+   */
+  outage_wait_ms: milliseconds.default(DEFAULT_NATS_OUTAGE_WAIT_MS),
 });
 
 export const logConfigSchema = z.strictObject({

@@ -56,6 +56,11 @@ export const ERROR_CATALOGUE = {
     httpStatus: 502,
     summary: 'the reply stream broke off: a frame was lost or the responder went away',
   },
+  nats_unavailable: {
+    retryable: true,
+    httpStatus: 503,
+    summary: 'the connection to the NATS server is lost, or the server does not answer',
+  },
   port_in_use: {
     retryable: false,
     httpStatus: 409,

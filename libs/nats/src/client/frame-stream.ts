@@ -16,6 +16,8 @@ import {
   type ReplyFrame,
   type StartFrame,
 } from '@switchyard/contracts';
+import type { ConnectionWatch } from '../connection/connection-watch.js';
+import { redactServerUrl } from '../connection/connection-options.js';
 import { maxPayloadOf, messageBytes } from '../connection/max-payload.js';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
@@ -42,6 +44,8 @@ export interface FrameStreamSetup {
   nc: NatsConnection;
   /** Where the replies come in: the client's shared inbox subscription. */
   inbox: ReplyInbox;
+  /** Whether the connection is there to send on; see {@link ConnectionWatch}. */
+  connection: ConnectionWatch;
   subject: string;
   payload: Uint8Array;
   requestId: string;
@@ -110,18 +114,34 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
         ),
       setup.timeoutMs,
     );
-    this.idleTimer = setTimeout(
-      () =>
-        this.fail(
-          new SwitchyardError(
-            'stream_interrupted',
-            `no frame for ${setup.idleTimeoutMs} ms: the responder went quiet (it may have died)`,
-          ),
-          true,
-        ),
-      setup.idleTimeoutMs,
-    );
+    this.idleTimer = setTimeout(this.onIdle, setup.idleTimeoutMs);
   }
+
+  /**
+   * No frame for the idle timeout: the responder died, or NATS itself is gone (a server that
+   * hangs keeps the socket open, and nats.js notices only minutes later). A ping tells which.
+   */
+  private readonly onIdle = (): void => {
+    const framesSeen = this.nextSeq;
+    const { connection, idleTimeoutMs, nc } = this.setup;
+    void connection.answers().then((answered) => {
+      // A frame that came during the ping set the idle timer going again.
+      if (this.finished || this.nextSeq !== framesSeen) return;
+      const quiet = `no frame for ${idleTimeoutMs} ms`;
+      this.fail(
+        answered
+          ? new SwitchyardError(
+              'stream_interrupted',
+              `${quiet}: the responder went quiet (it may have died)`,
+            )
+          : new SwitchyardError(
+              'nats_unavailable',
+              `${quiet}, and the NATS server (${redactServerUrl(nc.getServer())}) does not answer a ping; reconnecting`,
+            ),
+        true,
+      );
+    });
+  };
 
   /**
    * Publishes the request, at the end of the turn it was made in (see `atEndOfTurn`): a gateway
@@ -130,6 +150,17 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
    */
   private readonly publishRequest = (): void => {
     if (this.finished || this.route === undefined) return;
+    const { connection } = this.setup;
+    const unavailable = connection.unavailable();
+    if (unavailable) {
+      this.fail(unavailable, false);
+      return;
+    }
+    if (connection.lost) {
+      // nats.js drops what is published while it dials again: send it once the connection is back.
+      connection.whenConnected(this.publishRequest);
+      return;
+    }
     // Read for every request: a reconnect may land on a server with another limit.
     const maxPayload = maxPayloadOf(this.setup.nc);
     const bytes = messageBytes(this.setup.payload, this.setup.headers);
@@ -189,6 +220,11 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
   private onMessage(error: Error | null, msg: Msg | undefined): void {
     if (this.finished) return;
     if (error || msg === undefined) {
+      // A catalogued error (an outage) is the reason itself; any other is the subscription's.
+      if (error instanceof SwitchyardError) {
+        this.fail(error, true);
+        return;
+      }
       const reason = error?.message ?? 'the reply subscription closed';
       this.fail(new SwitchyardError('stream_interrupted', reason, { cause: error }), true);
       return;

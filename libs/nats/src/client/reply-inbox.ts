@@ -72,6 +72,16 @@ export class ReplyInbox {
     };
   }
 
+  /**
+   * Fails every stream still open (the connection is gone for too long); the subscription stays,
+   * and nats.js restores it when the connection is back.
+   */
+  failOpen(error: Error): void {
+    // Each stream leaves by itself: one that sent a cancel keeps watching its subject, as the
+    // cancel, sent while the connection is lost, is lost with it.
+    for (const callback of [...this.routes.values()]) callback(error, undefined);
+  }
+
   /** The subscription failed (a permissions violation): every stream fails; the next opens anew. */
   private failAll(error: Error): void {
     const callbacks = [...this.routes.values()];

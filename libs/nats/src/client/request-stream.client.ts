@@ -7,6 +7,7 @@ import {
   type StartFrame,
   type Subjects,
 } from '@switchyard/contracts';
+import { ConnectionWatch } from '../connection/connection-watch.js';
 import { silentLogger, type NatsLogger } from '../logger.js';
 import { FrameStreamImpl, type FrameStream } from './frame-stream.js';
 import { ReplyInbox } from './reply-inbox.js';
@@ -33,6 +34,11 @@ export interface RequestStreamClientOptions {
   idleTimeoutMs: number;
   /** See {@link DEFAULT_MAX_BUFFERED_BYTES}. */
   maxBufferedBytes?: number;
+  /**
+   * What the client knows of the connection's outages (see {@link ConnectionWatch}). Default: a
+   * watch of its own, with `nats.outage_wait_ms`'s default.
+   */
+  connection?: ConnectionWatch;
   logger?: NatsLogger;
 }
 
@@ -66,6 +72,9 @@ export interface StreamResult {
  * - `stream_interrupted` when no frame arrives for the idle timeout (the responder died or the
  *   connection broke: retrying elsewhere may work), when a frame is lost (a `seq` gap), or when
  *   the reader falls more than `maxBufferedBytes` behind; the worker is sent a cancel;
+ * - `nats_unavailable` when the connection has been lost for `nats.outage_wait_ms` (a request
+ *   made while it is lost waits for it up to then, and is sent once it is back), or when the
+ *   stream went quiet for the idle timeout and the NATS server does not answer a ping either;
  * - `cancelled` when the caller's signal aborts; the worker is sent a cancel;
  * - the worker's own error, rebuilt from its `error` frame.
  *
@@ -80,6 +89,7 @@ export class RequestStreamClient {
   private readonly logger: NatsLogger;
   private readonly maxBufferedBytes: number;
   private readonly inbox: ReplyInbox;
+  private readonly connection: ConnectionWatch;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -88,6 +98,8 @@ export class RequestStreamClient {
     this.logger = options.logger ?? silentLogger;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.inbox = new ReplyInbox(nc);
+    this.connection = options.connection ?? new ConnectionWatch(nc);
+    this.connection.onOutage((error) => this.inbox.failOpen(error));
     positive(options.idleTimeoutMs, 'idleTimeoutMs');
     positive(this.maxBufferedBytes, 'maxBufferedBytes', 'bytes');
   }
@@ -115,6 +127,7 @@ export class RequestStreamClient {
     return new FrameStreamImpl({
       nc: this.nc,
       inbox: this.inbox,
+      connection: this.connection,
       subject,
       payload: encodeMessage(request),
       requestId: request.id,

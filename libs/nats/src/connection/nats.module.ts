@@ -13,6 +13,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects, type NatsConfig } from '@switchyard/contracts';
 import { silentLogger, type NatsLogger } from '../logger.js';
 import { connectNats, parseNatsConfig, type NatsConfigInput } from './connect-nats.js';
+import { ConnectionWatch } from './connection-watch.js';
 
 /** Injection token of the process's {@link NatsConnection}: `@Inject(NATS_CONNECTION)`. */
 export const NATS_CONNECTION = Symbol('switchyard:nats-connection');
@@ -76,7 +77,7 @@ class NatsShutdown implements OnApplicationShutdown {
 /**
  * One NATS connection per process, for Nest applications. It provides the connection under
  * {@link NATS_CONNECTION}, the process's {@link Subjects} (built from `subject_prefix`) under
- * the `Subjects` class, and drains the connection on application shutdown. Global: import it
+ * the `Subjects` class, a {@link ConnectionWatch} of the connection (`outage_wait_ms`), and drains the connection on application shutdown. Global: import it
  * once in the root module. Anything that runs without Nest uses {@link connectNats} directly.
  */
 @Global()
@@ -117,9 +118,15 @@ export class NatsModule {
           inject: [NATS_MODULE_OPTIONS],
           useFactory: ({ config }: ResolvedOptions) => new Subjects(config.subject_prefix),
         },
+        {
+          provide: ConnectionWatch,
+          inject: [NATS_CONNECTION, NATS_MODULE_OPTIONS],
+          useFactory: (nc: NatsConnection, { config }: ResolvedOptions) =>
+            new ConnectionWatch(nc, { outageWaitMs: config.outage_wait_ms }),
+        },
         NatsShutdown,
       ],
-      exports: [NATS_CONNECTION, Subjects],
+      exports: [NATS_CONNECTION, Subjects, ConnectionWatch],
     };
   }
 }
