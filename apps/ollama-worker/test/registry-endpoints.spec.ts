@@ -8,7 +8,7 @@ import {
   SwitchyardError,
   type RegistryEntry,
 } from '@switchyard/contracts';
-import { RequestStreamClient } from '@switchyard/nats';
+import { ConnectionWatch, RequestStreamClient } from '@switchyard/nats';
 import { createLogger } from '@switchyard/service';
 import {
   type NatsServer,
@@ -80,7 +80,14 @@ describe('backends from the fleet registry', () => {
       service: 'ollama-worker',
       config: { level: 'silent', format: 'json' },
     });
-    lifecycle = new WorkerLifecycle(new OllamaAdapter(), workerNc, subjects, config, logger);
+    lifecycle = new WorkerLifecycle(
+      new OllamaAdapter(),
+      workerNc,
+      subjects,
+      config,
+      logger,
+      new ConnectionWatch(workerNc),
+    );
     await lifecycle.onApplicationBootstrap();
   });
 

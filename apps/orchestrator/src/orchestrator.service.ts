@@ -71,6 +71,7 @@ export class OrchestratorService implements OnApplicationBootstrap, BeforeApplic
       workerId: `orchestrator-${hostname()}-${process.pid}`,
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       defaultTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+      connection,
       logger,
     });
     const workers = new WorkerCatalogue(nc, subjects);

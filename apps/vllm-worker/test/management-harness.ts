@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '@switchyard/backend-sim';
 import { Subjects } from '@switchyard/contracts';
-import { RequestStreamClient } from '@switchyard/nats';
+import { ConnectionWatch, RequestStreamClient } from '@switchyard/nats';
 import { createLogger } from '@switchyard/service';
 import { defineManagementBed } from '@switchyard/testing';
 import { WorkerLifecycle } from '@switchyard/worker-runtime';
@@ -24,6 +24,7 @@ export const startManagementBed = defineManagementBed({
       new Subjects(),
       config,
       createLogger({ service: 'vllm-worker', config: { level: 'silent', format: 'json' } }),
+      new ConnectionWatch(nc),
     ),
 });
 

@@ -9,6 +9,7 @@ import {
   waitFor,
 } from '@switchyard/testing';
 import {
+  ConnectionWatch,
   connectNats,
   RequestStreamClient,
   StreamServer,
@@ -53,6 +54,9 @@ describe('a cancel sent during a NATS outage', () => {
       workerId: 'worker-1',
       heartbeatIntervalMs: 1_000,
       defaultTimeoutMs: REQUEST_TIMEOUT_MS,
+      // Cut off for its whole reconnect wait, the worker would stop its requests itself after
+      // outage_wait_ms (worker-outage.spec); here only the cancel may stop them.
+      connection: new ConnectionWatch(workerNc, { outageWaitMs: REQUEST_TIMEOUT_MS }),
     });
     // A backend that generates until it is told to stop.
     server.serve(subjects.chat('endless'), { schema: chatRequestSchema }, async (_r, ctx) => {

@@ -17,7 +17,13 @@ import {
   type NatsConnection,
 } from '../src/index.js';
 import { CANCEL_RESEND_INTERVAL_MS } from '../src/client/abandoned-routes.js';
-import { chatRequest, recordingLogger, thrownBy, usage } from './support/stream-fixture.js';
+import {
+  chatRequest,
+  recordingLogger,
+  serveEndless,
+  thrownBy,
+  usage,
+} from './support/stream-fixture.js';
 
 /** Longer than any test here waits: a stream that ends does so for the reason under test. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -54,16 +60,7 @@ describe("an outage of the caller's NATS connection", () => {
       ctx.send({ type: 'delta', text: `echo ${request.id}` });
       return { finish_reason: 'stop', usage };
     });
-    // A backend that generates until it is told to stop.
-    server.serve(subjects.chat('endless'), { schema: chatRequestSchema }, async (_r, ctx) => {
-      ctx.start({ kind: 'ollama', backend: 'ollama-1' });
-      while (!ctx.signal.aborted) {
-        ctx.send({ type: 'delta', text: 'token ' });
-        await sleep(50);
-      }
-      endlessAborted = true;
-      throw ctx.signal.reason;
-    });
+    serveEndless(server, subjects.chat('endless'), () => (endlessAborted = true));
     await workerNc.flush();
   });
 

@@ -195,11 +195,13 @@ export class WorkerTestbed<BackendOptions, Backend extends TestBackend, Worker, 
 
   /**
    * Starts the worker app's build as a child process, configured by environment variables the
-   * way an operator would, and resolves once it logs that it started.
+   * way an operator would (`env` adds to them, and wins), and resolves once it logs that it
+   * started.
    */
   async startWorkerProcess(
     backends: readonly Backend[] = this.backends,
     overrides: Partial<TestWorkerSettings> = {},
+    env: Readonly<Record<string, string>> = {},
   ): Promise<ServiceProcess> {
     const settings = { ...TEST_WORKER_SETTINGS, ...overrides };
     const section = `SWITCHYARD_WORKERS__${this.kind.toUpperCase()}`;
@@ -219,6 +221,7 @@ export class WorkerTestbed<BackendOptions, Backend extends TestBackend, Worker, 
         [`${section}__HEARTBEAT_INTERVAL_MS`]: String(settings.heartbeatIntervalMs),
         SWITCHYARD_GATEWAY__REQUEST_TIMEOUT_MS: String(settings.defaultTimeoutMs),
         SWITCHYARD_SHUTDOWN__GRACE_MS: String(settings.graceMs),
+        ...env,
       },
     });
     this.cleanups.push(() => child.stop('SIGKILL'));

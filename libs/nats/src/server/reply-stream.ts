@@ -1,4 +1,3 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import {
   encodeMessage,
   SwitchyardError,
@@ -7,6 +6,7 @@ import {
 } from '@switchyard/contracts';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
+import type { FramePublisher } from './frame-publisher.js';
 import { traceFramePublish } from '../tracing-channels.js';
 import { logprobPieces, MAX_LOGPROBS_PER_FRAME } from './logprob-pieces.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
@@ -52,7 +52,7 @@ export class ReplyStream {
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly publisher: FramePublisher,
     private readonly inbox: string,
     private readonly heartbeatIntervalMs: number,
     private readonly logger: NatsLogger,
@@ -167,7 +167,7 @@ export class ReplyStream {
     frame.seq = this.seq;
     this.closed = true;
     try {
-      this.nc.publish(this.inbox, encodeMessage(frame));
+      this.publisher.publish(this.inbox, encodeMessage(frame));
       traceFramePublish(this.inbox, frame);
     } catch (error) {
       this.logger.warn({ err: error, inbox: this.inbox }, 'terminal frame not sent');
@@ -192,7 +192,7 @@ export class ReplyStream {
     if (this.closed) return;
     frame.seq = this.seq;
     try {
-      this.nc.publish(this.inbox, encodeMessage(frame));
+      this.publisher.publish(this.inbox, encodeMessage(frame));
       traceFramePublish(this.inbox, frame);
     } catch (error) {
       // Too big a frame, or no connection: end the stream with an error frame if anything can

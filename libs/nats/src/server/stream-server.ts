@@ -1,9 +1,11 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decodeMessage, SwitchyardError, type Subjects } from '@switchyard/contracts';
+import { ConnectionWatch } from '../connection/connection-watch.js';
 import { silentLogger, withFields, type NatsLogger } from '../logger.js';
 import { CancelRouter } from './cancel-router.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { flushEndOfTurn } from '../end-of-turn.js';
+import { FramePublisher } from './frame-publisher.js';
 import { ReplyStream } from './reply-stream.js';
 import { traceRequestReceive } from '../tracing-channels.js';
 import { idOf, logFieldsOf, timeoutOf } from './request-fields.js';
@@ -25,6 +27,11 @@ export interface StreamServerOptions {
   defaultTimeoutMs: number;
   /** Requests larger than this are answered with `bad_request`. Default: no limit of its own. */
   maxRequestBytes?: number;
+  /**
+   * What the server knows of the connection's outages (see {@link FramePublisher}). Default: a
+   * watch of its own, with `nats.outage_wait_ms`'s default.
+   */
+  connection?: ConnectionWatch;
   logger?: NatsLogger;
 }
 
@@ -73,13 +80,16 @@ const SETTLE_AFTER_ABORT_MS = 1_000;
  * queue group and runs a handler per request; the server numbers the frames, sends the start
  * frame the handler asks for, heartbeats while the handler is quiet and exactly one terminal frame.
  * Cancel messages, the request's deadline (`timeout_ms`, else `defaultTimeoutMs`) and `stop()`
- * abort the handler's signal and end the stream with `cancelled` or `timeout` at once.
+ * abort the handler's signal and end the stream with `cancelled` or `timeout` at once. Frames
+ * made while the connection is lost are held until it is back; an outage longer than
+ * `nats.outage_wait_ms` aborts every handler with `nats_unavailable` (see {@link FramePublisher}).
  */
 export class StreamServer {
   private readonly logger: NatsLogger;
   private readonly cancels: CancelRouter;
   private readonly endpoints = new Set<Subscription[]>();
   private readonly inFlightRequests = new InFlightRequests();
+  private readonly publisher: FramePublisher;
   private stopping = false;
   private stopped = false;
 
@@ -88,6 +98,11 @@ export class StreamServer {
     private readonly options: StreamServerOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.publisher = new FramePublisher(
+      nc,
+      options.connection ?? new ConnectionWatch(nc),
+      (error) => this.stopForLostConnection(error),
+    );
     // Subscribed before any request subject, so no cancel can overtake its request.
     this.cancels = new CancelRouter(nc, options.subjects, this.logger);
   }
@@ -161,7 +176,7 @@ export class StreamServer {
     }
     const controller = new AbortController();
     const reply = new ReplyStream(
-      this.nc,
+      this.publisher,
       msg.reply,
       this.options.heartbeatIntervalMs,
       this.logger,
@@ -225,6 +240,16 @@ export class StreamServer {
         this.inFlightRequests.delete(controller);
       }
     })();
+  }
+
+  /** Nobody can hear the requests in flight, or will by the time NATS is back: stop them. */
+  private stopForLostConnection(error: SwitchyardError): void {
+    if (this.inFlight === 0) return;
+    this.logger.warn(
+      { err: error, in_flight: this.inFlight },
+      'NATS is gone for too long: stopping the requests in flight',
+    );
+    this.inFlightRequests.abortAll(error);
   }
 
   private decode<S extends RequestSchema>(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startNatsServer, type NatsServer } from '@switchyard/testing';
-import { Subjects, type ChatRequest } from '@switchyard/contracts';
+import { sleep, startNatsServer, type NatsServer } from '@switchyard/testing';
+import { chatRequestSchema, Subjects, type ChatRequest } from '@switchyard/contracts';
 import {
   connectNats,
   RequestStreamClient,
@@ -98,4 +98,24 @@ export async function thrownBy(fn: () => Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * Serves `subject` as a backend that generates a token every 50 ms until it is told to stop;
+ * `onAbort` hears why it was.
+ */
+export function serveEndless(
+  server: StreamServer,
+  subject: string,
+  onAbort: (reason: unknown) => void = () => undefined,
+): void {
+  server.serve(subject, { schema: chatRequestSchema }, async (_request, ctx) => {
+    ctx.start({ kind: 'ollama', backend: 'ollama-1' });
+    while (!ctx.signal.aborted) {
+      ctx.send({ type: 'delta', text: 'token ' });
+      await sleep(50);
+    }
+    onAbort(ctx.signal.reason);
+    throw ctx.signal.reason;
+  });
 }

@@ -8,6 +8,7 @@ import {
 } from '@switchyard/contracts';
 import {
   StreamServer,
+  type ConnectionWatch,
   type NatsConnection,
   type NatsLogger,
   type StreamContext,
@@ -24,6 +25,8 @@ const PULL_COMMANDS: ReadonlySet<ManagementCommandName> = new Set(['pull', 'down
 
 export interface WorkerManagementOptions {
   nc: NatsConnection;
+  /** The connection's outages, as the process's NATS module watches them. */
+  connection?: ConnectionWatch;
   subjects: Subjects;
   adapter: BackendAdapter;
   /** The configured backends of the adapter's kind; each gets its own management subjects. */
@@ -60,6 +63,7 @@ export class WorkerManagement {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
       maxRequestBytes: MAX_MANAGEMENT_REQUEST_BYTES,
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
       logger: options.logger,
     });
   }

@@ -10,7 +10,7 @@ import {
   type BackendKind,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
-import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import { ConnectionWatch, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 import { WorkerManagement } from '../management/worker-management.js';
@@ -40,6 +40,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     subjects: Subjects,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) serviceLogger: Logger,
+    connection: ConnectionWatch,
   ) {
     const settings = config.workers[adapter.kind];
     const workerId = newWorkerId(adapter.kind);
@@ -47,6 +48,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const logger = serviceLogger.child({ worker_id: workerId });
     this.runtime = new WorkerRuntime({
       nc,
+      connection,
       subjects,
       adapter,
       workerId,
@@ -76,6 +78,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     });
     this.management = new WorkerManagement({
       nc,
+      connection,
       subjects,
       adapter,
       endpoints: endpointsOf(config, adapter),

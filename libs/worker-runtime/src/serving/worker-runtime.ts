@@ -10,6 +10,7 @@ import {
 } from '@switchyard/contracts';
 import {
   StreamServer,
+  type ConnectionWatch,
   type DecodedRequest,
   type NatsConnection,
   type NatsLogger,
@@ -33,6 +34,8 @@ export interface WorkerEndpointConfig extends BackendEndpoint {
 
 export interface WorkerRuntimeOptions {
   nc: NatsConnection;
+  /** The connection's outages, as the process's NATS module watches them. */
+  connection?: ConnectionWatch;
   subjects: Subjects;
   adapter: BackendAdapter;
   endpoints: readonly WorkerEndpointConfig[];
@@ -109,6 +112,7 @@ export class WorkerRuntime {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       defaultTimeoutMs: options.defaultTimeoutMs,
       maxRequestBytes: options.maxRequestBytes,
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
       logger: options.logger,
     });
     const common = {
