@@ -1,10 +1,4 @@
-import {
-  BACKEND_KINDS,
-  workerEndpointModel,
-  workerIdOf,
-  workerServiceKind,
-  type BackendKind,
-} from '@switchyard/contracts';
+import { workerListingOf, type BackendKind } from '@switchyard/contracts';
 import { queryWorkerInfo, type NatsConnection } from '@switchyard/nats';
 
 /** One running worker process, as it describes itself on `$SRV.INFO`. */
@@ -41,15 +35,14 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
   const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
   const workers = new Map<string, { name: string; kind: BackendKind; models: Set<string> }>();
   for (const info of infos) {
-    const kind = info.metadata?.['kind'];
-    if (workerServiceKind(info.name) === undefined || !isKind(kind)) continue;
+    const listing = workerListingOf(info);
+    if (listing === undefined) continue;
+    const { id, name, kind } = listing;
     // A worker caught between two registrations answers from both: it is one worker.
-    const id = workerIdOf(info);
-    const worker = workers.get(id) ?? { name: info.name, kind, models: new Set<string>() };
-    for (const endpoint of info.endpoints ?? []) {
-      const served = workerEndpointModel(endpoint.metadata);
+    const worker = workers.get(id) ?? { name, kind, models: new Set<string>() };
+    for (const served of listing.models) {
       // A name that is only an alias (Ollama's bare `llama3.2`) routes, but is not a model.
-      if (served !== undefined && served.aliasOf === undefined) worker.models.add(served.model);
+      if (served.aliasOf === undefined) worker.models.add(served.model);
     }
     workers.set(id, worker);
   }
@@ -76,10 +69,6 @@ export function servedModels(workers: readonly FleetWorker[]): ServedModel[] {
       kinds: [...entry.kinds].sort(byText),
       workers: entry.workers,
     }));
-}
-
-function isKind(value: string | undefined): value is BackendKind {
-  return (BACKEND_KINDS as readonly (string | undefined)[]).includes(value);
 }
 
 function byText(a: string, b: string): number {

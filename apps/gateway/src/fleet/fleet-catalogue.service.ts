@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   agreedDetails,
-  BACKEND_KINDS,
   MODEL_CAPABILITIES,
-  workerEndpointModel,
-  workerIdOf,
-  workerServiceKind,
+  workerListingOf,
   type BackendKind,
   type ModelCapability,
   type ModelDetails,
@@ -172,12 +169,9 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
     }
   >();
   for (const info of infos) {
-    if (workerServiceKind(info.name) === undefined) continue;
-    const kind = info.metadata?.['kind'];
-    if (kind === undefined || !(BACKEND_KINDS as readonly string[]).includes(kind)) continue;
-    for (const endpoint of info.endpoints ?? []) {
-      const served = workerEndpointModel(endpoint.metadata);
-      if (served === undefined) continue;
+    const worker = workerListingOf(info);
+    if (worker === undefined) continue;
+    for (const served of worker.models) {
       const entry = byModel.get(served.model) ?? {
         kinds: new Set(),
         workers: new Set(),
@@ -187,8 +181,8 @@ export function modelsOf(infos: readonly ServiceInfo[]): FleetModel[] {
       };
       entry.aliasOf =
         served.aliasOf === undefined || entry.aliasOf === null ? null : served.aliasOf;
-      entry.kinds.add(kind as BackendKind);
-      entry.workers.add(workerIdOf(info));
+      entry.kinds.add(worker.kind);
+      entry.workers.add(worker.id);
       for (const capability of served.capabilities) entry.capabilities.add(capability);
       entry.details.push(served.details);
       byModel.set(served.model, entry);

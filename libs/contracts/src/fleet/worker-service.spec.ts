@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { workerEndpointMetadata, workerEndpointModel } from './worker-service.js';
+import {
+  workerEndpointMetadata,
+  workerEndpointModel,
+  workerListingOf,
+  workerServiceMetadata,
+} from './worker-service.js';
 
 describe("a worker endpoint's metadata", () => {
   it('carries a served model, its capabilities and, for an alias, the model it stands for', () => {
@@ -42,5 +47,48 @@ describe("a worker endpoint's metadata", () => {
       capabilities: ['completion'],
       details: {},
     });
+  });
+});
+
+describe("a worker's $SRV.INFO answer", () => {
+  const endpoints: { metadata?: Record<string, string> }[] = [
+    { metadata: { operation: 'chat', model: 'llama3.2:latest', capabilities: 'completion' } },
+    { metadata: { operation: 'chat', model: 'llama3.2', alias_of: 'llama3.2:latest' } },
+    { metadata: { operation: 'ping' } },
+    {},
+  ];
+
+  it('lists the worker process, its kind and what each endpoint serves, aliases included', () => {
+    const info = {
+      id: 'registration-2',
+      name: 'ollama-worker',
+      metadata: workerServiceMetadata('ollama', 'ollama-worker-1a2b'),
+      endpoints,
+    };
+    expect(workerListingOf(info)).toEqual({
+      id: 'ollama-worker-1a2b',
+      name: 'ollama-worker',
+      kind: 'ollama',
+      models: [
+        { model: 'llama3.2:latest', capabilities: ['completion'], details: {} },
+        { model: 'llama3.2', capabilities: [], details: {}, aliasOf: 'llama3.2:latest' },
+      ],
+    });
+  });
+
+  it('knows a worker that gives no worker id by its registration, and one without endpoints', () => {
+    expect(
+      workerListingOf({ id: 'registration-1', name: 'vllm-worker', metadata: { kind: 'vllm' } }),
+    ).toEqual({ id: 'registration-1', name: 'vllm-worker', kind: 'vllm', models: [] });
+  });
+
+  it('is no worker from another micro service, or one naming no kind Switchyard knows', () => {
+    expect(
+      workerListingOf({ id: 'x', name: 'billing', metadata: { kind: 'ollama' }, endpoints }),
+    ).toBeUndefined();
+    expect(
+      workerListingOf({ id: 'x', name: 'ollama-worker', metadata: { kind: 'llamacpp' } }),
+    ).toBeUndefined();
+    expect(workerListingOf({ id: 'x', name: 'ollama-worker' })).toBeUndefined();
   });
 });

@@ -76,3 +76,38 @@ export function workerEndpointModel(
     ...(aliasOf === undefined ? {} : { aliasOf }),
   };
 }
+
+/** What one `$SRV.INFO` answer says of a worker process. */
+export interface WorkerListing {
+  /** The process, whichever registration answered (see {@link workerIdOf}). */
+  id: string;
+  /** The micro service's name, `<kind>-worker`. */
+  name: string;
+  kind: BackendKind;
+  /** What each endpoint that serves a model says of it; names that are only aliases included. */
+  models: WorkerEndpointModel[];
+}
+
+/** The parts of a `$SRV.INFO` answer a listing reads: nats.js's `ServiceInfo` fits. */
+export interface ServiceInfoAnswer {
+  id: string;
+  name: string;
+  metadata?: Readonly<Record<string, string>> | undefined;
+  endpoints?: readonly { metadata?: Readonly<Record<string, string>> | undefined }[] | undefined;
+}
+
+/**
+ * The worker behind a `$SRV.INFO` answer, or `undefined` for an answer from another micro
+ * service or from a worker that names no kind of backend Switchyard knows.
+ */
+export function workerListingOf(info: ServiceInfoAnswer): WorkerListing | undefined {
+  const kind = info.metadata?.['kind'];
+  if (workerServiceKind(info.name) === undefined) return undefined;
+  if (!(BACKEND_KINDS as readonly (string | undefined)[]).includes(kind)) return undefined;
+  const models: WorkerEndpointModel[] = [];
+  for (const endpoint of info.endpoints ?? []) {
+    const served = workerEndpointModel(endpoint.metadata);
+    if (served !== undefined) models.push(served);
+  }
+  return { id: workerIdOf(info), name: info.name, kind: kind as BackendKind, models };
+}
