@@ -62,6 +62,13 @@ export const natsConfigSchema = z.strictObject({
   /** How long one attempt to connect to a server may take: the first connection and each reconnect. */
   connect_timeout_ms: milliseconds.default(5_000),
   /**
+   * How often the client pings its server. With two pings unanswered (two to three intervals) it
+   * takes the server for dead and connects again, to another node of a cluster if it has one.
+   * nats.js's own two minutes would leave a service on a server that hangs, or whose host left
+   * the network without closing the socket, for some six minutes, serving nobody.
+   */
+  ping_interval_ms: milliseconds.default(10_000),
+  /**
    * How long a request waits for a lost connection to come back before it fails with
    * `nats_unavailable`; while the connection has been lost for longer, requests fail at once.
    * Shorter outages (a server restarting, a move to another node of a cluster) cost nothing.

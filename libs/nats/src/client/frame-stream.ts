@@ -119,7 +119,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
 
   /**
    * No frame for the idle timeout: the responder died, or NATS itself is gone (a server that
-   * hangs keeps the socket open, and nats.js notices only minutes later). A ping tells which.
+   * hangs keeps the socket open, and nats.js notices only when its periodic pings go unanswered).
+   * A ping tells which.
    */
   private readonly onIdle = (): void => {
     const framesSeen = this.nextSeq;

@@ -26,7 +26,7 @@ describe('buildConnectionOptions', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reconnects forever with the configured wait and connect timeout', async () => {
+  it('reconnects forever with the configured wait, connect timeout and ping interval', async () => {
     const options = await buildConnectionOptions(
       natsConfigSchema.parse({ servers: 'nats://a:4222,nats://b:4222', reconnect_wait_ms: 250 }),
       'gateway',
@@ -37,6 +37,8 @@ describe('buildConnectionOptions', () => {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: 5_000,
+      pingInterval: 10_000,
+      maxPingOut: 2,
       noRandomize: false,
     });
     expect(options.authenticator).toBeUndefined();

@@ -14,6 +14,9 @@ import { NatsConnectError } from './nats-connect.error.js';
 /** Upper bound of the random delay added to each reconnect wait, so a fleet does not reconnect in step. */
 export const RECONNECT_JITTER_MS = 500;
 
+/** Pings left unanswered before the server is taken for dead (nats.js's default). */
+export const MAX_PINGS_OUT = 2;
+
 /**
  * Turns the `nats` section of the configuration into nats.js connection options. Every auth
  * method is configuration: user/password, token, nkey seed, creds file (read here) and TLS files
@@ -32,6 +35,8 @@ export async function buildConnectionOptions(
     reconnectJitter: RECONNECT_JITTER_MS,
     reconnectJitterTLS: RECONNECT_JITTER_MS,
     timeout: config.connect_timeout_ms,
+    pingInterval: config.ping_interval_ms,
+    maxPingOut: MAX_PINGS_OUT,
   };
   const connectionName = name ?? config.name;
   if (connectionName !== undefined) options.name = connectionName;

@@ -26,9 +26,13 @@ export type OutageListener = (error: SwitchyardError) => void;
  * requests fail at once ({@link unavailable}) with `nats_unavailable`, until it is back.
  *
  * A server that hangs (stopped, or its host gone without closing the socket) goes unnoticed by
- * nats.js until two pings go unanswered, minutes later. A caller that has heard nothing for long
- * asks {@link answers}: a server that does not answer a ping in time is taken for lost, and the
- * client dials again (the next server of a cluster, or the same one once it answers).
+ * nats.js until two of its periodic pings go unanswered (`nats.ping_interval_ms`). A caller that
+ * has heard nothing for long asks {@link answers}: a server that does not answer a ping in time
+ * is taken for lost, and the client dials again (the next server of a cluster, or the same one
+ * once it answers).
+ *
+ * It learns of outages from the status events that follow its making: make it with the
+ * connection (the NATS module does), not in the middle of an outage.
  */
 export class ConnectionWatch {
   private readonly outageWaitMs: number;
