@@ -96,6 +96,11 @@ describe("an outage of the gateway's NATS connection", () => {
         status_code: 503,
         error: expect.stringContaining('the connection to the NATS server'),
       });
+      // Model management reads the fleet registry in JetStream: not "is discovery running?".
+      await expect(ollama.delete({ model: 'llama3.2' })).rejects.toMatchObject({
+        status_code: 503,
+        error: expect.stringContaining('the connection to the NATS server'),
+      });
       // Listing the models asks the workers over NATS: no answer is an outage, not an empty fleet.
       await expect(openai.models.list()).rejects.toMatchObject({
         status: 503,

@@ -6,7 +6,12 @@ import {
   SwitchyardError,
   type RegistryEntry,
 } from '@switchyard/contracts';
-import { bucketValues, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import {
+  bucketValues,
+  ConnectionWatch,
+  NATS_CONNECTION,
+  type NatsConnection,
+} from '@switchyard/nats';
 import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
 
 /** Registry states whose backends can be sent commands. */
@@ -25,6 +30,7 @@ export class FleetRegistry {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly subjects: Subjects,
+    private readonly connection: ConnectionWatch,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -33,8 +39,12 @@ export class FleetRegistry {
     return (await this.all()).filter((entry) => REACHABLE_STATES.has(entry.state));
   }
 
-  /** Every backend the registry lists, whatever its state. */
+  /**
+   * Every backend the registry lists, whatever its state. While NATS is gone, `nats_unavailable`
+   * (after waiting for it as a request does), not a registry that seems to be missing.
+   */
   async all(): Promise<RegistryEntry[]> {
+    await this.connection.connected();
     const bucket = this.subjects.registryBucket;
     try {
       const kv = await new Kvm(this.nc).open(bucket);
