@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Subjects } from '@switchyard/contracts';
 import { getMonitoringJson, startNatsServer, type NatsServer } from '@switchyard/testing';
 import {
+  ConnectionWatch,
   InjectNats,
   NATS_CONNECTION,
   NatsModule,
@@ -59,9 +60,13 @@ describe('NatsModule', () => {
     expect(pinger.subjects.prefix).toBe('acme');
     await nc.flush();
     expect(await connectionNames()).toContain('gateway');
+    const connection = app.get(ConnectionWatch);
+    expect(connection.lost).toBe(false);
+    expect(connection.unavailable()).toBeUndefined();
 
     await app.close();
     expect(nc.isClosed()).toBe(true);
+    expect(connection.unavailable()?.message).toBe('the NATS connection is closed');
   });
 
   it('forRootAsync builds its options from injected configuration', async () => {

@@ -77,8 +77,9 @@ class NatsShutdown implements OnApplicationShutdown {
 /**
  * One NATS connection per process, for Nest applications. It provides the connection under
  * {@link NATS_CONNECTION}, the process's {@link Subjects} (built from `subject_prefix`) under
- * the `Subjects` class, a {@link ConnectionWatch} of the connection (`outage_wait_ms`), and drains the connection on application shutdown. Global: import it
- * once in the root module. Anything that runs without Nest uses {@link connectNats} directly.
+ * the `Subjects` class and the connection's {@link ConnectionWatch} (waiting `outage_wait_ms`)
+ * under its class, and drains the connection on application shutdown. Global: import it once in
+ * the root module. Anything that runs without Nest uses {@link connectNats} directly.
  */
 @Global()
 @Module({})
