@@ -119,6 +119,33 @@ describe("an outage of the caller's NATS connection", () => {
   );
 
   it(
+    'holds at most maxHeldBytes of requests, and refuses the rest at once',
+    async () => {
+      const maxHeldBytes = 2_000;
+      const client = clientWith(
+        new ConnectionWatch(callerNc, { outageWaitMs: 60_000, maxHeldBytes }),
+      );
+      // Some 1,500 bytes each: the first fits, the second would pass the bound.
+      const request = () =>
+        chatRequest({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(1_400) }] });
+      await cutAndWaitForTheCallerToNotice();
+      const first = request();
+      const held = client.collect(subjects.chat('echo'), first, { timeoutMs: 60_000 });
+      const error = (await thrownBy(() =>
+        client.collect(subjects.chat('echo'), request(), { timeoutMs: 60_000 }),
+      )) as SwitchyardError;
+      expect(error.code).toBe('nats_unavailable');
+      expect(error.message).toMatch(
+        /is lost, and \d+ bytes of requests already wait for it: with this one \(\d+ bytes\) more than the 2000 held at most$/,
+      );
+
+      relay.restore();
+      expect((await held).text).toBe(`echo ${first.id}`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'fails a stream it cuts off with nats_unavailable once the outage outlasts outage_wait_ms, and requests at once while it lasts',
     async () => {
       const outageWaitMs = 3_000;

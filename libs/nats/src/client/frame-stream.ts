@@ -159,7 +159,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     }
     if (connection.lost) {
       // nats.js drops what is published while it dials again: send it once the connection is back.
-      connection.whenConnected(this.publishRequest);
+      const refused = connection.whenConnected(this.publishRequest, this.setup.payload.length);
+      if (refused) this.fail(refused, false);
       return;
     }
     // Read for every request: a reconnect may land on a server with another limit.

@@ -5,11 +5,19 @@ import { redactServerUrl } from './connection-options.js';
 /** How long a probe waits for the server's PONG before the connection is taken for lost. */
 export const PROBE_TIMEOUT_MS = 2_000;
 
+/**
+ * The most bytes of requests held while the connection is lost: a burst of requests with images
+ * for a few seconds, far below what a gateway's memory can spare. Past it, requests are refused.
+ */
+export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024;
+
 export interface ConnectionWatchOptions {
   /** See `nats.outage_wait_ms`. Default {@link DEFAULT_NATS_OUTAGE_WAIT_MS}. */
   outageWaitMs?: number;
   /** See {@link PROBE_TIMEOUT_MS}. */
   probeTimeoutMs?: number;
+  /** See {@link DEFAULT_MAX_HELD_BYTES}. */
+  maxHeldBytes?: number;
 }
 
 /** Told, once, that an outage outlasted the wait (or that the connection closed). */
@@ -37,12 +45,14 @@ export type OutageListener = (error: SwitchyardError) => void;
 export class ConnectionWatch {
   private readonly outageWaitMs: number;
   private readonly probeTimeoutMs: number;
+  private readonly maxHeldBytes: number;
   /** When the connection was lost (`Date.now()`); undefined while it is up. */
   private lostAt: number | undefined;
   private outageTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<OutageListener>();
   /** Requests waiting for the connection to come back: none outlives an outage's wait. */
   private held: (() => void)[] = [];
+  private heldBytes = 0;
   private probe: Promise<boolean> | undefined;
 
   constructor(
@@ -51,6 +61,7 @@ export class ConnectionWatch {
   ) {
     this.outageWaitMs = options.outageWaitMs ?? DEFAULT_NATS_OUTAGE_WAIT_MS;
     this.probeTimeoutMs = options.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
+    this.maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
     void this.follow();
   }
 
@@ -70,13 +81,20 @@ export class ConnectionWatch {
   }
 
   /**
-   * Runs `send` when the connection is back (at once when it is up). Callers check
-   * {@link unavailable} first; one whose wait ends in an outage hears it from {@link onOutage},
-   * and `send` is then never called.
+   * Runs `send` when the connection is back (at once when it is up), holding the `bytes` it will
+   * publish meanwhile; refuses, with the error to fail with, when that would hold more than
+   * `maxHeldBytes`. Callers check {@link unavailable} first; one whose wait ends in an outage
+   * hears it from {@link onOutage}, and `send` is then never called.
    */
-  whenConnected(send: () => void): void {
-    if (this.lostAt === undefined) send();
-    else this.held.push(send);
+  whenConnected(send: () => void, bytes = 0): SwitchyardError | undefined {
+    if (this.lostAt === undefined) {
+      send();
+      return undefined;
+    }
+    if (this.heldBytes + bytes > this.maxHeldBytes) return this.holdFullError(bytes);
+    this.held.push(send);
+    this.heldBytes += bytes;
+    return undefined;
   }
 
   /**
@@ -162,12 +180,24 @@ export class ConnectionWatch {
     clearTimeout(this.outageTimer);
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     for (const send of held) send();
   }
 
   private endWaits(error: SwitchyardError): void {
     this.held = [];
+    this.heldBytes = 0;
     for (const listener of this.listeners) listener(error);
+  }
+
+  private holdFullError(bytes: number): SwitchyardError {
+    const server = redactServerUrl(this.nc.getServer());
+    return new SwitchyardError(
+      'nats_unavailable',
+      `the connection to the NATS server (${server}) is lost, and ${this.heldBytes} bytes of requests ` +
+        `already wait for it: with this one (${bytes} bytes) more than the ${this.maxHeldBytes} held at most`,
+      { details: { held_bytes: this.heldBytes, max_held_bytes: this.maxHeldBytes } },
+    );
   }
 
   private outageError(): SwitchyardError {
