@@ -50,6 +50,13 @@ describe("an outage of the gateway's NATS connection", () => {
     await waitFor(async () => (await fetch(`${fleet.url}/readyz`)).status === 503, {
       description: 'the gateway to see NATS gone',
     });
+    // Not ready, and saying why: the connection is known lost, not merely slow to answer.
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${fleet.url}/readyz`)).json()) as { reason?: string }).reason ===
+        'NATS connection lost; reconnecting',
+      { description: 'readiness to name the lost connection' },
+    );
   }
 
   it(

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
+import { ConnectionWatch, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import type { FastifyReply } from 'fastify';
 import { InFlightRequests } from './in-flight-requests.service.js';
 
@@ -11,6 +11,7 @@ const READY_PING_TIMEOUT_MS = 1_000;
 export class HealthController {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly connection: ConnectionWatch,
     private readonly inFlight: InFlightRequests,
   ) {}
 
@@ -30,6 +31,8 @@ export class HealthController {
   private async problem(): Promise<string | undefined> {
     if (this.inFlight.draining) return 'shutting down';
     if (this.nc.isClosed() || this.nc.isDraining()) return 'NATS connection closed';
+    // Known lost: no ping can be answered (nats.js would reject it only at its next dial).
+    if (this.connection.lost) return 'NATS connection lost; reconnecting';
     let timer: NodeJS.Timeout | undefined;
     try {
       // A round trip proves the connection works now, not just that it once did.
