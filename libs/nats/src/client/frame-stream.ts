@@ -17,7 +17,6 @@ import {
   type StartFrame,
 } from '@switchyard/contracts';
 import type { ConnectionWatch } from '../connection/connection-watch.js';
-import { redactServerUrl } from '../connection/connection-options.js';
 import { maxPayloadOf, messageBytes } from '../connection/max-payload.js';
 import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
@@ -124,7 +123,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
    */
   private readonly onIdle = (): void => {
     const framesSeen = this.nextSeq;
-    const { connection, idleTimeoutMs, nc } = this.setup;
+    const { connection, idleTimeoutMs } = this.setup;
     void connection.answers().then((answered) => {
       // A frame that came during the ping set the idle timer going again.
       if (this.finished || this.nextSeq !== framesSeen) return;
@@ -137,7 +136,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
             )
           : new SwitchyardError(
               'nats_unavailable',
-              `${quiet}, and the NATS server (${redactServerUrl(nc.getServer())}) does not answer a ping; reconnecting`,
+              `${quiet}, and the NATS server (${connection.server}) does not answer a ping; reconnecting`,
             ),
         true,
       );

@@ -65,6 +65,11 @@ export class ConnectionWatch {
     void this.follow();
   }
 
+  /** The server the connection is on, or dials, fit for a message: credentials redacted. */
+  get server(): string {
+    return redactServerUrl(this.nc.getServer());
+  }
+
   /** Whether the connection is lost now (and nats.js is dialling again). */
   get lost(): boolean {
     return this.lostAt !== undefined;
@@ -191,10 +196,9 @@ export class ConnectionWatch {
   }
 
   private holdFullError(bytes: number): SwitchyardError {
-    const server = redactServerUrl(this.nc.getServer());
     return new SwitchyardError(
       'nats_unavailable',
-      `the connection to the NATS server (${server}) is lost, and ${this.heldBytes} bytes of requests ` +
+      `the connection to the NATS server (${this.server}) is lost, and ${this.heldBytes} bytes of requests ` +
         `already wait for it: with this one (${bytes} bytes) more than the ${this.maxHeldBytes} held at most`,
       { details: { held_bytes: this.heldBytes, max_held_bytes: this.maxHeldBytes } },
     );
@@ -202,10 +206,9 @@ export class ConnectionWatch {
 
   private outageError(): SwitchyardError {
     const lostForMs = this.lostAt === undefined ? 0 : Date.now() - this.lostAt;
-    const server = redactServerUrl(this.nc.getServer());
     return new SwitchyardError(
       'nats_unavailable',
-      `the connection to the NATS server (${server}) was lost ${lostForMs} ms ago and is not back; ` +
+      `the connection to the NATS server (${this.server}) was lost ${lostForMs} ms ago and is not back; ` +
         `requests wait for it up to nats.outage_wait_ms (${this.outageWaitMs} ms)`,
       { details: { lost_for_ms: lostForMs } },
     );

@@ -1,15 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SwitchyardError } from '@switchyard/contracts';
-import type { ConnectionWatch } from '../connection/connection-watch.js';
+import type { ConnectionWatch, OutageListener } from '../connection/connection-watch.js';
 
 /**
  * The most bytes of frames a server holds while its connection is lost: a few seconds of many
  * streams' tokens, far below what a worker's memory can spare.
  */
 export const DEFAULT_MAX_HELD_FRAME_BYTES = 8 * 1024 * 1024;
-
-/** Told once the held frames are given up: the outage outlasted the wait, or the hold is full. */
-export type HoldLostListener = (error: SwitchyardError) => void;
 
 /**
  * Where a server's reply frames go out. nats.js drops what is published while it connects again,
@@ -29,7 +26,8 @@ export class FramePublisher {
   constructor(
     private readonly nc: NatsConnection,
     private readonly connection: ConnectionWatch,
-    private readonly onLost: HoldLostListener,
+    /** Told when the held frames are given up: the outage outlasted the wait, or the hold filled. */
+    private readonly onLost: OutageListener,
     private readonly maxHeldBytes = DEFAULT_MAX_HELD_FRAME_BYTES,
   ) {
     connection.onOutage((error) => this.giveUp(error));
