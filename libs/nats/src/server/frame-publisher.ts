@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SwitchyardError } from '@switchyard/contracts';
 import type { ConnectionWatch, OutageListener } from '../connection/connection-watch.js';
+import { maxPayloadOf } from '../connection/max-payload.js';
 
 /**
  * The most bytes of frames a server holds while its connection is lost: a few seconds of many
@@ -31,6 +32,11 @@ export class FramePublisher {
     private readonly maxHeldBytes = DEFAULT_MAX_HELD_FRAME_BYTES,
   ) {
     connection.onOutage((error) => this.giveUp(error));
+  }
+
+  /** The most bytes a frame may have: the max_payload of the server the connection is on. */
+  get maxPayload(): number {
+    return maxPayloadOf(this.nc);
   }
 
   /** Publishes a frame now, or holds it while the connection is lost. Throws what nats.js throws. */

@@ -8,6 +8,7 @@ import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import type { FramePublisher } from './frame-publisher.js';
 import { traceFramePublish } from '../tracing-channels.js';
+import { deltaPieces } from './delta-pieces.js';
 import { logprobPieces, MAX_LOGPROBS_PER_FRAME } from './logprob-pieces.js';
 import type { HeartbeatPhase, StreamEnd, StreamUpdate } from './stream-handler.js';
 
@@ -191,8 +192,13 @@ export class ReplyStream {
     this.releaseStart();
     if (this.closed) return;
     frame.seq = this.seq;
+    const data = encodeMessage(frame);
+    if (frame.type === 'delta' && data.length > this.publisher.maxPayload) {
+      this.publishPieces(frame, data.length);
+      return;
+    }
     try {
-      this.publisher.publish(this.inbox, encodeMessage(frame));
+      this.publisher.publish(this.inbox, data);
       traceFramePublish(this.inbox, frame);
     } catch (error) {
       // Too big a frame, or no connection: end the stream with an error frame if anything can
@@ -208,7 +214,37 @@ export class ReplyStream {
     // Every frame restarts the quiet interval; this also re-arms the timer after it fired.
     this.heartbeat?.refresh();
   }
+
+  /**
+   * Sends a delta over the server's max_payload as pieces that fit (see `deltaPieces`), each
+   * numbered in turn; one that cannot be cut ends the stream with `payload_too_large`.
+   */
+  private publishPieces(frame: DeltaFrame, bytes: number): void {
+    const maxPayload = this.publisher.maxPayload;
+    // Room for the pieces' own numbers, which may have more digits than the frame's.
+    const fits = (piece: DeltaFrame) => encodeMessage(piece).length + SEQ_DIGITS <= maxPayload;
+    const pieces = deltaPieces(frame, fits);
+    if (pieces === undefined) {
+      const tooLarge = new SwitchyardError(
+        'payload_too_large',
+        `a frame of this answer (${bytes} bytes) is over the NATS server's max_payload ` +
+          `(${maxPayload} bytes) and cannot be cut into smaller ones; raise max_payload in the ` +
+          'NATS server configuration',
+        { details: { bytes, max_payload: maxPayload } },
+      );
+      this.heldEnd = undefined;
+      this.closeWithError(tooLarge);
+      this.onBroken(tooLarge);
+      return;
+    }
+    for (const piece of pieces) this.publish(piece);
+  }
 }
+
+type DeltaFrame = Extract<ReplyFrame, { type: 'delta' }>;
+
+/** The most digits a frame's number can have more than a piece cut from it was measured with. */
+const SEQ_DIGITS = 16;
 
 /** Whether joining keeps the frame within {@link MAX_LOGPROBS_PER_FRAME} entries. */
 function fitsWith(pending: JoinableDelta, frame: JoinableDelta): boolean {

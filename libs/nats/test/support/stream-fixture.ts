@@ -29,12 +29,17 @@ export interface StreamFixtureOptions
     >,
     Partial<Pick<RequestStreamClientOptions, 'idleTimeoutMs' | 'maxBufferedBytes'>> {
   serverLogger?: NatsLogger;
+  /** The nats-server's configuration file, e.g. a small `max_payload`. */
+  natsConfig?: string;
 }
 
 export async function startStreamFixture(
   options: StreamFixtureOptions = {},
 ): Promise<StreamFixture> {
-  const nats = await startNatsServer({ jetstream: false });
+  const nats = await startNatsServer({
+    jetstream: false,
+    ...(options.natsConfig === undefined ? {} : { config: options.natsConfig }),
+  });
   const config = { servers: [nats.url], reconnect_wait_ms: 50 };
   const serverNc = await connectNats(config, { name: 'test-worker' });
   const clientNc = await connectNats(config, { name: 'test-caller' });
