@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SwitchyardError } from '@switchyard/contracts';
+import {
+  ORCHESTRATOR_COMMANDS,
+  orchestratorErrorReplySchema,
+  SwitchyardError,
+  type OrchestratorCommandName,
+} from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
 import { ANSWER_WITHIN_MS, managedSim, OrchestratorBed } from './support/orchestrator-bed.js';
 
@@ -38,6 +43,24 @@ describe('orchestrator commands', () => {
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('configured: only-one, elsewhere');
     await expect(bed.status('not-configured')).rejects.toMatchObject({ code: 'not_found' });
+    expect(bed.events).toEqual([]);
+  });
+
+  it('answers a command that does not exist with bad_request listing the commands', async () => {
+    const subject = bed.subjects.orchestrator('frobnicate' as OrchestratorCommandName);
+    const reply = await bed.nc.request(subject, JSON.stringify({ backend: 'only-one' }), {
+      timeout: ANSWER_WITHIN_MS,
+    });
+    // Read as the plain request/reply commands answer errors (`{"error"}`): it is an error frame.
+    const { error } = orchestratorErrorReplySchema.parse(JSON.parse(reply.string()));
+    expect(error).toMatchObject({ code: 'bad_request', retryable: false });
+    expect(error.message).toBe(
+      `there is no orchestrator command "frobnicate": the commands are ${ORCHESTRATOR_COMMANDS.join(', ')}`,
+    );
+    // The commands that exist still reach their own handlers, every time.
+    for (let i = 0; i < 20; i++) {
+      await expect(bed.status('only-one')).resolves.toBeDefined();
+    }
     expect(bed.events).toEqual([]);
   });
 

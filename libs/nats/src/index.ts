@@ -43,6 +43,7 @@ export {
 } from './server/stream-server.js';
 export { COMMAND_END } from './server/stream-handler.js';
 export { respondWithin, type BoundedReplyOptions } from './server/bounded-reply.js';
+export { answerUnknownCommands, type UnknownCommandsOptions } from './server/unknown-commands.js';
 export type {
   DecodedRequest,
   HeartbeatPhase,
@@ -66,4 +67,4 @@ export {
 } from './tracing-channels.js';
 export type { ServiceInfo, ServiceStats } from '@nats-io/services';
 // The connection type every API here takes, so callers need not import nats.js for it.
-export type { NatsConnection } from '@nats-io/transport-node';
+export type { NatsConnection, Subscription } from '@nats-io/transport-node';

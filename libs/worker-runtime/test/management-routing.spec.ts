@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MANAGEMENT_COMMANDS, type ManagementCommandName } from '@switchyard/contracts';
 import { SCHEDULING_SLACK_MS } from '@switchyard/testing';
 import { ManagementBed, nextId, rejectionOf } from './management-harness.js';
 
@@ -61,6 +62,22 @@ describe('management command routing', () => {
       expect(error.code).toBe('unsupported');
       expect(error.message).toBe('vllm backends do not support pull');
       expect(error.retryable).toBe(false);
+    }
+  });
+
+  it('answers a command that does not exist with bad_request listing the commands', async () => {
+    const subject = bed.subjects.management('sim-1', 'frobnicate' as ManagementCommandName);
+    const error = await rejectionOf(
+      bed.client.collect(subject, { id: nextId(), timeout_ms: 5_000 }),
+    );
+    expect(error.code).toBe('bad_request');
+    expect(error.message).toBe(
+      `there is no management (backend sim-1) command "frobnicate": the commands are ${MANAGEMENT_COMMANDS.join(', ')}`,
+    );
+    // The commands that exist still reach their own handlers, every time.
+    for (let i = 0; i < 20; i++) {
+      const answer = await bed.command('show', { model: 'base-model' });
+      expect(answer.deltas).toHaveLength(1);
     }
   });
 

@@ -4,6 +4,7 @@ import {
   decodeMessage,
   ensureCommandSchema,
   logsCommandSchema,
+  ORCHESTRATOR_COMMANDS,
   pullCommandSchema,
   statusCommandSchema,
   type BackendCommand,
@@ -11,6 +12,7 @@ import {
   type Subjects,
 } from '@switchyard/contracts';
 import {
+  answerUnknownCommands,
   COMMAND_END,
   respondWithin,
   type NatsConnection,
@@ -84,6 +86,15 @@ export class OrchestratorCommands {
       const supervisor = this.options.fleet.supervisor(request.backend);
       return fitLogs(supervisor.id, supervisor.logs(request.lines), maxPayload);
     });
+    this.subscriptions.push(
+      answerUnknownCommands(this.options.nc, {
+        wildcard: subjects.orchestratorWildcard,
+        known: ORCHESTRATOR_COMMANDS,
+        what: 'orchestrator',
+        queue,
+        logger: this.options.logger,
+      }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -20,6 +20,7 @@ describe('Subjects', () => {
     expect(custom.cancel('req-1')).toBe('acme.llm.v1.cancel.req-1');
     expect(custom.health('ollama-1')).toBe('acme.llm.v1.health.ollama-1');
     expect(custom.orchestrator('ensure')).toBe('acme.llm.v1.orchestrator.ensure');
+    expect(custom.orchestratorWildcard).toBe('acme.llm.v1.orchestrator.*');
     expect(custom.registryBucket).toBe('acme_llm_registry');
   });
 

@@ -135,6 +135,11 @@ export class Subjects {
     return `${this.root}.orchestrator.${command}`;
   }
 
+  /** Every orchestrator command subject, for permissions and for answering unknown commands. */
+  get orchestratorWildcard(): string {
+    return `${this.root}.orchestrator.*`;
+  }
+
   /** Lifecycle events of one managed backend. */
   lifecycle(backendId: string): string {
     return `${this.root}.lifecycle.${safeId(backendId, 'backend id')}`;

@@ -7,12 +7,14 @@ import {
   type Subjects,
 } from '@switchyard/contracts';
 import {
+  answerUnknownCommands,
   StreamServer,
   type ConnectionWatch,
   type NatsConnection,
   type NatsLogger,
   type StreamContext,
   type StreamEnd,
+  type Subscription,
 } from '@switchyard/nats';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 import { managementHandler, type ErasedManagementOperation } from './management-handler.js';
@@ -54,6 +56,7 @@ export interface WorkerManagementOptions {
  */
 export class WorkerManagement {
   private readonly server: StreamServer;
+  private readonly unknownCommands: Subscription[] = [];
   private started = false;
 
   constructor(private readonly options: WorkerManagementOptions) {
@@ -72,14 +75,25 @@ export class WorkerManagement {
   async start(): Promise<void> {
     if (this.started) throw new Error('worker management was already started');
     this.started = true;
+    const { nc, subjects, logger } = this.options;
     for (const endpoint of this.options.endpoints) {
       for (const command of MANAGEMENT_COMMANDS) this.serve(endpoint, command);
+      this.unknownCommands.push(
+        answerUnknownCommands(nc, {
+          wildcard: subjects.managementWildcard(endpoint.id),
+          known: MANAGEMENT_COMMANDS,
+          what: `management (backend ${endpoint.id})`,
+          queue: subjects.workerQueue,
+          logger,
+        }),
+      );
     }
-    await this.options.nc.flush();
+    await nc.flush();
   }
 
   /** Stops taking commands; those in flight get `graceMs` to finish, then are cancelled. */
   async stop({ graceMs }: { graceMs: number }): Promise<void> {
+    for (const subscription of this.unknownCommands) subscription.unsubscribe();
     await this.server.stop({ graceMs });
   }
 
