@@ -12,6 +12,7 @@ export * from './messages/chat-request.js';
 export * from './messages/completion-request.js';
 export * from './messages/embedding-request.js';
 export * from './messages/cancel-request.js';
+export * from './messages/resend-request.js';
 export * from './messages/request-headers.js';
 export * from './management/management-requests.js';
 

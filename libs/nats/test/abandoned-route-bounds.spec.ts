@@ -15,6 +15,9 @@ import {
 } from '../src/client/abandoned-routes.js';
 import { ReplyInbox, type ReplyRoute } from '../src/client/reply-inbox.js';
 
+/** A stream that takes no notice of what its route tells it. */
+const IGNORED = { onReply: () => undefined, onReconnect: () => undefined };
+
 const delta: ReplyFrame = { type: 'delta', seq: 5, text: 'still generating' };
 const heartbeat: ReplyFrame = { type: 'heartbeat', seq: 6 };
 const end: ReplyFrame = {
@@ -55,9 +58,10 @@ describe('abandoned reply routes', () => {
   ): { inbox: ReplyInbox; route: ReplyRoute; resends: () => number } {
     const inbox = new ReplyInbox(nc, limits);
     let resends = 0;
-    const route = inbox.open(() => {
+    const unreachable = () => {
       throw new Error('an abandoned route must not reach its stream');
-    });
+    };
+    const route = inbox.open({ onReply: unreachable, onReconnect: unreachable });
     route.abandon(forMs, () => resends++);
     return { inbox, route, resends: () => resends };
   }
@@ -137,7 +141,7 @@ describe('abandoned reply routes', () => {
     const inbox = new ReplyInbox(nc, { maxRoutes: 3, resendIntervalMs: 0 });
     const resends = [0, 0, 0, 0];
     const routes = resends.map((_, i) => {
-      const route = inbox.open(() => undefined);
+      const route = inbox.open(IGNORED);
       route.abandon(LONG_MS, () => (resends[i] = (resends[i] ?? 0) + 1));
       return route;
     });
@@ -151,7 +155,7 @@ describe('abandoned reply routes', () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const timersBefore = timers();
     for (let i = 0; i <= MAX_ABANDONED_ROUTES; i++) {
-      inbox.open(() => undefined).abandon(LONG_MS, () => undefined);
+      inbox.open(IGNORED).abandon(LONG_MS, () => undefined);
     }
     expect(inbox.abandonedRoutes).toBe(MAX_ABANDONED_ROUTES);
     // Unref'd timers are not active resources: these never hold the event loop open.
@@ -161,7 +165,7 @@ describe('abandoned reply routes', () => {
   it('never start from a route that was closed', async () => {
     const inbox = new ReplyInbox(nc, { resendIntervalMs: 0 });
     let resends = 0;
-    const route = inbox.open(() => undefined);
+    const route = inbox.open(IGNORED);
     route.close();
     route.abandon(LONG_MS, () => resends++);
     expect(inbox.abandonedRoutes).toBe(0);

@@ -18,6 +18,8 @@ describe('Subjects', () => {
     const custom = new Subjects('acme.llm');
     expect(custom.chat('m')).toBe('acme.llm.v1.chat.m');
     expect(custom.cancel('req-1')).toBe('acme.llm.v1.cancel.req-1');
+    expect(custom.resend('req-1')).toBe('acme.llm.v1.resend.req-1');
+    expect(custom.resendWildcard).toBe('acme.llm.v1.resend.*');
     expect(custom.health('ollama-1')).toBe('acme.llm.v1.health.ollama-1');
     expect(custom.orchestrator('ensure')).toBe('acme.llm.v1.orchestrator.ensure');
     expect(custom.orchestratorWildcard).toBe('acme.llm.v1.orchestrator.*');

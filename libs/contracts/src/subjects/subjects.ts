@@ -121,6 +121,16 @@ export class Subjects {
     return `${this.root}.cancel.*`;
   }
 
+  /** Where a caller that lost frames of a request's reply stream asks for them again. */
+  resend(requestId: string): string {
+    return `${this.root}.resend.${safeId(requestId, 'request id')}`;
+  }
+
+  /** What a worker subscribes to in order to hear every resend message. */
+  get resendWildcard(): string {
+    return `${this.root}.resend.*`;
+  }
+
   /** Health events of one backend. */
   health(backendId: string): string {
     return `${this.root}.health.${safeId(backendId, 'backend id')}`;

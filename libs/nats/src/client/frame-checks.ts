@@ -15,9 +15,9 @@ export function statusError(msg: Msg, subject: string): SwitchyardError | undefi
 }
 
 /**
- * Why `frame` cannot come next, if it cannot: a lost frame (a `seq` gap) is a broken stream, a
- * misplaced or foreign `start` frame is a bug in the responder. A stream opens with `start`, or
- * with a lone `error` when the request was refused before any work.
+ * Why `frame` cannot come next, if it cannot: a misplaced or foreign `start` frame is a bug in the
+ * responder. A stream opens with `start`, or with a lone `error` when the request was refused
+ * before any work. (A frame out of order is the stream's to repair: it asks for the lost ones.)
  */
 export function orderViolation(
   frame: ReplyFrame,

@@ -14,7 +14,9 @@ import {
   type EndFrame,
   type HeartbeatFrame,
   type ReplyFrame,
+  type ResendMessage,
   type StartFrame,
+  type Subjects,
 } from '@switchyard/contracts';
 import type { ConnectionWatch } from '../connection/connection-watch.js';
 import { maxPayloadOf, messageBytes } from '../connection/max-payload.js';
@@ -23,7 +25,7 @@ import type { NatsLogger } from '../logger.js';
 import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 import { orderViolation, statusError } from './frame-checks.js';
 import { FrameQueue } from './frame-queue.js';
-import type { ReplyInbox, ReplyRoute } from './reply-inbox.js';
+import type { ReplyInbox, ReplyListener, ReplyRoute } from './reply-inbox.js';
 
 /** The frames a caller reads: everything but `error`, which is thrown instead. */
 export type StreamFrame = StartFrame | DeltaFrame | HeartbeatFrame | EndFrame;
@@ -49,6 +51,8 @@ export interface FrameStreamSetup {
   payload: Uint8Array;
   requestId: string;
   cancelSubject: string;
+  /** Names the resend subject of a stream that lost frames. */
+  subjects: Subjects;
   timeoutMs: number;
   /** The request's own `timeout_ms`, after which the worker stops by itself. */
   requestTimeoutMs: number | undefined;
@@ -61,9 +65,21 @@ export interface FrameStreamSetup {
 
 const MAX_CANCEL_REASON = 1024;
 
-export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> {
+/**
+ * How often a stream that lost frames asks its worker for them again, until they come: a resend
+ * message can be lost too (the worker's own connection may be coming back as well).
+ */
+export const RESEND_INTERVAL_MS = 1_000;
+
+/** A frame that came with its size, as the stream buffers it. */
+interface Received {
+  frame: ReplyFrame;
+  bytes: number;
+}
+
+export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>, ReplyListener {
   readonly requestId: string;
-  private readonly queue = new FrameQueue<{ frame: ReplyFrame; bytes: number }>();
+  private readonly queue = new FrameQueue<Received>();
   private bufferedBytes = 0;
   private route: ReplyRoute | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -78,6 +94,11 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
   private waiters: (() => void)[] = [];
   /** When the request went out (`Date.now()`); until then there is nothing to cancel. */
   private publishedAt: number | undefined;
+  /** Frames that came after a missing one, by `seq`, until it is sent again (see `repair`). */
+  private ahead: Map<number, Received> | undefined;
+  /** While frames may be missing: when the stream first asked for them again. */
+  private resendSince: number | undefined;
+  private resendTimer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
     this.fail(
@@ -98,7 +119,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     }
     try {
       // Listen before publishing (at the end of the turn): replies may come at once.
-      this.route = setup.inbox.open((error, msg) => this.onMessage(error, msg));
+      this.route = setup.inbox.open(this);
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);
       return;
@@ -218,7 +239,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     return { done: true, value: undefined };
   }
 
-  private onMessage(error: Error | null, msg: Msg | undefined): void {
+  onReply(error: Error | null, msg: Msg | undefined): void {
     if (this.finished) return;
     if (error || msg === undefined) {
       // A catalogued error (an outage) is the reason itself; any other is the subscription's.
@@ -246,35 +267,130 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
       return;
     }
     traceFrameReceive(this.requestId, frame);
-    const violation = orderViolation(frame, this.nextSeq, this.requestId);
-    if (violation) {
-      this.fail(violation, true);
-      return;
+    if (!this.hasRoomFor(msg.data.length)) return;
+    if (frame.seq === this.nextSeq) this.accept({ frame, bytes: msg.data.length });
+    else this.repair({ frame, bytes: msg.data.length });
+    if (this.resendSince !== undefined && this.ahead === undefined) this.repaired();
+    this.wake();
+  }
+
+  /**
+   * The connection is back after it was lost: frames the worker sent meanwhile never came. Ask
+   * for them (the worker answers with a heartbeat when none is missing), unless nothing can be
+   * missing yet: a request not yet sent goes out now, and its worker has sent nothing.
+   */
+  onReconnect(): void {
+    if (this.finished || this.publishedAt === undefined) return;
+    this.askForResend();
+  }
+
+  /** Takes the next frame in order, and those that came ahead of it and follow on. */
+  private accept(received: Received): void {
+    for (let next: Received | undefined = received; next !== undefined; next = this.takeAhead()) {
+      const violation = orderViolation(next.frame, this.nextSeq, this.requestId);
+      if (violation) {
+        this.fail(violation, true);
+        return;
+      }
+      this.nextSeq++;
+      this.bufferedBytes += next.bytes;
+      this.queue.push(next);
+      if (isTerminalFrame(next.frame)) {
+        this.finish();
+        this.route?.close();
+        return;
+      }
     }
-    this.nextSeq++;
-    if (this.bufferedBytes + msg.data.length > this.setup.maxBufferedBytes) {
+  }
+
+  /** The frame that came ahead and is the next one now, out of those waiting. */
+  private takeAhead(): Received | undefined {
+    const ahead = this.ahead;
+    const next = ahead?.get(this.nextSeq);
+    if (ahead === undefined || next === undefined) return undefined;
+    ahead.delete(this.nextSeq);
+    this.bufferedBytes -= next.bytes;
+    if (ahead.size === 0) this.ahead = undefined;
+    return next;
+  }
+
+  /**
+   * A frame out of order. One already taken is a frame sent again, and dropped. One ahead means
+   * frames were lost on the way (the connection dropped for a moment, and core NATS keeps
+   * nothing for a subscription that is not there): it waits while the worker is asked for them.
+   */
+  private repair(received: Received): void {
+    const { seq } = received.frame;
+    if (seq < this.nextSeq || this.ahead?.has(seq) === true) return;
+    this.ahead ??= new Map();
+    this.ahead.set(seq, received);
+    this.bufferedBytes += received.bytes;
+    if (this.resendSince === undefined) this.askForResend();
+  }
+
+  /**
+   * Asks the worker for the frames from the next one expected, again every
+   * {@link RESEND_INTERVAL_MS} until they come, and gives up once the connection's outage wait
+   * has passed since the first ask: by then the worker has stopped the request itself.
+   */
+  private askForResend(): void {
+    this.resendSince ??= Date.now();
+    clearTimeout(this.resendTimer);
+    const askedForMs = Date.now() - this.resendSince;
+    if (askedForMs > this.setup.connection.outageWaitMs) {
+      const missing =
+        this.ahead === undefined
+          ? 'the connection to NATS dropped, and the worker has not answered since'
+          : `frame ${this.nextSeq} was lost`;
       this.fail(
         new SwitchyardError(
           'stream_interrupted',
-          `the caller fell behind: ${this.queue.size} frames (${this.bufferedBytes} bytes) were waiting to be read`,
+          `${missing}; asked for the frames again for ${askedForMs} ms and they did not come`,
         ),
         true,
       );
       return;
     }
-    this.bufferedBytes += msg.data.length;
-    this.queue.push({ frame, bytes: msg.data.length });
-    if (isTerminalFrame(frame)) {
-      this.finish();
-      this.route?.close();
+    const { nc, subjects, logger } = this.setup;
+    const message: ResendMessage = {
+      request_id: this.requestId,
+      reply_to: this.route?.subject ?? '',
+      from: this.nextSeq,
+    };
+    try {
+      nc.publish(subjects.resend(this.requestId), encodeMessage(message));
+    } catch (error) {
+      // The connection is gone again: asked again below, or failed by its outage.
+      logger.debug({ err: error, request_id: this.requestId }, 'resend request not sent');
     }
-    this.wake();
+    this.resendTimer = setTimeout(() => this.askForResend(), RESEND_INTERVAL_MS);
+  }
+
+  /** Nothing is missing any more. */
+  private repaired(): void {
+    clearTimeout(this.resendTimer);
+    this.resendTimer = undefined;
+    this.resendSince = undefined;
+  }
+
+  /** Whether `bytes` more fit in the buffer; fails the stream when they do not. */
+  private hasRoomFor(bytes: number): boolean {
+    if (this.bufferedBytes + bytes <= this.setup.maxBufferedBytes) return true;
+    this.fail(
+      new SwitchyardError(
+        'stream_interrupted',
+        `the caller fell behind: ${this.queue.size} frames (${this.bufferedBytes} bytes) were waiting to be read`,
+      ),
+      true,
+    );
+    return false;
   }
 
   private fail(error: SwitchyardError, cancel: boolean): void {
     if (this.finished) return;
     this.failure = error;
     this.queue.clear();
+    this.ahead = undefined;
     this.bufferedBytes = 0;
     this.finish();
     if (cancel && this.publishedAt !== undefined) this.cancel(error.message, this.publishedAt);
@@ -287,6 +403,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame> 
     this.finished = true;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.resendTimer);
     this.setup.signal?.removeEventListener('abort', this.onAbort);
   }
 

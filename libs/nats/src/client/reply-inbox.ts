@@ -6,8 +6,16 @@ import {
 } from '@nats-io/transport-node';
 import { AbandonedRoutes, DEFAULT_ABANDON_LIMITS, type AbandonLimits } from './abandoned-routes.js';
 
-/** What a reply stream is told: a message for it, or the failure of the shared subscription. */
-export type ReplyCallback = (error: Error | null, msg: Msg | undefined) => void;
+/** A reply stream, as its inbox tells it what comes. */
+export interface ReplyListener {
+  /** A message for the stream, or the failure of the shared subscription. */
+  onReply(error: Error | null, msg: Msg | undefined): void;
+  /**
+   * The connection is back after it was lost, and the subscription with it: messages sent to the
+   * stream meanwhile are gone.
+   */
+  onReconnect(): void;
+}
 
 /** One stream's place in the inbox: where its replies go, and how to leave. */
 export interface ReplyRoute {
@@ -30,7 +38,7 @@ export interface ReplyRoute {
  */
 export class ReplyInbox {
   private readonly prefix = createInbox();
-  private readonly routes = new Map<string, ReplyCallback>();
+  private readonly routes = new Map<string, ReplyListener>();
   /** Only messages no stream listens for are looked up here: the normal path never is. */
   private readonly abandoned: AbandonedRoutes;
   private subscription: Subscription | undefined;
@@ -48,7 +56,7 @@ export class ReplyInbox {
     return this.abandoned.size;
   }
 
-  open(callback: ReplyCallback): ReplyRoute {
+  open(listener: ReplyListener): ReplyRoute {
     this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
       callback: (error, msg) => {
         if (error) {
@@ -56,12 +64,12 @@ export class ReplyInbox {
           return;
         }
         const route = this.routes.get(msg.subject);
-        if (route !== undefined) route(null, msg);
+        if (route !== undefined) route.onReply(null, msg);
         else this.abandoned.deliver(msg);
       },
     });
     const subject = `${this.prefix}.${(this.next++).toString(36)}`;
-    this.routes.set(subject, callback);
+    this.routes.set(subject, listener);
     return {
       subject,
       close: () => this.routes.delete(subject),
@@ -79,14 +87,19 @@ export class ReplyInbox {
   failOpen(error: Error): void {
     // Each stream leaves by itself: one that sent a cancel keeps watching its subject, as the
     // cancel, sent while the connection is lost, is lost with it.
-    for (const callback of [...this.routes.values()]) callback(error, undefined);
+    for (const listener of [...this.routes.values()]) listener.onReply(error, undefined);
+  }
+
+  /** Tells every stream still open that the connection is back (see `ReplyListener`). */
+  reconnected(): void {
+    for (const listener of [...this.routes.values()]) listener.onReconnect();
   }
 
   /** The subscription failed (a permissions violation): every stream fails; the next opens anew. */
   private failAll(error: Error): void {
-    const callbacks = [...this.routes.values()];
+    const listeners = [...this.routes.values()];
     this.routes.clear();
     this.subscription = undefined;
-    for (const callback of callbacks) callback(error, undefined);
+    for (const listener of listeners) listener.onReply(error, undefined);
   }
 }

@@ -100,6 +100,7 @@ export class RequestStreamClient {
     this.inbox = new ReplyInbox(nc);
     this.connection = options.connection ?? new ConnectionWatch(nc);
     this.connection.onOutage((error) => this.inbox.failOpen(error));
+    this.connection.onReconnect(() => this.inbox.reconnected());
     positive(options.idleTimeoutMs, 'idleTimeoutMs');
     positive(this.maxBufferedBytes, 'maxBufferedBytes', 'bytes');
   }
@@ -132,6 +133,7 @@ export class RequestStreamClient {
       payload: encodeMessage(request),
       requestId: request.id,
       cancelSubject,
+      subjects: this.options.subjects,
       timeoutMs,
       requestTimeoutMs: request.timeout_ms,
       idleTimeoutMs,

@@ -43,13 +43,15 @@ export type OutageListener = (error: SwitchyardError) => void;
  * connection (the NATS module does), not in the middle of an outage.
  */
 export class ConnectionWatch {
-  private readonly outageWaitMs: number;
+  /** How long requests wait for a lost connection: `nats.outage_wait_ms`. */
+  readonly outageWaitMs: number;
   private readonly probeTimeoutMs: number;
   private readonly maxHeldBytes: number;
   /** When the connection was lost (`Date.now()`); undefined while it is up. */
   private lostAt: number | undefined;
   private outageTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<OutageListener>();
+  private readonly reconnectListeners = new Set<() => void>();
   /** Requests waiting for the connection to come back: none outlives an outage's wait. */
   private held: (() => void)[] = [];
   private heldBytes = 0;
@@ -130,6 +132,15 @@ export class ConnectionWatch {
   }
 
   /**
+   * Calls `listener` each time the connection is back after it was lost, after the requests held
+   * meanwhile went out. Whatever was sent to its subscriptions in between is lost.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /**
    * Whether the server answers a ping within the probe timeout. One that does not is taken for
    * lost, as if nats.js had seen the socket close, and the client dials again. Callers at once
    * share one probe.
@@ -187,6 +198,7 @@ export class ConnectionWatch {
     this.held = [];
     this.heldBytes = 0;
     for (const send of held) send();
+    for (const listener of this.reconnectListeners) listener();
   }
 
   private endWaits(error: SwitchyardError): void {

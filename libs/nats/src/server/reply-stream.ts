@@ -51,6 +51,9 @@ export class ReplyStream {
   private closed = false;
   private phase: HeartbeatPhase | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** The frames sent last, as sent, for a caller that lost them: see {@link resend}. */
+  private retained: Uint8Array[] = [];
+  private retainedBytes = 0;
 
   constructor(
     private readonly publisher: FramePublisher,
@@ -160,6 +163,50 @@ export class ReplyStream {
     );
   }
 
+  /**
+   * Sends the frames from `from` again, as they were sent, for a caller whose own connection to
+   * NATS dropped while they went out (core NATS delivers nothing to a subscription that is not
+   * there). With none missing it sends a heartbeat, so the caller hears that the stream lives.
+   * Frames older than the last {@link MAX_RETAINED_BYTES} are gone: the caller, hearing nothing
+   * it lacks, gives up on the stream.
+   */
+  resend(from: number): void {
+    if (this.closed) return;
+    if (from >= this.seq) {
+      this.beat();
+      return;
+    }
+    const firstRetained = this.seq - this.retained.length;
+    if (from < firstRetained) {
+      this.logger.debug(
+        { inbox: this.inbox, from, first_retained: firstRetained },
+        'asked to resend frames no longer retained',
+      );
+      return;
+    }
+    try {
+      for (const data of this.retained.slice(from - firstRetained)) {
+        this.publisher.publish(this.inbox, data);
+      }
+    } catch (error) {
+      // The connection is gone again: the caller asks again once it is back.
+      this.logger.debug({ err: error, inbox: this.inbox }, 'frames not resent');
+    }
+  }
+
+  /** Keeps a sent frame for {@link resend}: the newest {@link MAX_RETAINED_BYTES} of them. */
+  private retain(data: Uint8Array): void {
+    this.retained.push(data);
+    this.retainedBytes += data.length;
+    if (this.retainedBytes <= MAX_RETAINED_BYTES) return;
+    let drop = 0;
+    while (this.retainedBytes > MAX_RETAINED_BYTES) {
+      this.retainedBytes -= (this.retained[drop] as Uint8Array).length;
+      drop++;
+    }
+    this.retained = this.retained.slice(drop);
+  }
+
   /** Sends the terminal frame, after everything said before it; it takes the next number. */
   private close(frame: ReplyFrame): void {
     this.flushPending();
@@ -167,6 +214,8 @@ export class ReplyStream {
     if (this.closed) return;
     frame.seq = this.seq;
     this.closed = true;
+    // Nothing is resent once the stream is closed: its server no longer routes resends to it.
+    this.retained = [];
     try {
       this.publisher.publish(this.inbox, encodeMessage(frame));
       traceFramePublish(this.inbox, frame);
@@ -210,6 +259,7 @@ export class ReplyStream {
       this.onBroken(broken);
       return;
     }
+    this.retain(data);
     this.seq++;
     // Every frame restarts the quiet interval; this also re-arms the timer after it fired.
     this.heartbeat?.refresh();
@@ -242,6 +292,13 @@ export class ReplyStream {
 }
 
 type DeltaFrame = Extract<ReplyFrame, { type: 'delta' }>;
+
+/**
+ * The most bytes of sent frames a stream keeps for a caller that lost them: some seconds of a fast
+ * stream's tokens (a caller waits for its connection `nats.outage_wait_ms`, 5 s by default), and
+ * a bound on what a stream costs its worker.
+ */
+export const MAX_RETAINED_BYTES = 256 * 1024;
 
 /** The most digits a frame's number can have more than a piece cut from it was measured with. */
 const SEQ_DIGITS = 16;

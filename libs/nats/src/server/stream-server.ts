@@ -7,6 +7,7 @@ import { InFlightRequests } from './in-flight-requests.js';
 import { flushEndOfTurn } from '../end-of-turn.js';
 import { FramePublisher } from './frame-publisher.js';
 import { ReplyStream } from './reply-stream.js';
+import { ResendRouter } from './resend-router.js';
 import { traceRequestReceive } from '../tracing-channels.js';
 import { idOf, logFieldsOf, timeoutOf } from './request-fields.js';
 import type {
@@ -83,10 +84,13 @@ const SETTLE_AFTER_ABORT_MS = 1_000;
  * abort the handler's signal and end the stream with `cancelled` or `timeout` at once. Frames
  * made while the connection is lost are held until it is back; an outage longer than
  * `nats.outage_wait_ms` aborts every handler with `nats_unavailable` (see {@link FramePublisher}).
+ * A caller whose own connection dropped asks for the frames it missed with a resend message
+ * (see `ReplyStream.resend`).
  */
 export class StreamServer {
   private readonly logger: NatsLogger;
   private readonly cancels: CancelRouter;
+  private readonly resends: ResendRouter;
   private readonly endpoints = new Set<Subscription[]>();
   private readonly inFlightRequests = new InFlightRequests();
   private readonly publisher: FramePublisher;
@@ -105,6 +109,7 @@ export class StreamServer {
     );
     // Subscribed before any request subject, so no cancel can overtake its request.
     this.cancels = new CancelRouter(nc, options.subjects, this.logger);
+    this.resends = new ResendRouter(nc, options.subjects, this.logger);
   }
 
   /** Requests whose handler has not finished yet. */
@@ -157,6 +162,7 @@ export class StreamServer {
     }
     flushEndOfTurn();
     this.cancels.close();
+    this.resends.close();
     this.stopped = true;
   }
 
@@ -207,6 +213,7 @@ export class StreamServer {
       reply.fail(SwitchyardError.from(controller.signal.reason));
     });
     const unregister = this.cancels.register(requestId, controller);
+    const unregisterResends = this.resends.register(msg.reply, reply);
     const log = withFields(this.logger, () => logFieldsOf(requestId, msg.headers));
     const ctx: StreamContext = {
       requestId,
@@ -237,6 +244,7 @@ export class StreamServer {
       } finally {
         clearTimeout(timer);
         unregister();
+        unregisterResends();
         this.inFlightRequests.delete(controller);
       }
     })();

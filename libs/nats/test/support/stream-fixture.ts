@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sleep, startNatsServer, type NatsServer } from '@switchyard/testing';
 import { chatRequestSchema, Subjects, type ChatRequest } from '@switchyard/contracts';
 import {
+  ConnectionWatch,
   connectNats,
   RequestStreamClient,
   StreamServer,
@@ -31,6 +32,8 @@ export interface StreamFixtureOptions
   serverLogger?: NatsLogger;
   /** The nats-server's configuration file, e.g. a small `max_payload`. */
   natsConfig?: string;
+  /** The calling connection's `nats.outage_wait_ms`, which also bounds asking for lost frames. */
+  clientOutageWaitMs?: number;
 }
 
 export async function startStreamFixture(
@@ -55,6 +58,11 @@ export async function startStreamFixture(
   const client = new RequestStreamClient(clientNc, {
     subjects,
     idleTimeoutMs: options.idleTimeoutMs ?? 5_000,
+    ...(options.clientOutageWaitMs === undefined
+      ? {}
+      : {
+          connection: new ConnectionWatch(clientNc, { outageWaitMs: options.clientOutageWaitMs }),
+        }),
     ...(options.maxBufferedBytes === undefined
       ? {}
       : { maxBufferedBytes: options.maxBufferedBytes }),
