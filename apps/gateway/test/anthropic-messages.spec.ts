@@ -450,6 +450,14 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
       type: 'error',
       error: { type: 'invalid_request_error', message: 'max_tokens is required' },
     });
+    const unknownChoice = await refused({ tool_choice: { type: 'bogus' } });
+    expect((unknownChoice as BadRequestError).error).toMatchObject({
+      error: {
+        message: expect.stringMatching(
+          /^tool_choice\.type: Invalid input: expected "auto", .* received "bogus"$/,
+        ),
+      },
+    });
     const serverTool = await refused({
       tools: [{ type: 'web_search_20250305', name: 'web_search' }],
     });

@@ -133,6 +133,27 @@ describe('OpenAI error envelopes', () => {
       param: 'input',
       message: '400 input: Invalid input: expected string or array, received boolean',
     });
+    // A tagged field whose tag is none of the shapes': the tags it takes, and the one it got.
+    const wrongFormat = client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: { type: 'xml' },
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(wrongFormat).rejects.toMatchObject({
+      status: 400,
+      param: 'response_format.type',
+      message:
+        '400 response_format.type: Invalid input: expected "text", "json_object" or "json_schema", received "xml"',
+    });
+    const noFormatType = client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: {},
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    await expect(noFormatType).rejects.toMatchObject({
+      param: 'response_format.type',
+      message: '400 response_format.type is required',
+    });
     const wrongModel = client.chat.completions.create({
       model: 5,
       messages: [{ role: 'user', content: 'hi' }],

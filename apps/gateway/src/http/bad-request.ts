@@ -13,8 +13,30 @@ const clientMessages: z.core.$ZodErrorMap = (issue) => {
   if (issue.input === undefined) {
     return issue.code === 'invalid_type' || issue.code === 'invalid_union' ? MISSING : undefined;
   }
-  return issue.code === 'invalid_union' ? unionTypes(issue.errors, issue.input) : undefined;
+  if (issue.code !== 'invalid_union') return undefined;
+  // A tagged shape (`{"type": …}`) whose tag is none of the shapes': zod reports no branch.
+  if (issue.discriminator !== undefined && issue.inclusive !== false) {
+    return unknownTag(issue.input, issue.discriminator, issue.options ?? []);
+  }
+  return unionTypes(issue.errors, issue.input);
 };
+
+/** `expected "text", "json_object" or "json_schema", received "xml"` for the tag at fault. */
+function unknownTag(input: unknown, tag: string, options: readonly unknown[]): string {
+  const value =
+    input !== null && typeof input === 'object'
+      ? (input as Record<string, unknown>)[tag]
+      : undefined;
+  if (value === undefined) return MISSING;
+  const names = options.map((option) => JSON.stringify(option));
+  const expected =
+    names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+  const received = JSON.stringify(value) ?? typeof value;
+  return `Invalid input: expected ${expected}, received ${received.slice(0, MAX_RECEIVED_CHARS)}`;
+}
+
+/** The most of a wrong value an error message repeats. */
+const MAX_RECEIVED_CHARS = 64;
 
 /**
  * "expected string or array, received boolean" when the value is of none of the types the
