@@ -1,6 +1,6 @@
 import type { EndFrame, Usage } from '@switchyard/contracts';
 import { interleaved } from '../routing/interleaved.js';
-import type { RoutedStream } from '../routing/fleet-router.service.js';
+import type { StreamFrame } from '@switchyard/nats';
 import { usageOf, type ChunkTranslator } from './openai-chunks.translator.js';
 
 /**
@@ -74,13 +74,13 @@ export function joinedAnswer(
  * finish as it ends, and the usage of all of them last.
  */
 export async function* choiceChunks(
-  routed: readonly RoutedStream[],
+  frames: readonly AsyncIterable<StreamFrame>[],
   chunks: readonly ChunkTranslator[],
   n: number,
 ): AsyncGenerator<unknown> {
   for (const choice of chunks) if (choice.opening !== undefined) yield choice.opening();
   const ends: EndFrame[] = [];
-  for await (const { source, value: frame } of interleaved(routed.map(({ frames }) => frames))) {
+  for await (const { source, value: frame } of interleaved(frames)) {
     const choice = chunks[source] as ChunkTranslator;
     if (frame.type === 'delta') {
       const chunk = choice.delta(frame);

@@ -204,10 +204,10 @@ export class OpenAIController {
       route.operation,
       translated.model,
       bodies,
-      async (routed, requestId) => {
-        const answer = identity(route.idPrefix, requestId, routed[0] as RoutedStream);
+      async ({ first, frames }, requestId) => {
+        const answer = identity(route.idPrefix, requestId, first);
         if (!translated.stream) {
-          const collected = await Promise.all(routed.map((choice) => collectFrames(choice.frames)));
+          const collected = await Promise.all(frames.map((choice) => collectFrames(choice)));
           const ends = collected.map(({ end }) => end);
           const whole = joinedAnswer(
             collected.map(({ deltas, end }) => route.whole(answer, deltas, end, logprobs)),
@@ -216,10 +216,10 @@ export class OpenAIController {
           await sendJson(reply, whole, overheadMs(startOf(request.raw), longest(ends)));
           return;
         }
-        const chunks = routed.map((_, index) =>
+        const chunks = frames.map((_, index) =>
           route.chunks(answer, translated.includeUsage, logprobs, index),
         );
-        await writeStream(reply, OPENAI_SSE, choiceChunks(routed, chunks, n));
+        await writeStream(reply, OPENAI_SSE, choiceChunks(frames, chunks, n));
       },
     );
   }

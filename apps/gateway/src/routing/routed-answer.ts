@@ -45,16 +45,29 @@ export function answerRouted(
   body: Record<string, unknown>,
   write: (routed: RoutedStream, requestId: string) => Promise<void>,
 ): Promise<void> {
-  return answerChoices(deps, request, reply, operation, model, [body], ([routed], requestId) =>
-    write(routed as RoutedStream, requestId),
+  return answerChoices(deps, request, reply, operation, model, [body], (choices, requestId) =>
+    write(choices.first, requestId),
   );
+}
+
+/** The choices of an answer as they are routed. */
+export interface RoutedChoices {
+  /** The first choice, routed: its model and overhead are the answer's. */
+  first: RoutedStream;
+  /**
+   * Every choice's frames, in the order of the bodies; a choice still being routed gives its
+   * frames once it is, and throws its routing's failure when it cannot be.
+   */
+  frames: readonly AsyncIterable<StreamFrame>[];
 }
 
 /**
  * {@link answerRouted} for an answer of several choices, one canonical request each, all opened
- * at once: `write` gets their streams in the order of `bodies`. A choice that cannot be opened
- * fails the answer, and the others are cancelled, as they are when `write` fails; the model
- * noted and the overhead header are the first choice's.
+ * at once. `write` is called once the first is routed, not all of them: a backend that serves one
+ * request at a time (Ollama's default) routes the second only after the first has ended, and a
+ * streamed answer must not hold the first choice's tokens back until then. A choice that cannot be
+ * routed fails the answer where its frames are read, and the others are cancelled, as they are
+ * when `write` fails; the model noted and the overhead header are the first choice's.
  */
 export async function answerChoices(
   deps: RoutedAnswerDeps,
@@ -63,7 +76,7 @@ export async function answerChoices(
   operation: InferenceOperation,
   model: unknown,
   bodies: readonly Record<string, unknown>[],
-  write: (routed: RoutedStream[], requestId: string) => Promise<void>,
+  write: (choices: RoutedChoices, requestId: string) => Promise<void>,
 ): Promise<void> {
   const caller = callerOf(request.raw);
   deps.budget.check(caller);
@@ -75,17 +88,29 @@ export async function answerChoices(
   try {
     const requestId = requestIdOf(request);
     const options = { requestId, signal, startedAt: startOf(request.raw) };
-    const routed = await Promise.all(
-      bodies.map((body) => deps.router.open(operation, model, body, options)),
-    );
-    const first = routed[0] as RoutedStream;
+    const opened = bodies.map((body) => deps.router.open(operation, model, body, options));
+    const others = opened.slice(1);
+    // A choice's failure is for whoever reads its frames; none goes unhandled when another fails.
+    for (const choice of others) choice.catch(() => undefined);
+    // Any choice failing before the first is routed fails the answer at once, as an HTTP error.
+    const first = await (others.length === 0
+      ? (opened[0] as Promise<RoutedStream>)
+      : Promise.race([opened[0] as Promise<RoutedStream>, firstFailureOf(others)]));
     noteModel(request.raw, first.model);
     if (first.firstTokenOverheadMs !== undefined) {
       reply.header(OVERHEAD_HEADER, first.firstTokenOverheadMs.toFixed(1));
     }
     // The usage each choice reports is charged to the caller as its end frame passes.
-    for (const stream of routed) stream.frames.onEnd((end) => deps.budget.spend(caller, end.usage));
-    await write(routed, requestId);
+    const charge = (end: EndFrame) => deps.budget.spend(caller, end.usage);
+    first.frames.onEnd(charge);
+    for (const choice of opened.slice(1)) {
+      choice.then(
+        (routed) => routed.frames.onEnd(charge),
+        () => undefined,
+      );
+    }
+    const frames = [first.frames, ...opened.slice(1).map(framesOnceRouted)];
+    await write({ first, frames }, requestId);
   } finally {
     // Streams that ended are past cancelling; this reaches only the ones a failure left open.
     choices?.abort(
@@ -93,6 +118,18 @@ export async function answerChoices(
     );
     call.done();
   }
+}
+
+/** Rejects with the first of `choices` to fail; never resolves. */
+function firstFailureOf(choices: readonly Promise<unknown>[]): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    for (const choice of choices) choice.catch(reject);
+  });
+}
+
+/** A choice's frames once it is routed. */
+async function* framesOnceRouted(routed: Promise<RoutedStream>): AsyncGenerator<StreamFrame> {
+  yield* (await routed).frames;
 }
 
 /** How an API gives a chat's answer: whole, as one body, or streamed, as its events. */
