@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { TRACING_CHANNELS, type FrameReceiveMessage } from '@switchyard/nats';
+import { PROCESS_HOOK_TIMEOUT_MS, waitFor } from '@switchyard/testing';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
@@ -49,5 +51,40 @@ describe('GET /metrics', () => {
     expect(value(`${prefix}overhead_seconds_count`)).toBe(2);
     expect(value(`${prefix}in_flight_requests`)).toBe(0);
     expect(text).toContain(`${prefix}process_cpu_seconds_total`);
+  });
+
+  it('counts a request its client left as 499, and a failed one, under the model it was for', async () => {
+    const sim = fleet.sim('ollama');
+    const body = JSON.stringify({ model: MODEL, messages, stream: false });
+    // The gateway (in this process) hears the worker take a request by its start frame.
+    let starts = 0;
+    const onFrame = (message: unknown) => {
+      if ((message as FrameReceiveMessage).type === 'start') starts++;
+    };
+    subscribe(TRACING_CHANNELS.frameReceive, onFrame);
+    sim.setFaults({ hangMs: -1 });
+    try {
+      const left = new AbortController();
+      const call = fetch(`${fleet.url}/api/chat`, { method: 'POST', body, signal: left.signal });
+      await waitFor(() => starts === 1, { description: 'the worker to take the request' });
+      left.abort();
+      await call.catch(() => undefined);
+      sim.setFaults({ hangMs: 0, errorRate: 1 });
+      const failed = await fetch(`${fleet.url}/api/chat`, { method: 'POST', body });
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+
+      const line = (status: number) =>
+        `switchyard_gateway_requests_total{route="/api/chat",model="${MODEL}",status="${status}"} 1`;
+      await waitFor(
+        async () => {
+          const text = await (await fetch(`${fleet.url}/metrics`)).text();
+          return text.includes(line(499)) && text.includes(line(failed.status));
+        },
+        { description: 'both requests counted under the model' },
+      );
+    } finally {
+      unsubscribe(TRACING_CHANNELS.frameReceive, onFrame);
+      sim.setFaults({ hangMs: 0, errorRate: 0 });
+    }
   });
 });

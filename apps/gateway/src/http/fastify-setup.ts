@@ -1,4 +1,4 @@
-import type { SwitchyardConfig } from '@switchyard/contracts';
+import { ERROR_CATALOGUE, type SwitchyardConfig } from '@switchyard/contracts';
 import type { FastifyInstance } from 'fastify';
 import { AccessPolicy } from '../auth/api-key.policy.js';
 import { RateLimiter } from '../auth/rate-limiter.js';
@@ -15,6 +15,9 @@ import { markStart, modelOf } from './request-timing.js';
  * stack of the recursive code that checks and encodes it: refused up front as a bad request.
  */
 const MAX_JSON_DEPTH = 128;
+
+/** What a request whose client left before its answer is counted as: `cancelled`'s 499. */
+const CLIENT_CLOSED_REQUEST = ERROR_CATALOGUE.cancelled.httpStatus;
 
 /** Scrapes are the monitoring system's business, not a caller's budget. */
 const UNLIMITED_PATHS = new Set(['/metrics']);
@@ -41,7 +44,9 @@ export function configureFastify(
     // `close` also fires for streamed (hijacked) answers, which skip Fastify's own hooks.
     reply.raw.once('close', () => {
       const route = request.routeOptions.url ?? 'unmatched';
-      metrics.request(route, modelOf(request.raw), reply.raw.statusCode);
+      // A client that left before any answer was sent: the status set so far is nobody's.
+      const status = reply.raw.headersSent ? reply.raw.statusCode : CLIENT_CLOSED_REQUEST;
+      metrics.request(route, modelOf(request.raw), status);
     });
     // Browsers first: a preflight carries no credentials, so it is answered before the key check.
     const origin = request.headers.origin;

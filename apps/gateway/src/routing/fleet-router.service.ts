@@ -46,6 +46,12 @@ export interface OpenOptions {
   signal: AbortSignal;
   /** When the HTTP request arrived (`performance.now()`), for time-to-first-token. */
   startedAt: number;
+  /**
+   * Told the model of each try a worker took up (its start frame came, or an error from it): the
+   * model a request that fails or is left is about, for its metrics. A name no worker serves is
+   * never told: clients invent those.
+   */
+  onTaken?: ((model: string) => void) | undefined;
 }
 
 /** A target to try, with its place in the fallback chain (0: the model the client named). */
@@ -178,6 +184,7 @@ export class FleetRouter {
           requestId: options.requestId,
           timeoutMs: remaining,
           signal: options.signal,
+          onTaken: options.onTaken,
         });
         const firstTokenMs = performance.now() - options.startedAt;
         this.metrics.firstTokenAfter(operation, firstTokenMs);
@@ -195,6 +202,9 @@ export class FleetRouter {
         };
       } catch (thrown) {
         error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
+        if (error.code !== 'no_responders' && error.code !== 'model_not_found') {
+          options.onTaken?.(target.model);
+        }
         // Aborted (the client left, or the gateway is shutting down): no retry, no fallback.
         if (options.signal.aborted) throw error;
       }
@@ -254,7 +264,13 @@ export class FleetRouter {
     operation: InferenceOperation,
     target: ModelTarget,
     body: Record<string, unknown>,
-    call: { id: string; requestId: string; timeoutMs: number; signal: AbortSignal },
+    call: {
+      id: string;
+      requestId: string;
+      timeoutMs: number;
+      signal: AbortSignal;
+      onTaken: OpenOptions['onTaken'];
+    },
   ): Promise<{ start: StartFrame; first: StreamFrame; frames: OpenedFrames }> {
     const subject = this.subjects.inference(operation, target.model, target.kind);
     const request = Object.assign({}, body, {
@@ -275,8 +291,10 @@ export class FleetRouter {
         const next = await iterator.next();
         if (next.done) throw new SwitchyardError('internal', 'the reply stream ended early');
         const frame = next.value;
-        if (frame.type === 'start') start = frame;
-        else if (frame.type !== 'heartbeat' && start !== undefined) {
+        if (frame.type === 'start') {
+          start = frame;
+          call.onTaken?.(target.model);
+        } else if (frame.type !== 'heartbeat' && start !== undefined) {
           return { start, first: frame, frames: new OpenedFrames(frame, iterator) };
         }
       }

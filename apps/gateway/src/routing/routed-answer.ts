@@ -87,7 +87,12 @@ export async function answerChoices(
     choices === undefined ? call.signal : AbortSignal.any([call.signal, choices.signal]);
   try {
     const requestId = requestIdOf(request);
-    const options = { requestId, signal, startedAt: startOf(request.raw) };
+    const options = {
+      requestId,
+      signal,
+      startedAt: startOf(request.raw),
+      onTaken: (taken: string) => noteModel(request.raw, taken),
+    };
     const opened = bodies.map((body) => deps.router.open(operation, model, body, options));
     const others = opened.slice(1);
     // A choice's failure is for whoever reads its frames; none goes unhandled when another fails.
