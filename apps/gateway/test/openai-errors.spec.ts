@@ -164,6 +164,51 @@ describe('OpenAI error envelopes', () => {
     });
   });
 
+  it('refuses a tool choice no answer can honour, and stream options without a stream', async () => {
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather' } }];
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages, tool_choice: 'required' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'tool_choice',
+      message: '400 tool_choice "required" needs tools, and the request has none',
+    });
+    await expect(
+      client.chat.completions.create({
+        model: MODEL,
+        messages,
+        tools,
+        tool_choice: { type: 'function', function: { name: 'nope' } },
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'tool_choice',
+      message: '400 tool_choice names the tool "nope", which is not in tools',
+    });
+    await expect(
+      client.chat.completions.create({
+        model: MODEL,
+        messages,
+        stream_options: { include_usage: true },
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      param: 'stream_options',
+      message: '400 stream_options is only allowed when stream is true',
+    });
+    // The tool it names is offered: answered.
+    const answer = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    expect(answer.choices[0]?.message.tool_calls?.[0]).toMatchObject({
+      function: { name: 'get_weather' },
+    });
+  });
+
   it('refuses logprob requests OpenAI refuses, naming the field, and takes one that declines', async () => {
     const messages = [{ role: 'user' as const, content: 'hi' }];
     await expect(

@@ -120,7 +120,14 @@ describe('translateMessagesRequest', () => {
       tools: [{ name: 'f', description: 'does f', parameters: schema }],
       tool_choice: 'required',
     });
-    expect(ask({ tool_choice: { type: 'tool', name: 'f' } })['tool_choice']).toEqual({ name: 'f' });
+    const tools = [{ name: 'f', input_schema: schema }];
+    expect(ask({ tools, tool_choice: { type: 'tool', name: 'f' } })['tool_choice']).toEqual({
+      name: 'f',
+    });
+    // A tool the request does not offer cannot be chosen.
+    expect(() => ask({ tools, tool_choice: { type: 'tool', name: 'g' } })).toThrow(
+      'tool_choice names the tool "g", which is not in tools',
+    );
     expect(ask({ thinking: { type: 'enabled', budget_tokens: 1024 } })['reasoning_effort']).toBe(
       'low',
     );

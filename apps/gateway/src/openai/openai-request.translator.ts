@@ -48,7 +48,7 @@ export interface TranslatedEmbedding {
 /** `POST /v1/chat/completions` as a canonical chat request. */
 export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
-  const streams = body.stream === true;
+  const streams = streamsOf(body);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
     tools: body.tools?.map(({ function: fn }) =>
@@ -79,7 +79,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
 /** `POST /v1/completions` as a canonical completion request. */
 export function translateCompletionRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAICompletionBodySchema, raw);
-  const streams = body.stream === true;
+  const streams = streamsOf(body);
   if ((body.best_of ?? 1) > 1) throw badField('best_of above 1 is not supported', 'best_of');
   const prompts = textsOf(body.prompt, 'prompt', MAX_CHOICES);
   const n = body.n ?? 1;
@@ -166,6 +166,15 @@ export function dataUrlImage(url: unknown, param: string): ContentPart {
     );
   }
   return { type: 'image', media_type: match[1] as string, data: match[2] as string };
+}
+
+/** Whether the client streams; `stream_options` without streaming is refused, as OpenAI does. */
+function streamsOf(body: { stream?: boolean | null; stream_options?: object | null }): boolean {
+  const streams = body.stream === true;
+  if (!streams && body.stream_options != null) {
+    throw badField('stream_options is only allowed when stream is true', 'stream_options');
+  }
+  return streams;
 }
 
 function translateToolChoice(choice: OpenAIChatBody['tool_choice']): ToolChoice | undefined {

@@ -69,17 +69,39 @@ export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 export const REASONING_EFFORTS = ['none', 'low', 'medium', 'high', 'max'] as const;
 
 /** The canonical chat request, sent to `<prefix>.v1.chat.<model>`. */
-export const chatRequestSchema = z.object({
-  ...requestMetaFields,
-  messages: z
-    .array(chatMessageSchema)
-    .min(1, 'messages must hold at least one message')
-    .max(10_000),
-  tools: z.array(toolDefinitionSchema).max(256).optional(),
-  tool_choice: toolChoiceSchema.optional(),
-  response_format: responseFormatSchema.optional(),
-  /** Ask a reasoning model to think (and how hard); `none` switches thinking off. */
-  reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
-  ...generationFields,
-});
+export const chatRequestSchema = z
+  .object({
+    ...requestMetaFields,
+    messages: z
+      .array(chatMessageSchema)
+      .min(1, 'messages must hold at least one message')
+      .max(10_000),
+    tools: z.array(toolDefinitionSchema).max(256).optional(),
+    tool_choice: toolChoiceSchema.optional(),
+    response_format: responseFormatSchema.optional(),
+    /** Ask a reasoning model to think (and how hard); `none` switches thinking off. */
+    reasoning_effort: z.enum(REASONING_EFFORTS).optional(),
+    ...generationFields,
+  })
+  .superRefine(({ tools, tool_choice: choice }, ctx) => {
+    // A choice no answer can honour: a call is required, or one of a tool, that is not offered.
+    if (choice === undefined || choice === 'none' || choice === 'auto') return;
+    if (choice === 'required') {
+      if ((tools?.length ?? 0) === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tool_choice'],
+          message: 'tool_choice "required" needs tools, and the request has none',
+        });
+      }
+      return;
+    }
+    if (tools?.some((tool) => tool.name === choice.name) !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: `tool_choice names the tool "${choice.name}", which is not in tools`,
+      });
+    }
+  });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -82,6 +82,25 @@ describe('canonical requests', () => {
     );
   });
 
+  it('reject a tool choice no answer can honour: required without tools, a tool not offered', () => {
+    const chat = { id: 'r', model: 'm', messages: [{ role: 'user', content: 'x' }] };
+    const tools = [{ name: 'get_weather' }];
+    const issueOf = (extra: Record<string, unknown>) =>
+      chatRequestSchema.safeParse(Object.assign({}, chat, extra)).error?.issues[0];
+    expect(issueOf({ tool_choice: 'required' })).toMatchObject({
+      path: ['tool_choice'],
+      message: 'tool_choice "required" needs tools, and the request has none',
+    });
+    expect(issueOf({ tools, tool_choice: { name: 'nope' } })).toMatchObject({
+      path: ['tool_choice'],
+      message: 'tool_choice names the tool "nope", which is not in tools',
+    });
+    for (const choice of ['auto', 'none', 'required', { name: 'get_weather' }]) {
+      expect(issueOf({ tools, tool_choice: choice })).toBeUndefined();
+    }
+    expect(issueOf({ tool_choice: 'auto' })).toBeUndefined();
+  });
+
   it('accept model names with dots, colons, slashes and unicode, and refuse control characters', () => {
     for (const name of [
       'llama3.2:latest',
