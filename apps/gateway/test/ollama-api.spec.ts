@@ -150,7 +150,10 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
       body: JSON.stringify({ model: 'nobody:latest', messages }),
     });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: expect.stringContaining('nobody:latest') });
+    // In Ollama's own words, which its clients match to offer a pull.
+    expect(await missing.json()).toEqual({
+      error: expect.stringMatching(/^model "nobody:latest" not found, try pulling it first/),
+    });
     await expect(ollama.create({ model: 'mine', from: 'llama3.2' })).rejects.toMatchObject({
       status_code: 404,
       error: expect.stringMatching(/^\/api\/create: creating and pushing models is not served/),
@@ -174,5 +177,12 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     });
     expect(nameless.status).toBe(400);
     expect(await nameless.json()).toEqual({ error: 'model is required' });
+    // A format of none of the shapes: the values and the type it takes, and what it got.
+    await expect(
+      ollama.chat({ model, messages, format: 'yaml', stream: false }),
+    ).rejects.toMatchObject({
+      status_code: 400,
+      error: 'format: Invalid input: expected "", "json" or record, received "yaml"',
+    });
   });
 });

@@ -185,7 +185,11 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     const chat = await rejectionOf(
       ollama.chat({ model: 'mine:v1', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
     );
-    expect(chat).toMatchObject({ status_code: 404, error: 'model "mine:v1" is not served' });
+    // In Ollama's own words, which its clients match to offer a pull.
+    expect(chat).toMatchObject({
+      status_code: 404,
+      error: 'model "mine:v1" not found, try pulling it first (model "mine:v1" is not served)',
+    });
     const copy = await rejectionOf(ollama.copy({ source: 'ghost:1b', destination: 'x:1' }));
     expect(copy).toMatchObject({ status_code: 404, error: 'model "ghost:1b" not found' });
   });

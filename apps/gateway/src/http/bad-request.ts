@@ -28,9 +28,7 @@ function unknownTag(input: unknown, tag: string, options: readonly unknown[]): s
       ? (input as Record<string, unknown>)[tag]
       : undefined;
   if (value === undefined) return MISSING;
-  const names = options.map((option) => JSON.stringify(option));
-  const expected =
-    names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+  const expected = listed(options.map((option) => JSON.stringify(option)));
   const received = JSON.stringify(value) ?? typeof value;
   return `Invalid input: expected ${expected}, received ${received.slice(0, MAX_RECEIVED_CHARS)}`;
 }
@@ -40,16 +38,34 @@ const MAX_RECEIVED_CHARS = 64;
 
 /**
  * "expected string or array, received boolean" when the value is of none of the types the
- * shapes take; undefined (zod's own message) when one shape matched its type and failed inside.
+ * shapes take, and `expected "json" or record, received "yaml"` when some shapes are values;
+ * undefined (zod's own message) when one shape matched its type and failed inside.
  */
 function unionTypes(branches: readonly (readonly z.core.$ZodIssue[])[], input: unknown) {
   const expected = new Set<string>();
+  let values = false;
   for (const [first] of branches) {
-    if (first?.code !== 'invalid_type' || first.path.length > 0) return undefined;
-    expected.add(first.expected);
+    if (first === undefined || first.path.length > 0) return undefined;
+    if (first.code === 'invalid_type') expected.add(first.expected);
+    else if (first.code === 'invalid_value') {
+      values = true;
+      for (const value of first.values) expected.add(JSON.stringify(value) ?? String(value));
+    } else return undefined;
   }
-  const received = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
-  return `Invalid input: expected ${[...expected].join(' or ')}, received ${received}`;
+  const type = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+  // A value is worth repeating when values were expected and it is one of their kind.
+  const received =
+    values && typeof input !== 'object'
+      ? (JSON.stringify(input) ?? type).slice(0, MAX_RECEIVED_CHARS)
+      : type;
+  return `Invalid input: expected ${listed([...expected])}, received ${received}`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listed(names: readonly string[]): string {
+  return names.length > 1
+    ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+    : (names[0] ?? '');
 }
 
 /** A zod failure as a `bad_request` naming the first offending field, OpenAI-style (`param`). */

@@ -84,8 +84,18 @@ export function renderOllamaError(error: SwitchyardError): RenderedError {
   return {
     status: httpStatusOf(error),
     headers: retryHeaders(error),
-    body: { error: error.message },
+    body: { error: ollamaMessage(error) },
   };
+}
+
+/**
+ * Ollama words a model it lacks `model "x" not found, try pulling it first`, and its clients
+ * match those words to offer a pull (which the gateway serves too); Switchyard's own words follow.
+ */
+function ollamaMessage(error: SwitchyardError): string {
+  const model = error.details?.['model'];
+  if (error.code !== 'model_not_found' || typeof model !== 'string') return error.message;
+  return `model ${JSON.stringify(model)} not found, try pulling it first (${error.message})`;
 }
 
 /**

@@ -373,7 +373,7 @@ export class FleetRouter {
       `model "${target.model}" is not served${behind}`,
       {
         cause: error,
-        details: { param: 'model' },
+        details: { param: 'model', model: target.model },
       },
     );
   }
