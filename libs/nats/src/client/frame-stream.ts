@@ -267,9 +267,9 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
       return;
     }
     traceFrameReceive(this.requestId, frame);
-    if (!this.hasRoomFor(msg.data.length)) return;
-    if (frame.seq === this.nextSeq) this.accept({ frame, bytes: msg.data.length });
-    else this.repair({ frame, bytes: msg.data.length });
+    const received = { frame, bytes: msg.data.length };
+    if (frame.seq !== this.nextSeq) this.repair(received);
+    else if (this.hasRoomFor(received.bytes)) this.accept(received);
     if (this.resendSince !== undefined && this.ahead === undefined) this.repaired();
     this.wake();
   }
@@ -322,6 +322,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   private repair(received: Received): void {
     const { seq } = received.frame;
     if (seq < this.nextSeq || this.ahead?.has(seq) === true) return;
+    if (!this.hasRoomFor(received.bytes)) return;
     this.ahead ??= new Map();
     this.ahead.set(seq, received);
     this.bufferedBytes += received.bytes;
