@@ -135,6 +135,20 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect(badName.status).toBe(400);
   });
 
+  it('loads an embedding model for an embedding request with nothing to embed, as Ollama does', async () => {
+    // That the model is loaded, the management spec shows (it needs discovery's registry).
+    for (const input of [[], '']) {
+      const loaded = await ollama.embed({ model: EMBEDDER, input, keep_alive: '10m' });
+      expect(loaded).toEqual({ model: EMBEDDER, embeddings: [] });
+    }
+    expect(await ollama.embeddings({ model: EMBEDDER, prompt: '' })).toEqual({ embedding: [] });
+    const missing = await fetch(`${fleet.url}/api/embed`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'nobody:latest', input: [] }),
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it('answers the root, the version, and errors as {"error"}', async () => {
     const root = await fetch(fleet.url);
     expect(await root.text()).toBe('Ollama is running');
@@ -151,9 +165,7 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     });
     expect(missing.status).toBe(404);
     // In Ollama's own words, which its clients match to offer a pull.
-    expect(await missing.json()).toEqual({
-      error: expect.stringMatching(/^model "nobody:latest" not found, try pulling it first/),
-    });
+    expect(await missing.json()).toEqual({ error: "model 'nobody:latest' not found" });
     await expect(ollama.create({ model: 'mine', from: 'llama3.2' })).rejects.toMatchObject({
       status_code: 404,
       error: expect.stringMatching(/^\/api\/create: creating and pushing models is not served/),

@@ -186,10 +186,7 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
       ollama.chat({ model: 'mine:v1', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
     );
     // In Ollama's own words, which its clients match to offer a pull.
-    expect(chat).toMatchObject({
-      status_code: 404,
-      error: 'model "mine:v1" not found, try pulling it first (model "mine:v1" is not served)',
-    });
+    expect(chat).toMatchObject({ status_code: 404, error: "model 'mine:v1' not found" });
     const copy = await rejectionOf(ollama.copy({ source: 'ghost:1b', destination: 'x:1' }));
     expect(copy).toMatchObject({ status_code: 404, error: 'model "ghost:1b" not found' });
   });
@@ -255,6 +252,20 @@ describe('Ollama model management through the gateway (ollama SDK)', () => {
     // vLLM serves its one model from start-up: there is nothing to load, and that is no error.
     const vllm = await ollama.generate({ model: 'Qwen/Qwen2.5-0.5B-Instruct', prompt: '' });
     expect(vllm).toMatchObject({ done: true, done_reason: 'load' });
+  });
+
+  it('loads an embedding model for an embedding request with nothing to embed', async () => {
+    const embedder = 'all-minilm:latest';
+    const held = () =>
+      fleet
+        .sim('ollama')
+        .models()
+        .find((model) => model.name === embedder);
+    await ollama.generate({ model: embedder, prompt: '', keep_alive: 0 });
+    expect(held()?.state).toBe('unloaded');
+    const loaded = await ollama.embed({ model: embedder, input: [], keep_alive: '1h' });
+    expect(loaded).toEqual({ model: embedder, embeddings: [] });
+    expect(held()?.state).toBe('loaded');
   });
 
   it('lists in ps what the Ollama backends hold in memory, as they say, and vLLM models', async () => {

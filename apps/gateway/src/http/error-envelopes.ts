@@ -88,14 +88,19 @@ export function renderOllamaError(error: SwitchyardError): RenderedError {
   };
 }
 
+/** Ollama's words for a model it does not have (chat, generate, embed, show, delete). */
+export function ollamaNotFoundWords(model: string): string {
+  return `model '${model}' not found`;
+}
+
 /**
- * Ollama words a model it lacks `model "x" not found, try pulling it first`, and its clients
- * match those words to offer a pull (which the gateway serves too); Switchyard's own words follow.
+ * A model nobody serves in Ollama's own words: its clients match them, to offer a pull (which the
+ * gateway serves too).
  */
 function ollamaMessage(error: SwitchyardError): string {
   const model = error.details?.['model'];
   if (error.code !== 'model_not_found' || typeof model !== 'string') return error.message;
-  return `model ${JSON.stringify(model)} not found, try pulling it first (${error.message})`;
+  return ollamaNotFoundWords(model);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { managedModelNameSchema, ollamaTagged, SwitchyardError } from '@switchyard/contracts';
 import { badField } from '../http/bad-request.js';
+import { ollamaNotFoundWords } from '../http/error-envelopes.js';
 import type { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 
@@ -41,7 +42,7 @@ export async function resolveOllamaName(
 
 /** Ollama's own wording for a model it does not have. */
 export function ollamaModelNotFound(name: string): SwitchyardError {
-  return new SwitchyardError('model_not_found', `model '${name}' not found`, {
+  return new SwitchyardError('model_not_found', ollamaNotFoundWords(name), {
     details: { param: 'model' },
   });
 }

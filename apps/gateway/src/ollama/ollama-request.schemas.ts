@@ -87,7 +87,8 @@ export type OllamaGenerateBody = z.infer<typeof ollamaGenerateBodySchema>;
 
 export const ollamaEmbedBodySchema = z.object({
   model: z.unknown(),
-  input: z.union([nonEmpty, z.array(nonEmpty).min(1, 'input must hold at least one string')]),
+  // None, `""` or `[]`: nothing to embed, which loads the model (as Ollama does).
+  input: z.union([z.string(), z.array(nonEmpty)]).nullish(),
   truncate: z.boolean().nullish(),
   dimensions: z.number().int().positive().nullish(),
   options: ollamaOptionsSchema.nullish(),
@@ -96,7 +97,7 @@ export const ollamaEmbedBodySchema = z.object({
 
 export const ollamaLegacyEmbeddingBodySchema = z.object({
   model: z.unknown(),
-  prompt: nonEmpty,
+  prompt: z.string().nullish(),
   options: ollamaOptionsSchema.nullish(),
   keep_alive: z.union([z.string(), z.number()]).nullish(),
 });

@@ -113,28 +113,36 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
 }
 
 /** `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical. */
-export function translateOllamaEmbed(raw: unknown): {
+/**
+ * An embedding request of the Ollama API. `body` is undefined when there is nothing to embed (no
+ * input, `""` or `[]`): Ollama then loads the model (for `keep_alive`) and answers no vectors,
+ * which clients use to have an embedding model ready.
+ */
+export interface TranslatedOllamaEmbed {
   model: unknown;
-  body: Record<string, unknown>;
-} {
-  const body = parseBody(ollamaEmbedBodySchema, raw);
-  const canonical = defined({
-    input: typeof body.input === 'string' ? [body.input] : body.input,
-    truncate: body.truncate ?? undefined,
-    dimensions: body.dimensions ?? undefined,
-    options: body.keep_alive == null ? undefined : { ollama: { keep_alive: body.keep_alive } },
-  });
-  return { model: body.model, body: checked(embeddingRequestSchema, canonical) };
+  body: Record<string, unknown> | undefined;
+  keepAlive: string | number | undefined;
 }
 
-export function translateOllamaLegacyEmbedding(raw: unknown): {
-  model: unknown;
-  body: Record<string, unknown>;
-} {
+export function translateOllamaEmbed(raw: unknown): TranslatedOllamaEmbed {
+  const body = parseBody(ollamaEmbedBodySchema, raw);
+  const keepAlive = body.keep_alive ?? undefined;
+  const input = typeof body.input === 'string' ? [body.input] : (body.input ?? []);
+  if (input.every((text) => text === '')) return { model: body.model, body: undefined, keepAlive };
+  const canonical = defined({
+    input,
+    truncate: body.truncate ?? undefined,
+    dimensions: body.dimensions ?? undefined,
+    options: keepAlive === undefined ? undefined : { ollama: { keep_alive: keepAlive } },
+  });
+  return { model: body.model, body: checked(embeddingRequestSchema, canonical), keepAlive };
+}
+
+export function translateOllamaLegacyEmbedding(raw: unknown): TranslatedOllamaEmbed {
   const body = parseBody(ollamaLegacyEmbeddingBodySchema, raw);
   return translateOllamaEmbed({
     model: body.model,
-    input: [body.prompt],
+    input: body.prompt ?? '',
     keep_alive: body.keep_alive,
   });
 }

@@ -111,6 +111,11 @@ export class OllamaController {
   async embed(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaEmbed(request.body);
     const model = await resolveOllamaName(this.catalogue, translated.model);
+    if (translated.body === undefined) {
+      const name = await this.loaded(model, translated.keepAlive, request);
+      await sendJson(reply, { model: name, embeddings: [] }, undefined);
+      return;
+    }
     await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
       const { deltas, end } = await collectFrames(routed.frames);
       const vectors = deltas
@@ -128,6 +133,11 @@ export class OllamaController {
   async embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaLegacyEmbedding(request.body);
     const model = await resolveOllamaName(this.catalogue, translated.model);
+    if (translated.body === undefined) {
+      await this.loaded(model, translated.keepAlive, request);
+      await sendJson(reply, { embedding: [] }, undefined);
+      return;
+    }
     await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
       const { deltas, end } = await collectFrames(routed.frames);
       const first = deltas.find((frame) => frame.embedding !== undefined)?.embedding;
@@ -176,6 +186,17 @@ export class OllamaController {
     if (shortcut === 'unload') await this.unload(name, request);
     else await this.load(name, keepAlive, request);
     await sendJson(reply, ollamaShortcutAnswer(name, field, shortcut), undefined);
+  }
+
+  /** Loads a served model for an embedding request with nothing to embed; its name. */
+  private async loaded(
+    model: unknown,
+    keepAlive: string | number | undefined,
+    request: FastifyRequest,
+  ): Promise<string> {
+    const name = await this.servedName(model);
+    await this.load(name, keepAlive, request);
+    return name;
   }
 
   private async load(

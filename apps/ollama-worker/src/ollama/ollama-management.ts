@@ -88,8 +88,9 @@ export async function listRunningOllamaModels(
  * Loads a model into memory and keeps it there for `keepAlive` (Ollama's duration: `"10m"`,
  * seconds as a number, or negative for ever; Ollama's default when absent). It is a generate
  * request with no prompt, which Ollama answers with `done_reason: "load"` once the model is in
- * memory, so this resolves only then. Embedding models cannot be loaded this way (they do not
- * `generate`); they load on their first embedding request.
+ * memory, so this resolves only then. An embedding model does not `generate` (`unsupported`):
+ * it is loaded by an embedding request with no input, which Ollama answers with no vectors once
+ * the model is in memory.
  */
 export async function loadOllamaModel(
   http: BackendHttpClient,
@@ -98,12 +99,21 @@ export async function loadOllamaModel(
   signal: AbortSignal,
   options: { keepAlive?: string | number } = {},
 ): Promise<void> {
-  const json = {
-    model,
-    stream: false,
-    ...(options.keepAlive === undefined ? {} : { keep_alive: options.keepAlive }),
-  };
-  await http.json(endpoint, { path: '/api/generate', json, signal });
+  const keepAlive = options.keepAlive === undefined ? {} : { keep_alive: options.keepAlive };
+  try {
+    await http.json(endpoint, {
+      path: '/api/generate',
+      json: Object.assign({ model, stream: false }, keepAlive),
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof SwitchyardError) || error.code !== 'unsupported') throw error;
+    await http.json(endpoint, {
+      path: '/api/embed',
+      json: Object.assign({ model, input: [] }, keepAlive),
+      signal,
+    });
+  }
 }
 
 /** Unloads a model now (`keep_alive: 0` with no prompt; answered with `done_reason: "unload"`). */
