@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectedCompletion } from '@switchyard/backend-sim';
 import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
@@ -18,7 +19,7 @@ describe('an answer over the NATS server max_payload', () => {
   let fleet: Fleet;
   let openai: OpenAI;
   let ollama: Ollama;
-  /** The simulator's own answer, asked directly. */
+  /** What the simulator answers. */
   let expected: string;
 
   beforeAll(async () => {
@@ -28,12 +29,11 @@ describe('an answer over the NATS server max_payload', () => {
     });
     openai = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     ollama = new Ollama({ host: fleet.url });
-    const direct = await new Ollama({ host: fleet.sim('ollama').url }).chat({
-      model: 'llama3.2',
+    expected = expectedCompletion({
+      model: 'llama3.2:latest',
       messages,
-      stream: false,
-    });
-    expected = direct.message.content;
+      answerTokens: ANSWER_TOKENS,
+    }).text;
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectedCompletion } from '@switchyard/backend-sim';
 import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
-import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
@@ -19,7 +19,7 @@ const messages = [{ role: 'user' as const, content: 'Tell me a story.' }];
 describe("an answer streaming across a drop of the gateway's NATS connection", () => {
   let fleet: Fleet;
   let openai: OpenAI;
-  /** The simulator's own answer, asked directly. */
+  /** What the simulator answers. */
   let expected: string;
 
   beforeAll(async () => {
@@ -35,12 +35,11 @@ describe("an answer streaming across a drop of the gateway's NATS connection", (
       config: { nats: { reconnect_wait_ms: 50, outage_wait_ms: OUTAGE_WAIT_MS } },
     });
     openai = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const direct = await new Ollama({ host: fleet.sim('ollama').url }).chat({
-      model: 'llama3.2',
+    expected = expectedCompletion({
+      model: 'llama3.2:latest',
       messages,
-      stream: false,
-    });
-    expected = direct.message.content;
+      answerTokens: ANSWER_TOKENS,
+    }).text;
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(() => fleet?.close());
 

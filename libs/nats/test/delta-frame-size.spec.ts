@@ -3,6 +3,7 @@ import { chatRequestSchema, SwitchyardError } from '@switchyard/contracts';
 import type { StreamFrame } from '../src/index.js';
 import {
   chatRequest,
+  framesOf,
   startStreamFixture,
   thrownBy,
   usage,
@@ -68,18 +69,11 @@ describe('a delta bigger than the NATS server max_payload', () => {
     await fx?.close();
   });
 
-  async function framesOf(model: string): Promise<StreamFrame[]> {
-    const frames: StreamFrame[] = [];
-    const stream = fx.client.stream(fx.subjects.chat(model), chatRequest(), { timeoutMs: 10_000 });
-    for await (const frame of stream) frames.push(frame);
-    return frames;
-  }
-
   const deltasOf = (frames: StreamFrame[]): DeltaFrame[] =>
     frames.filter((frame): frame is DeltaFrame => frame.type === 'delta');
 
   it('goes out as frames that fit and join to the same text, never cut inside a character', async () => {
-    const frames = await framesOf('text');
+    const frames = await framesOf(fx, 'text');
     const deltas = deltasOf(frames);
     expect(frames.at(-1)).toMatchObject({ type: 'end', finish_reason: 'stop' });
     expect(deltas.length).toBeGreaterThan(Buffer.byteLength(text) / MAX_PAYLOAD);
@@ -96,7 +90,7 @@ describe('a delta bigger than the NATS server max_payload', () => {
   });
 
   it('keeps reasoning before text before tool calls, and each call whole once joined', async () => {
-    const frames = await framesOf('parts');
+    const frames = await framesOf(fx, 'parts');
     const deltas = deltasOf(frames);
     expect(frames.at(-1)).toMatchObject({ type: 'end', finish_reason: 'tool_calls' });
 
@@ -138,7 +132,7 @@ describe('a delta bigger than the NATS server max_payload', () => {
     expect(error).toMatchObject({ code: 'payload_too_large', retryable: false });
     expect((error as Error).message).toContain(`max_payload (${MAX_PAYLOAD} bytes)`);
     // The server serves on.
-    const next = await framesOf('text');
+    const next = await framesOf(fx, 'text');
     expect(next.at(-1)).toMatchObject({ type: 'end' });
   });
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chatRequestSchema, type GeneratedTokenLogprob } from '@switchyard/contracts';
-import type { StreamFrame } from '../src/index.js';
 import { MAX_LOGPROBS_PER_FRAME } from '../src/server/logprob-pieces.js';
 import {
-  chatRequest,
+  framesOf,
   startStreamFixture,
   usage,
   type StreamFixture,
@@ -57,18 +56,8 @@ describe('a delta with more log-probabilities than a frame can carry', () => {
     await fx?.close();
   });
 
-  async function framesOf(model: string): Promise<StreamFrame[]> {
-    const frames: StreamFrame[] = [];
-    for await (const frame of fx.client.stream(fx.subjects.chat(model), chatRequest(), {
-      timeoutMs: 20_000,
-    })) {
-      frames.push(frame);
-    }
-    return frames;
-  }
-
   it('goes out as several frames that join to the same text and entries', async () => {
-    const frames = await framesOf('long');
+    const frames = await framesOf(fx, 'long');
     const deltas = frames.filter((frame) => frame.type === 'delta');
     expect(frames.at(-1)).toMatchObject({ type: 'end', finish_reason: 'stop' });
     expect(deltas).toHaveLength(Math.ceil(TOKENS / MAX_LOGPROBS_PER_FRAME));
@@ -85,7 +74,7 @@ describe('a delta with more log-probabilities than a frame can carry', () => {
   });
 
   it('keeps text its tokens do not spell, whole, across the pieces', async () => {
-    const deltas = (await framesOf('bytes')).filter((frame) => frame.type === 'delta');
+    const deltas = (await framesOf(fx, 'bytes')).filter((frame) => frame.type === 'delta');
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((delta) => delta.text).join('')).toBe('é'.repeat(200));
     expect(deltas.flatMap((delta) => delta.logprobs ?? [])).toHaveLength(400);

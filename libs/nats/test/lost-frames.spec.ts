@@ -12,7 +12,6 @@ import {
   SCHEDULING_SLACK_MS,
   sleep,
   startNatsServer,
-  TcpRelay,
   waitFor,
   type NatsServer,
 } from '@switchyard/testing';
@@ -20,13 +19,13 @@ import {
   ConnectionWatch,
   connectNats,
   RequestStreamClient,
-  StreamServer,
   type NatsConnection,
   type StreamFrame,
 } from '../src/index.js';
 import { RESEND_INTERVAL_MS } from '../src/client/frame-stream.js';
 import { MAX_RETAINED_BYTES } from '../src/server/reply-stream.js';
-import { chatRequest, recordingLogger, thrownBy, usage } from './support/stream-fixture.js';
+import { startCallerBehindRelay, type CallerBehindRelay } from './support/caller-behind-relay.js';
+import { chatRequest, thrownBy, usage } from './support/stream-fixture.js';
 
 /** Longer than any test here waits: a stream that ends does so for the reason under test. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -38,36 +37,19 @@ const countTo = (tokens: number) => Array.from({ length: tokens }, (_, t) => `${
 // Core NATS keeps nothing for a subscription that is not there: what a worker sends while its
 // caller's connection is down is lost, though the worker's own connection stayed up (the caller's
 // node of a cluster died, or one server restarted and the worker was back first). The caller
-// reaches the server through a relay the test cuts; the worker has a link of its own.
+// reaches the server through a relay the test cuts (see `startCallerBehindRelay`).
 describe('frames lost on the way to the caller', () => {
-  let nats: NatsServer;
-  let relay: TcpRelay;
-  let workerNc: NatsConnection;
-  let callerNc: NatsConnection;
-  let server: StreamServer;
+  let fx: CallerBehindRelay;
   let client: RequestStreamClient;
-  const callerLog = recordingLogger();
-  const subjects = new Subjects();
   /** Lets the `wait` and `long` handlers finish. */
   let finishWaiting: () => void = () => undefined;
   /** The `long` handler has sent every delta. */
   let longSent = false;
 
   beforeAll(async () => {
-    nats = await startNatsServer({ jetstream: false });
-    relay = await TcpRelay.start(nats.port);
-    workerNc = await connectNats({ servers: [nats.url] }, { name: 'worker' });
-    callerNc = await connectNats(
-      { servers: [relay.natsUrl], reconnect_wait_ms: 50, connect_timeout_ms: 1_000 },
-      { name: 'caller', logger: callerLog },
-    );
-    server = new StreamServer(workerNc, {
-      subjects,
-      workerId: 'worker-1',
-      // No heartbeat comes between the frames a test counts.
-      heartbeatIntervalMs: 60_000,
-      defaultTimeoutMs: 120_000,
-    });
+    // No heartbeat comes between the frames a test counts.
+    fx = await startCallerBehindRelay({ heartbeatIntervalMs: 60_000 });
+    const { server, subjects } = fx;
     // Numbered tokens, so a lost or reordered one shows in the text.
     server.serve(subjects.chat('count'), { schema: chatRequestSchema }, async (_r, ctx) => {
       ctx.start({ kind: 'vllm', backend: 'vllm-1' });
@@ -95,45 +77,26 @@ describe('frames lost on the way to the caller', () => {
       await new Promise<void>((resolve) => (finishWaiting = resolve));
       return { finish_reason: 'stop', usage };
     });
-    await workerNc.flush();
-    client = new RequestStreamClient(callerNc, {
+    await fx.workerNc.flush();
+    client = new RequestStreamClient(fx.callerNc, {
       subjects,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
-      connection: new ConnectionWatch(callerNc, { outageWaitMs: OUTAGE_WAIT_MS }),
+      connection: new ConnectionWatch(fx.callerNc, { outageWaitMs: OUTAGE_WAIT_MS }),
     });
   });
 
   afterEach(async () => {
     finishWaiting();
-    relay.restore();
-    await waitFor(() => callerNc.flush().then(() => true), {
-      description: 'the caller to be connected again',
-    });
+    await fx.reconnected();
   });
-
-  afterAll(async () => {
-    await server?.stop({ graceMs: 0 });
-    await Promise.all([workerNc?.close(), callerNc?.close()]);
-    await relay?.close();
-    await nats?.stop();
-  });
-
-  const countOf = (message: string) => callerLog.messages.filter((m) => m === message).length;
+  afterAll(() => fx?.close());
 
   /** Cuts the caller off for `forMs` (after it noticed), then lets it reconnect. */
   async function cutCaller(forMs: number, meanwhile: () => void = () => undefined): Promise<void> {
-    const disconnects = countOf('NATS disconnected; reconnecting');
-    relay.cut();
-    await waitFor(() => countOf('NATS disconnected; reconnecting') > disconnects, {
-      description: 'the caller to notice the outage',
-    });
+    await fx.cutCaller();
     meanwhile();
     await sleep(forMs);
-    const reconnects = countOf('NATS reconnected');
-    relay.restore();
-    await waitFor(() => countOf('NATS reconnected') > reconnects, {
-      description: 'the caller to reconnect',
-    });
+    await fx.restoreCaller();
   }
 
   async function readUntilDelta(frames: AsyncIterator<StreamFrame>): Promise<string> {
@@ -154,7 +117,7 @@ describe('frames lost on the way to the caller', () => {
 
   it('are asked for again once the caller is back, and the answer reads whole and in order', async () => {
     const frames = client
-      .stream(subjects.chat('count'), chatRequest({ model: 'count', timeout_ms: 60_000 }))
+      .stream(fx.subjects.chat('count'), chatRequest({ model: 'count', timeout_ms: 60_000 }))
       [Symbol.asyncIterator]();
     let text = await readUntilDelta(frames);
     // Some ten tokens go out while the caller is cut off.
@@ -165,7 +128,7 @@ describe('frames lost on the way to the caller', () => {
 
   it('fail the stream soon, not at the idle timeout, when the answer ended while the caller was cut off', async () => {
     const frames = client
-      .stream(subjects.chat('wait'), chatRequest({ model: 'wait', timeout_ms: 60_000 }))
+      .stream(fx.subjects.chat('wait'), chatRequest({ model: 'wait', timeout_ms: 60_000 }))
       [Symbol.asyncIterator]();
     expect(await readUntilDelta(frames)).toBe('first ');
     // Its last delta and its end are lost, and the worker forgets a stream once it ends.
@@ -189,7 +152,7 @@ describe('frames lost on the way to the caller', () => {
     const inbox = `_INBOX.raw-${Date.now()}`;
     const received: ReplyFrame[] = [];
     const raw: Uint8Array[] = [];
-    const subscription = workerNc.subscribe(inbox, {
+    const subscription = fx.workerNc.subscribe(inbox, {
       callback: (_error, msg) => {
         raw.push(msg.data);
         received.push(decodeReplyFrame(msg.data));
@@ -197,15 +160,15 @@ describe('frames lost on the way to the caller', () => {
     });
     const request = chatRequest({ model: 'long', timeout_ms: 60_000 });
     longSent = false;
-    workerNc.publish(subjects.chat('long'), encodeMessage(request), { reply: inbox });
+    fx.workerNc.publish(fx.subjects.chat('long'), encodeMessage(request), { reply: inbox });
     await waitFor(() => longSent, { description: 'every delta' });
     await sleep(200);
     // The start and the deltas (some joined, when two sends shared a turn).
     const frameCount = received.length;
     expect(frameCount).toBeGreaterThan(MAX_RETAINED_BYTES / 1_000);
     const resend = (from: number) =>
-      workerNc.publish(
-        subjects.resend(request.id),
+      fx.workerNc.publish(
+        fx.subjects.resend(request.id),
         encodeMessage({ request_id: request.id, reply_to: inbox, from }),
       );
 

@@ -1,115 +1,54 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { performance } from 'node:perf_hooks';
-import { chatRequestSchema, Subjects, SwitchyardError } from '@switchyard/contracts';
-import {
-  SCHEDULING_SLACK_MS,
-  sleep,
-  startNatsServer,
-  TcpRelay,
-  waitFor,
-  type NatsServer,
-} from '@switchyard/testing';
-import {
-  ConnectionWatch,
-  connectNats,
-  RequestStreamClient,
-  StreamServer,
-  type NatsConnection,
-} from '../src/index.js';
+import { chatRequestSchema, SwitchyardError } from '@switchyard/contracts';
+import { SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
+import { ConnectionWatch, RequestStreamClient } from '../src/index.js';
 import { CANCEL_RESEND_INTERVAL_MS } from '../src/client/abandoned-routes.js';
-import {
-  chatRequest,
-  recordingLogger,
-  serveEndless,
-  thrownBy,
-  usage,
-} from './support/stream-fixture.js';
+import { startCallerBehindRelay, type CallerBehindRelay } from './support/caller-behind-relay.js';
+import { chatRequest, serveEndless, thrownBy, usage } from './support/stream-fixture.js';
 
 /** Longer than any test here waits: a stream that ends does so for the reason under test. */
 const IDLE_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = IDLE_TIMEOUT_MS + 2 * SCHEDULING_SLACK_MS + 10_000;
 
 // The caller reaches the server through a relay the test cuts or freezes; the worker has a link
-// of its own, which stays up: only the caller is cut off, as when its node of a cluster dies.
+// of its own, which stays up (see `startCallerBehindRelay`).
 describe("an outage of the caller's NATS connection", () => {
-  let nats: NatsServer;
-  let relay: TcpRelay;
-  let workerNc: NatsConnection;
-  let callerNc: NatsConnection;
-  let server: StreamServer;
-  const callerLog = recordingLogger();
-  const subjects = new Subjects();
+  let fx: CallerBehindRelay;
   let endlessAborted = false;
 
   beforeAll(async () => {
-    nats = await startNatsServer({ jetstream: false });
-    relay = await TcpRelay.start(nats.port);
-    workerNc = await connectNats({ servers: [nats.url] }, { name: 'worker' });
-    callerNc = await connectNats(
-      { servers: [relay.natsUrl], reconnect_wait_ms: 50, connect_timeout_ms: 1_000 },
-      { name: 'caller', logger: callerLog },
-    );
-    server = new StreamServer(workerNc, {
-      subjects,
-      workerId: 'worker-1',
-      heartbeatIntervalMs: 1_000,
-      defaultTimeoutMs: 120_000,
-    });
-    server.serve(subjects.chat('echo'), { schema: chatRequestSchema }, (request, ctx) => {
+    fx = await startCallerBehindRelay({ heartbeatIntervalMs: 1_000 });
+    fx.server.serve(fx.subjects.chat('echo'), { schema: chatRequestSchema }, (request, ctx) => {
       ctx.start({ kind: 'ollama', backend: 'ollama-1' });
       ctx.send({ type: 'delta', text: `echo ${request.id}` });
       return { finish_reason: 'stop', usage };
     });
-    serveEndless(server, subjects.chat('endless'), () => (endlessAborted = true));
-    await workerNc.flush();
+    serveEndless(fx.server, fx.subjects.chat('endless'), () => (endlessAborted = true));
+    await fx.workerNc.flush();
   });
 
-  afterEach(async () => {
-    relay.thaw();
-    relay.restore();
-    // A flush fails while the caller is dialling; one that succeeds finds it back.
-    await waitFor(() => callerNc.flush().then(() => true), {
-      description: 'the caller to be connected again',
-    });
-  });
-
-  afterAll(async () => {
-    await server?.stop({ graceMs: 0 });
-    await Promise.all([workerNc?.close(), callerNc?.close()]);
-    await relay?.close();
-    await nats?.stop();
-  });
+  afterEach(() => fx.reconnected());
+  afterAll(() => fx?.close());
 
   function clientWith(connection: ConnectionWatch, idleTimeoutMs = IDLE_TIMEOUT_MS) {
-    return new RequestStreamClient(callerNc, { subjects, idleTimeoutMs, connection });
-  }
-
-  async function cutAndWaitForTheCallerToNotice(): Promise<void> {
-    const disconnects = countOf('NATS disconnected; reconnecting');
-    relay.cut();
-    await waitFor(() => countOf('NATS disconnected; reconnecting') > disconnects, {
-      description: 'the caller to notice the outage',
+    return new RequestStreamClient(fx.callerNc, {
+      subjects: fx.subjects,
+      idleTimeoutMs,
+      connection,
     });
-  }
-
-  function countOf(message: string): number {
-    return callerLog.messages.filter((logged) => logged === message).length;
   }
 
   it(
     'holds a request made while the connection is lost, and sends it once it is back',
     async () => {
-      const client = clientWith(new ConnectionWatch(callerNc, { outageWaitMs: 60_000 }));
-      await cutAndWaitForTheCallerToNotice();
+      const client = clientWith(new ConnectionWatch(fx.callerNc, { outageWaitMs: 60_000 }));
+      await fx.cutCaller();
       const request = chatRequest({ model: 'echo' });
-      const answer = client.collect(subjects.chat('echo'), request, { timeoutMs: 60_000 });
+      const answer = client.collect(fx.subjects.chat('echo'), request, { timeoutMs: 60_000 });
       // nats.js dials again meanwhile, and each dial drops whatever was published before it.
       await sleep(300);
-      const reconnects = countOf('NATS reconnected');
-      relay.restore();
-      await waitFor(() => countOf('NATS reconnected') > reconnects, {
-        description: 'the caller to reconnect',
-      });
+      await fx.restoreCaller();
       const startedAt = performance.now();
       const result = await answer;
       console.log(`answered ${(performance.now() - startedAt).toFixed(0)} ms after reconnecting`);
@@ -123,23 +62,23 @@ describe("an outage of the caller's NATS connection", () => {
     async () => {
       const maxHeldBytes = 2_000;
       const client = clientWith(
-        new ConnectionWatch(callerNc, { outageWaitMs: 60_000, maxHeldBytes }),
+        new ConnectionWatch(fx.callerNc, { outageWaitMs: 60_000, maxHeldBytes }),
       );
       // Some 1,500 bytes each: the first fits, the second would pass the bound.
       const request = () =>
         chatRequest({ model: 'echo', messages: [{ role: 'user', content: 'x'.repeat(1_400) }] });
-      await cutAndWaitForTheCallerToNotice();
+      await fx.cutCaller();
       const first = request();
-      const held = client.collect(subjects.chat('echo'), first, { timeoutMs: 60_000 });
+      const held = client.collect(fx.subjects.chat('echo'), first, { timeoutMs: 60_000 });
       const error = (await thrownBy(() =>
-        client.collect(subjects.chat('echo'), request(), { timeoutMs: 60_000 }),
+        client.collect(fx.subjects.chat('echo'), request(), { timeoutMs: 60_000 }),
       )) as SwitchyardError;
       expect(error.code).toBe('nats_unavailable');
       expect(error.message).toMatch(
         /is lost, and \d+ bytes of requests already wait for it: with this one \(\d+ bytes\) more than the 2000 held at most$/,
       );
 
-      relay.restore();
+      fx.relay.restore();
       expect((await held).text).toBe(`echo ${first.id}`);
     },
     TEST_TIMEOUT_MS,
@@ -149,14 +88,14 @@ describe("an outage of the caller's NATS connection", () => {
     'fails a stream it cuts off with nats_unavailable once the outage outlasts outage_wait_ms, and requests at once while it lasts',
     async () => {
       const outageWaitMs = 3_000;
-      const client = clientWith(new ConnectionWatch(callerNc, { outageWaitMs }));
+      const client = clientWith(new ConnectionWatch(fx.callerNc, { outageWaitMs }));
       endlessAborted = false;
       const frames = client
-        .stream(subjects.chat('endless'), chatRequest({ model: 'endless', timeout_ms: 120_000 }))
+        .stream(fx.subjects.chat('endless'), chatRequest({ model: 'endless', timeout_ms: 120_000 }))
         [Symbol.asyncIterator]();
       while ((await frames.next()).value?.type !== 'delta');
 
-      relay.cut();
+      fx.relay.cut();
       const cutAt = performance.now();
       let error = (await thrownBy(async () => {
         for (;;) await frames.next();
@@ -174,7 +113,7 @@ describe("an outage of the caller's NATS connection", () => {
 
       const askedAt = performance.now();
       error = (await thrownBy(() =>
-        client.collect(subjects.chat('echo'), chatRequest({ model: 'echo' }), {
+        client.collect(fx.subjects.chat('echo'), chatRequest({ model: 'echo' }), {
           timeoutMs: 60_000,
         }),
       )) as SwitchyardError;
@@ -184,13 +123,13 @@ describe("an outage of the caller's NATS connection", () => {
 
       // The cancel sent during the outage was lost; the generation's frames, once the caller is
       // back, have it sent again.
-      relay.restore();
+      fx.relay.restore();
       await waitFor(() => endlessAborted, {
         timeoutMs: CANCEL_RESEND_INTERVAL_MS + SCHEDULING_SLACK_MS + 5_000,
         description: 'the endless handler to be cancelled',
       });
       const request = chatRequest({ model: 'echo' });
-      const result = await client.collect(subjects.chat('echo'), request, { timeoutMs: 60_000 });
+      const result = await client.collect(fx.subjects.chat('echo'), request, { timeoutMs: 60_000 });
       expect(result.text).toBe(`echo ${request.id}`);
     },
     TEST_TIMEOUT_MS,
@@ -201,15 +140,15 @@ describe("an outage of the caller's NATS connection", () => {
     async () => {
       const probeTimeoutMs = 500;
       const idleTimeoutMs = 1_000;
-      const connection = new ConnectionWatch(callerNc, { outageWaitMs: 60_000, probeTimeoutMs });
+      const connection = new ConnectionWatch(fx.callerNc, { outageWaitMs: 60_000, probeTimeoutMs });
       const client = clientWith(connection, idleTimeoutMs);
       const frames = client
-        .stream(subjects.chat('endless'), chatRequest({ model: 'endless', timeout_ms: 120_000 }))
+        .stream(fx.subjects.chat('endless'), chatRequest({ model: 'endless', timeout_ms: 120_000 }))
         [Symbol.asyncIterator]();
       while ((await frames.next()).value?.type !== 'delta');
 
       // The socket stays open and nothing comes back, as from a stopped server.
-      relay.freeze();
+      fx.relay.freeze();
       const frozenAt = performance.now();
       const error = (await thrownBy(async () => {
         for (;;) await frames.next();
@@ -224,18 +163,18 @@ describe("an outage of the caller's NATS connection", () => {
       expect(failedAfterMs).toBeLessThan(idleTimeoutMs + probeTimeoutMs + SCHEDULING_SLACK_MS);
       // Taken for lost: the client dials again rather than waiting minutes for its own pings.
       expect(connection.lost).toBe(true);
-      await waitFor(() => callerLog.messages.includes('NATS reconnect forced'), {
+      await waitFor(() => fx.countOf('NATS reconnect forced') > 0, {
         description: 'the caller to dial again',
       });
 
-      const reconnects = countOf('NATS reconnected');
-      relay.thaw();
-      await waitFor(() => countOf('NATS reconnected') > reconnects, {
+      const reconnects = fx.countOf('NATS reconnected');
+      fx.relay.thaw();
+      await waitFor(() => fx.countOf('NATS reconnected') > reconnects, {
         timeoutMs: 1_000 + SCHEDULING_SLACK_MS + 5_000,
         description: 'the caller to reconnect once the server answers',
       });
       const request = chatRequest({ model: 'echo' });
-      const result = await client.collect(subjects.chat('echo'), request, { timeoutMs: 60_000 });
+      const result = await client.collect(fx.subjects.chat('echo'), request, { timeoutMs: 60_000 });
       expect(result.text).toBe(`echo ${request.id}`);
     },
     TEST_TIMEOUT_MS,

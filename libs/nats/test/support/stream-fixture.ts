@@ -9,6 +9,7 @@ import {
   type NatsConnection,
   type NatsLogger,
   type RequestStreamClientOptions,
+  type StreamFrame,
   type StreamServerOptions,
 } from '../../src/index.js';
 
@@ -80,6 +81,21 @@ export async function startStreamFixture(
       await nats.stop();
     },
   };
+}
+
+/** Every frame of a chat request to `model`'s subject, through to the terminal one. */
+export async function framesOf(
+  fx: StreamFixture,
+  model: string,
+  timeoutMs = 20_000,
+): Promise<StreamFrame[]> {
+  const frames: StreamFrame[] = [];
+  for await (const frame of fx.client.stream(fx.subjects.chat(model), chatRequest(), {
+    timeoutMs,
+  })) {
+    frames.push(frame);
+  }
+  return frames;
 }
 
 /** A valid chat request with a fresh id. */
