@@ -29,8 +29,7 @@ export interface UpOptions {
 }
 
 /** The servers each kind listens on by default, which `--sim auto` looks for first. */
-const WELL_KNOWN_PORTS: Record<BackendKind, number> = { ollama: 11434, lmstudio: 1234, vllm: 8000 };
-const KINDS = Object.keys(WELL_KNOWN_PORTS) as BackendKind[];
+const KINDS: readonly BackendKind[] = ['ollama', 'lmstudio', 'vllm'];
 const READY_TIMEOUT_MS = 30_000;
 /**
  * How long past a service's own exit deadline `up` waits before it kills the child: a service
@@ -207,14 +206,12 @@ async function addBackends(
   say: (line: string) => void,
 ): Promise<AddedBackend[]> {
   const found: AddedBackend[] = [];
+  // The ports discovery probes too: a server on a port of its own is found by configuring it.
+  const wellKnown = config.discovery.well_known;
   if (config.backends.length === 0 && sim !== 'on') {
     for (const kind of KINDS) {
-      if (await isListening('127.0.0.1', WELL_KNOWN_PORTS[kind])) {
-        found.push({
-          id: `${kind}-local`,
-          kind,
-          url: `http://127.0.0.1:${WELL_KNOWN_PORTS[kind]}`,
-        });
+      if (await isListening('127.0.0.1', wellKnown[kind])) {
+        found.push({ id: `${kind}-local`, kind, url: `http://127.0.0.1:${wellKnown[kind]}` });
       }
     }
   }
@@ -227,11 +224,15 @@ async function addBackends(
   say(
     '*** no real backend found: starting SIMULATED Ollama, LM Studio and vLLM servers (--sim off to prevent) ***',
   );
-  return Promise.all(KINDS.map((kind) => startSim(kind, processes)));
+  return Promise.all(KINDS.map((kind) => startSim(kind, wellKnown[kind], processes)));
 }
 
-async function startSim(kind: BackendKind, processes: ServiceProcesses): Promise<AddedBackend> {
-  const wellKnown = WELL_KNOWN_PORTS[kind];
+/** A simulator of `kind` on its well-known port, or on any free one when that is taken. */
+async function startSim(
+  kind: BackendKind,
+  wellKnown: number,
+  processes: ServiceProcesses,
+): Promise<AddedBackend> {
   const port = (await isListening('127.0.0.1', wellKnown)) ? 0 : wellKnown;
   const child = processes.start({
     name: `sim-${kind}`,

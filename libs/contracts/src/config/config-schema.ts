@@ -240,7 +240,10 @@ export const discoveryConfigSchema = z
     model_refresh_ms: milliseconds.default(30_000),
     /** Probe Ollama 11434, LM Studio 1234 and vLLM 8000 on `hosts` as well as the configured backends. */
     well_known_ports: z.boolean().default(true),
-    /** The port probed for each kind when `well_known_ports` is on; change it only to test. */
+    /**
+     * The port probed for each kind when `well_known_ports` is on, where `switchyard up` also
+     * looks for a server (and starts its simulator): set it for a server on a port of its own.
+     */
     well_known: z
       .strictObject({
         ollama: tcpPort.default(WELL_KNOWN_PORTS.ollama),

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
+import type { SwitchyardConfigInput } from '@switchyard/contracts';
+import { freePorts, startServiceProcess, waitFor, type ServiceProcess } from '@switchyard/testing';
+import { isListening } from '../src/stack/tcp-probe.js';
+import { CLI_ENTRY } from './support/run-cli.js';
+
+// An Ollama on a port of its own (a second install, a container mapped elsewhere) is found by
+// naming its port in `discovery.well_known`, as discovery finds it, rather than only on 11434.
+describe('switchyard up with the well-known ports configured', () => {
+  let dir: string;
+  let ollama: RunningSimulator;
+  let stack: ServiceProcess;
+  let output = '';
+  let ports: { ollama: number; lmstudio: number; vllm: number };
+
+  beforeAll(async () => {
+    const [natsPort, gatewayPort, ollamaPort, lmstudioPort, vllmPort] = (await freePorts(5)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    ports = { ollama: ollamaPort, lmstudio: lmstudioPort, vllm: vllmPort };
+    // The "real" Ollama, already running where the configuration says.
+    ollama = await startSimulator({ kind: 'ollama', port: ollamaPort, loadMs: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-up-well-known-'));
+    const configFile = join(dir, 'switchyard.json');
+    const config: SwitchyardConfigInput = {
+      nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
+      gateway: { port: gatewayPort },
+      discovery: { well_known: ports },
+    };
+    writeFileSync(configFile, JSON.stringify(config));
+    stack = startServiceProcess(CLI_ENTRY, { args: ['up', '--config', configFile] });
+    stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
+      timeoutMs: 60_000,
+      description: 'the stack to be ready',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (stack?.child.exitCode === null) await stack.stop('SIGTERM');
+    await ollama?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('finds the server on the configured port, and so starts no simulator', async () => {
+    expect(output).toContain('switchyard: ready');
+    expect(output).toContain(`backend ollama-local (ollama) at http://127.0.0.1:${ports.ollama}`);
+    expect(output).not.toContain('SIMULATED');
+    expect(await isListening('127.0.0.1', ports.lmstudio)).toBe(false);
+    expect(await isListening('127.0.0.1', ports.vllm)).toBe(false);
+  });
+});
