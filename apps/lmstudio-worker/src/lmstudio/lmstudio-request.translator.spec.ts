@@ -142,7 +142,7 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
     });
     expect(() =>
       toLmStudioEmbeddingBody({ id: 'r', model: 'nomic', input: ['a'], dimensions: 8 }),
-    ).toThrow(expect.objectContaining({ code: 'unsupported' }));
+    ).toThrow(expect.objectContaining({ code: 'unsupported', details: { param: 'dimensions' } }));
   });
 
   it('refuses a prompt of token ids, which only vLLM reads, naming prompt', () => {

@@ -81,7 +81,9 @@ function refuseLogprobs(request: ChatRequest | CompletionRequest): void {
  */
 export function toLmStudioEmbeddingBody(request: EmbeddingRequest): Record<string, unknown> {
   if (request.dimensions !== undefined) {
-    throw new SwitchyardError('unsupported', 'LM Studio embeddings do not support dimensions');
+    throw new SwitchyardError('unsupported', 'LM Studio embeddings do not support dimensions', {
+      details: { param: 'dimensions' },
+    });
   }
   const input = textInputs(request, 'LM Studio');
   const body = { model: request.model, input, encoding_format: 'float' };

@@ -3,6 +3,7 @@ import type { ChatMessage } from '@switchyard/contracts';
 import {
   imageDataUrl,
   mergePassthrough,
+  openAiCompletionBody,
   openAiReasoningEffort,
   openAiSampling,
   toOpenAiMessages,
@@ -126,5 +127,23 @@ describe('tools, formats and sampling', () => {
         'stream',
       ]),
     ).toEqual({ model: 'm', stream: true, top_k: 5, ttl: 60 });
+  });
+
+  it('refuses a completion suffix the server cannot take, naming suffix', () => {
+    const rules = {
+      server: 'vLLM',
+      sampling: () => ({}),
+      passthrough: () => undefined,
+      ownKeys: ['model'],
+    };
+    expect(() =>
+      openAiCompletionBody({ id: 'r', model: 'm', prompt: 'a', suffix: '}' }, rules),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message: 'vLLM completions do not support a suffix',
+        details: { param: 'suffix' },
+      }),
+    );
   });
 });

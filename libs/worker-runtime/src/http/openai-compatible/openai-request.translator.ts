@@ -173,7 +173,13 @@ export function openAiCompletionBody(
   rules: OpenAiBodyRules,
 ): Record<string, unknown> {
   if (request.suffix !== undefined) {
-    throw new SwitchyardError('unsupported', `${rules.server} completions do not support a suffix`);
+    throw new SwitchyardError(
+      'unsupported',
+      `${rules.server} completions do not support a suffix`,
+      {
+        details: { param: 'suffix' },
+      },
+    );
   }
   const body = {
     model: request.model,
