@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imagePartSchema } from '@switchyard/contracts';
 import { topLogprobsSchema } from '../http/logprobs.schemas.js';
 
 /** Backends answer an empty text with no vector at all; it is the client's mistake. */
@@ -16,7 +17,8 @@ const toolCall = z.object({
 export const ollamaMessageSchema = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
   content: z.string().nullish(),
-  images: z.array(z.string()).nullish(),
+  // Checked here as the canonical image part checks its data, so a bad one names this field.
+  images: z.array(imagePartSchema.shape.data).nullish(),
   tool_calls: z.array(toolCall).nullish(),
   tool_name: z.string().optional(),
   thinking: z.string().optional(),

@@ -63,6 +63,24 @@ describe('Ollama requests as canonical requests', () => {
     });
   });
 
+  it('refuse an image that is not base64, naming the message and image it is', () => {
+    const chat = (images: string[]) => () =>
+      translateOllamaChat({
+        model: 'llava',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'user', content: 'look', images },
+        ],
+      });
+    expect(chat(['aGk=', '!!notbase64'])).toThrow(
+      expect.objectContaining({
+        code: 'bad_request',
+        message: 'messages[1].images[1]: image data must be base64',
+        details: { param: 'messages[1].images[1]' },
+      }),
+    );
+  });
+
   it('treat a request without a prompt as the load shortcut', () => {
     expect(translateOllamaGenerate({ model: 'm' }).shortcut).toBe('load');
     expect(translateOllamaGenerate({ model: 'm', keep_alive: '10m' }).shortcut).toBe('load');
