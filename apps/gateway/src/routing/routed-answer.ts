@@ -108,13 +108,13 @@ export async function answerChoices(
     // The usage each choice reports is charged to the caller as its end frame passes.
     const charge = (end: EndFrame) => deps.budget.spend(caller, end.usage);
     first.frames.onEnd(charge);
-    for (const choice of opened.slice(1)) {
+    for (const choice of others) {
       choice.then(
         (routed) => routed.frames.onEnd(charge),
         () => undefined,
       );
     }
-    const frames = [first.frames, ...opened.slice(1).map(framesOnceRouted)];
+    const frames = [first.frames, ...others.map(framesOnceRouted)];
     await write({ first, frames }, requestId);
   } finally {
     // Streams that ended are past cancelling; this reaches only the ones a failure left open.
