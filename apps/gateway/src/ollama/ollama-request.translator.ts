@@ -112,11 +112,10 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   };
 }
 
-/** `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical. */
 /**
- * An embedding request of the Ollama API. `body` is undefined when there is nothing to embed (no
- * input, `""` or `[]`): Ollama then loads the model (for `keep_alive`) and answers no vectors,
- * which clients use to have an embedding model ready.
+ * `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical. `body` is
+ * undefined when there is nothing to embed (no input, `""` or `[]`): Ollama then loads the model
+ * (for `keep_alive`) and answers no vectors, which clients use to have an embedding model ready.
  */
 export interface TranslatedOllamaEmbed {
   model: unknown;

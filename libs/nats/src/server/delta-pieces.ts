@@ -52,9 +52,14 @@ function halve(frame: DeltaFrame): [DeltaFrame, DeltaFrame] | undefined {
   if (text !== undefined && calls !== undefined)
     return [head({ text }), tail({ tool_calls: calls })];
 
-  if (reasoning !== undefined)
-    return cutString(reasoning, (part) => ({ reasoning: part }), head, tail);
-  if (text !== undefined) return cutString(text, (part) => ({ text: part }), head, tail);
+  if (reasoning !== undefined) {
+    const parts = cutInTwo(reasoning);
+    return parts && [head({ reasoning: parts[0] }), tail({ reasoning: parts[1] })];
+  }
+  if (text !== undefined) {
+    const parts = cutInTwo(text);
+    return parts && [head({ text: parts[0] }), tail({ text: parts[1] })];
+  }
   if (calls === undefined || calls.length === 0) return undefined;
   if (calls.length > 1) {
     const middle = calls.length >> 1;
@@ -64,14 +69,13 @@ function halve(frame: DeltaFrame): [DeltaFrame, DeltaFrame] | undefined {
     ];
   }
   const [call] = calls as [ToolCallDelta];
-  if (call.arguments === undefined) return undefined;
+  const parts = call.arguments === undefined ? undefined : cutInTwo(call.arguments);
   // The rest of a call's arguments is a fragment of the same index, which receivers append.
-  return cutString(
-    call.arguments,
-    (part) => ({ tool_calls: [Object.assign({}, call, { arguments: part })] }),
-    head,
-    tail,
-    (part) => ({ tool_calls: [{ index: call.index, arguments: part }] }),
+  return (
+    parts && [
+      head({ tool_calls: [Object.assign({}, call, { arguments: parts[0] })] }),
+      tail({ tool_calls: [{ index: call.index, arguments: parts[1] }] }),
+    ]
   );
 }
 
@@ -85,18 +89,11 @@ function withParts(
   return parts;
 }
 
-/** `value` cut in two near its middle, never inside a surrogate pair. */
-function cutString(
-  value: string,
-  first: (part: string) => Partial<DeltaFrame>,
-  head: (fields: Partial<DeltaFrame>) => DeltaFrame,
-  tail: (fields: Partial<DeltaFrame>) => DeltaFrame,
-  rest: (part: string) => Partial<DeltaFrame> = first,
-): [DeltaFrame, DeltaFrame] | undefined {
+/** `value` cut in two near its middle, never inside a surrogate pair; undefined if it cannot. */
+function cutInTwo(value: string): [string, string] | undefined {
   let at = value.length >> 1;
   if (isHighSurrogate(value.charCodeAt(at - 1))) at--;
-  if (at <= 0) return undefined;
-  return [head(first(value.slice(0, at))), tail(rest(value.slice(at)))];
+  return at <= 0 ? undefined : [value.slice(0, at), value.slice(at)];
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -250,19 +250,24 @@ export class ReplyStream {
       this.publisher.publish(this.inbox, data);
       traceFramePublish(this.inbox, frame);
     } catch (error) {
-      // Too big a frame, or no connection: end the stream with an error frame if anything can
-      // still be sent (never with a held `end`, which would hide the lost frame), and stop the
-      // handler.
-      const broken = SwitchyardError.from(error, 'internal');
-      this.heldEnd = undefined;
-      this.closeWithError(broken);
-      this.onBroken(broken);
+      // Too big a frame that is not a delta, or no connection.
+      this.breakOff(SwitchyardError.from(error, 'internal'));
       return;
     }
     this.retain(data);
     this.seq++;
     // Every frame restarts the quiet interval; this also re-arms the timer after it fired.
     this.heartbeat?.refresh();
+  }
+
+  /**
+   * A frame could not be sent: ends the stream with an error frame if anything can still be sent
+   * (never with a held `end`, which would hide the lost frame), and stops the handler.
+   */
+  private breakOff(error: SwitchyardError): void {
+    this.heldEnd = undefined;
+    this.closeWithError(error);
+    this.onBroken(error);
   }
 
   /**
@@ -282,9 +287,7 @@ export class ReplyStream {
           'NATS server configuration',
         { details: { bytes, max_payload: maxPayload } },
       );
-      this.heldEnd = undefined;
-      this.closeWithError(tooLarge);
-      this.onBroken(tooLarge);
+      this.breakOff(tooLarge);
       return;
     }
     for (const piece of pieces) this.publish(piece);
