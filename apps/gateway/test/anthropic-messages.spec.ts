@@ -429,6 +429,31 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
       created_at: '1970-01-01T00:00:00.000Z',
     });
     expect(await client.models.retrieve(THINKER)).toMatchObject({ type: 'model', id: THINKER });
+    const unknown = await client.models
+      .retrieve('no-such-model')
+      .catch((thrown: unknown) => thrown);
+    expect(unknown).toBeInstanceOf(NotFoundError);
+    expect((unknown as NotFoundError).error).toEqual({
+      type: 'error',
+      error: { type: 'not_found_error', message: "The model 'no-such-model' does not exist" },
+      request_id: (unknown as NotFoundError).requestID,
+    });
+  });
+
+  it('gives every answer and error its request id where the SDK reads it', async () => {
+    const { data, response, request_id } = await client.messages
+      .create({ ...askOllama, max_tokens: 8 })
+      .withResponse();
+    expect(data._request_id).toBe(request_id);
+    expect(request_id).toBe(response.headers.get('x-request-id'));
+    expect(request_id).toMatch(/^req_/);
+    const refused = await client.messages
+      .create({ ...askOllama, model: 'no-such-model' })
+      .catch((thrown: unknown) => thrown);
+    expect(refused).toBeInstanceOf(NotFoundError);
+    const { requestID, error } = refused as NotFoundError;
+    expect(requestID).toMatch(/^req_/);
+    expect(error).toMatchObject({ request_id: requestID });
   });
 
   it('answers errors in Anthropic’s envelope, naming the field at fault', async () => {
@@ -449,6 +474,7 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     expect((missing as BadRequestError).error).toEqual({
       type: 'error',
       error: { type: 'invalid_request_error', message: 'max_tokens is required' },
+      request_id: (missing as BadRequestError).requestID,
     });
     const unknownChoice = await refused({ tool_choice: { type: 'bogus' } });
     expect((unknownChoice as BadRequestError).error).toMatchObject({

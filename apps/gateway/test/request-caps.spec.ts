@@ -155,6 +155,7 @@ describe('request caps (gateway.limits)', () => {
     expect(await anthropic.json()).toEqual({
       type: 'error',
       error: { type: 'invalid_request_error', message: expect.stringContaining('at most 8') },
+      request_id: anthropic.headers.get('request-id'),
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { SwitchyardError } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { callsAnthropic } from '../anthropic/anthropic-callers.js';
 import {
   fromHttpFrameworkError,
   renderAnthropicError,
@@ -9,6 +10,7 @@ import {
   type RenderedError,
 } from './error-envelopes.js';
 import { notServedMessage } from './not-served-routes.js';
+import { requestIdOf } from './request-id.js';
 
 /** Every error any route throws, in the envelope of the API the client called. */
 @Catch()
@@ -26,23 +28,25 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
     return;
   }
   const error = explained(request.url, toSwitchyardError(exception));
-  const rendered = renderFor(request.url, error);
+  const rendered = renderFor(request, error);
   if (error.code === 'internal') request.log.error({ err: exception }, 'request failed');
   void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
 }
 
-export function renderFor(url: string, error: SwitchyardError): RenderedError {
+/**
+ * The envelope of the API the client called: Ollama's on its paths, Anthropic's on the Messages
+ * API and for Anthropic's clients on the routes both APIs share (`/v1/models`), OpenAI's else.
+ */
+function renderFor(request: FastifyRequest, error: SwitchyardError): RenderedError {
+  const { url, headers } = request;
   if (isOllamaPath(url)) return renderOllamaError(error);
-  return isAnthropicPath(url) ? renderAnthropicError(error) : renderOpenAIError(error);
+  return callsAnthropic(url, headers)
+    ? renderAnthropicError(error, requestIdOf(request))
+    : renderOpenAIError(error);
 }
 
 function isOllamaPath(url: string): boolean {
   return url === '/' || url.startsWith('/api/') || url === '/api';
-}
-
-/** Anthropic's Messages API shares OpenAI's `/v1` prefix: told apart by its route. */
-function isAnthropicPath(url: string): boolean {
-  return /^\/v1\/messages(?:[/?]|$)/.test(url);
 }
 
 /** A route that does not exist, told apart from one that is not served on purpose. */

@@ -35,7 +35,7 @@ describe('error envelopes', () => {
     const counted = new SwitchyardError('context_length_exceeded', vllm, {
       details: { context_length: 4096, prompt_tokens: 5000 },
     });
-    expect(renderAnthropicError(counted)).toEqual({
+    expect(renderAnthropicError(counted, 'req_1')).toEqual({
       status: 400,
       headers: {},
       body: {
@@ -44,15 +44,30 @@ describe('error envelopes', () => {
           type: 'invalid_request_error',
           message: `prompt is too long: 5000 tokens > 4096 maximum (${vllm})`,
         },
+        request_id: 'req_1',
       },
     });
     const ollama = 'the input length exceeds the context length';
     const uncounted = new SwitchyardError('context_length_exceeded', ollama);
-    expect(renderAnthropicError(uncounted).body).toMatchObject({
+    expect(renderAnthropicError(uncounted, 'req_2').body).toMatchObject({
       error: { message: `prompt is too long (${ollama})` },
     });
     // Other APIs' clients get the backend's words.
     expect(renderOpenAIError(counted).body).toMatchObject({ error: { message: vllm } });
+  });
+
+  it('give Anthropic’s clients an overload as Anthropic does: 529 overloaded_error', () => {
+    const busy = new SwitchyardError('overloaded', 'every slot is taken');
+    expect(renderAnthropicError(busy, 'req_3')).toEqual({
+      status: 529,
+      headers: { 'retry-after': '1' },
+      body: {
+        type: 'error',
+        error: { type: 'overloaded_error', message: 'every slot is taken' },
+        request_id: 'req_3',
+      },
+    });
+    expect(renderOpenAIError(busy).status).toBe(503);
   });
 
   it('add Retry-After to 429 and 503, from the hint when there is one', () => {

@@ -70,12 +70,15 @@ function anthropicMessage(error: SwitchyardError): string {
   return `prompt is too long${numbers} (${error.message})`;
 }
 
-/** Anthropic's shape: `{"type": "error", "error": {type, message}}`. */
-export function renderAnthropicError(error: SwitchyardError): RenderedError {
+/** Anthropic's status for `overloaded_error`, which its clients (Claude Code) wait out and retry. */
+const ANTHROPIC_OVERLOADED_STATUS = 529;
+
+/** Anthropic's shape: `{"type": "error", "error": {type, message}, "request_id"}`. */
+export function renderAnthropicError(error: SwitchyardError, requestId: string): RenderedError {
   return {
-    status: httpStatusOf(error),
+    status: error.code === 'overloaded' ? ANTHROPIC_OVERLOADED_STATUS : httpStatusOf(error),
     headers: retryHeaders(error),
-    body: { type: 'error', error: anthropicErrorObject(error) },
+    body: { type: 'error', error: anthropicErrorObject(error), request_id: requestId },
   };
 }
 

@@ -1,5 +1,6 @@
 import { ERROR_CATALOGUE, type SwitchyardConfig } from '@switchyard/contracts';
 import type { FastifyInstance } from 'fastify';
+import { ANTHROPIC_REQUEST_ID_HEADER, callsAnthropic } from '../anthropic/anthropic-callers.js';
 import { AccessPolicy } from '../auth/api-key.policy.js';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import { noteCaller } from '../auth/request-caller.js';
@@ -41,6 +42,9 @@ export function configureFastify(
   fastify.addHook('onRequest', async (request, reply) => {
     markStart(request.raw);
     reply.header(REQUEST_ID_HEADER, request.id);
+    if (callsAnthropic(request.url, request.headers)) {
+      reply.header(ANTHROPIC_REQUEST_ID_HEADER, request.id);
+    }
     // `close` also fires for streamed (hijacked) answers, which skip Fastify's own hooks.
     reply.raw.once('close', () => {
       const route = request.routeOptions.url ?? 'unmatched';

@@ -6,11 +6,8 @@ import {
   type InferenceOperation,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  anthropicModel,
-  anthropicModelList,
-  asksAnthropic,
-} from '../anthropic/anthropic-models.js';
+import { asksAnthropic } from '../anthropic/anthropic-callers.js';
+import { anthropicModel, anthropicModelList } from '../anthropic/anthropic-models.js';
 import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
