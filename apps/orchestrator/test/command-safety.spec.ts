@@ -64,6 +64,21 @@ describe('orchestrator commands', () => {
     expect(bed.events).toEqual([]);
   });
 
+  it('answers status with an empty body, as the nats CLI sends one, for every backend', async () => {
+    const ask = async (command: 'status' | 'logs') => {
+      const subject = bed.subjects.orchestrator(command);
+      const reply = await bed.nc.request(subject, new Uint8Array(0), { timeout: ANSWER_WITHIN_MS });
+      return JSON.parse(reply.string()) as Record<string, unknown>;
+    };
+    const status = await ask('status');
+    expect(status).toEqual({ backends: await bed.status() });
+    expect(status['backends']).toHaveLength(2);
+    // logs names its backend: an empty body is a message without one, not broken JSON.
+    const { error } = orchestratorErrorReplySchema.parse(await ask('logs'));
+    expect(error).toMatchObject({ code: 'bad_request' });
+    expect(error.message).toMatch(/^logs command is invalid: backend: /);
+  });
+
   it.each(['../../etc/passwd', 'bad;rm -rf /', '$(touch x)', 'a b', '-rf', 'x'.repeat(300)])(
     'rejects the model name %j before anything runs',
     async (model) => {

@@ -1,6 +1,7 @@
 import type { Subscription } from '@nats-io/transport-node';
 import {
   backendCommandSchema,
+  checkMessage,
   decodeMessage,
   ensureCommandSchema,
   logsCommandSchema,
@@ -21,6 +22,7 @@ import {
   type StreamServer,
 } from '@switchyard/nats';
 import type { Logger } from '@switchyard/service';
+import type { z } from 'zod';
 import type { Fleet } from '../fleet/fleet.js';
 import type { EnsureCoordinator } from './ensure-coordinator.js';
 import type { PullForwarder } from './pull-forwarder.js';
@@ -74,7 +76,7 @@ export class OrchestratorCommands {
       ),
     );
     this.reply('status', (body) => {
-      const request = decodeMessage(statusCommandSchema, body, 'status command');
+      const request = decodeCommand(statusCommandSchema, body, 'status command');
       const supervisors =
         request.backend === undefined
           ? this.options.fleet.supervisors()
@@ -82,7 +84,7 @@ export class OrchestratorCommands {
       return { backends: supervisors.map((supervisor) => supervisor.status()) };
     });
     this.reply('logs', (body, maxPayload) => {
-      const request = decodeMessage(logsCommandSchema, body, 'logs command');
+      const request = decodeCommand(logsCommandSchema, body, 'logs command');
       const supervisor = this.options.fleet.supervisor(request.backend);
       return fitLogs(supervisor.id, supervisor.logs(request.lines), maxPayload);
     });
@@ -142,6 +144,14 @@ export class OrchestratorCommands {
       }),
     );
   }
+}
+
+/**
+ * A plain command's message, where an empty body stands for `{}`: what the `nats` CLI sends when
+ * given none, so `nats request switchyard.v1.orchestrator.status ''` lists every backend.
+ */
+function decodeCommand<T extends z.ZodType>(schema: T, body: Uint8Array, what: string): z.infer<T> {
+  return body.length === 0 ? checkMessage(schema, {}, what) : decodeMessage(schema, body, what);
 }
 
 /** What to do instead when a whole answer is over max_payload. */
