@@ -69,6 +69,8 @@ describe('heartbeats from the LM Studio worker while nothing else flows', () => 
     const heartbeats = before(frames, 'delta').filter((frame) => frame.type === 'heartbeat');
     // Dozens at 100 ms over the load; a handful however loaded the machine.
     expect(heartbeats.length).toBeGreaterThanOrEqual(5);
+    // The model was not loaded when the worker listed it: the wait is the load.
+    expect(new Set(heartbeats.map((frame) => frame.phase))).toEqual(new Set(['loading']));
     expect(longestGap(frames)).toBeLessThan(MAX_GAP_MS);
     expect(frames.at(-1)?.frame.type).toBe('end');
   });
@@ -84,6 +86,7 @@ describe('heartbeats from the LM Studio worker while nothing else flows', () => 
 
     const waiting = before(second, 'delta').filter((frame) => frame.type === 'heartbeat');
     expect(waiting.filter((frame) => frame.phase === 'queued').length).toBeGreaterThanOrEqual(3);
+    // Out of the queue, to a model the first request loaded.
     expect(waiting.at(-1)).toMatchObject({ phase: 'running' });
     expect(longestGap(second)).toBeLessThan(MAX_GAP_MS);
     const text = second

@@ -68,3 +68,48 @@ describe('a quiet handler', () => {
     expect(frames.at(-1)?.type).toBe('end');
   });
 });
+
+describe('a phase noted, not announced', () => {
+  let fx: StreamFixture;
+
+  beforeAll(async () => {
+    fx = await startStreamFixture({ heartbeatIntervalMs: HEARTBEAT_MS });
+    fx.server.serve(
+      fx.subjects.chat('noted'),
+      { schema: chatRequestSchema },
+      async (request, ctx) => {
+        ctx.start({ kind: 'ollama', backend: 'ollama-1' });
+        ctx.notePhase('loading');
+        if (request.messages[0]?.content === 'quiet') await sleep(HEARTBEAT_MS * 4);
+        ctx.send({ type: 'delta', text: 'ready' });
+        return { finish_reason: 'stop', usage };
+      },
+    );
+    await fx.serverNc.flush();
+  });
+
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  async function typesOf(question: string): Promise<(string | undefined)[]> {
+    const request = chatRequest({ messages: [{ role: 'user', content: question }] });
+    const types: (string | undefined)[] = [];
+    for await (const frame of fx.client.stream(fx.subjects.chat('noted'), request, {
+      timeoutMs: 5_000 + SCHEDULING_SLACK_MS,
+    })) {
+      types.push(frame.type === 'heartbeat' ? `heartbeat ${frame.phase}` : frame.type);
+    }
+    return types;
+  }
+
+  it('costs a quick answer no frame', async () => {
+    expect(await typesOf('quick')).toEqual(['start', 'delta', 'end']);
+  });
+
+  it('is carried by the heartbeats of a quiet spell', async () => {
+    const types = await typesOf('quiet');
+    expect(types.slice(0, 2)).toEqual(['start', 'heartbeat loading']);
+    expect(types.slice(-2)).toEqual(['delta', 'end']);
+  });
+});

@@ -123,7 +123,7 @@ export const endFrameSchema = z.object({
   finish_reason: finishReasonSchema,
   usage: usageSchema,
   timings: timingsSchema.optional(),
-  /** The model name as the backend reported it, when it differs from the request's. */
+  /** The model as the backend named it in its answer (its full name: `llama3.2:latest`). */
   model: z.string().optional(),
   /**
    * The stop sequence that ended the answer (`finish_reason` `stop`), when the backend says which

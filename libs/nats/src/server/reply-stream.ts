@@ -92,6 +92,11 @@ export class ReplyStream {
     if (this.started && !this.ended) this.beat();
   }
 
+  /** The phase of the heartbeats to come, if any: nothing goes out now. */
+  notePhase(phase: HeartbeatPhase): void {
+    this.phase = phase;
+  }
+
   private join(frame: JoinableDelta): void {
     const kind = joinableKind(frame);
     const pending = this.pending;

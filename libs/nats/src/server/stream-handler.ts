@@ -49,6 +49,11 @@ export interface StreamContext {
   send(frame: StreamUpdate): void;
   /** Sets the phase later heartbeats report and sends a heartbeat carrying it now. */
   setPhase(phase: HeartbeatPhase): void;
+  /**
+   * Sets the phase later heartbeats report, and sends nothing now: for a phase the caller need
+   * hear of only if nothing else flows for a heartbeat interval (a quick answer costs no frame).
+   */
+  notePhase(phase: HeartbeatPhase): void;
 }
 
 /**

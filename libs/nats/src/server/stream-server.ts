@@ -230,6 +230,7 @@ export class StreamServer {
         }),
       send: (frame) => reply.send(frame),
       setPhase: (phase) => reply.setPhase(phase),
+      notePhase: (phase) => reply.notePhase(phase),
     };
     this.inFlightRequests.add(controller);
     void (async () => {

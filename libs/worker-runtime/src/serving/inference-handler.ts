@@ -1,5 +1,5 @@
 import { SwitchyardError, type BackendKind } from '@switchyard/contracts';
-import type { NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
+import type { HeartbeatPhase, NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
 import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
 import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { pickEndpoint } from './endpoint-picker.js';
@@ -12,6 +12,10 @@ export interface InferenceHandlerDeps<Request> {
   /** The endpoints serving a model now. */
   endpointsFor(model: string): readonly BackendEndpoint[];
   limiterOf(endpoint: BackendEndpoint): EndpointLimiter;
+  /** Whether the endpoint's last listing had the model unloaded: it loads it first. */
+  isCold(endpoint: BackendEndpoint, model: string): boolean;
+  /** The endpoint gave output for a model it had unloaded: it is loaded now. */
+  onLoaded(endpoint: BackendEndpoint, model: string): void;
   /**
    * The endpoint said it does not have a model it was listed with: time to read its list again.
    * `log` is the request's logger.
@@ -88,20 +92,27 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
     if (mustWait) ctx.setPhase('queued');
     const slot = await limiter.acquire(ctx.signal);
     try {
-      if (mustWait) ctx.setPhase('running');
+      // Handed to the backend, which loads the model first where its last listing had it
+      // unloaded. Heard of only through the heartbeats of a quiet spell, but for leaving a queue.
+      const cold = deps.isCold(endpoint, request.model);
+      let phase: HeartbeatPhase = cold ? 'loading' : 'running';
+      if (mustWait) ctx.setPhase(phase);
+      else ctx.notePhase(phase);
       const clock = { sentAt: performance.now(), queueMs: slot.waitedMs };
       const frames = new GenerationFrames(clock);
-      let phase: string | undefined;
       for await (const event of deps.generate(endpoint, request, ctx.signal)) {
         const frame = frames.frameOf(event);
         if (frame === undefined) continue;
         if (frame.type === 'end') break;
         if (frame.type === 'heartbeat') {
           if (frame.phase !== undefined) ctx.setPhase(frame.phase);
-          phase = frame.phase;
+          phase = frame.phase ?? phase;
         } else if (frame.type === 'delta') {
           // Output means the load is over: later quiet spells are generation, not loading.
-          if (phase === 'loading') ctx.setPhase('running');
+          if (phase === 'loading') {
+            ctx.notePhase('running');
+            if (cold) deps.onLoaded(endpoint, request.model);
+          }
           phase = 'running';
           ctx.send(frame);
         }

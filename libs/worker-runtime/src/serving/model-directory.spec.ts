@@ -46,6 +46,25 @@ describe('ModelDirectory', () => {
     expect(await directory.refresh()).toEqual({ added: [], removed: [] });
   });
 
+  it('knows which models an endpoint loads first, under every name, until one answered', async () => {
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3.2:latest']],
+      ['b', ['llama3.2:latest']],
+    ]);
+    const directory = new ModelDirectory(adapterWith(listings), [a, b], 1_000);
+    expect(directory.isCold(a, 'llama3.2')).toBe(false);
+    await directory.refresh();
+    expect(directory.isCold(a, 'llama3.2')).toBe(true);
+    expect(directory.isCold(a, 'llama3.2:latest')).toBe(true);
+    directory.markLoaded(a, 'llama3.2');
+    expect(directory.isCold(a, 'llama3.2:latest')).toBe(false);
+    expect(directory.isCold(a, 'llama3.2')).toBe(false);
+    expect(directory.isCold(b, 'llama3.2')).toBe(true);
+    // The next listing is the backend's word again (it may have unloaded the model since).
+    await directory.refresh();
+    expect(directory.isCold(a, 'llama3.2')).toBe(true);
+  });
+
   it('serves models under their aliases too', async () => {
     const directory = new ModelDirectory(
       adapterWith(new Map([['a', ['llama3.2:latest']]])),

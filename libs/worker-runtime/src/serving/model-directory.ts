@@ -23,6 +23,11 @@ export interface EndpointStatus {
   reachable: boolean;
   /** What it serves: its last listing, kept through a few slow ones (see {@link ModelDirectory}). */
   models: ModelInfo[];
+  /**
+   * The names (and aliases) of the models its last listing had not loaded into memory: a request
+   * for one waits while the backend loads it. A model leaves once a request got output from it.
+   */
+  cold: Set<string>;
   /** Listings in a row that failed. */
   failedListings: number;
   /** The failed listings in a row that the last listing ended by succeeding; 0 if it ended none. */
@@ -124,6 +129,18 @@ export class ModelDirectory {
     return this.details.get(model) ?? {};
   }
 
+  /** Whether `endpoint` had `model` unloaded at its last listing (and has not served it since). */
+  isCold(endpoint: BackendEndpoint, model: string): boolean {
+    return this.status.get(endpoint.id)?.cold.has(model) === true;
+  }
+
+  /** `endpoint` answered a request for `model`: it is loaded now, whatever its listing said. */
+  markLoaded(endpoint: BackendEndpoint, model: string): void {
+    const status = this.status.get(endpoint.id);
+    const info = status?.models.find((listed) => namesOf(listed).includes(model));
+    for (const name of info === undefined ? [model] : namesOf(info)) status?.cold.delete(name);
+  }
+
   endpoints(): EndpointStatus[] {
     return [...this.status.values()];
   }
@@ -162,7 +179,7 @@ export class ModelDirectory {
         const details = modelDetails(model);
         named.add(model.name);
         for (const alias of model.aliases ?? []) aliases.set(alias, model.name);
-        for (const name of [model.name, ...(model.aliases ?? [])]) {
+        for (const name of namesOf(model)) {
           next.set(name, [...(next.get(name) ?? []), endpoint]);
           const known = found.get(name) ?? new Set();
           for (const capability of capabilities) known.add(capability);
@@ -191,6 +208,7 @@ export class ModelDirectory {
         status.endpoint,
         signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       );
+      status.cold = new Set(status.models.filter((model) => !model.loaded).flatMap(namesOf));
       status.reachable = true;
       status.endedRun = status.failedListings;
       status.failedListings = 0;
@@ -202,7 +220,10 @@ export class ModelDirectory {
       status.endedRun = 0;
       status.failedListings += 1;
       const answering = SwitchyardError.from(error).code !== 'backend_unavailable';
-      if (!answering || status.failedListings > SLOW_LISTINGS_KEPT) status.models = [];
+      if (!answering || status.failedListings > SLOW_LISTINGS_KEPT) {
+        status.models = [];
+        status.cold = new Set();
+      }
     }
   }
 }
@@ -212,6 +233,7 @@ function unlisted(endpoint: BackendEndpoint): EndpointStatus {
     endpoint,
     reachable: false,
     models: [],
+    cold: new Set(),
     failedListings: 0,
     endedRun: 0,
     setAside: false,
@@ -227,4 +249,9 @@ function lastIfSetAside(
     status.get(endpoint.id)?.setAside === true;
   if (!endpoints.some(setAside)) return endpoints;
   return [...endpoints.filter((endpoint) => !setAside(endpoint)), ...endpoints.filter(setAside)];
+}
+
+/** The names a model is served by: its own and its aliases. */
+function namesOf(model: ModelInfo): string[] {
+  return [model.name, ...(model.aliases ?? [])];
 }

@@ -119,6 +119,10 @@ export class WorkerRuntime {
       kind: adapter.kind,
       endpointsFor: (model: string) => this.directory.endpointsFor(model),
       limiterOf: (endpoint: BackendEndpoint) => this.limiterOf(endpoint),
+      isCold: (endpoint: BackendEndpoint, model: string) => this.directory.isCold(endpoint, model),
+      onLoaded: (endpoint: BackendEndpoint, model: string) => {
+        this.directory.markLoaded(endpoint, model);
+      },
       onModelLost: (endpoint: BackendEndpoint, model: string, log: NatsLogger) => {
         log.warn({ backend: endpoint.id, model }, 'the backend no longer has a model');
         void this.refreshLogged();
