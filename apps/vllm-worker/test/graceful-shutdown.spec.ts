@@ -77,7 +77,7 @@ describe('shutting a vLLM worker down gracefully', () => {
     await stopping;
   });
 
-  it('stop() cancels, retryably, what outlives the grace period', async () => {
+  it('stop() ends what outlives the grace period with a retryable overloaded', async () => {
     const worker = await bed.startWorker();
     const running = inFlight(chatRequest(MODELS.chat, 'This will not finish.'));
     await running.firstDelta;
@@ -86,7 +86,12 @@ describe('shutting a vLLM worker down gracefully', () => {
 
     const error = await running.done.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SwitchyardError);
-    expect(error).toMatchObject({ code: 'cancelled', retryable: true });
+    // Not `cancelled`: the caller did not leave. The worker did, and another can take it.
+    expect(error).toMatchObject({
+      code: 'overloaded',
+      retryable: true,
+      message: 'the worker shut down before it finished',
+    });
   });
 
   it('SIGTERM drains the process: new work goes to the other replica, the answer in flight finishes', async () => {

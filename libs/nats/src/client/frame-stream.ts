@@ -99,10 +99,13 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   /** While frames may be missing: when the stream first asked for them again. */
   private resendSince: number | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
+  /** A catalogued reason is the caller's own word for why (a gateway shutting down: `overloaded`). */
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
     this.fail(
-      new SwitchyardError('cancelled', 'the caller cancelled the request', { cause: reason }),
+      reason instanceof SwitchyardError
+        ? reason
+        : new SwitchyardError('cancelled', 'the caller cancelled the request', { cause: reason }),
       true,
     );
   };

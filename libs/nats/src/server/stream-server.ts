@@ -147,7 +147,7 @@ export class StreamServer {
 
   /**
    * Stops taking requests, lets those in flight finish for `graceMs`, then aborts the rest (their
-   * callers get a retryable `cancelled`) and waits briefly for their handlers to return.
+   * callers get a retryable `overloaded`) and waits briefly for their handlers to return.
    */
   async stop({ graceMs }: { graceMs: number }): Promise<void> {
     this.stopping = true;
@@ -169,7 +169,7 @@ export class StreamServer {
   /**
    * Serves one request message that arrived on a subscription of the caller's own, such as a
    * NATS micro service endpoint: the same validation, frames, cancellation, deadline and
-   * in-flight accounting as {@link serve}. After `stop()` it answers with a retryable `cancelled`.
+   * in-flight accounting as {@link serve}. After `stop()` it answers with a retryable `overloaded`.
    */
   handle<S extends RequestSchema>(
     msg: RequestMessage,
@@ -288,9 +288,10 @@ async function drainAll(subscriptions: readonly Subscription[]): Promise<void> {
   );
 }
 
-/** Retryable: another worker can take the request. */
+/**
+ * `overloaded`, as a gateway that shuts down answers: this worker takes no more work, and another
+ * can take the request. Not `cancelled`, which tells the caller it went away itself.
+ */
 function shuttingDown(): SwitchyardError {
-  return new SwitchyardError('cancelled', 'the worker shut down before it finished', {
-    retryable: true,
-  });
+  return new SwitchyardError('overloaded', 'the worker shut down before it finished');
 }
