@@ -34,7 +34,8 @@ export const ERROR_CATALOGUE = {
   overloaded: {
     retryable: true,
     httpStatus: 503,
-    summary: 'every slot and queue place is taken, or the service is shutting down; try again or elsewhere',
+    summary:
+      'every slot and queue place is taken, or the service is shutting down; try again or elsewhere',
   },
   no_responders: {
     retryable: true,
