@@ -46,7 +46,7 @@ describe('StreamServer.handle on a subscription of its own', () => {
       }),
     )) as SwitchyardError;
     expect(error).toBeInstanceOf(SwitchyardError);
-    expect(error.code).toBe('cancelled');
+    expect(error.code).toBe('overloaded');
     expect(error.retryable).toBe(true);
   });
 });

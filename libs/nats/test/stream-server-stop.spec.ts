@@ -39,7 +39,7 @@ describe('stopping a stream server', () => {
     await fx?.close();
   });
 
-  it('lets requests finish within the grace period, cancels the rest, then takes no more', async () => {
+  it('lets requests finish within the grace period, ends the rest overloaded, then takes no more', async () => {
     const call = (model: string) =>
       fx.client.collect(fx.subjects.chat(model), chatRequest(), {
         timeoutMs: 5_000 + 2 * SCHEDULING_SLACK_MS,
@@ -53,7 +53,7 @@ describe('stopping a stream server', () => {
     await expect(quick).resolves.toMatchObject({ end: { finish_reason: 'stop' } });
     const error = (await endless) as SwitchyardError;
     expect(error).toBeInstanceOf(SwitchyardError);
-    expect(error.code).toBe('cancelled');
+    expect(error.code).toBe('overloaded');
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/shut down/);
     await stopped;
