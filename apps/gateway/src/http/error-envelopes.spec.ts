@@ -70,7 +70,7 @@ describe('error envelopes', () => {
     expect(renderOpenAIError(busy).status).toBe(503);
   });
 
-  it('add Retry-After to 429 and 503, from the hint when there is one', () => {
+  it('add Retry-After to a 429 or 503 worth retrying, from the hint when there is one', () => {
     const limited = new SwitchyardError('rate_limited', 'slow down', {
       details: { retry_after_ms: 2_500 },
     });
@@ -83,6 +83,12 @@ describe('error envelopes', () => {
       headers: { 'retry-after': '1' },
       body: { error: 'busy' },
     });
+    // A backend that crashed past its limit stays down until someone starts it: no time to wait.
+    const failed = new SwitchyardError('start_failed', 'backend b exited 6 times');
+    expect(renderOpenAIError(failed)).toMatchObject({ status: 503, headers: {} });
+    // A retryable flag set against the catalogue counts: the error's own, not its code's.
+    const gone = new SwitchyardError('backend_unavailable', 'down', { retryable: false });
+    expect(renderOpenAIError(gone).headers).toEqual({});
   });
 
   it('map framework errors by status and never leak a 5xx for a client mistake', () => {

@@ -121,8 +121,13 @@ const DEFAULT_RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
   backend_unavailable: 1,
 };
 
+/**
+ * `Retry-After` on a 429 or 503 worth trying again: not on one that lasts until someone acts
+ * (`start_failed`, a backend that stays down until it is started again).
+ */
 function retryHeaders(error: SwitchyardError): Record<string, string> {
   if (error.httpStatus !== 429 && error.httpStatus !== 503) return {};
+  if (!error.retryable) return {};
   const hinted = error.details?.['retry_after_ms'];
   const seconds =
     typeof hinted === 'number' && hinted > 0
