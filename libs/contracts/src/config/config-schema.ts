@@ -10,7 +10,7 @@ import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
  */
 
 /** A list given either as a YAML/JSON array or, from the environment, as "a,b,c". */
-function listOf<T extends z.ZodType>(item: T) {
+function listOf<T extends z.ZodType>(item: T, options: { nonEmpty?: boolean } = {}) {
   return z.preprocess(
     (value) =>
       typeof value === 'string'
@@ -19,8 +19,22 @@ function listOf<T extends z.ZodType>(item: T) {
             .map((part) => part.trim())
             .filter((part) => part.length > 0)
         : value,
-    z.array(item),
+    options.nonEmpty === true ? z.array(item).min(1, 'must list at least one') : z.array(item),
   );
+}
+
+/** A NATS server as nats.js dials one: `nats://host:port`, `tls://host:port` or `host:port`. */
+const natsServer = z
+  .string()
+  .refine(isNatsServer, 'use nats://host:port, tls://host:port or host:port');
+
+function isNatsServer(value: string): boolean {
+  try {
+    const url = new URL(value.includes('://') ? value : `nats://${value}`);
+    return (url.protocol === 'nats:' || url.protocol === 'tls:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 const milliseconds = z.number().int().positive();
@@ -29,7 +43,7 @@ const milliseconds = z.number().int().positive();
 export const DEFAULT_NATS_OUTAGE_WAIT_MS = 5_000;
 
 export const natsConfigSchema = z.strictObject({
-  servers: listOf(z.string().min(1)).default(['nats://127.0.0.1:4222']),
+  servers: listOf(natsServer, { nonEmpty: true }).default(['nats://127.0.0.1:4222']),
   subject_prefix: z
     .string()
     .regex(

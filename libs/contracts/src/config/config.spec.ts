@@ -59,6 +59,22 @@ describe('configuration', () => {
     expect(error.message).toMatch(/^invalid configuration \(switchyard\.yaml\):/);
   });
 
+  it('refuses NATS servers nothing could dial, before any service tries', () => {
+    expect(captureConfigError({ nats: { servers: [] } }).problems).toEqual([
+      'nats.servers: must list at least one (got [])',
+    ]);
+    expect(
+      captureConfigError({ nats: { servers: ['nats://bad host:1', 'http://h:4222'] } }).problems,
+    ).toEqual([
+      'nats.servers[0]: use nats://host:port, tls://host:port or host:port (got "nats://bad host:1")',
+      'nats.servers[1]: use nats://host:port, tls://host:port or host:port (got "http://h:4222")',
+    ]);
+    const { nats } = resolveConfig({
+      nats: { servers: ['127.0.0.1:4333', 'tls://nats.lan:4222'] },
+    });
+    expect(nats.servers).toEqual(['127.0.0.1:4333', 'tls://nats.lan:4222']);
+  });
+
   it('names unknown fields, so a typo is not silently ignored', () => {
     const error = captureConfigError({ gateway: { prot: 1 } });
     expect(error.problems).toEqual(['gateway: unknown field "prot"']);
