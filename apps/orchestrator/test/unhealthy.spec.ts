@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureResultSchema } from '@switchyard/contracts';
-import { freePorts } from '@switchyard/testing';
+import { freePorts, SCHEDULING_SLACK_MS, type ServiceProcess } from '@switchyard/testing';
 import { OrchestratorBed, resultOf } from './support/orchestrator-bed.js';
 
 // A managed program that keeps running but stops answering its health check well: a stand-in
@@ -28,10 +28,14 @@ require('node:http')
   .listen(Number(port), '127.0.0.1');
 `;
 
+// Well under the worker wait (a minute) and the wait for a worker to list the backend's models.
+const MODELS_QUESTION_MS = 2_000 + SCHEDULING_SLACK_MS;
+
 describe('a managed backend whose health checks fail while it runs', () => {
   let bed: OrchestratorBed;
   let flag: string;
   let dir: string;
+  let worker: ServiceProcess;
 
   beforeAll(async () => {
     const [port] = (await freePorts(1)) as [number];
@@ -54,7 +58,7 @@ describe('a managed backend whose health checks fail while it runs', () => {
         },
       ],
     });
-    await bed.startOllamaWorker();
+    worker = await bed.startOllamaWorker();
   }, 60_000);
 
   const ensure = async () => ensureResultSchema.parse(resultOf(await bed.ensure('llama3.2')));
@@ -95,5 +99,28 @@ describe('a managed backend whose health checks fail while it runs', () => {
     expect(bed.events.slice(after).map((e) => e.state)).toEqual(['unhealthy']);
     writeFileSync(flag, '');
     await bed.waitForEvent('wedgeable', 'ready', { after });
+  });
+
+  it('fails an ensure at once when no worker serves it, naming its state', async () => {
+    await bed.command('start', 'wedgeable');
+    const after = bed.events.length;
+    rmSync(flag);
+    await bed.waitForEvent('wedgeable', 'unhealthy', { after });
+    // Its worker gone too: waiting for one to serve the model (a minute) would be in vain.
+    await worker.stop('SIGTERM');
+    const asked = performance.now();
+    const error = await bed.ensure('llama3.2').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({
+      code: 'backend_unavailable',
+      retryable: true,
+      message: expect.stringMatching(
+        /^backend wedgeable runs but fails its health checks \(.*HTTP 503/,
+      ),
+    });
+    expect(performance.now() - asked).toBeLessThan(MODELS_QUESTION_MS);
+    expect(bed.events.slice(after).map((e) => e.state)).toEqual(['unhealthy']);
   });
 });

@@ -59,7 +59,9 @@ export class EnsureCoordinator {
     ctx.start({ kind: chosen.config.kind, backend: chosen.id });
     usage.touch(chosen.id);
     // An unhealthy backend runs: starting it does nothing (its process is not restarted for
-    // failed health checks), so a caller told `started` would only try it again in vain.
+    // failed health checks), so a caller told `started` would only try it again in vain, and
+    // one no worker serves (its worker gave up listing it) would wait out the worker wait.
+    if (chosen.current === 'unhealthy' && servedBy === undefined) throw unhealthy(chosen, request);
     const running = chosen.current === 'ready' || chosen.current === 'unhealthy';
     if (servedBy === undefined || !running) {
       ctx.setPhase('loading');
@@ -134,4 +136,15 @@ export class EnsureCoordinator {
       await sleep(WORKER_POLL_MS, undefined, { ref: false });
     }
   }
+}
+
+function unhealthy(supervisor: BackendSupervisor, request: EnsureCommand): SwitchyardError {
+  const { message } = supervisor.status();
+  const why = message === undefined ? '' : ` (${message})`;
+  return new SwitchyardError(
+    'backend_unavailable',
+    `backend ${supervisor.id} runs but fails its health checks${why}, and no worker serves ` +
+      `"${request.model}": it is not restarted for that; restart it (switchyard restart ${supervisor.id}) if it stays so`,
+    { details: { backend: supervisor.id, state: 'unhealthy' } },
+  );
 }
