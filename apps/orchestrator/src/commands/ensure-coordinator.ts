@@ -53,9 +53,11 @@ export class EnsureCoordinator {
       );
     }
     // Failed stays failed until a person starts it (`start`): a request starting it again would
-    // restart the crash loop the restart limit ended, once per request.
+    // restart the crash loop the restart limit ended, once per request. A taken port is no crash
+    // loop (nothing was started) and may be free by now, as when an earlier orchestrator's copy
+    // of the backend was still stopping: it is checked again.
     const failure = chosen.failedWith;
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined && failure.code !== 'port_in_use') throw failure;
     ctx.start({ kind: chosen.config.kind, backend: chosen.id });
     usage.touch(chosen.id);
     // An unhealthy backend runs: starting it does nothing (its process is not restarted for
