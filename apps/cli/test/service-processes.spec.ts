@@ -48,6 +48,24 @@ afterEach(async () => {
   await processes?.stopAll(2_000);
 });
 
+describe('ServiceProcesses: a child that exits before it is ready', () => {
+  it('is said to have exited with its code, or the signal that ended it', async () => {
+    const stack = freshProcesses();
+    const failing = stack.start(nodeChild('failing', 'process.exit(78);'));
+    await expect(failing.firstLine((line) => line === 'ready', 5_000)).rejects.toThrow(
+      'failing exited (code 78) before it was ready',
+    );
+    const killed = stack.start({
+      name: 'killed',
+      command: process.execPath,
+      args: ['-e', "process.kill(process.pid, 'SIGKILL');"],
+    });
+    await expect(killed.firstLine((line) => line === 'ready', 5_000)).rejects.toThrow(
+      'killed exited (SIGKILL) before it was ready',
+    );
+  });
+});
+
 describe('ServiceProcesses: a child that exits unasked', () => {
   it('is only reported when it has no restart settings', async () => {
     const stack = freshProcesses();

@@ -70,7 +70,8 @@ export interface RunningService extends ServiceContext {
  * work and finish or cancel what is in flight within `shutdown.grace_ms` (their
  * `beforeApplicationShutdown` hooks), NATS drains (`onApplicationShutdown`), and the process
  * exits 0. A shutdown that overruns, or a second signal, exits 1. A signal during start-up
- * takes effect once start-up is done.
+ * takes effect once start-up is done; one before this runs (while the service's modules load,
+ * when nothing has started) ends the process as Node's default does.
  */
 export async function runService(
   definition: ServiceDefinition,

@@ -4,14 +4,15 @@ import { RestartPolicy, type RestartSettings } from '@switchyard/service';
 
 const COLOURS = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94];
 
-/** A child that exited before it said it was ready; `code` is its exit code (null: a signal). */
+/** A child that exited before it said it was ready: with its exit code, or the signal that ended it. */
 export class ChildExitedError extends Error {
   override readonly name = 'ChildExitedError';
   constructor(
     readonly child: string,
     readonly code: number | null,
+    readonly signal: NodeJS.Signals | null = null,
   ) {
-    super(`${child} exited (code ${code}) before it was ready`);
+    super(`${child} exited (${signal ?? `code ${code}`}) before it was ready`);
   }
 }
 
@@ -111,8 +112,10 @@ export class ServiceProcesses {
         for (const listener of listeners) listener(line);
       });
     }
+    let exitSignal: NodeJS.Signals | null = null;
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code, signal) => {
+        exitSignal = signal;
         // Any exit nobody asked for is news, a clean one too.
         if (signal !== null || code !== 0 || !this.stopping)
           this.output.write(`${prefix} exited (${signal ?? `code ${code}`})\n`);
@@ -141,7 +144,7 @@ export class ServiceProcesses {
           void exited.then((code) => {
             clearTimeout(timer);
             listeners.delete(listener);
-            reject(new ChildExitedError(spec.name, code));
+            reject(new ChildExitedError(spec.name, code, exitSignal));
           });
         }),
     };
