@@ -6,13 +6,18 @@ import { NatsConnectError } from './nats-connect.error.js';
 
 describe('connectNats', () => {
   it('names the invalid field of the configuration', async () => {
-    const attempt = connectNats({ servers: [], subject_prefix: 'not valid!' });
+    const attempt = connectNats({ servers: ['127.0.0.1:4222'], subject_prefix: 'not valid!' });
     await expect(attempt).rejects.toBeInstanceOf(NatsConnectError);
     await expect(attempt).rejects.toThrow(/^the nats configuration is invalid: subject_prefix: /);
   });
 
-  it('refuses an empty server list', async () => {
-    await expect(connectNats({ servers: [] })).rejects.toThrow('nats.servers is empty');
+  it('refuses an empty server list, and a server it could not dial', async () => {
+    await expect(connectNats({ servers: [] })).rejects.toThrow(
+      'the nats configuration is invalid: servers: must list at least one',
+    );
+    await expect(connectNats({ servers: ['http://127.0.0.1:4222'] })).rejects.toThrow(
+      'servers.0: use nats://host:port, tls://host:port or host:port',
+    );
   });
 
   it('fails at once, naming the server, when nothing listens there', async () => {

@@ -60,8 +60,5 @@ export function parseNatsConfig(config: NatsConfigInput): NatsConfig {
       { cause: result.error },
     );
   }
-  if (result.data.servers.length === 0) {
-    throw new NatsConnectError('nats.servers is empty: name at least one server');
-  }
   return result.data;
 }
