@@ -4,6 +4,7 @@ export * from './subjects/model-token.js';
 export * from './subjects/subjects.js';
 
 export * from './errors/error-catalogue.js';
+export * from './errors/issue-messages.js';
 export * from './errors/switchyard-error.js';
 
 export * from './messages/backend-kind.js';

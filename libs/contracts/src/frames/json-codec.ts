@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { IS_REQUIRED, issueMessages } from '../errors/issue-messages.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 
 const decoder = new TextDecoder();
@@ -45,7 +46,7 @@ export function checkMessage<T extends z.ZodType>(
   json: unknown,
   what: string,
 ): z.infer<T> {
-  const result = schema.safeParse(json);
+  const result = schema.safeParse(json, { error: issueMessages });
   if (!result.success) {
     throw new SwitchyardError(
       'bad_request',
@@ -66,8 +67,10 @@ export function checkMessage<T extends z.ZodType>(
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .slice(0, 5)
-    .map((issue) =>
-      issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`,
-    )
+    .map(({ path, message }) => {
+      if (path.length === 0) return message;
+      const field = path.join('.');
+      return message === IS_REQUIRED ? `${field} ${IS_REQUIRED}` : `${field}: ${message}`;
+    })
     .join('; ');
 }

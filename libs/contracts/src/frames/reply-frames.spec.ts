@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { z } from 'zod';
 import { chatRequestSchema } from '../messages/chat-request.js';
+import { completionRequestSchema } from '../messages/completion-request.js';
 import { decodeMessage, encodeMessage } from './json-codec.js';
 import { isTerminalFrame, replyFrameSchema, type ReplyFrame } from './reply-frames.js';
 
@@ -82,6 +84,27 @@ describe('decodeMessage', () => {
     expect(error.code).toBe('bad_request');
     expect(error.message).toMatch(
       /^chat request is invalid: messages: messages must hold at least one message/,
+    );
+  });
+});
+
+describe('messages a caller of its own gets for its mistakes', () => {
+  const problem = (schema: z.ZodType, message: unknown, what: string) =>
+    (captureError(() => decodeMessage(schema, encodeMessage(message), what)) as Error).message;
+
+  it('say a missing field is required, whatever shapes it takes', () => {
+    expect(problem(completionRequestSchema, { id: 'r1', model: 'm' }, 'complete request')).toBe(
+      'complete request is invalid: prompt is required',
+    );
+    expect(problem(chatRequestSchema, { id: 'r1', model: 'm' }, 'chat request')).toBe(
+      'chat request is invalid: messages is required',
+    );
+  });
+
+  it('say which types a field of several shapes takes', () => {
+    const chat = { id: 'r1', model: 'm', messages: [{ role: 'user', content: 5 }] };
+    expect(problem(chatRequestSchema, chat, 'chat request')).toBe(
+      'chat request is invalid: messages.0.content: Invalid input: expected string, array or null, received number',
     );
   });
 });

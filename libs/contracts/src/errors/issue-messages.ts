@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+
+/** What a message says of a field that is missing, after the field's name. */
+export const IS_REQUIRED = 'is required';
+
+/**
+ * Zod's messages, where a client needs another; the error map of every check of a client's
+ * message, over HTTP (the gateway) and NATS ({@link checkMessage}). A missing field: zod names the
+ * type it expected ("expected nonoptional, received undefined"), or, for a field of several shapes
+ * (a completion's `prompt`, an embedding's `input`), says only "Invalid input"; the client needs
+ * to hear that the field is missing. A field of several shapes given none of them: which types it
+ * takes.
+ */
+export const issueMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) {
+    return issue.code === 'invalid_type' || issue.code === 'invalid_union'
+      ? IS_REQUIRED
+      : undefined;
+  }
+  if (issue.code !== 'invalid_union') return undefined;
+  // A tagged shape (`{"type": …}`) whose tag is none of the shapes': zod reports no branch.
+  if (issue.discriminator !== undefined && issue.inclusive !== false) {
+    return unknownTag(issue.input, issue.discriminator, issue.options ?? []);
+  }
+  return unionTypes(issue.errors, issue.input);
+};
+
+/** `expected "text", "json_object" or "json_schema", received "xml"` for the tag at fault. */
+function unknownTag(input: unknown, tag: string, options: readonly unknown[]): string {
+  const value =
+    input !== null && typeof input === 'object'
+      ? (input as Record<string, unknown>)[tag]
+      : undefined;
+  if (value === undefined) return IS_REQUIRED;
+  const expected = listed(options.map((option) => JSON.stringify(option)));
+  const received = JSON.stringify(value) ?? typeof value;
+  return `Invalid input: expected ${expected}, received ${received.slice(0, MAX_RECEIVED_CHARS)}`;
+}
+
+/** The most of a wrong value an error message repeats. */
+const MAX_RECEIVED_CHARS = 64;
+
+/**
+ * "expected string or array, received boolean" when the value is of none of the types the
+ * shapes take, and `expected "json" or record, received "yaml"` when some shapes are values;
+ * undefined (zod's own message) when one shape matched its type and failed inside.
+ */
+function unionTypes(branches: readonly (readonly z.core.$ZodIssue[])[], input: unknown) {
+  const expected = new Set<string>();
+  let values = false;
+  for (const [first] of branches) {
+    if (first === undefined || first.path.length > 0) return undefined;
+    if (first.code === 'invalid_type') expected.add(first.expected);
+    else if (first.code === 'invalid_value') {
+      values = true;
+      for (const value of first.values) expected.add(JSON.stringify(value) ?? String(value));
+    } else return undefined;
+  }
+  const type = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+  // A value is worth repeating when values were expected and it is one of their kind.
+  const received =
+    values && typeof input !== 'object'
+      ? (JSON.stringify(input) ?? type).slice(0, MAX_RECEIVED_CHARS)
+      : type;
+  return `Invalid input: expected ${listed([...expected])}, received ${received}`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listed(names: readonly string[]): string {
+  return names.length > 1
+    ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+    : (names[0] ?? '');
+}
