@@ -144,7 +144,7 @@ describe('ResponseEvents', () => {
     expect(failed?.type).toBe('response.failed');
     expect(failed?.['response']).toMatchObject({
       status: 'failed',
-      error: { code: 'stream_interrupted', message: 'the backend went away' },
+      error: { code: 'server_error', message: 'the backend went away (stream_interrupted)' },
       output: [{ type: 'message', status: 'incomplete', content: [{ text: 'Half' }] }],
     });
   });

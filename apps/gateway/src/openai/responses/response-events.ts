@@ -84,7 +84,7 @@ export class ResponseEvents implements ChatAnswerFormat {
     const open = this.segments.open;
     if (open !== undefined) output[open.index] = this.item(open, 'incomplete');
     const response: Item = Object.assign({}, this.response('failed'), {
-      error: { code: error.code, message: error.message },
+      error: { code: responsesErrorCode(error), message: `${error.message} (${error.code})` },
       output,
     });
     return [this.event('response.failed', { response })];
@@ -290,4 +290,13 @@ function incompleteReason(finish: EndFrame['finish_reason']): string | undefined
   if (finish === 'length') return 'max_output_tokens';
   if (finish === 'content_filter') return 'content_filter';
   return undefined;
+}
+
+/**
+ * The Responses API's `error.code` is one of its own (its SDKs type it so): a failure after the
+ * response started is the backend's or the fleet's, `server_error`, but for a rate limit. The
+ * catalogue's code goes in the message.
+ */
+function responsesErrorCode(error: SwitchyardError): 'rate_limit_exceeded' | 'server_error' {
+  return error.code === 'rate_limited' ? 'rate_limit_exceeded' : 'server_error';
 }
