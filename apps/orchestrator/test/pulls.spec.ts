@@ -40,6 +40,17 @@ describe('model pulls through the orchestrator', () => {
     };
     expect(tags.models.map((m) => m.name)).toContain('qwen3:0.6b');
   });
+
+  it('says vLLM cannot pull, not that no vLLM backend is configured', async () => {
+    const request = { id: 'pull-vllm', model: 'qwen3:0.6b', kind: 'vllm', timeout_ms: 10_000 };
+    const error = await bed.collect('pull', request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({
+      code: 'unsupported',
+      message:
+        'vLLM cannot pull models: it loads the model it was started with (pull "qwen3:0.6b" into an Ollama or LM Studio backend)',
+    });
+  });
 });
 
 describe('model pulls when airgapped', () => {

@@ -105,6 +105,12 @@ export class PullForwarder {
       }
       return supervisor;
     }
+    if (request.kind === 'vllm') {
+      throw new SwitchyardError(
+        'unsupported',
+        `vLLM cannot pull models: it loads the model it was started with (pull "${request.model}" into an Ollama or LM Studio backend)`,
+      );
+    }
     const found = fleet
       .supervisors()
       .find(
