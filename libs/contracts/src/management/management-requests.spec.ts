@@ -47,6 +47,14 @@ describe('management requests', () => {
     }
   });
 
+  it('say what is wrong with a name once, whichever rules it breaks', () => {
+    const messages = (name: string) =>
+      managedModelNameSchema.safeParse(name).error?.issues.map((issue) => issue.message);
+    const rule = expect.stringMatching(/^invalid model name: use letters, digits/);
+    expect(messages('../etc')).toEqual([rule]);
+    expect(messages('a..b')).toEqual([rule]);
+  });
+
   it('never accept a name outside the safe alphabet or with ".."', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (name) => {

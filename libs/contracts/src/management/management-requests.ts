@@ -21,7 +21,8 @@ export const managedModelNameSchema = z
   .string()
   .min(1, 'model is required')
   .max(MAX_MODEL_NAME_LENGTH, `model names are at most ${MAX_MODEL_NAME_LENGTH} characters`)
-  .regex(MANAGED_NAME, `invalid model name: ${MANAGED_NAME_RULE}`)
+  // One message for a name both checks refuse (`../x`), not the same one twice.
+  .regex(MANAGED_NAME, { error: `invalid model name: ${MANAGED_NAME_RULE}`, abort: true })
   .refine((name) => !name.includes('..'), `invalid model name: ${MANAGED_NAME_RULE}`);
 
 /** A LoRA adapter's path on the vLLM host: absolute paths allowed, `..` never. */
