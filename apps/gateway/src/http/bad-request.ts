@@ -1,4 +1,4 @@
-import { IS_REQUIRED, issueMessages, SwitchyardError } from '@switchyard/contracts';
+import { IS_REQUIRED, safeParseForClient, SwitchyardError } from '@switchyard/contracts';
 import type { z } from 'zod';
 
 /** A zod failure as a `bad_request` naming the first offending field, OpenAI-style (`param`). */
@@ -31,7 +31,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new SwitchyardError('bad_request', 'the request body must be a JSON object');
   }
-  const parsed = schema.safeParse(body, { error: issueMessages });
+  const parsed = safeParseForClient(schema, body);
   if (!parsed.success) throw badRequestFrom(parsed.error);
   return parsed.data;
 }
@@ -45,7 +45,7 @@ export function parseField<S extends z.ZodType>(
   value: unknown,
   path: readonly PropertyKey[],
 ): z.output<S> {
-  const parsed = schema.safeParse(value, { error: issueMessages });
+  const parsed = safeParseForClient(schema, value);
   if (!parsed.success) throw badRequestFrom(parsed.error, path);
   return parsed.data;
 }

@@ -5,7 +5,7 @@ export const IS_REQUIRED = 'is required';
 
 /**
  * Zod's messages, where a client needs another; the error map of every check of a client's
- * message, over HTTP (the gateway) and NATS ({@link checkMessage}). A missing field: zod names the
+ * message, over HTTP (the gateway) and NATS (see {@link safeParseForClient}). A missing field: zod names the
  * type it expected ("expected nonoptional, received undefined"), or, for a field of several shapes
  * (a completion's `prompt`, an embedding's `input`), says only "Invalid input"; the client needs
  * to hear that the field is missing. A field of several shapes given none of them: which types it
@@ -70,4 +70,17 @@ function listed(names: readonly string[]): string {
   return names.length > 1
     ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
     : (names[0] ?? '');
+}
+
+/**
+ * `schema.safeParse(value)`, its issues worded by {@link issueMessages}. The map is given only to
+ * a second parse of a value that failed: a parse given any parameters takes zod's slower path
+ * (8–9 µs against 3–5 for a chat request on Node 20), and every request is parsed once or twice.
+ */
+export function safeParseForClient<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): z.ZodSafeParseResult<z.output<S>> {
+  const result = schema.safeParse(value);
+  return result.success ? result : schema.safeParse(value, { error: issueMessages });
 }

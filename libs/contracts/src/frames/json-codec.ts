@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { IS_REQUIRED, issueMessages } from '../errors/issue-messages.js';
+import { IS_REQUIRED, safeParseForClient } from '../errors/issue-messages.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 
 const decoder = new TextDecoder();
@@ -46,7 +46,7 @@ export function checkMessage<T extends z.ZodType>(
   json: unknown,
   what: string,
 ): z.infer<T> {
-  const result = schema.safeParse(json, { error: issueMessages });
+  const result = safeParseForClient(schema, json);
   if (!result.success) {
     throw new SwitchyardError(
       'bad_request',
