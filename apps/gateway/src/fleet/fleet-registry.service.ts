@@ -14,16 +14,17 @@ import {
 } from '@switchyard/nats';
 import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
 
-/** Registry states whose backends can be sent commands. */
-const REACHABLE_STATES = new Set<RegistryEntry['state']>(['healthy', 'degraded']);
+/** Registry states whose backends answer: they can be sent commands, and serve their models. */
+export const REACHABLE_STATES = new Set<RegistryEntry['state']>(['healthy', 'degraded']);
 
 /** The most keys read from the bucket: a fleet has a handful of backends, never thousands. */
 const MAX_ENTRIES = 1_000;
 
 /**
  * The fleet registry discovery keeps in the JetStream KV bucket, read on demand: the gateway
- * needs it only for model management (which backend holds a model), rare enough that a fresh
- * read beats a watch kept open for it. Entries that do not validate are skipped.
+ * needs it only for model management (which backend holds a model) and to tell a model whose
+ * backend is down from one nobody serves, rare enough that a fresh read beats a watch kept open
+ * for it. Entries that do not validate are skipped.
  */
 @Injectable()
 export class FleetRegistry {

@@ -5,12 +5,14 @@ import {
   Subjects,
   SwitchyardError,
   type InferenceOperation,
+  type RegistryEntry,
   type StartFrame,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import { RequestStreamClient, type StreamFrame } from '@switchyard/nats';
 import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
+import { FleetRegistry, REACHABLE_STATES } from '../fleet/fleet-registry.service.js';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { generateRequestId } from '../http/request-id.js';
 import { overheadMs } from '../http/response-streams.js';
@@ -94,6 +96,7 @@ export class FleetRouter {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     private readonly metrics: GatewayMetrics,
     private readonly orchestrator: OrchestratorClient,
+    private readonly registry: FleetRegistry,
   ) {
     this.gateway = config.gateway;
   }
@@ -368,6 +371,14 @@ export class FleetRouter {
         { cause: error.cause ?? error },
       );
     }
+    const down = await this.downBackendOf(target);
+    if (down !== undefined) {
+      return new SwitchyardError(
+        'backend_unavailable',
+        `model "${target.model}" is served by backend ${down.id}, which is ${down.state} now: try again once it is back`,
+        { cause: error, details: { model: target.model, backend: down.id, state: down.state } },
+      );
+    }
     return new SwitchyardError(
       'model_not_found',
       `model "${target.model}" is not served${behind}`,
@@ -375,6 +386,24 @@ export class FleetRouter {
         cause: error,
         details: { param: 'model', model: target.model },
       },
+    );
+  }
+
+  /**
+   * A backend that served the target's model when discovery last saw it answer, and is down now
+   * (a monitored or external server restarting): its model is not gone for good, so a client
+   * should hear 503 and try again, not a 404 it would take as final. Read only for a model no
+   * worker serves; without a registry (no discovery) there is nothing to tell.
+   */
+  private async downBackendOf(target: ModelTarget): Promise<RegistryEntry | undefined> {
+    const entries = await this.registry.all().catch(() => []);
+    return entries.find(
+      (entry) =>
+        !REACHABLE_STATES.has(entry.state) &&
+        (target.kind === undefined || entry.kind === target.kind) &&
+        entry.models.some(
+          (model) => model.name === target.model || model.aliases?.includes(target.model),
+        ),
     );
   }
 }
