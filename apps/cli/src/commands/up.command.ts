@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { BackendKind, SwitchyardConfig } from '@switchyard/contracts';
+import { BACKEND_KINDS, type BackendKind, type SwitchyardConfig } from '@switchyard/contracts';
 import {
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
@@ -28,8 +28,6 @@ export interface UpOptions {
   sim: SimMode;
 }
 
-/** The servers each kind listens on by default, which `--sim auto` looks for first. */
-const KINDS: readonly BackendKind[] = ['ollama', 'lmstudio', 'vllm'];
 const READY_TIMEOUT_MS = 30_000;
 /**
  * How long past a service's own exit deadline `up` waits before it kills the child: a service
@@ -143,7 +141,7 @@ export async function up(
     };
     run('discovery');
     run('orchestrator');
-    for (const kind of KINDS) {
+    for (const kind of BACKEND_KINDS) {
       const served = backends.filter((backend) => backend.kind === kind).length;
       const replicas = served === 0 ? 0 : config.workers[kind].replicas;
       for (let i = 1; i <= replicas; i++)
@@ -209,7 +207,7 @@ async function addBackends(
   // The ports discovery probes too: a server on a port of its own is found by configuring it.
   const wellKnown = config.discovery.well_known;
   if (config.backends.length === 0 && sim !== 'on') {
-    for (const kind of KINDS) {
+    for (const kind of BACKEND_KINDS) {
       if (await isListening('127.0.0.1', wellKnown[kind])) {
         found.push({ id: `${kind}-local`, kind, url: `http://127.0.0.1:${wellKnown[kind]}` });
       }
@@ -224,7 +222,7 @@ async function addBackends(
   say(
     '*** no real backend found: starting SIMULATED Ollama, LM Studio and vLLM servers (--sim off to prevent) ***',
   );
-  return Promise.all(KINDS.map((kind) => startSim(kind, wellKnown[kind], processes)));
+  return Promise.all(BACKEND_KINDS.map((kind) => startSim(kind, wellKnown[kind], processes)));
 }
 
 /** A simulator of `kind` on its well-known port, or on any free one when that is taken. */

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { natsServerUrl } from '@switchyard/contracts';
 
 /** Whether something accepts TCP connections on host:port within the timeout. */
 export function isListening(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -41,9 +42,9 @@ export function probeNats(host: string, port: number, timeoutMs = 2_000): Promis
   });
 }
 
-/** host and port of a `nats://host:port` or `http://host:port` URL, with the scheme's default port. */
+/** Host and port of a NATS server (`nats://host:port`, `host:port`), with the default port. */
 export function hostAndPort(url: string, defaultPort: number): { host: string; port: number } {
-  const parsed = new URL(url.includes('://') ? url : `nats://${url}`);
+  const parsed = natsServerUrl(url);
   return {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port === '' ? defaultPort : Number(parsed.port),

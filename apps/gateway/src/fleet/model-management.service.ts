@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   isRecord,
+  modelNames,
   REQUEST_ID_HEADER,
   Subjects,
   SwitchyardError,
@@ -125,7 +126,7 @@ export class ModelManagement {
     const infos = entries
       .filter((entry) => entry.kind !== 'ollama')
       .flatMap((entry) => entry.models)
-      .filter((info) => info.name === model.name || (info.aliases ?? []).includes(model.name));
+      .filter((info) => modelNames(info).includes(model.name));
     const registered = infos.find((info) => info.architecture !== undefined) ?? infos[0];
     return registered === undefined ? {} : { registered };
   }
@@ -149,7 +150,7 @@ export class ModelManagement {
       entries
         .filter((entry) => entry.kind !== 'ollama')
         .flatMap((entry) => entry.models.filter((model) => model.loaded))
-        .flatMap((model) => [model.name, ...(model.aliases ?? [])]),
+        .flatMap(modelNames),
     );
     return {
       ollama: answers.flatMap((answer) => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  modelNames,
   modelNameSchema,
   REQUEST_ID_HEADER,
   Subjects,
@@ -401,9 +402,7 @@ export class FleetRouter {
       (entry) =>
         !REACHABLE_STATES.has(entry.state) &&
         (target.kind === undefined || entry.kind === target.kind) &&
-        entry.models.some(
-          (model) => model.name === target.model || model.aliases?.includes(target.model),
-        ),
+        entry.models.some((model) => modelNames(model).includes(target.model)),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { registrySnapshotSchema, type Subjects } from '@switchyard/contracts';
+import { modelNames, registrySnapshotSchema, type Subjects } from '@switchyard/contracts';
 import type { NatsConnection } from '@switchyard/nats';
 
 const SNAPSHOT_TIMEOUT_MS = 1_000;
@@ -18,10 +18,7 @@ export async function registryModels(
     });
     const snapshot = registrySnapshotSchema.parse(reply.json());
     for (const entry of snapshot.backends) {
-      byBackend.set(
-        entry.id,
-        entry.models.flatMap((model) => [model.name, ...(model.aliases ?? [])]),
-      );
+      byBackend.set(entry.id, entry.models.flatMap(modelNames));
     }
   } catch {
     // No discovery running, or an answer from another version: configured lists only.

@@ -1,4 +1,9 @@
-import { INFERENCE_OPERATIONS, type ModelInfo, type Subjects } from '@switchyard/contracts';
+import {
+  INFERENCE_OPERATIONS,
+  modelNames,
+  type ModelInfo,
+  type Subjects,
+} from '@switchyard/contracts';
 import type { Logger } from '@switchyard/service';
 import type { Fleet } from '../fleet/fleet.js';
 import type { BackendManagement } from '../fleet/management-call.js';
@@ -86,7 +91,7 @@ export class LoadedModels {
 
   private subjectsOf({ supervisor, model }: LoadedModel): string[] {
     const { subjects } = this.options;
-    return [model.name, ...(model.aliases ?? [])].flatMap((name) =>
+    return modelNames(model).flatMap((name) =>
       INFERENCE_OPERATIONS.flatMap((op) => [
         subjects.inference(op, name),
         subjects.inference(op, name, supervisor.config.kind),

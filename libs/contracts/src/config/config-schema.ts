@@ -28,9 +28,14 @@ const natsServer = z
   .string()
   .refine(isNatsServer, 'use nats://host:port, tls://host:port or host:port');
 
+/** A NATS server as a URL: one given as `host:port` is a `nats://` one, as nats.js dials it. */
+export function natsServerUrl(server: string): URL {
+  return new URL(server.includes('://') ? server : `nats://${server}`);
+}
+
 function isNatsServer(value: string): boolean {
   try {
-    const url = new URL(value.includes('://') ? value : `nats://${value}`);
+    const url = natsServerUrl(value);
     return (url.protocol === 'nats:' || url.protocol === 'tls:') && url.hostname !== '';
   } catch {
     return false;

@@ -5,11 +5,11 @@ export const IS_REQUIRED = 'is required';
 
 /**
  * Zod's messages, where a client needs another; the error map of every check of a client's
- * message, over HTTP (the gateway) and NATS (see {@link safeParseForClient}). A missing field: zod names the
- * type it expected ("expected nonoptional, received undefined"), or, for a field of several shapes
- * (a completion's `prompt`, an embedding's `input`), says only "Invalid input"; the client needs
- * to hear that the field is missing. A field of several shapes given none of them: which types it
- * takes.
+ * message, over HTTP (the gateway) and NATS (see {@link safeParseForClient}). A missing field: zod
+ * names the type it expected ("expected nonoptional, received undefined"), or, for a field of
+ * several shapes (a completion's `prompt`, an embedding's `input`), says only "Invalid input"; the
+ * client needs to hear that the field is missing. A field of several shapes given none of them:
+ * which types it takes.
  */
 export const issueMessages: z.core.$ZodErrorMap = (issue) => {
   if (issue.input === undefined) {

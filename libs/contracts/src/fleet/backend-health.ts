@@ -46,6 +46,11 @@ export const modelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
+/** The names a model is served by: its own and its aliases (`llama3.2:latest`, `llama3.2`). */
+export function modelNames(model: Pick<ModelInfo, 'name' | 'aliases'>): string[] {
+  return [model.name, ...(model.aliases ?? [])];
+}
+
 /** One backend endpoint as the fleet registry records it. */
 export const registryEntrySchema = z.object({
   id: backendIdSchema,

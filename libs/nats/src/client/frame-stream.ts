@@ -24,7 +24,7 @@ import { atEndOfTurn } from '../end-of-turn.js';
 import type { NatsLogger } from '../logger.js';
 import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 import { orderViolation, statusError } from './frame-checks.js';
-import { FrameQueue } from './frame-queue.js';
+import { FrameQueue } from '../frame-queue.js';
 import type { ReplyInbox, ReplyListener, ReplyRoute } from './reply-inbox.js';
 
 /** The frames a caller reads: everything but `error`, which is thrown instead. */

@@ -5,6 +5,7 @@ import {
   type StartFrame,
 } from '@switchyard/contracts';
 import { atEndOfTurn } from '../end-of-turn.js';
+import { FrameQueue } from '../frame-queue.js';
 import type { NatsLogger } from '../logger.js';
 import type { FramePublisher } from './frame-publisher.js';
 import { traceFramePublish } from '../tracing-channels.js';
@@ -52,7 +53,7 @@ export class ReplyStream {
   private phase: HeartbeatPhase | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   /** The frames sent last, as sent, for a caller that lost them: see {@link resend}. */
-  private retained: Uint8Array[] = [];
+  private readonly retained = new FrameQueue<Uint8Array>();
   private retainedBytes = 0;
 
   constructor(
@@ -181,7 +182,7 @@ export class ReplyStream {
       this.beat();
       return;
     }
-    const firstRetained = this.seq - this.retained.length;
+    const firstRetained = this.seq - this.retained.size;
     if (from < firstRetained) {
       this.logger.debug(
         { inbox: this.inbox, from, first_retained: firstRetained },
@@ -190,7 +191,7 @@ export class ReplyStream {
       return;
     }
     try {
-      for (const data of this.retained.slice(from - firstRetained)) {
+      for (const data of this.retained.from(from - firstRetained)) {
         this.publisher.publish(this.inbox, data);
       }
     } catch (error) {
@@ -203,13 +204,9 @@ export class ReplyStream {
   private retain(data: Uint8Array): void {
     this.retained.push(data);
     this.retainedBytes += data.length;
-    if (this.retainedBytes <= MAX_RETAINED_BYTES) return;
-    let drop = 0;
     while (this.retainedBytes > MAX_RETAINED_BYTES) {
-      this.retainedBytes -= (this.retained[drop] as Uint8Array).length;
-      drop++;
+      this.retainedBytes -= (this.retained.take() as Uint8Array).length;
     }
-    this.retained = this.retained.slice(drop);
   }
 
   /** Sends the terminal frame, after everything said before it; it takes the next number. */
@@ -220,7 +217,7 @@ export class ReplyStream {
     frame.seq = this.seq;
     this.closed = true;
     // Nothing is resent once the stream is closed: its server no longer routes resends to it.
-    this.retained = [];
+    this.retained.clear();
     try {
       this.publisher.publish(this.inbox, encodeMessage(frame));
       traceFramePublish(this.inbox, frame);

@@ -3,6 +3,7 @@ import {
   MODEL_CAPABILITIES,
   modelCapabilities,
   modelDetails,
+  modelNames,
   SwitchyardError,
   type ModelCapability,
   type ModelDetails,
@@ -137,8 +138,8 @@ export class ModelDirectory {
   /** `endpoint` answered a request for `model`: it is loaded now, whatever its listing said. */
   markLoaded(endpoint: BackendEndpoint, model: string): void {
     const status = this.status.get(endpoint.id);
-    const info = status?.models.find((listed) => namesOf(listed).includes(model));
-    for (const name of info === undefined ? [model] : namesOf(info)) status?.cold.delete(name);
+    const info = status?.models.find((listed) => modelNames(listed).includes(model));
+    for (const name of info === undefined ? [model] : modelNames(info)) status?.cold.delete(name);
   }
 
   endpoints(): EndpointStatus[] {
@@ -179,7 +180,7 @@ export class ModelDirectory {
         const details = modelDetails(model);
         named.add(model.name);
         for (const alias of model.aliases ?? []) aliases.set(alias, model.name);
-        for (const name of namesOf(model)) {
+        for (const name of modelNames(model)) {
           next.set(name, [...(next.get(name) ?? []), endpoint]);
           const known = found.get(name) ?? new Set();
           for (const capability of capabilities) known.add(capability);
@@ -208,7 +209,7 @@ export class ModelDirectory {
         status.endpoint,
         signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       );
-      status.cold = new Set(status.models.filter((model) => !model.loaded).flatMap(namesOf));
+      status.cold = new Set(status.models.filter((model) => !model.loaded).flatMap(modelNames));
       status.reachable = true;
       status.endedRun = status.failedListings;
       status.failedListings = 0;
@@ -249,9 +250,4 @@ function lastIfSetAside(
     status.get(endpoint.id)?.setAside === true;
   if (!endpoints.some(setAside)) return endpoints;
   return [...endpoints.filter((endpoint) => !setAside(endpoint)), ...endpoints.filter(setAside)];
-}
-
-/** The names a model is served by: its own and its aliases. */
-function namesOf(model: ModelInfo): string[] {
-  return [model.name, ...(model.aliases ?? [])];
 }

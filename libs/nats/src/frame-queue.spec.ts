@@ -16,4 +16,13 @@ describe('FrameQueue', () => {
     expect(taken).toEqual(Array.from({ length: 15_000 }, (_v, i) => i));
     expect(queue.take()).toBeUndefined();
   });
+
+  it('gives the items waiting from an offset on, after takes and compactions', () => {
+    const queue = new FrameQueue<number>();
+    for (let i = 0; i < 3_000; i++) queue.push(i);
+    for (let i = 0; i < 2_000; i++) queue.take();
+    expect(queue.from(0)).toEqual(Array.from({ length: 1_000 }, (_v, i) => 2_000 + i));
+    expect(queue.from(998)).toEqual([2_998, 2_999]);
+    expect(queue.from(1_000)).toEqual([]);
+  });
 });

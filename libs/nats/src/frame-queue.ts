@@ -1,4 +1,7 @@
-/** A first-in first-out queue with O(1) take, for frames waiting for a slow reader. */
+/**
+ * A first-in first-out queue with O(1) take: frames waiting for a slow reader, or the frames a
+ * reply stream keeps for a caller that lost them.
+ */
 export class FrameQueue<T> {
   private items: T[] = [];
   private head = 0;
@@ -20,6 +23,11 @@ export class FrameQueue<T> {
       this.head = 0;
     }
     return item;
+  }
+
+  /** The items from the `offset`-th one waiting on, oldest first. */
+  from(offset: number): T[] {
+    return this.items.slice(this.head + offset);
   }
 
   clear(): void {
