@@ -22,7 +22,7 @@ import {
   type NatsConnection,
   type StreamFrame,
 } from '../src/index.js';
-import { RESEND_INTERVAL_MS } from '../src/client/frame-stream.js';
+import { RESEND_INTERVAL_MS } from '../src/client/frame-gaps.js';
 import { MAX_RETAINED_BYTES } from '../src/server/reply-stream.js';
 import { startCallerBehindRelay, type CallerBehindRelay } from './support/caller-behind-relay.js';
 import { chatRequest, thrownBy, usage } from './support/stream-fixture.js';

@@ -25,6 +25,7 @@ import type { NatsLogger } from '../logger.js';
 import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 import { orderViolation, statusError } from './frame-checks.js';
 import { FrameQueue } from '../frame-queue.js';
+import { FrameGaps } from './frame-gaps.js';
 import type { ReplyInbox, ReplyListener, ReplyRoute } from './reply-inbox.js';
 
 /** The frames a caller reads: everything but `error`, which is thrown instead. */
@@ -65,12 +66,6 @@ export interface FrameStreamSetup {
 
 const MAX_CANCEL_REASON = 1024;
 
-/**
- * How often a stream that lost frames asks its worker for them again, until they come: a resend
- * message can be lost too (the worker's own connection may be coming back as well).
- */
-export const RESEND_INTERVAL_MS = 1_000;
-
 /** A frame that came with its size, as the stream buffers it. */
 interface Received {
   frame: ReplyFrame;
@@ -94,11 +89,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   private waiters: (() => void)[] = [];
   /** When the request went out (`Date.now()`); until then there is nothing to cancel. */
   private publishedAt: number | undefined;
-  /** Frames that came after a missing one, by `seq`, until it is sent again (see `repair`). */
-  private ahead: Map<number, Received> | undefined;
-  /** While frames may be missing: when the stream first asked for them again. */
-  private resendSince: number | undefined;
-  private resendTimer: NodeJS.Timeout | undefined;
+  /** Frames that came after a missing one, until it is sent again (see `repair`). */
+  private readonly gaps: FrameGaps<Received>;
   /** A catalogued reason is the caller's own word for why (a gateway shutting down: `overloaded`). */
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
@@ -112,6 +104,10 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
 
   constructor(private readonly setup: FrameStreamSetup) {
     this.requestId = setup.requestId;
+    this.gaps = new FrameGaps<Received>(
+      { askForResend: () => this.askForResend(), giveUp: (ms) => this.giveUpOnGaps(ms) },
+      setup.connection.outageWaitMs,
+    );
     if (setup.signal?.aborted) {
       const reason: unknown = setup.signal.reason;
       this.fail(
@@ -273,7 +269,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
     const received = { frame, bytes: msg.data.length };
     if (frame.seq !== this.nextSeq) this.repair(received);
     else if (this.hasRoomFor(received.bytes)) this.accept(received);
-    if (this.resendSince !== undefined && this.ahead === undefined) this.repaired();
+    this.gaps.settle();
     this.wake();
   }
 
@@ -284,7 +280,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
    */
   onReconnect(): void {
     if (this.finished || this.publishedAt === undefined) return;
-    this.askForResend();
+    this.gaps.ask();
   }
 
   /** Takes the next frame in order, and those that came ahead of it and follow on. */
@@ -308,53 +304,26 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
 
   /** The frame that came ahead and is the next one now, out of those waiting. */
   private takeAhead(): Received | undefined {
-    const ahead = this.ahead;
-    const next = ahead?.get(this.nextSeq);
-    if (ahead === undefined || next === undefined) return undefined;
-    ahead.delete(this.nextSeq);
-    this.bufferedBytes -= next.bytes;
-    if (ahead.size === 0) this.ahead = undefined;
+    const next = this.gaps.take(this.nextSeq);
+    if (next !== undefined) this.bufferedBytes -= next.bytes;
     return next;
   }
 
   /**
    * A frame out of order. One already taken is a frame sent again, and dropped. One ahead means
-   * frames were lost on the way (the connection dropped for a moment, and core NATS keeps
-   * nothing for a subscription that is not there): it waits while the worker is asked for them.
+   * frames were lost on the way: it waits while the worker is asked for them (see
+   * {@link FrameGaps}).
    */
   private repair(received: Received): void {
     const { seq } = received.frame;
-    if (seq < this.nextSeq || this.ahead?.has(seq) === true) return;
+    if (seq < this.nextSeq || this.gaps.has(seq)) return;
     if (!this.hasRoomFor(received.bytes)) return;
-    this.ahead ??= new Map();
-    this.ahead.set(seq, received);
     this.bufferedBytes += received.bytes;
-    if (this.resendSince === undefined) this.askForResend();
+    this.gaps.hold(received);
   }
 
-  /**
-   * Asks the worker for the frames from the next one expected, again every
-   * {@link RESEND_INTERVAL_MS} until they come, and gives up once the connection's outage wait
-   * has passed since the first ask: by then the worker has stopped the request itself.
-   */
+  /** Asks the worker once for the frames from the next one expected. */
   private askForResend(): void {
-    this.resendSince ??= Date.now();
-    clearTimeout(this.resendTimer);
-    const askedForMs = Date.now() - this.resendSince;
-    if (askedForMs > this.setup.connection.outageWaitMs) {
-      const missing =
-        this.ahead === undefined
-          ? 'the connection to NATS dropped, and the worker has not answered since'
-          : `frame ${this.nextSeq} was lost`;
-      this.fail(
-        new SwitchyardError(
-          'stream_interrupted',
-          `${missing}; asked for the frames again for ${askedForMs} ms and they did not come`,
-        ),
-        true,
-      );
-      return;
-    }
     const { nc, subjects, logger } = this.setup;
     const message: ResendMessage = {
       request_id: this.requestId,
@@ -364,17 +333,22 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
     try {
       nc.publish(subjects.resend(this.requestId), encodeMessage(message));
     } catch (error) {
-      // The connection is gone again: asked again below, or failed by its outage.
+      // The connection is gone again: asked again later, or failed by its outage.
       logger.debug({ err: error, request_id: this.requestId }, 'resend request not sent');
     }
-    this.resendTimer = setTimeout(() => this.askForResend(), RESEND_INTERVAL_MS);
   }
 
-  /** Nothing is missing any more. */
-  private repaired(): void {
-    clearTimeout(this.resendTimer);
-    this.resendTimer = undefined;
-    this.resendSince = undefined;
+  private giveUpOnGaps(askedForMs: number): void {
+    const missing = this.gaps.holding
+      ? `frame ${this.nextSeq} was lost`
+      : 'the connection to NATS dropped, and the worker has not answered since';
+    this.fail(
+      new SwitchyardError(
+        'stream_interrupted',
+        `${missing}; asked for the frames again for ${askedForMs} ms and they did not come`,
+      ),
+      true,
+    );
   }
 
   /** Whether `bytes` more fit in the buffer; fails the stream when they do not. */
@@ -394,7 +368,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
     if (this.finished) return;
     this.failure = error;
     this.queue.clear();
-    this.ahead = undefined;
+    this.gaps.clear();
     this.bufferedBytes = 0;
     this.finish();
     if (cancel && this.publishedAt !== undefined) this.cancel(error.message, this.publishedAt);
@@ -407,7 +381,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
     this.finished = true;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.idleTimer);
-    clearTimeout(this.resendTimer);
+    this.gaps.clear();
     this.setup.signal?.removeEventListener('abort', this.onAbort);
   }
 
