@@ -43,6 +43,22 @@ describe('configuration', () => {
     expect(environmentOverrides({ SWITCHYARD_CONFIG: 'x.yaml', SWITCHYARD_SIM: 'on' })).toEqual({});
   });
 
+  it('refuses a variable meant for a section it does not name, naming the variable', () => {
+    const error = captureConfigError(
+      {},
+      {
+        SWITCHYARD_GATEWAY_PORT: '9000',
+        SWITCHYARD_GATWAY__PORT: '9000',
+        SWITCHYARD_NATS__SERVERS: 'nats://a:4222',
+        SWITCHYARD_CONFIG: 'x.yaml',
+      },
+    );
+    expect(error.problems).toEqual([
+      "SWITCHYARD_GATEWAY_PORT: levels in a variable's name are joined by two underscores: SWITCHYARD_GATEWAY__PORT",
+      'SWITCHYARD_GATWAY__PORT: "gatway" is not a configuration section (nats, log, shutdown, gateway, backends, workers, discovery, orchestrator)',
+    ]);
+  });
+
   it('fails with a message naming the field, the value and what is allowed', () => {
     const error = captureConfigError({
       gateway: { port: 70_000 },
@@ -92,9 +108,12 @@ describe('configuration', () => {
   });
 });
 
-function captureConfigError(content: unknown): InvalidConfigError {
+function captureConfigError(
+  content: unknown,
+  env: Readonly<Record<string, string>> = {},
+): InvalidConfigError {
   try {
-    resolveConfig(content);
+    resolveConfig(content, env);
   } catch (error) {
     if (error instanceof InvalidConfigError) return error;
     throw error;

@@ -5,6 +5,7 @@ import { switchyardConfigSchema } from './config-schema.js';
 export const ENV_PREFIX = 'SWITCHYARD_';
 /** Separates the levels of a field path in a variable name: `SWITCHYARD_GATEWAY__PORT`. */
 const PATH_SEPARATOR = '__';
+const SECTIONS: readonly string[] = Object.keys(switchyardConfigSchema.shape);
 
 /**
  * Turns `SWITCHYARD_<SECTION>[__<FIELD>…]=value` variables into a nested object:
@@ -18,15 +19,38 @@ const PATH_SEPARATOR = '__';
 export function environmentOverrides(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, unknown> {
-  const sections = new Set(Object.keys(switchyardConfigSchema.shape));
   const overrides: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
     const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
-    if (!sections.has(path[0] as string)) continue;
+    if (!SECTIONS.includes(path[0] as string)) continue;
     setPath(overrides, path, takesText(switchyardConfigSchema, path) ? raw : parseJson(raw));
   }
   return overrides;
+}
+
+/**
+ * Variables that were meant as overrides and name no section: one with a level separator
+ * (`SWITCHYARD_GATWAY__PORT`), or one that starts with a section and a single underscore
+ * (`SWITCHYARD_GATEWAY_PORT`). Ignoring them would leave the default in force without a word;
+ * each problem names the variable and what it should be.
+ */
+export function misnamedOverrides(env: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(ENV_PREFIX)) continue;
+    const [first = ''] = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
+    if (SECTIONS.includes(first)) continue;
+    const section = SECTIONS.find((known) => first.startsWith(`${known}_`));
+    if (section !== undefined) {
+      const field = name.slice(ENV_PREFIX.length + section.length + 1);
+      const meant = `${ENV_PREFIX}${section.toUpperCase()}${PATH_SEPARATOR}${field}`;
+      problems.push(`${name}: levels in a variable's name are joined by two underscores: ${meant}`);
+    } else if (name.includes(PATH_SEPARATOR)) {
+      problems.push(`${name}: "${first}" is not a configuration section (${SECTIONS.join(', ')})`);
+    }
+  }
+  return problems;
 }
 
 function parseJson(raw: string): unknown {

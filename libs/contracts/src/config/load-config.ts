@@ -5,7 +5,7 @@ import {
   type SwitchyardConfig,
 } from './config-schema.js';
 import { isRecord } from '../frames/json-codec.js';
-import { environmentOverrides } from './environment-overrides.js';
+import { environmentOverrides, misnamedOverrides } from './environment-overrides.js';
 
 export { ENV_PREFIX, environmentOverrides } from './environment-overrides.js';
 
@@ -39,10 +39,13 @@ export function resolveConfig(
       origin,
     );
   }
+  const misnamed = misnamedOverrides(env);
   const merged = mergeOverrides(base, environmentOverrides(env));
   const result = switchyardConfigSchema.safeParse(merged, { reportInput: true });
-  if (!result.success)
-    throw new InvalidConfigError(result.error.issues.map(describeConfigIssue), origin);
+  if (!result.success || misnamed.length > 0) {
+    const issues = result.success ? [] : result.error.issues.map(describeConfigIssue);
+    throw new InvalidConfigError([...misnamed, ...issues], origin);
+  }
   return result.data;
 }
 
