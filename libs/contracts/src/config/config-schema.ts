@@ -345,8 +345,19 @@ export const switchyardConfigSchema = z.strictObject({
   backends: z
     .array(backendConfigSchema)
     .default([])
-    .refine((backends) => new Set(backends.map((b) => b.id)).size === backends.length, {
-      error: 'backend ids must be unique',
+    .superRefine((backends, ctx) => {
+      const firstAt = new Map<string, number>();
+      backends.forEach(({ id }, index) => {
+        const earlier = firstAt.get(id);
+        if (earlier === undefined) firstAt.set(id, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            input: id,
+            message: `backends[${earlier}] has this id too: backend ids must be unique`,
+          });
+      });
     }),
   workers: z
     .object({

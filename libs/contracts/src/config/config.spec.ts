@@ -43,6 +43,18 @@ describe('configuration', () => {
     expect(environmentOverrides({ SWITCHYARD_CONFIG: 'x.yaml', SWITCHYARD_SIM: 'on' })).toEqual({});
   });
 
+  it('refuses a backend id given twice, naming both places', () => {
+    const backend = { kind: 'vllm', url: 'http://127.0.0.1:8000' };
+    const backends = [
+      { ...backend, id: 'a' },
+      { ...backend, id: 'b' },
+      { ...backend, id: 'a' },
+    ];
+    expect(captureConfigError({ backends }).problems).toEqual([
+      'backends[2].id: backends[0] has this id too: backend ids must be unique (got "a")',
+    ]);
+  });
+
   it('refuses a variable meant for a section it does not name, naming the variable', () => {
     const error = captureConfigError(
       {},
