@@ -82,7 +82,7 @@ export const ollamaGenerateBodySchema = common.extend({
   template: z.string().nullish(),
   /** Deprecated in Ollama: the token context an earlier answer returned, to continue from. */
   context: z.array(z.number().int()).nullish(),
-  images: z.array(z.string()).nullish(),
+  images: z.array(imagePartSchema.shape.data).nullish(),
   raw: z.boolean().nullish(),
 });
 export type OllamaGenerateBody = z.infer<typeof ollamaGenerateBodySchema>;

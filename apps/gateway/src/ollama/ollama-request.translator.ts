@@ -72,9 +72,7 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
 export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaGenerateBodySchema, raw);
   const streams = body.stream !== false;
-  if ((body.images?.length ?? 0) > 0) {
-    throw badField('images are supported on /api/chat, not /api/generate', 'images');
-  }
+  const images = body.images?.map((data) => ({ type: 'image' as const, data }));
   const prompt = body.prompt ?? '';
   const shortcut =
     prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined;
@@ -94,6 +92,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
+    images: images?.length === 0 ? undefined : images,
     system,
     response_format: translateFormat(body.format),
     reasoning_effort: translateThink(body.think),

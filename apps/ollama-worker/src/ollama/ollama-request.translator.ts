@@ -77,6 +77,7 @@ export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerate
     stream: request.stream !== false,
   };
   if (request.suffix !== undefined) body.suffix = request.suffix;
+  if (request.images !== undefined) body.images = request.images.map(({ data }) => data);
   // Ollama's own fields: it applies the model's template with this system prompt.
   if (request.system !== undefined) body.system = request.system;
   if (request.raw !== undefined) body.raw = request.raw;

@@ -34,6 +34,8 @@ export interface OllamaGenerateBody extends OllamaTopLevel {
   model: string;
   prompt: string;
   suffix?: string;
+  /** Base64 images the prompt is about, for a vision model. */
+  images?: string[];
   /** Overrides the model's system prompt; the model's template is applied with it. */
   system?: string;
   /** The prompt as it is, with no template. */

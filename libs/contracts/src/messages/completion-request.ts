@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REASONING_EFFORTS, responseFormatSchema } from './chat-request.js';
+import { imagePartSchema, REASONING_EFFORTS, responseFormatSchema } from './chat-request.js';
 import { generationFields, requestMetaFields, tokenIdsSchema } from './request-common.js';
 
 /** The canonical text completion request, sent to `<prefix>.v1.complete.<model>`. */
@@ -13,6 +13,12 @@ export const completionRequestSchema = z.object({
   prompt: z.union([z.string(), tokenIdsSchema]),
   /** Text after the insertion point, for fill-in-the-middle models. */
   suffix: z.string().optional(),
+  /**
+   * Images the prompt is about, for a vision model (Ollama's generate `images`). vLLM and LM
+   * Studio take images in chats only, so there the completion goes as a chat whose user message
+   * holds the prompt and the images.
+   */
+  images: z.array(imagePartSchema).min(1).max(256).optional(),
   /**
    * Instructions for a chat-tuned model: the worker applies the model's chat template with this
    * system prompt around the prompt (Ollama's generate `system`). Servers that template only

@@ -40,6 +40,15 @@ describe('completionAsChat', () => {
     });
   });
 
+  it('sends a completion with images as a chat whose user message holds the prompt and them', () => {
+    const image = { type: 'image' as const, data: 'iVBORw0KGgo=', media_type: 'image/png' };
+    const chat = completionAsChat({ ...completion, images: [image] }, 'vLLM');
+    expect(chat?.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Describe a user.' }, image] },
+    ]);
+    expect(chat).not.toHaveProperty('images');
+  });
+
   it('sends a completion asking for JSON as a chat of the prompt alone', () => {
     const chat = completionAsChat({ ...completion, response_format: { type: 'json_object' } }, 'x');
     expect(chat?.messages).toEqual([{ role: 'user', content: 'Describe a user.' }]);

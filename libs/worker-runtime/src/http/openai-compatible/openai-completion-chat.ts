@@ -9,14 +9,14 @@ import {
  * A completion as the chat an OpenAI-compatible server (vLLM, LM Studio) must be sent instead,
  * or `undefined` when its completion route serves it as it is.
  *
- * OpenAI's completions have no system prompt, `response_format` or `reasoning_effort`: these
+ * OpenAI's completions have no images, system prompt, `response_format` or `reasoning_effort`: these
  * servers apply a model's chat template (with its system prompt, and the switch that lets a
- * reasoning model think) only to chats, and return reasoning apart (`reasoning_content`) only
- * from chats. Structured output is a chat feature too: LM Studio documents `response_format` for
+ * reasoning model think) only to chats, take images only in a chat's messages, and return
+ * reasoning apart (`reasoning_content`) only from chats. Structured output is a chat feature too: LM Studio documents `response_format` for
  * chats only, and vLLM's completions take one, but (v0.10's, at least) honour only `json_object`
- * there and silently drop a schema. So a completion with a system prompt, a JSON format or a
- * reasoning effort goes as a chat: the system prompt as a `system` message, the prompt as the
- * `user` message, and sampling, `stream`, `response_format`, `reasoning_effort` and the
+ * there and silently drop a schema. So a completion with images, a system prompt, a JSON format or
+ * a reasoning effort goes as a chat: the system prompt as a `system` message, the prompt (and its
+ * images) as the `user` message, and sampling, `stream`, `response_format`, `reasoning_effort` and the
  * passthrough options as they are. The prompt then gets the model's chat template, as Ollama's
  * generate gives it. The answer comes back as a chat's, and a chat's events make the same frames
  * as a completion's.
@@ -30,7 +30,7 @@ export function completionAsChat(
   request: CompletionRequest,
   server: string,
 ): ChatRequest | undefined {
-  const { prompt, suffix, system, raw, ...rest } = request;
+  const { prompt, suffix, system, raw, images, ...rest } = request;
   const feature = chatOnlyFeature(request);
   if (feature === undefined) return undefined;
   if (suffix !== undefined) {
@@ -57,13 +57,16 @@ export function completionAsChat(
       { details: { param: 'prompt' } },
     );
   }
-  const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+  const content: ChatMessage['content'] =
+    images === undefined ? prompt : [{ type: 'text', text: prompt }, ...images];
+  const messages: ChatMessage[] = [{ role: 'user', content }];
   if (system !== undefined) messages.unshift({ role: 'system', content: system });
   return Object.assign({}, rest, { messages });
 }
 
 /** What a completion asks for that these servers do only on chats, if anything. */
 function chatOnlyFeature(request: CompletionRequest): string | undefined {
+  if (request.images !== undefined) return 'images';
   if (request.system !== undefined) return 'a system prompt';
   const format = request.response_format?.type;
   if (format !== undefined && format !== 'text') return 'structured output';
