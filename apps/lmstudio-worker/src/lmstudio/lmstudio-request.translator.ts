@@ -50,6 +50,7 @@ export function toLmStudioChatBody(request: ChatRequest): Record<string, unknown
   refuseLogprobs(request);
   return openAiChatBody(request, LM_STUDIO_RULES, {
     response_format: lmStudioResponseFormat(request.response_format),
+    // `none` goes as no effort: this API has no switch that turns thinking off (docs/clients.md).
     reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
   });
 }
