@@ -225,21 +225,30 @@ describe('toOllamaChatBody', () => {
       tool_name: 'lookup',
       tool_call_id: 'gone',
     });
-    const bad = chat({
-      messages: [
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'c', name: 'f', arguments: '[1]' }],
-        },
-      ],
-    });
-    expect(() => toOllamaChatBody(bad)).toThrow(
-      expect.objectContaining({
-        code: 'bad_request',
-        message: 'tool call arguments must be a JSON object',
-      }),
-    );
+    // The call whose arguments are not an object is named, whether they are JSON or not.
+    for (const args of ['[1]', '{not json']) {
+      const bad = chat({
+        messages: [
+          { role: 'user', content: 'hi' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: 'a', name: 'f', arguments: '{}' },
+              { id: 'c', name: 'f', arguments: args },
+            ],
+          },
+        ],
+      });
+      expect(() => toOllamaChatBody(bad)).toThrow(
+        expect.objectContaining({
+          code: 'bad_request',
+          message:
+            "messages[1].tool_calls[1].arguments: Ollama takes a tool call's arguments as a JSON object, and these are not one",
+          details: { param: 'messages[1].tool_calls[1].arguments', arguments: args },
+        }),
+      );
+    }
   });
 });
 

@@ -149,7 +149,7 @@ function withPassthrough<T extends OllamaTopLevel>(
  */
 export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessage[] {
   const toolNames = new Map<string, string>();
-  return messages.map((message) => {
+  return messages.map((message, at) => {
     const content = message.content;
     const out: OllamaMessage = {
       role: message.role === 'developer' ? 'system' : message.role,
@@ -165,7 +165,11 @@ export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessag
         toolNames.set(call.id, call.name);
         return {
           id: call.id,
-          function: { index, name: call.name, arguments: parseArguments(call.arguments) },
+          function: {
+            index,
+            name: call.name,
+            arguments: parseArguments(call.arguments, `messages[${at}].tool_calls[${index}]`),
+          },
         };
       });
     }
@@ -197,22 +201,27 @@ function toOllamaTools(request: ChatRequest): OllamaTool[] | undefined {
   }));
 }
 
-/** OpenAI-style arguments (a JSON string) as the object Ollama wants; empty means none. */
-function parseArguments(text: string): Record<string, unknown> {
+/**
+ * OpenAI-style arguments (a JSON string) as the object Ollama wants; empty means none. `call`
+ * names the call in the request, for the refusal of arguments that are not an object.
+ */
+function parseArguments(text: string, call: string): Record<string, unknown> {
   if (text.trim().length === 0) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SwitchyardError('bad_request', 'tool call arguments must be a JSON object', {
-      details: { arguments: text.slice(0, 200) },
-      cause: error,
-    });
+    throw notAnObject(text, call, error);
   }
-  if (!isRecord(parsed)) {
-    throw new SwitchyardError('bad_request', 'tool call arguments must be a JSON object', {
-      details: { arguments: text.slice(0, 200) },
-    });
-  }
+  if (!isRecord(parsed)) throw notAnObject(text, call);
   return parsed;
+}
+
+function notAnObject(text: string, call: string, cause?: unknown): SwitchyardError {
+  const param = `${call}.arguments`;
+  return new SwitchyardError(
+    'bad_request',
+    `${param}: Ollama takes a tool call's arguments as a JSON object, and these are not one`,
+    { details: { param, arguments: text.slice(0, 200) }, cause },
+  );
 }
