@@ -93,6 +93,19 @@ describe('OpenAI error envelopes', () => {
     });
   });
 
+  it('says which bound a number is out of, as a sentence about the field', async () => {
+    const call = client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 0,
+    });
+    await expect(call).rejects.toMatchObject({
+      status: 400,
+      param: 'max_tokens',
+      message: '400 max_tokens must be greater than 0',
+    });
+  });
+
   it('says a missing field is required, naming it', async () => {
     const call = client.chat.completions.create({
       messages: [{ role: 'user', content: 'hi' }],

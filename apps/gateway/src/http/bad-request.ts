@@ -1,4 +1,4 @@
-import { IS_REQUIRED, safeParseForClient, SwitchyardError } from '@switchyard/contracts';
+import { safeParseForClient, SwitchyardError, withField } from '@switchyard/contracts';
 import type { z } from 'zod';
 
 /** A zod failure as a `bad_request` naming the first offending field, OpenAI-style (`param`). */
@@ -22,8 +22,7 @@ export function badRequestFrom(
 /** The message with the field it is about, unless it names the field already. */
 function named(param: string, message: string): string {
   if (param === '') return message;
-  if (message === IS_REQUIRED) return `${param} ${IS_REQUIRED}`;
-  return message.startsWith(`${param} `) ? message : `${param}: ${message}`;
+  return message.startsWith(`${param} `) ? message : withField(param, message);
 }
 
 /** Parses `body` with `schema` or throws the `bad_request` for its first problem. */

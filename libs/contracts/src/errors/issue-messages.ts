@@ -4,6 +4,17 @@ import type { z } from 'zod';
 export const IS_REQUIRED = 'is required';
 
 /**
+ * A message about a field, with its name: `model is required` and `max_tokens must be at least 1`
+ * read as sentences ({@link issueMessages} words them to follow the name); any other message
+ * follows the name and a colon.
+ */
+export function withField(field: string, message: string): string {
+  return message === IS_REQUIRED || message.startsWith('must ')
+    ? `${field} ${message}`
+    : `${field}: ${message}`;
+}
+
+/**
  * Zod's messages, where a client needs another; the error map of every check of a client's
  * message, over HTTP (the gateway) and NATS (see {@link safeParseForClient}). A missing field: zod
  * names the type it expected ("expected nonoptional, received undefined"), or, for a field of
@@ -17,6 +28,7 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
       ? IS_REQUIRED
       : undefined;
   }
+  if (issue.code === 'too_small' || issue.code === 'too_big') return outOfRange(issue);
   if (issue.code !== 'invalid_union') return undefined;
   // A tagged shape (`{"type": …}`) whose tag is none of the shapes': zod reports no branch.
   if (issue.discriminator !== undefined && issue.inclusive !== false) {
@@ -24,6 +36,42 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
   }
   return unionTypes(issue.errors, issue.input);
 };
+
+/**
+ * A bound in words: `must be greater than 0`, `must be at most 2`, `must have at most 16 items`.
+ * Zod's own (`Too small: expected number to be >0`) reads as a developer's assertion.
+ */
+function outOfRange(
+  issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig>,
+): string | undefined {
+  const small = issue.code === 'too_small';
+  const bound = small
+    ? (issue as z.core.$ZodIssueTooSmall).minimum
+    : (issue as z.core.$ZodIssueTooBig).maximum;
+  const inclusive = issue.inclusive !== false;
+  const limit = inclusive ? (small ? 'at least' : 'at most') : small ? 'more than' : 'fewer than';
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+    case 'bigint': {
+      const comparison = inclusive
+        ? small
+          ? 'at least'
+          : 'at most'
+        : small
+          ? 'greater than'
+          : 'less than';
+      return `must be ${comparison} ${String(bound)}`;
+    }
+    case 'string':
+      return `must be ${limit} ${String(bound)} character${Number(bound) === 1 ? '' : 's'} long`;
+    case 'array':
+    case 'set':
+      return `must have ${limit} ${String(bound)} item${Number(bound) === 1 ? '' : 's'}`;
+    default:
+      return undefined;
+  }
+}
 
 /** `expected "text", "json_object" or "json_schema", received "xml"` for the tag at fault. */
 function unknownTag(input: unknown, tag: string, options: readonly unknown[]): string {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { IS_REQUIRED, safeParseForClient } from '../errors/issue-messages.js';
+import { safeParseForClient, withField } from '../errors/issue-messages.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 
 const decoder = new TextDecoder();
@@ -69,8 +69,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .slice(0, 5)
     .map(({ path, message }) => {
       if (path.length === 0) return message;
-      const field = path.join('.');
-      return message === IS_REQUIRED ? `${field} ${IS_REQUIRED}` : `${field}: ${message}`;
+      return withField(path.join('.'), message);
     })
     .join('; ');
 }

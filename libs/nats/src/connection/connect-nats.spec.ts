@@ -13,7 +13,7 @@ describe('connectNats', () => {
 
   it('refuses an empty server list, and a server it could not dial', async () => {
     await expect(connectNats({ servers: [] })).rejects.toThrow(
-      'the nats configuration is invalid: servers: must list at least one',
+      'the nats configuration is invalid: servers must list at least one',
     );
     await expect(connectNats({ servers: ['http://127.0.0.1:4222'] })).rejects.toThrow(
       'servers.0: use nats://host:port, tls://host:port or host:port',
