@@ -275,6 +275,19 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
     });
   });
 
+  it('refuses an empty prompt, which Ollama answers by loading the model and nothing else', () => {
+    expect(() =>
+      toOllamaGenerateBody({ id: 'r', model: 'qwen3', prompt: '', suffix: 'x' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'unsupported',
+        message:
+          'Ollama generates nothing from an empty prompt (it only loads the model): send a prompt',
+        details: { param: 'prompt' },
+      }),
+    );
+  });
+
   it('sends a reasoning effort as think: a level as it is, none as false', () => {
     const completion = { id: 'r', model: 'qwen3', prompt: 'Why?', stream: false };
     expect(toOllamaGenerateBody({ ...completion, reasoning_effort: 'high' }).think).toBe('high');

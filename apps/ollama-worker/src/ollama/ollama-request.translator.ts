@@ -71,9 +71,19 @@ export function toOllamaChatBody(request: ChatRequest): OllamaChatBody {
 }
 
 export function toOllamaGenerateBody(request: CompletionRequest): OllamaGenerateBody {
+  const prompt = textPrompt(request, 'Ollama');
+  if (prompt === '') {
+    // Ollama reads an empty prompt as "load the model" and answers nothing, which would pass
+    // for a finished, empty answer. Refused as `unsupported`: another kind may generate from it.
+    throw new SwitchyardError(
+      'unsupported',
+      'Ollama generates nothing from an empty prompt (it only loads the model): send a prompt',
+      { details: { param: 'prompt' } },
+    );
+  }
   const body: OllamaGenerateBody = {
     model: request.model,
-    prompt: textPrompt(request, 'Ollama'),
+    prompt,
     stream: request.stream !== false,
   };
   if (request.suffix !== undefined) body.suffix = request.suffix;
