@@ -12,6 +12,8 @@ export interface InferenceHandlerDeps<Request> {
   /** The endpoints serving a model now. */
   endpointsFor(model: string): readonly BackendEndpoint[];
   limiterOf(endpoint: BackendEndpoint): EndpointLimiter;
+  /** Whether the endpoint was set aside: nothing answered there since its last listing. */
+  isSetAside(endpoint: BackendEndpoint): boolean;
   /** Whether the endpoint's last listing had the model unloaded: it loads it first. */
   isCold(endpoint: BackendEndpoint, model: string): boolean;
   /** The endpoint gave output for a model it had unloaded: it is loaded now. */
@@ -77,7 +79,11 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
     // The queue group that chose this worker is the subject's; a request for another model would
     // be served here or refused as gone depending on which replica it reached.
     if (request.model !== deps.model) throw modelMismatch(request.model, deps.model);
-    const endpoint = pickEndpoint(deps.endpointsFor(request.model), deps.limiterOf);
+    const endpoint = pickEndpoint(
+      deps.endpointsFor(request.model),
+      deps.limiterOf,
+      deps.isSetAside,
+    );
     if (endpoint === undefined) {
       // The model went away between the subscription and this request; another worker may have it.
       throw new SwitchyardError(

@@ -107,6 +107,11 @@ export class ModelDirectory {
     return this.servable.get(model) ?? [];
   }
 
+  /** Whether a request found nothing answering at the endpoint since its last listing. */
+  isSetAside(endpoint: BackendEndpoint): boolean {
+    return this.status.get(endpoint.id)?.setAside === true;
+  }
+
   models(): string[] {
     return [...this.servable.keys()];
   }

@@ -119,6 +119,7 @@ export class WorkerRuntime {
       kind: adapter.kind,
       endpointsFor: (model: string) => this.directory.endpointsFor(model),
       limiterOf: (endpoint: BackendEndpoint) => this.limiterOf(endpoint),
+      isSetAside: (endpoint: BackendEndpoint) => this.directory.isSetAside(endpoint),
       isCold: (endpoint: BackendEndpoint, model: string) => this.directory.isCold(endpoint, model),
       onLoaded: (endpoint: BackendEndpoint, model: string) => {
         this.directory.markLoaded(endpoint, model);
