@@ -285,6 +285,8 @@ export class FleetRouter {
     const iterator = this.client
       .stream(subject, request, {
         timeoutMs: call.timeoutMs,
+        // A worker shows it took the request within a heartbeat interval; a silent one is hung.
+        firstFrameTimeoutMs: this.gateway.first_frame_timeout_ms,
         signal: call.signal,
         headers: { [REQUEST_ID_HEADER]: call.requestId },
       })

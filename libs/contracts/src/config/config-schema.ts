@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendKindSchema } from '../messages/backend-kind.js';
+import { BACKEND_KINDS, backendKindSchema } from '../messages/backend-kind.js';
 import { backendIdSchema } from '../messages/request-common.js';
 import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
 
@@ -224,7 +224,15 @@ export const gatewayConfigSchema = z.strictObject({
     .positive()
     .default(16 * 1024 * 1024),
   request_timeout_ms: milliseconds.default(300_000),
+  /** The longest silence (no frame; heartbeats count) in an answer before it is given up. */
   stream_idle_timeout_ms: milliseconds.default(30_000),
+  /**
+   * The longest wait for an answer's first frame, from sending. A worker sends one within a
+   * heartbeat interval of taking a request; one silent for longer has hung or died with it, and
+   * the request is cancelled and tried again (another replica may take it). Longer than every
+   * `workers.<kind>.heartbeat_interval_ms`.
+   */
+  first_frame_timeout_ms: milliseconds.default(5_000),
   /** Model names clients may use for other models: `{ "gpt-4o": "llama3.2:latest" }`. */
   aliases: z.record(z.string(), z.string()).default({}),
   /** Models tried in order when a model's backends fail before the first token. */
@@ -337,38 +345,53 @@ export const orchestratorConfigSchema = z.strictObject({
 });
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
 
-export const switchyardConfigSchema = z.strictObject({
-  nats: natsConfigSchema.prefault({}),
-  log: logConfigSchema.prefault({}),
-  shutdown: shutdownConfigSchema.prefault({}),
-  gateway: gatewayConfigSchema.prefault({}),
-  backends: z
-    .array(backendConfigSchema)
-    .default([])
-    .superRefine((backends, ctx) => {
-      const firstAt = new Map<string, number>();
-      backends.forEach(({ id }, index) => {
-        const earlier = firstAt.get(id);
-        if (earlier === undefined) firstAt.set(id, index);
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [index, 'id'],
-            input: id,
-            message: `backends[${earlier}] has this id too: backend ids must be unique`,
-          });
+export const switchyardConfigSchema = z
+  .strictObject({
+    nats: natsConfigSchema.prefault({}),
+    log: logConfigSchema.prefault({}),
+    shutdown: shutdownConfigSchema.prefault({}),
+    gateway: gatewayConfigSchema.prefault({}),
+    backends: z
+      .array(backendConfigSchema)
+      .default([])
+      .superRefine((backends, ctx) => {
+        const firstAt = new Map<string, number>();
+        backends.forEach(({ id }, index) => {
+          const earlier = firstAt.get(id);
+          if (earlier === undefined) firstAt.set(id, index);
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              input: id,
+              message: `backends[${earlier}] has this id too: backend ids must be unique`,
+            });
+        });
+      }),
+    workers: z
+      .object({
+        ollama: workerConfigSchema.prefault({}),
+        lmstudio: workerConfigSchema.prefault({}),
+        vllm: workerConfigSchema.prefault({}),
+      })
+      .prefault({}),
+    discovery: discoveryConfigSchema.prefault({}),
+    orchestrator: orchestratorConfigSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    // A worker's first frame may wait a whole heartbeat interval: a shorter wait fails every
+    // request that takes that long to show its first output.
+    for (const kind of BACKEND_KINDS) {
+      const interval = config.workers[kind].heartbeat_interval_ms;
+      if (config.gateway.first_frame_timeout_ms > interval) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway', 'first_frame_timeout_ms'],
+        input: config.gateway.first_frame_timeout_ms,
+        message: `must be longer than workers.${kind}.heartbeat_interval_ms (${interval}), within which a worker sends its first frame`,
       });
-    }),
-  workers: z
-    .object({
-      ollama: workerConfigSchema.prefault({}),
-      lmstudio: workerConfigSchema.prefault({}),
-      vllm: workerConfigSchema.prefault({}),
-    })
-    .prefault({}),
-  discovery: discoveryConfigSchema.prefault({}),
-  orchestrator: orchestratorConfigSchema.prefault({}),
-});
+    }
+  });
 
 /** The configuration as written (every field optional). */
 export type SwitchyardConfigInput = z.input<typeof switchyardConfigSchema>;

@@ -43,6 +43,17 @@ describe('configuration', () => {
     expect(environmentOverrides({ SWITCHYARD_CONFIG: 'x.yaml', SWITCHYARD_SIM: 'on' })).toEqual({});
   });
 
+  it('refuses a first-frame timeout a worker may take to send its first frame', () => {
+    expect(
+      captureConfigError({
+        gateway: { first_frame_timeout_ms: 2_000 },
+        workers: { vllm: { heartbeat_interval_ms: 2_000 } },
+      }).problems,
+    ).toEqual([
+      'gateway.first_frame_timeout_ms: must be longer than workers.vllm.heartbeat_interval_ms (2000), within which a worker sends its first frame (got 2000)',
+    ]);
+  });
+
   it('refuses a backend id given twice, naming both places', () => {
     const backend = { kind: 'vllm', url: 'http://127.0.0.1:8000' };
     const backends = [

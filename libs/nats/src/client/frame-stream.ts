@@ -58,6 +58,8 @@ export interface FrameStreamSetup {
   /** The request's own `timeout_ms`, after which the worker stops by itself. */
   requestTimeoutMs: number | undefined;
   idleTimeoutMs: number;
+  /** The idle timeout until the first frame, counted from sending. */
+  firstFrameTimeoutMs: number;
   maxBufferedBytes: number;
   signal: AbortSignal | undefined;
   headers?: Readonly<Record<string, string>> | undefined;
@@ -133,26 +135,31 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
         ),
       setup.timeoutMs,
     );
-    this.idleTimer = setTimeout(this.onIdle, setup.idleTimeoutMs);
+    this.idleTimer = setTimeout(this.onIdle, setup.firstFrameTimeoutMs);
   }
 
   /**
-   * No frame for the idle timeout: the responder died, or NATS itself is gone (a server that
-   * hangs keeps the socket open, and nats.js notices only when its periodic pings go unanswered).
-   * A ping tells which.
+   * No frame for the idle timeout (or, before the first, the first-frame timeout): the responder
+   * hung or died, or NATS itself is gone (a server that hangs keeps the socket open, and nats.js
+   * notices only when its periodic pings go unanswered). A ping tells which.
    */
   private readonly onIdle = (): void => {
     const framesSeen = this.nextSeq;
-    const { connection, idleTimeoutMs } = this.setup;
+    const { connection, idleTimeoutMs, firstFrameTimeoutMs } = this.setup;
     void connection.answers().then((answered) => {
       // A frame that came during the ping set the idle timer going again.
       if (this.finished || this.nextSeq !== framesSeen) return;
-      const quiet = `no frame for ${idleTimeoutMs} ms`;
+      const quiet =
+        framesSeen === 0
+          ? `no frame within ${firstFrameTimeoutMs} ms of sending the request`
+          : `no frame for ${idleTimeoutMs} ms`;
       this.fail(
         answered
           ? new SwitchyardError(
               'stream_interrupted',
-              `${quiet}: the responder went quiet (it may have died)`,
+              framesSeen === 0
+                ? `${quiet}: the worker that took it did not answer (it may have hung or died)`
+                : `${quiet}: the responder went quiet (it may have died)`,
             )
           : new SwitchyardError(
               'nats_unavailable',
@@ -195,6 +202,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
         ...(this.setup.headers === undefined ? {} : { headers: headersOf(this.setup.headers) }),
       });
       this.publishedAt = Date.now();
+      // The wait for the first frame counts from here: sending may have waited for a reconnect.
+      this.idleTimer?.refresh();
       traceRequestPublish(this.setup.subject, this.requestId);
     } catch (error) {
       this.fail(SwitchyardError.from(error, 'internal'), false);
@@ -250,7 +259,10 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
       this.fail(new SwitchyardError('stream_interrupted', reason, { cause: error }), true);
       return;
     }
-    this.idleTimer?.refresh();
+    if (this.nextSeq === 0 && this.setup.firstFrameTimeoutMs !== this.setup.idleTimeoutMs) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(this.onIdle, this.setup.idleTimeoutMs);
+    } else this.idleTimer?.refresh();
     const status = statusError(msg, this.setup.subject);
     if (status) {
       // no_responders: nobody got the request, so there is nothing to cancel.

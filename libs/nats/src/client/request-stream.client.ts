@@ -47,6 +47,14 @@ export interface StreamCallOptions {
   timeoutMs?: number;
   /** Overrides the client's idle timeout for this request. */
   idleTimeoutMs?: number;
+  /**
+   * The longest wait for the first frame, from sending: a worker sends one (its `start`, with the
+   * frame after it) within one heartbeat interval of taking a request, so one silent for several
+   * has hung or died with the request, and the caller can give up on it long before the idle
+   * timeout, which must also bear a worker's own reconnection mid-answer. Default: the idle
+   * timeout.
+   */
+  firstFrameTimeoutMs?: number;
   /** Aborting it cancels the request: the worker is told, the stream throws `cancelled`. */
   signal?: AbortSignal;
   /** NATS headers sent with the request, such as `REQUEST_ID_HEADER`. */
@@ -119,6 +127,8 @@ export class RequestStreamClient {
     positive(timeoutMs, 'timeoutMs');
     const idleTimeoutMs = options.idleTimeoutMs ?? this.options.idleTimeoutMs;
     positive(idleTimeoutMs, 'idleTimeoutMs');
+    const firstFrameTimeoutMs = options.firstFrameTimeoutMs ?? idleTimeoutMs;
+    positive(firstFrameTimeoutMs, 'firstFrameTimeoutMs');
     let cancelSubject: string;
     try {
       cancelSubject = this.options.subjects.cancel(request.id);
@@ -137,6 +147,7 @@ export class RequestStreamClient {
       timeoutMs,
       requestTimeoutMs: request.timeout_ms,
       idleTimeoutMs,
+      firstFrameTimeoutMs,
       maxBufferedBytes: this.maxBufferedBytes,
       signal: options.signal,
       headers: options.headers,
