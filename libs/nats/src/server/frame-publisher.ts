@@ -21,7 +21,7 @@ export const DEFAULT_MAX_HELD_FRAME_BYTES = 8 * 1024 * 1024;
  * for their own connection no longer than the same setting) or will see the gap.
  */
 export class FramePublisher {
-  private held: { subject: string; data: Uint8Array }[] = [];
+  private held: { subject: string; data: Uint8Array; reply: string | undefined }[] = [];
   private heldBytes = 0;
 
   constructor(
@@ -39,10 +39,13 @@ export class FramePublisher {
     return maxPayloadOf(this.nc);
   }
 
-  /** Publishes a frame now, or holds it while the connection is lost. Throws what nats.js throws. */
-  publish(subject: string, data: Uint8Array): void {
+  /**
+   * Publishes a frame now, or holds it while the connection is lost. Throws what nats.js throws.
+   * `reply` is a probe of the caller's presence (see `CallerProbes`).
+   */
+  publish(subject: string, data: Uint8Array, reply?: string): void {
     if (!this.connection.lost) {
-      this.nc.publish(subject, data);
+      this.nc.publish(subject, data, reply === undefined ? undefined : { reply });
       return;
     }
     if (this.heldBytes + data.length > this.maxHeldBytes) {
@@ -56,7 +59,7 @@ export class FramePublisher {
       return;
     }
     if (this.held.length === 0) this.connection.whenConnected(this.flush);
-    this.held.push({ subject, data });
+    this.held.push({ subject, data, reply });
     this.heldBytes += data.length;
   }
 
@@ -64,9 +67,9 @@ export class FramePublisher {
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
-    for (const { subject, data } of held) {
+    for (const { subject, data, reply } of held) {
       try {
-        this.nc.publish(subject, data);
+        this.nc.publish(subject, data, reply === undefined ? undefined : { reply });
       } catch {
         // Lost again already, or over the server's limit: its caller sees the gap.
       }

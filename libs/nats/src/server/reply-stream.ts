@@ -7,6 +7,7 @@ import {
 import { atEndOfTurn } from '../end-of-turn.js';
 import { FrameQueue } from '../frame-queue.js';
 import type { NatsLogger } from '../logger.js';
+import type { CallerProbe } from './caller-probes.js';
 import type { FramePublisher } from './frame-publisher.js';
 import { traceFramePublish } from '../tracing-channels.js';
 import { deltaPieces } from './delta-pieces.js';
@@ -63,6 +64,8 @@ export class ReplyStream {
     private readonly logger: NatsLogger,
     /** Told when a frame cannot be sent, so the handler stops working for nobody. */
     private readonly onBroken: (error: SwitchyardError) => void = () => undefined,
+    /** Puts a reply subject on a frame now and then, to learn whether the caller still listens. */
+    private readonly probe?: CallerProbe,
   ) {}
 
   get isEnded(): boolean {
@@ -216,6 +219,7 @@ export class ReplyStream {
     if (this.closed) return;
     frame.seq = this.seq;
     this.closed = true;
+    this.probe?.release();
     // Nothing is resent once the stream is closed: its server no longer routes resends to it.
     this.retained.clear();
     try {
@@ -249,7 +253,7 @@ export class ReplyStream {
       return;
     }
     try {
-      this.publisher.publish(this.inbox, data);
+      this.publisher.publish(this.inbox, data, this.probe?.replyFor(Date.now()));
       traceFramePublish(this.inbox, frame);
     } catch (error) {
       // Too big a frame that is not a delta, or no connection.

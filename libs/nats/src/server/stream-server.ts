@@ -2,6 +2,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decodeMessage, SwitchyardError, type Subjects } from '@switchyard/contracts';
 import { ConnectionWatch } from '../connection/connection-watch.js';
 import { silentLogger, withFields, type NatsLogger } from '../logger.js';
+import { CallerProbes } from './caller-probes.js';
 import { CancelRouter } from './cancel-router.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { flushEndOfTurn } from '../end-of-turn.js';
@@ -91,6 +92,7 @@ export class StreamServer {
   private readonly logger: NatsLogger;
   private readonly cancels: CancelRouter;
   private readonly resends: ResendRouter;
+  private readonly probes: CallerProbes;
   private readonly endpoints = new Set<Subscription[]>();
   private readonly inFlightRequests = new InFlightRequests();
   private readonly publisher: FramePublisher;
@@ -102,10 +104,15 @@ export class StreamServer {
     private readonly options: StreamServerOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
-    this.publisher = new FramePublisher(
+    const connection = options.connection ?? new ConnectionWatch(nc);
+    this.publisher = new FramePublisher(nc, connection, (error) =>
+      this.stopForLostConnection(error),
+    );
+    this.probes = new CallerProbes(
       nc,
-      options.connection ?? new ConnectionWatch(nc),
-      (error) => this.stopForLostConnection(error),
+      options.heartbeatIntervalMs,
+      connection.outageWaitMs,
+      this.logger,
     );
     // Subscribed before any request subject, so no cancel can overtake its request.
     this.cancels = new CancelRouter(nc, options.subjects, this.logger);
@@ -163,6 +170,7 @@ export class StreamServer {
     flushEndOfTurn();
     this.cancels.close();
     this.resends.close();
+    this.probes.close();
     this.stopped = true;
   }
 
@@ -181,12 +189,14 @@ export class StreamServer {
       return;
     }
     const controller = new AbortController();
+    const probe = this.probes.watch((silentForMs) => controller.abort(callerGone(silentForMs)));
     const reply = new ReplyStream(
       this.publisher,
       msg.reply,
       this.options.heartbeatIntervalMs,
       this.logger,
       (error) => controller.abort(error),
+      probe,
     );
     if (this.stopped) {
       reply.fail(shuttingDown());
@@ -244,6 +254,7 @@ export class StreamServer {
         reply.fail(failure);
       } finally {
         clearTimeout(timer);
+        probe.release();
         unregister();
         unregisterResends();
         this.inFlightRequests.delete(controller);
@@ -285,6 +296,14 @@ async function drainAll(subscriptions: readonly Subscription[]): Promise<void> {
     subscriptions.map((subscription) =>
       subscription.isClosed() ? undefined : subscription.drain().catch(() => undefined),
     ),
+  );
+}
+
+/** The caller's process is gone (see `CallerProbes`): as if it had cancelled. */
+function callerGone(silentForMs: number): SwitchyardError {
+  return new SwitchyardError(
+    'cancelled',
+    `nobody has listened on the reply subject for ${silentForMs} ms: the caller is gone`,
   );
 }
 
