@@ -20,6 +20,18 @@ import { StateWaiters } from './state-waiters.js';
 /** Output lines quoted in a crash or start failure message. */
 const TAIL_IN_MESSAGES = 5;
 
+/** What an operator watching warnings must see: a crash, a restart, a backend given up on. */
+const LOG_LEVEL_OF: Record<LifecycleState, 'info' | 'warn' | 'error'> = {
+  starting: 'info',
+  ready: 'info',
+  unhealthy: 'warn',
+  crashed: 'warn',
+  restarting: 'warn',
+  failed: 'error',
+  stopping: 'info',
+  stopped: 'info',
+};
+
 export interface BackendSupervisorOptions {
   backend: BackendConfig;
   settings: OrchestratorConfig;
@@ -45,6 +57,8 @@ export class BackendSupervisor {
   /** Why the last start failed, for whoever waits on it. */
   private failure: SwitchyardError | undefined;
   private readonly output: OutputBuffer;
+  /** How many of the buffer's lines the running (or last) process wrote. */
+  private linesOfProcess = 0;
   private readonly policy: RestartPolicy;
   private readonly health: HealthWatch;
   private readonly waiters = new StateWaiters();
@@ -225,10 +239,12 @@ export class BackendSupervisor {
       return;
     }
     if (attempt.signal.aborted) return;
+    this.linesOfProcess = 0;
     const running = new ManagedProcess(managedCommandOf(backend), {
       orphanGraceMs: settings.stop_grace_ms,
       onLine: (line) => {
         this.output.add(line);
+        this.linesOfProcess++;
         this.log.info({ stream: line.stream }, line.line);
       },
     });
@@ -301,9 +317,12 @@ export class BackendSupervisor {
     }
   }
 
+  /** The last lines of the process that just ended: the buffer holds its forerunners' too. */
   private tailForMessage(): string {
-    const tail = this.output.tail(TAIL_IN_MESSAGES).map((line) => line.line);
-    return tail.length === 0 ? '' : `; last output: ${tail.join(' | ')}`;
+    const count = Math.min(TAIL_IN_MESSAGES, this.linesOfProcess);
+    if (count === 0) return '';
+    const tail = this.output.tail(count).map((line) => line.line);
+    return `; last output: ${tail.join(' | ')}`;
   }
 
   private transition(state: LifecycleState, fields: Partial<LifecycleEvent>): void {
@@ -320,7 +339,10 @@ export class BackendSupervisor {
       ...fields,
       at: this.since.toISOString(),
     };
-    this.log.info({ state, previous_state: previous, message: fields.message }, `backend ${state}`);
+    this.log[LOG_LEVEL_OF[state]](
+      { state, previous_state: previous, message: fields.message },
+      `backend ${state}`,
+    );
     this.options.publish(event);
     this.waiters.notify(state);
   }
