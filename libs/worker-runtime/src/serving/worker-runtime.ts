@@ -294,7 +294,8 @@ export class WorkerRuntime {
   private logListing(status: EndpointStatus): void {
     const backend = status.endpoint.id;
     const failed = status.failedListings;
-    if (!status.reachable && (failed & (failed - 1)) === 0) {
+    // An endpoint added since the refresh began (from discovery's registry) has not been listed.
+    if (!status.reachable && failed > 0 && (failed & (failed - 1)) === 0) {
       this.options.logger.warn(
         {
           backend,
