@@ -8,7 +8,7 @@ describe('switchyard logs', () => {
   let bed: FleetBed;
 
   beforeAll(async () => {
-    const [port] = (await freePorts(1)) as [number];
+    const [port, idlePort] = (await freePorts(2)) as [number, number];
     bed = await FleetBed.start(
       {
         backends: [
@@ -18,6 +18,13 @@ describe('switchyard logs', () => {
             url: `http://127.0.0.1:${port}`,
             mode: 'managed',
             command: simCommand('ollama', port),
+          },
+          {
+            id: 'never-started',
+            kind: 'ollama',
+            url: `http://127.0.0.1:${idlePort}`,
+            mode: 'managed',
+            command: simCommand('ollama', idlePort),
           },
           { id: 'outside', kind: 'ollama', url: 'http://127.0.0.1:9', mode: 'external' },
         ],
@@ -38,6 +45,16 @@ describe('switchyard logs', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z (stdout|stderr) /);
     expect(lines.some((line) => / stdout \{.*"event":"listening"/.test(line))).toBe(true);
+  });
+
+  it('says why there is nothing to show for a backend that wrote nothing it kept', async () => {
+    const run = await bed.cli(['logs', 'never-started']);
+    expect(run).toEqual({
+      code: 0,
+      stdout: '',
+      stderr:
+        'switchyard: no output from never-started: the orchestrator keeps only what the backends it started wrote since it started itself\n',
+    });
   });
 
   // The orchestrator runs no process for an external backend, so it keeps no logs of it and

@@ -40,6 +40,13 @@ export async function logs(args: readonly string[]): Promise<number> {
     );
     if (options.json) writeJson(answer);
     else for (const line of answer.lines) writeLine(`${line.at} ${line.stream} ${line.line}`);
+    if (answer.lines.length === 0 && !options.json) {
+      // Nothing is kept across orchestrator restarts, and a monitored backend's output is not its.
+      writeNote(
+        `no output from ${command.backend}: the orchestrator keeps only what the backends it ` +
+          'started wrote since it started itself',
+      );
+    }
     // The orchestrator leaves out the oldest lines when the answer would not fit in one message.
     if (answer.omitted_lines !== undefined) {
       writeNote(
