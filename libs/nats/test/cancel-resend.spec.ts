@@ -5,6 +5,8 @@ import { sleep, waitFor } from '@switchyard/testing';
 import { CANCEL_RESEND_INTERVAL_MS } from '../src/client/abandoned-routes.js';
 import {
   chatRequest,
+  rawResponder,
+  rawStartFrame,
   startStreamFixture,
   thrownBy,
   usage,
@@ -18,17 +20,12 @@ const SUBJECT = 'raw.endless';
 // the test decides which frames come and sees every cancel.
 describe('after a stream sent its cancel', () => {
   let fx: StreamFixture;
-  const requests: Msg[] = [];
-  const cancels: string[] = [];
+  let requests: Msg[];
+  let cancels: string[];
 
   beforeAll(async () => {
     fx = await startStreamFixture();
-    fx.serverNc.subscribe(SUBJECT, { callback: (_error, msg) => void requests.push(msg) });
-    fx.serverNc.subscribe(fx.subjects.cancelWildcard, {
-      callback: (_error, msg) =>
-        void cancels.push(msg.subject.slice(msg.subject.lastIndexOf('.') + 1)),
-    });
-    await fx.serverNc.flush();
+    ({ requests, cancels } = await rawResponder(fx, SUBJECT));
   });
 
   afterAll(async () => {
@@ -45,15 +42,7 @@ describe('after a stream sent its cancel', () => {
     const send = (...frames: ReplyFrame[]) => {
       for (const frame of frames) fx.serverNc.publish(reply, encodeMessage(frame));
     };
-    send({
-      type: 'start',
-      seq: 0,
-      request_id: request.id,
-      worker: 'raw',
-      kind: 'vllm',
-      backend: 'vllm-1',
-      cancel: fx.subjects.cancel(request.id),
-    });
+    send(rawStartFrame(fx, request.id));
     send({ type: 'delta', seq: 1, text: 'first' });
     return { id: request.id, frames: stream[Symbol.asyncIterator](), send };
   }

@@ -4,6 +4,8 @@ import { encodeMessage, SwitchyardError, type ReplyFrame } from '@switchyard/con
 import { SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
 import {
   chatRequest,
+  rawResponder,
+  rawStartFrame,
   startStreamFixture,
   thrownBy,
   usage,
@@ -20,17 +22,12 @@ const FIRST_FRAME_TIMEOUT_MS = 600;
 // long before the idle timeout, and tells it to stop.
 describe('the first frame of a stream', () => {
   let fx: StreamFixture;
-  const requests: Msg[] = [];
-  const cancels: string[] = [];
+  let requests: Msg[];
+  let cancels: string[];
 
   beforeAll(async () => {
     fx = await startStreamFixture({ idleTimeoutMs: IDLE_TIMEOUT_MS });
-    fx.serverNc.subscribe(SUBJECT, { callback: (_error, msg) => void requests.push(msg) });
-    fx.serverNc.subscribe(fx.subjects.cancelWildcard, {
-      callback: (_error, msg) =>
-        void cancels.push(msg.subject.slice(msg.subject.lastIndexOf('.') + 1)),
-    });
-    await fx.serverNc.flush();
+    ({ requests, cancels } = await rawResponder(fx, SUBJECT));
   });
 
   afterAll(async () => {
@@ -66,15 +63,7 @@ describe('the first frame of a stream', () => {
     await waitFor(() => requests.length > before, { description: 'the request' });
     const reply = requests[before]?.reply ?? '';
     const send = (frame: ReplyFrame) => fx.serverNc.publish(reply, encodeMessage(frame));
-    send({
-      type: 'start',
-      seq: 0,
-      request_id: request.id,
-      worker: 'raw',
-      kind: 'vllm',
-      backend: 'vllm-1',
-      cancel: fx.subjects.cancel(request.id),
-    });
+    send(rawStartFrame(fx, request.id));
     expect((await frames.next()).value?.type).toBe('start');
     // Three first-frame timeouts of quiet after the first frame: well within the idle timeout.
     await sleep(3 * FIRST_FRAME_TIMEOUT_MS);

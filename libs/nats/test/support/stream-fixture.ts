@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Msg } from '@nats-io/transport-node';
 import { sleep, startNatsServer, type NatsServer } from '@switchyard/testing';
-import { chatRequestSchema, Subjects, type ChatRequest } from '@switchyard/contracts';
+import {
+  chatRequestSchema,
+  Subjects,
+  type ChatRequest,
+  type StartFrame,
+} from '@switchyard/contracts';
 import {
   ConnectionWatch,
   connectNats,
@@ -117,6 +123,39 @@ export function recordingLogger(): NatsLogger & { messages: string[] } {
     if (message !== undefined) messages.push(message);
   };
   return { messages, debug: record, info: record, warn: record, error: record };
+}
+
+/**
+ * A responder the test drives by hand, on the fixture's serving connection: the requests sent to
+ * `subject` and the request id of every cancel, as they come. Resolves once the server has both
+ * subscriptions.
+ */
+export async function rawResponder(
+  fx: StreamFixture,
+  subject: string,
+): Promise<{ requests: Msg[]; cancels: string[] }> {
+  const requests: Msg[] = [];
+  const cancels: string[] = [];
+  fx.serverNc.subscribe(subject, { callback: (_error, msg) => void requests.push(msg) });
+  fx.serverNc.subscribe(fx.subjects.cancelWildcard, {
+    callback: (_error, msg) =>
+      void cancels.push(msg.subject.slice(msg.subject.lastIndexOf('.') + 1)),
+  });
+  await fx.serverNc.flush();
+  return { requests, cancels };
+}
+
+/** The start frame a {@link rawResponder} sends for the request `requestId`. */
+export function rawStartFrame(fx: StreamFixture, requestId: string): StartFrame {
+  return {
+    type: 'start',
+    seq: 0,
+    request_id: requestId,
+    worker: 'raw',
+    kind: 'vllm',
+    backend: 'vllm-1',
+    cancel: fx.subjects.cancel(requestId),
+  };
 }
 
 /** Runs `fn` and returns what it threw, failing if it did not throw. */
