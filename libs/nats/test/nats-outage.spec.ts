@@ -58,6 +58,24 @@ describe("an outage of the caller's NATS connection", () => {
   );
 
   it(
+    'waits out the outage, not the first-frame timeout, for a request made while it lasts',
+    async () => {
+      const client = clientWith(new ConnectionWatch(fx.callerNc, { outageWaitMs: 60_000 }));
+      await fx.cutCaller();
+      const request = chatRequest({ model: 'echo' });
+      const answer = client.collect(fx.subjects.chat('echo'), request, {
+        timeoutMs: 60_000,
+        firstFrameTimeoutMs: 500,
+      });
+      // Three first-frame timeouts without a connection: none of them is the worker's silence.
+      await sleep(1_500);
+      await fx.restoreCaller();
+      expect((await answer).text).toBe(`echo ${request.id}`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     'holds at most maxHeldBytes of requests, and refuses the rest at once',
     async () => {
       const maxHeldBytes = 2_000;

@@ -146,6 +146,12 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   private readonly onIdle = (): void => {
     const framesSeen = this.nextSeq;
     const { connection, idleTimeoutMs, firstFrameTimeoutMs } = this.setup;
+    if (connection.lost) {
+      // Silence is the outage's: a stream waits for the connection `nats.outage_wait_ms`, and
+      // the watch fails it after that (a request not sent yet goes out once it is back).
+      this.idleTimer?.refresh();
+      return;
+    }
     void connection.answers().then((answered) => {
       // A frame that came during the ping set the idle timer going again.
       if (this.finished || this.nextSeq !== framesSeen) return;
