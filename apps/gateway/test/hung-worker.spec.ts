@@ -24,9 +24,18 @@ describe('a hung worker', () => {
   let fleet: Fleet;
   let hung: NatsConnection;
   const taken = new Map<string, number>();
+  /** The gateway's log lines (it runs in this process and logs JSON to stdout). */
+  const logged: Record<string, unknown>[] = [];
+  const write = process.stdout.write.bind(process.stdout);
   const client = () => new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 
   beforeAll(async () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      const text = chunk.toString();
+      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
+      else return write(chunk, ...rest);
+      return true;
+    }) as typeof process.stdout.write;
     fleet = await startFleet({
       backends: [{ kind: 'ollama' }],
       gateway: {
@@ -37,6 +46,7 @@ describe('a hung worker', () => {
       },
       // What the gateway checks its first-frame timeout against.
       config: {
+        log: { level: 'warn', format: 'json' },
         workers: Object.fromEntries(
           BACKEND_KINDS.map((kind) => [kind, { heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS }]),
         ),
@@ -55,6 +65,7 @@ describe('a hung worker', () => {
   afterAll(async () => {
     await hung?.close();
     await fleet?.close();
+    process.stdout.write = write;
   });
 
   it('costs a request the first-frame timeout per try it takes, not the idle timeout', async () => {
@@ -76,6 +87,14 @@ describe('a hung worker', () => {
       ),
     });
     expect(taken.get(GHOST)).toBe(MAX_ATTEMPTS);
+    // Each broken-off try is a warning an operator sees, naming the model and the reason.
+    const warnings = logged.filter((line) => line['msg'] === 'a worker broke off the answer');
+    expect(warnings).toHaveLength(MAX_ATTEMPTS);
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      model: GHOST,
+      err: { code: 'stream_interrupted' },
+    });
     expect(elapsedMs).toBeLessThan(MAX_ATTEMPTS * FIRST_FRAME_TIMEOUT_MS + SCHEDULING_SLACK_MS);
   }, 60_000);
 

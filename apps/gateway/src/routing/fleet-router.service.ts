@@ -209,6 +209,13 @@ export class FleetRouter {
         if (error.code !== 'no_responders' && error.code !== 'model_not_found') {
           options.onTaken?.(target.model);
         }
+        if (error.code === 'stream_interrupted') {
+          // A worker that hung, died or lost NATS is the operator's to see; an overload is routine.
+          this.logger.warn(
+            { request_id: options.requestId, model: target.model, attempt, err: error },
+            'a worker broke off the answer',
+          );
+        }
         // Aborted (the client left, or the gateway is shutting down): no retry, no fallback.
         if (options.signal.aborted) throw error;
       }
