@@ -65,7 +65,7 @@ export const natsConfigSchema = z.strictObject({
   nkey_seed: z.string().optional(),
   creds_file: z.string().optional(),
   tls: z
-    .object({
+    .strictObject({
       ca_file: z.string().optional(),
       cert_file: z.string().optional(),
       key_file: z.string().optional(),
@@ -238,7 +238,7 @@ export const gatewayConfigSchema = z.strictObject({
   /** Models tried in order when a model's backends fail before the first token. */
   fallbacks: z.record(z.string(), z.array(z.string())).default({}),
   retries: z
-    .object({
+    .strictObject({
       max_attempts: z.number().int().min(1).max(10).default(3),
       initial_backoff_ms: milliseconds.default(100),
       max_backoff_ms: milliseconds.default(2_000),
@@ -369,7 +369,7 @@ export const switchyardConfigSchema = z
         });
       }),
     workers: z
-      .object({
+      .strictObject({
         ollama: workerConfigSchema.prefault({}),
         lmstudio: workerConfigSchema.prefault({}),
         vllm: workerConfigSchema.prefault({}),

@@ -117,6 +117,17 @@ describe('configuration', () => {
   it('names unknown fields, so a typo is not silently ignored', () => {
     const error = captureConfigError({ gateway: { prot: 1 } });
     expect(error.problems).toEqual(['gateway: unknown field "prot"']);
+    // At every depth, the sections of sections included.
+    const nested = captureConfigError({
+      nats: { tls: { ca: 'ca.pem' } },
+      gateway: { retries: { max_attempt: 1 } },
+      workers: { ollama_replicas: 2, olama: { replicas: 2 } },
+    });
+    expect(nested.problems).toEqual([
+      'nats.tls: unknown field "ca"',
+      'gateway.retries: unknown field "max_attempt"',
+      'workers: unknown fields "ollama_replicas", "olama"',
+    ]);
   });
 
   it('never prints a secret value', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { environmentOverrides } from './environment-overrides.js';
+import { configJsonSchema } from './config-json-schema.js';
+import { environmentOverrides, misnamedOverrides } from './environment-overrides.js';
 import { resolveConfig } from './load-config.js';
 
 describe('environment overrides', () => {
@@ -61,9 +62,62 @@ describe('environment overrides', () => {
     expect(asList.backends.map((backend) => backend.id)).toEqual(['vllm-1']);
   });
 
-  it('leave a variable for a field the schema does not know as JSON, for the schema to refuse', () => {
-    expect(environmentOverrides({ SWITCHYARD_GATEWAY__NO_SUCH_FIELD: '5' })).toEqual({
-      gateway: { no_such_field: 5 },
-    });
+  it('pass on no variable that names no field, which misnamedOverrides reports by its name', () => {
+    const env = { SWITCHYARD_GATEWAY__NO_SUCH_FIELD: '5' };
+    expect(environmentOverrides(env)).toEqual({});
+    expect(misnamedOverrides(env)).toEqual([
+      'SWITCHYARD_GATEWAY__NO_SUCH_FIELD: names no configuration field (gateway.no_such_field); the levels of a name are joined by two underscores, and list positions are numbers: SWITCHYARD_BACKENDS__0__URL',
+    ]);
+  });
+
+  it('refuse a variable whose levels are joined wrongly anywhere below its section', () => {
+    const names = [
+      'SWITCHYARD_WORKERS__OLLAMA_REPLICAS',
+      'SWITCHYARD_WORKERS__OLAMA__REPLICAS',
+      'SWITCHYARD_GATEWAY__RETRIES__MAX_ATTEMPT',
+      'SWITCHYARD_BACKENDS__0_URL',
+      'SWITCHYARD_NATS__TLS__CA',
+    ];
+    const problems = misnamedOverrides(Object.fromEntries(names.map((name) => [name, '1'])));
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(':')))).toEqual(names);
+  });
+
+  it('take every field the configuration has, at any depth', () => {
+    const names = fieldPaths(configJsonSchema()).map(
+      (path) => `SWITCHYARD_${path.join('__').toUpperCase()}`,
+    );
+    // A sample, so the walk is known to reach where the problems were.
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'SWITCHYARD_NATS__TLS__CA_FILE',
+        'SWITCHYARD_GATEWAY__RETRIES__MAX_ATTEMPTS',
+        'SWITCHYARD_GATEWAY__RATE_LIMIT__PER_KEY__KEY',
+        'SWITCHYARD_BACKENDS__0__COMMAND__ARGS',
+        'SWITCHYARD_WORKERS__VLLM__HEARTBEAT_INTERVAL_MS',
+      ]),
+    );
+    expect(misnamedOverrides(Object.fromEntries(names.map((name) => [name, '1'])))).toEqual([]);
   });
 });
+
+/** Every path to a field of a JSON schema: list items at position 0, map entries under `key`. */
+function fieldPaths(schema: unknown, path: readonly string[] = []): string[][] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const node = schema as {
+    properties?: Record<string, unknown>;
+    items?: unknown;
+    additionalProperties?: unknown;
+    anyOf?: unknown[];
+  };
+  const below = [
+    ...Object.entries(node.properties ?? {}).flatMap(([key, value]) =>
+      fieldPaths(value, [...path, key]),
+    ),
+    ...(node.items === undefined ? [] : fieldPaths(node.items, [...path, '0'])),
+    ...(typeof node.additionalProperties === 'object'
+      ? fieldPaths(node.additionalProperties, [...path, 'key'])
+      : []),
+    ...(node.anyOf ?? []).flatMap((option) => fieldPaths(option, path)),
+  ];
+  return path.length === 0 ? below : [[...path], ...below];
+}

@@ -23,24 +23,35 @@ export function environmentOverrides(
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
     const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
-    if (!SECTIONS.includes(path[0] as string)) continue;
+    // A variable that names no field is `misnamedOverrides`' to report, by its name.
+    if (!SECTIONS.includes(path[0] as string) || !namesField(path)) continue;
     setPath(overrides, path, takesText(switchyardConfigSchema, path) ? raw : parseJson(raw));
   }
   return overrides;
 }
 
 /**
- * Variables that were meant as overrides and name no section: one with a level separator
- * (`SWITCHYARD_GATWAY__PORT`), or one that starts with a section and a single underscore
- * (`SWITCHYARD_GATEWAY_PORT`). Ignoring them would leave the default in force without a word;
- * each problem names the variable and what it should be.
+ * Variables that were meant as overrides and name no field: one under a section that leads to no
+ * field of it (`SWITCHYARD_GATEWAY__RETRIES__MAX_ATTEMPT`, `SWITCHYARD_BACKENDS__0_URL`), one with
+ * a level separator that names no section (`SWITCHYARD_GATWAY__PORT`), or one that starts with a
+ * section and a single underscore (`SWITCHYARD_GATEWAY_PORT`). Ignoring them would leave the
+ * default in force without a word; each problem names the variable and what it should be.
  */
 export function misnamedOverrides(env: Readonly<Record<string, string | undefined>>): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(env)) {
     if (!name.startsWith(ENV_PREFIX)) continue;
-    const [first = ''] = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
-    if (SECTIONS.includes(first)) continue;
+    const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
+    const [first = ''] = path;
+    if (SECTIONS.includes(first)) {
+      if (!namesField(path)) {
+        problems.push(
+          `${name}: names no configuration field (${path.join('.')}); the levels of a name are ` +
+            'joined by two underscores, and list positions are numbers: SWITCHYARD_BACKENDS__0__URL',
+        );
+      }
+      continue;
+    }
     const section = SECTIONS.find((known) => first.startsWith(`${known}_`));
     if (section !== undefined) {
       const field = name.slice(ENV_PREFIX.length + section.length + 1);
@@ -51,6 +62,11 @@ export function misnamedOverrides(env: Readonly<Record<string, string | undefine
     }
   }
   return problems;
+}
+
+/** Whether `path` leads to a field of the configuration (any key of a map does). */
+function namesField(path: readonly string[]): boolean {
+  return fieldsAt(switchyardConfigSchema, path).length > 0;
 }
 
 function parseJson(raw: string): unknown {
