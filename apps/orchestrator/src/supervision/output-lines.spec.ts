@@ -27,5 +27,14 @@ describe('OutputBuffer', () => {
     for (let i = 1; i <= 5; i++) buffer.add({ stream: 'stdout', line: `${i}`, at: '' });
     expect(buffer.tail().map((l) => l.line)).toEqual(['3', '4', '5']);
     expect(buffer.tail(2).map((l) => l.line)).toEqual(['4', '5']);
+    expect(buffer.tail(0)).toEqual([]);
+  });
+
+  it('keeps the order across many turns of its ring', () => {
+    const buffer = new OutputBuffer(1_000);
+    for (let i = 1; i <= 123_456; i++) buffer.add({ stream: 'stdout', line: `${i}`, at: '' });
+    const lines = buffer.tail().map((l) => Number(l.line));
+    expect(lines).toEqual(Array.from({ length: 1_000 }, (_v, i) => 122_457 + i));
+    expect(buffer.tail(3).map((l) => l.line)).toEqual(['123454', '123455', '123456']);
   });
 });

@@ -28,19 +28,33 @@ export class LineSplitter {
   }
 }
 
-/** The last `capacity` lines a backend wrote, oldest first. */
+/**
+ * The last `capacity` lines a backend wrote, oldest first: a ring, so that a chatty backend's
+ * every line costs the same however many are kept (`orchestrator.log_lines` goes to 100,000).
+ */
 export class OutputBuffer {
   private readonly lines: LogLine[] = [];
+  /** Where the oldest line is, once the ring is full. */
+  private oldest = 0;
 
   constructor(private readonly capacity: number) {}
 
   add(line: LogLine): void {
-    this.lines.push(line);
-    if (this.lines.length > this.capacity) this.lines.shift();
+    if (this.lines.length < this.capacity) {
+      this.lines.push(line);
+      return;
+    }
+    this.lines[this.oldest] = line;
+    this.oldest = (this.oldest + 1) % this.capacity;
   }
 
-  /** The last `count` lines (all of them by default). */
+  /** The last `count` lines (all of them by default), oldest first. */
   tail(count = this.capacity): LogLine[] {
-    return this.lines.slice(-count);
+    const size = this.lines.length;
+    const taken: LogLine[] = [];
+    for (let i = size - Math.min(Math.max(count, 0), size); i < size; i++) {
+      taken.push(this.lines[(this.oldest + i) % size] as LogLine);
+    }
+    return taken;
   }
 }
