@@ -72,7 +72,10 @@ export function translateOllamaChat(raw: unknown): TranslatedOllamaGenerate {
 export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate {
   const body = parseBody(ollamaGenerateBodySchema, raw);
   const streams = body.stream !== false;
-  const images = body.images?.map((data) => ({ type: 'image' as const, data }));
+  // Ollama reads no images and an empty list alike.
+  const images = body.images?.length
+    ? body.images.map((data) => ({ type: 'image' as const, data }))
+    : undefined;
   const prompt = body.prompt ?? '';
   const shortcut =
     prompt.length === 0 && body.suffix == null ? shortcutOf(body.keep_alive) : undefined;
@@ -92,7 +95,7 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
   const canonical = defined({
     prompt,
     suffix: body.suffix ?? undefined,
-    images: images?.length === 0 ? undefined : images,
+    images,
     system,
     response_format: translateFormat(body.format),
     reasoning_effort: translateThink(body.think),

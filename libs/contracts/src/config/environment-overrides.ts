@@ -22,9 +22,9 @@ export function environmentOverrides(
   const overrides: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
-    const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
-    // A variable that names no field is `misnamedOverrides`' to report, by its name.
-    if (!SECTIONS.includes(path[0] as string) || !namesField(path)) continue;
+    const path = pathOf(name);
+    // A variable that names no field (nor section) is `misnamedOverrides`' to report, by its name.
+    if (!namesField(path)) continue;
     setPath(overrides, path, takesText(switchyardConfigSchema, path) ? raw : parseJson(raw));
   }
   return overrides;
@@ -41,7 +41,7 @@ export function misnamedOverrides(env: Readonly<Record<string, string | undefine
   const problems: string[] = [];
   for (const name of Object.keys(env)) {
     if (!name.startsWith(ENV_PREFIX)) continue;
-    const path = name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
+    const path = pathOf(name);
     const [first = ''] = path;
     if (SECTIONS.includes(first)) {
       if (!namesField(path)) {
@@ -62,6 +62,11 @@ export function misnamedOverrides(env: Readonly<Record<string, string | undefine
     }
   }
   return problems;
+}
+
+/** The field path a variable names: `SWITCHYARD_GATEWAY__PORT` → `gateway`, `port`. */
+function pathOf(name: string): string[] {
+  return name.slice(ENV_PREFIX.length).toLowerCase().split(PATH_SEPARATOR);
 }
 
 /** Whether `path` leads to a field of the configuration (any key of a map does). */

@@ -38,36 +38,40 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
 };
 
 /**
+ * How a bound reads, for an amount (a number) and for a count (characters, items): zod's
+ * `inclusive: false` is `>` and `<`.
+ */
+const BOUND_WORDS = {
+  too_small: {
+    inclusive: { amount: 'at least', count: 'at least' },
+    exclusive: { amount: 'greater than', count: 'more than' },
+  },
+  too_big: {
+    inclusive: { amount: 'at most', count: 'at most' },
+    exclusive: { amount: 'less than', count: 'fewer than' },
+  },
+} as const;
+
+/**
  * A bound in words: `must be greater than 0`, `must be at most 2`, `must have at most 16 items`.
  * Zod's own (`Too small: expected number to be >0`) reads as a developer's assertion.
  */
 function outOfRange(
   issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig>,
 ): string | undefined {
-  const small = issue.code === 'too_small';
-  const bound = small
-    ? (issue as z.core.$ZodIssueTooSmall).minimum
-    : (issue as z.core.$ZodIssueTooBig).maximum;
-  const inclusive = issue.inclusive !== false;
-  const limit = inclusive ? (small ? 'at least' : 'at most') : small ? 'more than' : 'fewer than';
+  const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+  const words = BOUND_WORDS[issue.code][issue.inclusive === false ? 'exclusive' : 'inclusive'];
+  const plural = bound === '1' ? '' : 's';
   switch (issue.origin) {
     case 'number':
     case 'int':
-    case 'bigint': {
-      const comparison = inclusive
-        ? small
-          ? 'at least'
-          : 'at most'
-        : small
-          ? 'greater than'
-          : 'less than';
-      return `must be ${comparison} ${String(bound)}`;
-    }
+    case 'bigint':
+      return `must be ${words.amount} ${bound}`;
     case 'string':
-      return `must be ${limit} ${String(bound)} character${Number(bound) === 1 ? '' : 's'} long`;
+      return `must be ${words.count} ${bound} character${plural} long`;
     case 'array':
     case 'set':
-      return `must have ${limit} ${String(bound)} item${Number(bound) === 1 ? '' : 's'}`;
+      return `must have ${words.count} ${bound} item${plural}`;
     default:
       return undefined;
   }

@@ -254,7 +254,6 @@ export class StreamServer {
         reply.fail(failure);
       } finally {
         clearTimeout(timer);
-        probe.release();
         unregister();
         unregisterResends();
         this.inFlightRequests.delete(controller);

@@ -9,17 +9,17 @@ import {
  * A completion as the chat an OpenAI-compatible server (vLLM, LM Studio) must be sent instead,
  * or `undefined` when its completion route serves it as it is.
  *
- * OpenAI's completions have no images, system prompt, `response_format` or `reasoning_effort`: these
- * servers apply a model's chat template (with its system prompt, and the switch that lets a
+ * OpenAI's completions have no images, system prompt, `response_format` or `reasoning_effort`:
+ * these servers apply a model's chat template (with its system prompt, and the switch that lets a
  * reasoning model think) only to chats, take images only in a chat's messages, and return
- * reasoning apart (`reasoning_content`) only from chats. Structured output is a chat feature too: LM Studio documents `response_format` for
- * chats only, and vLLM's completions take one, but (v0.10's, at least) honour only `json_object`
- * there and silently drop a schema. So a completion with images, a system prompt, a JSON format or
- * a reasoning effort goes as a chat: the system prompt as a `system` message, the prompt (and its
- * images) as the `user` message, and sampling, `stream`, `response_format`, `reasoning_effort` and the
- * passthrough options as they are. The prompt then gets the model's chat template, as Ollama's
- * generate gives it. The answer comes back as a chat's, and a chat's events make the same frames
- * as a completion's.
+ * reasoning apart (`reasoning_content`) only from chats. Structured output is a chat feature too:
+ * LM Studio documents `response_format` for chats only, and vLLM's completions take one, but
+ * (v0.10's, at least) honour only `json_object` there and silently drop a schema. So a completion
+ * with images, a system prompt, a JSON format or a reasoning effort goes as a chat: the system
+ * prompt as a `system` message, the prompt (and its images) as the `user` message, and sampling,
+ * `stream`, `response_format`, `reasoning_effort` and the passthrough options as they are. The
+ * prompt then gets the model's chat template, as Ollama's generate gives it. The answer comes back
+ * as a chat's, and a chat's events make the same frames as a completion's.
  *
  * A chat has no place for a suffix, and is always templated: a completion with a suffix, or one
  * that must stay untemplated (`raw`), is refused rather than the suffix dropped or the prompt
