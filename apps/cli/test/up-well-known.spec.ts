@@ -16,6 +16,7 @@ describe('switchyard up with the well-known ports configured', () => {
   let stack: ServiceProcess;
   let output = '';
   let ports: { ollama: number; lmstudio: number; vllm: number };
+  let gatewayUrl: string;
 
   beforeAll(async () => {
     const [natsPort, gatewayPort, ollamaPort, lmstudioPort, vllmPort] = (await freePorts(5)) as [
@@ -26,8 +27,14 @@ describe('switchyard up with the well-known ports configured', () => {
       number,
     ];
     ports = { ollama: ollamaPort, lmstudio: lmstudioPort, vllm: vllmPort };
-    // The "real" Ollama, already running where the configuration says.
-    ollama = await startSimulator({ kind: 'ollama', port: ollamaPort, loadMs: 0 });
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    // The "real" Ollama, already running where the configuration says. It holds no llama3.2, the simulators' model, and an embedding model first by name.
+    ollama = await startSimulator({
+      kind: 'ollama',
+      port: ollamaPort,
+      loadMs: 0,
+      models: ['all-minilm:latest', 'qwen3:0.6b'],
+    });
     dir = mkdtempSync(join(tmpdir(), 'switchyard-up-well-known-'));
     const configFile = join(dir, 'switchyard.json');
     const config: SwitchyardConfigInput = {
@@ -38,7 +45,7 @@ describe('switchyard up with the well-known ports configured', () => {
     writeFileSync(configFile, JSON.stringify(config));
     stack = startServiceProcess(CLI_ENTRY, { args: ['up', '--config', configFile] });
     stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
+    await waitFor(() => output.includes('Ctrl-C stops') || stack.child.exitCode !== null, {
       timeoutMs: 60_000,
       description: 'the stack to be ready',
     });
@@ -56,5 +63,20 @@ describe('switchyard up with the well-known ports configured', () => {
     expect(output).not.toContain('SIMULATED');
     expect(await isListening('127.0.0.1', ports.lmstudio)).toBe(false);
     expect(await isListening('127.0.0.1', ports.vllm)).toBe(false);
+  });
+
+  it('suggests a first chat with a model the server holds, and that chat answers', async () => {
+    const tryLine = /try: curl (\S+) -d '(.*)'$/m.exec(output);
+    expect(tryLine?.slice(1)).toEqual([
+      `${gatewayUrl}/v1/chat/completions`,
+      JSON.stringify({ model: 'qwen3:0.6b', messages: [{ role: 'user', content: 'Say hello.' }] }),
+    ]);
+    const response = await fetch(tryLine?.[1] ?? '', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: tryLine?.[2] ?? '',
+    });
+    expect(response.status).toBe(200);
+    expect(output).toContain('chat-over-nats.mjs qwen3:0.6b "Say hello."');
   });
 });

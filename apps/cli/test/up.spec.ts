@@ -93,6 +93,15 @@ describe('switchyard up', () => {
     expect(output()).toMatch(/starting SIMULATED Ollama, LM Studio and vLLM/);
   });
 
+  it("suggests a first chat with the Ollama simulator's model", async () => {
+    await waitFor(() => output().includes('Ctrl-C stops everything'), {
+      timeoutMs: 10_000,
+      description: 'the ready banner',
+    });
+    expect(output()).toContain(`"model":"llama3.2:latest"`);
+    expect(output()).toContain(`chat-over-nats.mjs llama3.2:latest "Say hello."`);
+  });
+
   it.each([
     ['ollama', 'llama3.2:latest'],
     ['lmstudio', 'qwen2.5-7b-instruct'],

@@ -7,8 +7,10 @@ import {
   selfExitDeadlineMs,
   SERVICE_NODE_FLAGS,
 } from '@switchyard/service';
+import { connectNats, type NatsConnection } from '@switchyard/nats';
 import { parseArgs } from '../cli/args.js';
 import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
+import { chatModelToTry } from '../fleet/fleet-workers.js';
 import { stdoutClosed } from '../output/write.js';
 import { createNatsStore, planNats, writeNatsConfig } from '../stack/nats-launcher.js';
 import {
@@ -34,6 +36,10 @@ const READY_TIMEOUT_MS = 30_000;
  * exits on its own by then, so `up` kills only a child that is truly stuck.
  */
 const KILL_SLACK_MS = 5_000;
+/** The Ollama simulator's chat model, the quick start's (`README.md`). */
+const SIMULATED_CHAT_MODEL = 'llama3.2:latest';
+/** The longest the ready banner waits for the workers to say what they serve. */
+const MODEL_QUERY_TIMEOUT_MS = 2_000;
 /** Signals that stop the stack: Ctrl-C, `kill`, and the terminal closing. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -164,12 +170,19 @@ export async function up(
     // With keys configured, the gateway wants one from every client, this machine's too.
     const key =
       config.gateway.api_key_hashes.length > 0 ? ` -H 'Authorization: Bearer <your key>'` : '';
-    say(
-      `try: curl ${gatewayUrl}/v1/chat/completions${key} -d '{"model":"llama3.2","messages":[{"role":"user","content":"Say hello."}]}'`,
-    );
-    say(
-      `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs llama3.2:latest "Say hello."`,
-    );
+    const model = await modelToTry(config);
+    if (model === undefined) {
+      say(
+        'no backend serves a chat model yet: "npx switchyard pull MODEL" pulls one, and ' +
+          '"npx switchyard models" lists what the workers serve',
+      );
+    } else {
+      const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }] });
+      say(`try: curl ${gatewayUrl}/v1/chat/completions${key} -d '${body}'`);
+      say(
+        `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs ${model} "Say hello."`,
+      );
+    }
     say('Ctrl-C stops everything.');
     processes.keepRunning();
   } catch (error) {
@@ -249,6 +262,23 @@ async function startSim(
 }
 
 /** Removes a nats-server's JetStream store; a failure is said, not fatal: the stack has stopped. */
+/**
+ * The model the ready banner's examples use: the simulators' `llama3.2:latest` when served, else
+ * one the found servers hold, so that the example answers. `undefined` when none generates text,
+ * or when the workers cannot be asked (the banner then says how to list models).
+ */
+async function modelToTry(config: SwitchyardConfig): Promise<string | undefined> {
+  let nc: NatsConnection | undefined;
+  try {
+    nc = await connectNats(config.nats, { name: 'switchyard-up' });
+    return await chatModelToTry(nc, SIMULATED_CHAT_MODEL, MODEL_QUERY_TIMEOUT_MS);
+  } catch {
+    return undefined;
+  } finally {
+    await nc?.close();
+  }
+}
+
 function removeStore(dir: string, say: (line: string) => void): void {
   try {
     rmSync(dir, { recursive: true, force: true });

@@ -51,6 +51,28 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
     .sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id));
 }
 
+/**
+ * A model to try a first chat with: `preferred` when some worker serves it, else the first by name
+ * that generates text (not an embedding model), else `undefined`. `switchyard up` suggests it, so
+ * that its example works with whatever the found servers hold.
+ */
+export async function chatModelToTry(
+  nc: NatsConnection,
+  preferred: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
+  const chatModels = new Set<string>();
+  for (const info of infos) {
+    for (const served of workerListingOf(info)?.models ?? []) {
+      if (served.aliasOf === undefined && served.capabilities.includes('completion')) {
+        chatModels.add(served.model);
+      }
+    }
+  }
+  return chatModels.has(preferred) ? preferred : [...chatModels].sort(byText)[0];
+}
+
 /** The models a set of workers serves, sorted by name. */
 export function servedModels(workers: readonly FleetWorker[]): ServedModel[] {
   const byModel = new Map<string, { kinds: Set<BackendKind>; workers: number }>();
