@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Svcm, type Service } from '@nats-io/services';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
+  Subjects,
   workerEndpointMetadata,
   workerServiceMetadata,
   type WorkerEndpointModel,
@@ -9,6 +10,7 @@ import {
 import { closeConnection, startNatsServer, type NatsServer } from '@switchyard/testing';
 import { chatModelToTry } from '../src/fleet/fleet-workers.js';
 
+const SUBJECTS = new Subjects();
 const EMBEDDER: WorkerEndpointModel = {
   model: 'all-minilm:latest',
   capabilities: ['embedding'],
@@ -27,11 +29,14 @@ describe('chatModelToTry', () => {
   let workers: Service[] = [];
 
   /** A worker registered as the real ones are, serving `models` (metadata only). */
-  async function worker(models: readonly WorkerEndpointModel[]): Promise<void> {
+  async function worker(
+    models: readonly WorkerEndpointModel[],
+    prefix = SUBJECTS.prefix,
+  ): Promise<void> {
     const service = await new Svcm(nc).add({
       name: 'ollama-worker',
       version: '0.0.0',
-      metadata: workerServiceMetadata('ollama', `ollama-worker-${workers.length}`),
+      metadata: workerServiceMetadata('ollama', `ollama-worker-${workers.length}`, prefix),
     });
     models.forEach((model, i) =>
       service.addEndpoint(`chat_${i}`, {
@@ -60,21 +65,27 @@ describe('chatModelToTry', () => {
 
   it('is the preferred model when a worker serves it', async () => {
     await worker([chatter('aaa:1b'), chatter('llama3.2:latest')]);
-    expect(await chatModelToTry(nc, 'llama3.2:latest', 2_000)).toBe('llama3.2:latest');
+    expect(await chatModelToTry(nc, SUBJECTS, 'llama3.2:latest', 2_000)).toBe('llama3.2:latest');
   });
 
   it('is the first chat model by name otherwise, over every worker, past embedders and aliases', async () => {
     await worker([EMBEDDER, chatter('qwen3:0.6b')]);
     await worker([Object.assign(chatter('gemma'), { aliasOf: 'gemma:latest' }), chatter('phi4')]);
-    expect(await chatModelToTry(nc, 'llama3.2:latest', 2_000)).toBe('phi4');
+    expect(await chatModelToTry(nc, SUBJECTS, 'llama3.2:latest', 2_000)).toBe('phi4');
+  });
+
+  it("leaves out the workers of another fleet's subject prefix on the same NATS", async () => {
+    await worker([chatter('aaa:1b')], 'acme.ai');
+    await worker([chatter('qwen3:0.6b')]);
+    expect(await chatModelToTry(nc, SUBJECTS, 'llama3.2:latest', 2_000)).toBe('qwen3:0.6b');
   });
 
   it('is undefined when the workers serve only embedding models', async () => {
     await worker([EMBEDDER]);
-    expect(await chatModelToTry(nc, 'llama3.2:latest', 2_000)).toBeUndefined();
+    expect(await chatModelToTry(nc, SUBJECTS, 'llama3.2:latest', 2_000)).toBeUndefined();
   });
 
   it('is undefined when no worker answers', async () => {
-    expect(await chatModelToTry(nc, 'llama3.2:latest', 500)).toBeUndefined();
+    expect(await chatModelToTry(nc, SUBJECTS, 'llama3.2:latest', 500)).toBeUndefined();
   });
 });

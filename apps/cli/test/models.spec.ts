@@ -68,7 +68,7 @@ describe('switchyard models', () => {
       const previous = await new Svcm(nc).add({
         name: 'ollama-worker',
         version: '0.0.0',
-        metadata: workerServiceMetadata('ollama', start.worker),
+        metadata: workerServiceMetadata('ollama', start.worker, 'switchyard'),
       });
       previous.addEndpoint('chat_previous', {
         // Its metadata is what listings read; nothing sends requests to this subject.

@@ -57,7 +57,7 @@ describe('OpenAI error envelopes', () => {
       const listing = await new Svcm(nc).add({
         name: 'ollama-worker',
         version: '0.0.0',
-        metadata: workerServiceMetadata('ollama', 'ollama-worker-listing-only'),
+        metadata: workerServiceMetadata('ollama', 'ollama-worker-listing-only', 'switchyard'),
       });
       listing.addEndpoint('chat_ghost', {
         subject: 'test.listing-only',

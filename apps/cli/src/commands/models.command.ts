@@ -15,7 +15,11 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export async function models(args: readonly string[]): Promise<number> {
   const { options } = parseFleetArgs({ name: 'models' }, args);
   return withSession(options.configFile, async (session) => {
-    const workers = await listWorkers(session.nc, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const workers = await listWorkers(
+      session.nc,
+      session.subjects,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
     if (workers.length === 0) throw missingService('worker', '$SRV.INFO');
     const served = servedModels(workers);
     if (options.json) writeJson({ models: served });

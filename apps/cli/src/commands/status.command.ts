@@ -34,7 +34,7 @@ export async function status(args: readonly string[]): Promise<number> {
         registrySnapshotSchema,
         timeoutMs,
       ),
-      listWorkers(session.nc, timeoutMs),
+      listWorkers(session.nc, session.subjects, timeoutMs),
     ]);
     const missing: UnavailableError[] = [];
     const answer = <T>(settled: PromiseSettledResult<T>): T | undefined => {

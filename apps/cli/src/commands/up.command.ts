@@ -1,5 +1,10 @@
 import { rmSync } from 'node:fs';
-import { BACKEND_KINDS, type BackendKind, type SwitchyardConfig } from '@switchyard/contracts';
+import {
+  BACKEND_KINDS,
+  Subjects,
+  type BackendKind,
+  type SwitchyardConfig,
+} from '@switchyard/contracts';
 import {
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
@@ -271,7 +276,12 @@ async function modelToTry(config: SwitchyardConfig): Promise<string | undefined>
   let nc: NatsConnection | undefined;
   try {
     nc = await connectNats(config.nats, { name: 'switchyard-up' });
-    return await chatModelToTry(nc, SIMULATED_CHAT_MODEL, MODEL_QUERY_TIMEOUT_MS);
+    return await chatModelToTry(
+      nc,
+      new Subjects(config.nats.subject_prefix),
+      SIMULATED_CHAT_MODEL,
+      MODEL_QUERY_TIMEOUT_MS,
+    );
   } catch {
     return undefined;
   } finally {

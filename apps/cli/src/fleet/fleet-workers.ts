@@ -1,5 +1,5 @@
-import { workerListingOf, type BackendKind } from '@switchyard/contracts';
-import { queryWorkerInfo, type NatsConnection } from '@switchyard/nats';
+import { workerListingOf, type BackendKind, type Subjects } from '@switchyard/contracts';
+import { queryWorkerInfo, type NatsConnection, type ServiceInfo } from '@switchyard/nats';
 
 /** One running worker process, as it describes itself on `$SRV.INFO`. */
 export interface FleetWorker {
@@ -31,8 +31,12 @@ const INFO_MAX_WAIT_MS = 2_000;
  * at once). Workers are NATS micro services whose endpoints carry `metadata.model`, so this is
  * what the fleet serves now, with no registry in between. No worker at all is an empty list.
  */
-export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promise<FleetWorker[]> {
-  const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
+export async function listWorkers(
+  nc: NatsConnection,
+  subjects: Subjects,
+  timeoutMs: number,
+): Promise<FleetWorker[]> {
+  const infos = await askWorkers(nc, subjects, timeoutMs);
   const workers = new Map<string, { name: string; kind: BackendKind; models: Set<string> }>();
   for (const info of infos) {
     const listing = workerListingOf(info);
@@ -58,10 +62,11 @@ export async function listWorkers(nc: NatsConnection, timeoutMs: number): Promis
  */
 export async function chatModelToTry(
   nc: NatsConnection,
+  subjects: Subjects,
   preferred: string,
   timeoutMs: number,
 ): Promise<string | undefined> {
-  const infos = await queryWorkerInfo(nc, { maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS) });
+  const infos = await askWorkers(nc, subjects, timeoutMs);
   const chatModels = new Set<string>();
   for (const info of infos) {
     for (const served of workerListingOf(info)?.models ?? []) {
@@ -91,6 +96,18 @@ export function servedModels(workers: readonly FleetWorker[]): ServedModel[] {
       kinds: [...entry.kinds].sort(byText),
       workers: entry.workers,
     }));
+}
+
+/** The `$SRV.INFO` answers of the fleet's workers, those of other subject prefixes left out. */
+function askWorkers(
+  nc: NatsConnection,
+  subjects: Subjects,
+  timeoutMs: number,
+): Promise<ServiceInfo[]> {
+  return queryWorkerInfo(nc, {
+    maxWaitMs: Math.min(timeoutMs, INFO_MAX_WAIT_MS),
+    subjectPrefix: subjects.prefix,
+  });
 }
 
 function byText(a: string, b: string): number {

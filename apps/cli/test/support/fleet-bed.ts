@@ -82,7 +82,7 @@ export class FleetBed {
     const configFile = join(dir, 'switchyard.json');
     writeFileSync(
       configFile,
-      JSON.stringify({ ...TEST_TIMINGS, ...config, nats: { servers: [nats.url] } }),
+      JSON.stringify({ ...TEST_TIMINGS, ...config, nats: { ...config.nats, servers: [nats.url] } }),
     );
     const started = services.map((service) =>
       startServiceProcess(fileURLToPath(new URL(SERVICES[service].entry, import.meta.url)), {

@@ -9,11 +9,6 @@ import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/service';
 import { isNatsTimeout } from './open-bucket.js';
 
-/** The queue group of the snapshot subject, so one replica answers each request. */
-export function discoveryQueue(subjects: Subjects): string {
-  return `${subjects.prefix}-discovery`;
-}
-
 /**
  * Answers requests on `<prefix>.v1.discovery.snapshot` with the whole registry
  * (`{"backends":[…],"at":…}`). The request body is ignored. A registry too big for one message
@@ -34,7 +29,7 @@ export class SnapshotResponder {
 
   start(): void {
     this.subscription = this.nc.subscribe(this.subjects.discoverySnapshot, {
-      queue: discoveryQueue(this.subjects),
+      queue: this.subjects.discoveryQueue,
       callback: (error, message) => {
         if (error) return this.logger.warn({ err: error }, 'snapshot subscription failed');
         void this.answer(message);

@@ -64,6 +64,7 @@ export class FleetCatalogue {
   private readonly sightings = new WorkerSightings(WORKER_ABSENCE_GRACE_MS);
 
   private readonly aliases: Readonly<Record<string, string>>;
+  private readonly subjectPrefix: string;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -73,6 +74,7 @@ export class FleetCatalogue {
     private readonly orchestrator: OrchestratorClient,
   ) {
     this.aliases = config.gateway.aliases;
+    this.subjectPrefix = config.nats.subject_prefix;
   }
 
   models(options: { fresh?: boolean } = {}): Promise<FleetModel[]> {
@@ -146,7 +148,10 @@ export class FleetCatalogue {
     await this.connection.connected();
     let infos: ServiceInfo[] = [];
     try {
-      infos = await queryWorkerInfo(this.nc, { maxWaitMs: INFO_MAX_WAIT_MS });
+      infos = await queryWorkerInfo(this.nc, {
+        maxWaitMs: INFO_MAX_WAIT_MS,
+        subjectPrefix: this.subjectPrefix,
+      });
     } catch (error) {
       // A listing that fails is an empty fleet for now; the next one asks again.
       this.logger.debug({ err: error }, 'fleet listing got no answer');

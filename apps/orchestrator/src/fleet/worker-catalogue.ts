@@ -12,7 +12,7 @@ import {
 } from '@switchyard/nats';
 
 /** How long a `$SRV` query waits for workers. */
-const QUERY: WorkerQueryOptions = { maxWaitMs: 1_000 };
+const QUERY_MAX_WAIT_MS = 1_000;
 
 /** What the workers report for the request subjects of one model. */
 export interface ModelActivity {
@@ -28,17 +28,21 @@ export interface ModelActivity {
  * and total requests per subject.
  */
 export class WorkerCatalogue {
+  private readonly query: WorkerQueryOptions;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly subjects: Subjects,
-  ) {}
+  ) {
+    this.query = { maxWaitMs: QUERY_MAX_WAIT_MS, subjectPrefix: subjects.prefix };
+  }
 
   /** The kind of a worker that serves `model` now (pinned to `kind`, when given), if any does. */
   async servingKind(model: string, kind?: BackendKind): Promise<BackendKind | undefined> {
     const wanted = new Set(
       INFERENCE_OPERATIONS.map((operation) => this.subjects.inference(operation, model, kind)),
     );
-    const infos = await queryWorkerInfo(this.nc, QUERY).catch(() => []);
+    const infos = await queryWorkerInfo(this.nc, this.query).catch(() => []);
     for (const info of infos) {
       if (info.endpoints.some((endpoint) => wanted.has(endpoint.subject))) {
         return workerServiceKind(info.name);
@@ -51,7 +55,7 @@ export class WorkerCatalogue {
   async activity(): Promise<Map<string, ModelActivity>> {
     const bySubject = new Map<string, ModelActivity>();
     // A failed read is no activity seen; the next poll reads again.
-    for (const stats of await queryWorkerStats(this.nc, QUERY).catch(() => [])) {
+    for (const stats of await queryWorkerStats(this.nc, this.query).catch(() => [])) {
       for (const endpoint of stats.endpoints ?? []) {
         const data = endpoint.data as { in_flight?: unknown } | undefined;
         const inFlight = typeof data?.in_flight === 'number' ? data.in_flight : 0;

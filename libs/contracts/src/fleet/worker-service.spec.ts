@@ -4,6 +4,7 @@ import {
   workerEndpointModel,
   workerListingOf,
   workerServiceMetadata,
+  workerSubjectPrefix,
 } from './worker-service.js';
 
 describe("a worker endpoint's metadata", () => {
@@ -62,7 +63,7 @@ describe("a worker's $SRV.INFO answer", () => {
     const info = {
       id: 'registration-2',
       name: 'ollama-worker',
-      metadata: workerServiceMetadata('ollama', 'ollama-worker-1a2b'),
+      metadata: workerServiceMetadata('ollama', 'ollama-worker-1a2b', 'switchyard'),
       endpoints,
     };
     expect(workerListingOf(info)).toEqual({
@@ -74,6 +75,12 @@ describe("a worker's $SRV.INFO answer", () => {
         { model: 'llama3.2', capabilities: [], details: {}, aliasOf: 'llama3.2:latest' },
       ],
     });
+  });
+
+  it('reads the subject prefix a worker serves under; one that does not say is the default', () => {
+    const metadata = workerServiceMetadata('vllm', 'vllm-worker-1', 'acme.ai');
+    expect(workerSubjectPrefix({ metadata })).toBe('acme.ai');
+    expect(workerSubjectPrefix({ metadata: { kind: 'vllm' } })).toBe('switchyard');
   });
 
   it('knows a worker that gives no worker id by its registration, and one without endpoints', () => {

@@ -1,4 +1,5 @@
 import { BACKEND_KINDS, type BackendKind } from '../messages/backend-kind.js';
+import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
 import {
   capabilitiesFromMetadata,
   capabilitiesMetadata,
@@ -19,9 +20,24 @@ export function workerServiceKind(serviceName: string): BackendKind | undefined 
   return BACKEND_KINDS.find((kind) => workerServiceName(kind) === serviceName);
 }
 
-/** What a worker's micro service says of itself in its `$SRV.INFO` metadata. */
-export function workerServiceMetadata(kind: BackendKind, workerId: string): Record<string, string> {
-  return { kind, worker_id: workerId };
+/**
+ * What a worker's micro service says of itself in its `$SRV.INFO` metadata: its kind, its id for
+ * life, and the subject prefix of its fleet. `$SRV` queries reach every micro service on the
+ * NATS account, whatever its prefix, so a listing keeps only the workers of its own.
+ */
+export function workerServiceMetadata(
+  kind: BackendKind,
+  workerId: string,
+  subjectPrefix: string,
+): Record<string, string> {
+  return { kind, worker_id: workerId, subject_prefix: subjectPrefix };
+}
+
+/** The subject prefix a worker serves under; one that does not say serves under the default. */
+export function workerSubjectPrefix(info: {
+  metadata?: Readonly<Record<string, string>> | undefined;
+}): string {
+  return info.metadata?.['subject_prefix'] ?? DEFAULT_SUBJECT_PREFIX;
 }
 
 /**

@@ -24,6 +24,12 @@ describe('Subjects', () => {
     expect(custom.orchestrator('ensure')).toBe('acme.llm.v1.orchestrator.ensure');
     expect(custom.orchestratorWildcard).toBe('acme.llm.v1.orchestrator.*');
     expect(custom.registryBucket).toBe('acme_llm_registry');
+    // Names, not subjects: NATS refuses a queue group with a dot.
+    expect([custom.workerQueue, custom.orchestratorQueue, custom.discoveryQueue]).toEqual([
+      'acme_llm-workers',
+      'acme_llm-orchestrator',
+      'acme_llm-discovery',
+    ]);
   });
 
   it('keeps every model name inside exactly one subject token', () => {

@@ -70,6 +70,8 @@ export class Subjects {
    * with the same configuration shares the commands instead of running each one twice.
    */
   readonly orchestratorQueue: string;
+  /** The queue group of the discovery snapshot subject, so one replica answers each request. */
+  readonly discoveryQueue: string;
   /** The JetStream KV bucket that holds the fleet registry. */
   readonly registryBucket: string;
   /** Discovery answers a request here with a registry snapshot. */
@@ -82,9 +84,12 @@ export class Subjects {
       );
     }
     this.root = `${prefix}.${PROTOCOL_VERSION}`;
-    this.workerQueue = `${prefix}-workers`;
-    this.orchestratorQueue = `${prefix}-orchestrator`;
-    this.registryBucket = `${prefix.replaceAll('.', '_')}_registry`;
+    // Queue groups and bucket names are names, not subjects: NATS refuses dots in them.
+    const name = prefix.replaceAll('.', '_');
+    this.workerQueue = `${name}-workers`;
+    this.orchestratorQueue = `${name}-orchestrator`;
+    this.discoveryQueue = `${name}-discovery`;
+    this.registryBucket = `${name}_registry`;
     this.discoverySnapshot = `${this.root}.discovery.snapshot`;
   }
 

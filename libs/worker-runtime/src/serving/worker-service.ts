@@ -55,7 +55,7 @@ export async function addWorkerService(
     version: options.version,
     description: `Serves the models of ${kind} backends over the Switchyard protocol`,
     queue: subjects.workerQueue,
-    metadata: workerServiceMetadata(kind, options.workerId),
+    metadata: workerServiceMetadata(kind, options.workerId, subjects.prefix),
     statsHandler: async (endpoint) => options.statsOf(endpoint.subject),
   });
   for (const model of models) {
