@@ -13,6 +13,7 @@ import { CLI_ENTRY } from './support/run-cli.js';
 describe('switchyard up with the well-known ports configured', () => {
   let dir: string;
   let ollama: RunningSimulator;
+  let lmstudio: RunningSimulator | undefined;
   let stack: ServiceProcess;
   let output = '';
   let ports: { ollama: number; lmstudio: number; vllm: number };
@@ -40,7 +41,8 @@ describe('switchyard up with the well-known ports configured', () => {
     const config: SwitchyardConfigInput = {
       nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
       gateway: { port: gatewayPort },
-      discovery: { well_known: ports },
+      // Quick to notice a server that comes up after the stack did.
+      discovery: { well_known: ports, interval_ms: 250, max_backoff_ms: 1_000 },
     };
     writeFileSync(configFile, JSON.stringify(config));
     stack = startServiceProcess(CLI_ENTRY, { args: ['up', '--config', configFile] });
@@ -53,6 +55,7 @@ describe('switchyard up with the well-known ports configured', () => {
 
   afterAll(async () => {
     if (stack?.child.exitCode === null) await stack.stop('SIGTERM');
+    await lmstudio?.close();
     await ollama?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -79,4 +82,23 @@ describe('switchyard up with the well-known ports configured', () => {
     expect(response.status).toBe(200);
     expect(output).toContain('chat-over-nats.mjs qwen3:0.6b "Say hello."');
   });
+
+  // Discovery probes every kind's well-known port, so every kind has a worker to serve what it
+  // finds there, though only Ollama answered when the stack started.
+  it('serves an LM Studio that starts on its well-known port after the stack', async () => {
+    lmstudio = await startSimulator({ kind: 'lmstudio', port: ports.lmstudio, loadMs: 0 });
+    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+    await waitFor(
+      async () => {
+        const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'qwen2.5-7b-instruct', messages }),
+        });
+        await response.body?.cancel();
+        return response.status === 200;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: "the found LM Studio's model to answer" },
+    );
+  }, 45_000);
 });

@@ -153,8 +153,11 @@ export async function up(
     run('discovery');
     run('orchestrator');
     for (const kind of BACKEND_KINDS) {
-      const served = backends.filter((backend) => backend.kind === kind).length;
-      const replicas = served === 0 ? 0 : config.workers[kind].replicas;
+      // A kind with no backend now may gain one later: discovery probes its well-known port on
+      // every host, and a server found there has nothing to serve it without a worker.
+      const mayServe =
+        config.discovery.well_known_ports || backends.some((backend) => backend.kind === kind);
+      const replicas = mayServe ? config.workers[kind].replicas : 0;
       for (let i = 1; i <= replicas; i++)
         run(`${kind}-worker`, replicas > 1 ? `${kind}-worker-${i}` : `${kind}-worker`);
     }
