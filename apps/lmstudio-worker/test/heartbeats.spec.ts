@@ -102,3 +102,40 @@ describe('heartbeats from the LM Studio worker while nothing else flows', () => 
     expect(first.at(-1)?.frame.type).toBe('end');
   });
 });
+
+// The caller hears at once that its request waits for a model to load, however long the
+// heartbeat interval: a quick answer's start rides with its first output, a load's must not wait.
+describe('the start of a request that waits for a model to load', () => {
+  let bed: LmStudioTestbed;
+
+  beforeAll(async () => {
+    bed = await startLmStudioTestbed({
+      backends: [{ loadMs: 1_500 }],
+      // No heartbeat falls within the load: only the start and its phase can precede the answer.
+      worker: { heartbeatIntervalMs: 60_000 },
+      idleTimeoutMs: 60_000,
+    });
+  });
+
+  afterAll(async () => {
+    await bed?.close();
+  });
+
+  it('goes out at once, with a heartbeat saying loading, before the answer', async () => {
+    const frames: StreamFrame[] = [];
+    for await (const frame of bed.client.stream(
+      bed.subjects.chat(MODELS.chat),
+      chatRequest(MODELS.chat, 'Wake up.'),
+      { timeoutMs: 20_000 },
+    )) {
+      frames.push(frame);
+    }
+    expect(
+      frames.slice(0, 3).map((frame) => [frame.type, 'phase' in frame && frame.phase]),
+    ).toEqual([
+      ['start', false],
+      ['heartbeat', 'loading'],
+      ['delta', false],
+    ]);
+  });
+});

@@ -99,10 +99,12 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
     const slot = await limiter.acquire(ctx.signal);
     try {
       // Handed to the backend, which loads the model first where its last listing had it
-      // unloaded. Heard of only through the heartbeats of a quiet spell, but for leaving a queue.
+      // unloaded. A load (seconds to minutes) is announced at once, as is leaving a queue; a warm
+      // answer is heard of only through the heartbeats of a quiet spell, so a quick one costs no
+      // frame of its own.
       const cold = deps.isCold(endpoint, request.model);
       let phase: HeartbeatPhase = cold ? 'loading' : 'running';
-      if (mustWait) ctx.setPhase(phase);
+      if (mustWait || cold) ctx.setPhase(phase);
       else ctx.notePhase(phase);
       const clock = { sentAt: performance.now(), queueMs: slot.waitedMs };
       const frames = new GenerationFrames(clock);
