@@ -1,4 +1,4 @@
-import { SwitchyardError, type BackendKind } from '@switchyard/contracts';
+import { ERROR_CATALOGUE, SwitchyardError, type BackendKind } from '@switchyard/contracts';
 import type { HeartbeatPhase, NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
 import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
 import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
@@ -68,7 +68,12 @@ export function inferenceHandler<Request extends { model: string }>(
       );
       return end;
     } catch (error) {
-      ctx.log.debug({ model: request.model, err: error }, 'request failed');
+      // A failure on the fleet's side (the backend failed or went away, a deadline, no slot) is
+      // an operator's business, and the caller sees only its code: the worker's log keeps the
+      // backend's own words. What the caller caused or chose (a cancel, a bad or unsupported
+      // request) stays at debug.
+      const level = isFleetFailure(error) ? 'warn' : 'debug';
+      ctx.log[level]({ model: request.model, err: error }, 'request failed');
       throw error;
     }
   };
@@ -142,6 +147,15 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
       slot.release();
     }
   };
+}
+
+/**
+ * A failure the fleet, not the caller, is answerable for: a code the gateway answers with a 5xx.
+ * A bug (`internal`, or an error that is no SwitchyardError) the stream server logs as an error.
+ */
+function isFleetFailure(error: unknown): boolean {
+  if (!(error instanceof SwitchyardError) || error.code === 'internal') return false;
+  return ERROR_CATALOGUE[error.code].httpStatus >= 500;
 }
 
 function modelMismatch(requested: string, subjectModel: string): SwitchyardError {

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  chatRequest,
+  collect,
+  PROCESS_HOOK_TIMEOUT_MS,
+  rejectionOf,
+  type ServiceProcess,
+} from '@switchyard/testing';
+import { MODELS, startOllamaTestbed, type OllamaTestbed } from './support/ollama-testbed.js';
+
+const WARN = 40;
+
+// The caller of a failed request sees a code; the operator reads why in the worker's log, at the
+// default level, under the caller's request id.
+describe('a failed request in the worker log', () => {
+  let bed: OllamaTestbed;
+  let worker: ServiceProcess;
+
+  beforeAll(async () => {
+    bed = await startOllamaTestbed({ backends: [{ models: [MODELS.chat] }], worker: false });
+    worker = await bed.startWorkerProcess();
+  }, PROCESS_HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await bed?.close();
+  });
+
+  const failedLines = (requestId: string): Record<string, unknown>[] =>
+    worker
+      .logs()
+      .filter((line) => line['msg'] === 'request failed' && line['request_id'] === requestId);
+
+  it("is a warning naming the backend's error when the backend fails", async () => {
+    bed.backend.setFaults({ errorRate: 1 });
+    const request = Object.assign(chatRequest(MODELS.chat, 'Hi'), { id: 'log-backend-fails' });
+    const error = await rejectionOf(
+      collect(bed.client.stream(bed.subjects.chat(MODELS.chat), request, { timeoutMs: 10_000 })),
+    );
+    bed.backend.setFaults({ errorRate: 0 });
+    expect(error).toMatchObject({ code: 'backend_error' });
+    await worker.waitForLog('request failed');
+    const [line] = failedLines('log-backend-fails');
+    expect(line).toMatchObject({ level: WARN, model: MODELS.chat });
+    expect(JSON.stringify(line?.['err'])).toContain((error as Error).message);
+  });
+
+  it("stays below the default level when the caller's request is at fault", async () => {
+    // Ollama reads an empty prompt as "load the model": the worker refuses it as unsupported.
+    const request = { id: 'log-caller-fault', model: MODELS.chat, prompt: '' };
+    const error = await rejectionOf(
+      collect(
+        bed.client.stream(bed.subjects.complete(MODELS.chat), request, { timeoutMs: 10_000 }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'unsupported' });
+    expect(failedLines('log-caller-fault')).toEqual([]);
+  });
+});
