@@ -10,10 +10,10 @@ describe('an Ollama worker in an air-gapped fleet', () => {
   });
   afterAll(() => bed.close());
 
-  it('refuses pulls with forbidden and still answers other commands', async () => {
+  it('refuses pulls with pull_refused and still answers other commands', async () => {
     const httpBefore = bed.sim.stats().http;
     const error = await rejectionOf(bed.command('pull', { model: 'qwen3:0.6b' }));
-    expect(error.code).toBe('forbidden');
+    expect(error.code).toBe('pull_refused');
     expect(bed.sim.stats().http).toBe(httpBefore);
     expect((await bed.command('show', { model: 'llama3.2:latest' })).deltas).toHaveLength(1);
   });

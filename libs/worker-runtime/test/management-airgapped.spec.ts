@@ -27,10 +27,10 @@ describe('management in an air-gapped fleet', () => {
   });
   afterAll(() => bed.close());
 
-  it('refuses pull and download with forbidden and lets other commands through', async () => {
+  it('refuses pull and download with pull_refused and lets other commands through', async () => {
     for (const command of ['pull', 'download'] as const) {
       const error = await rejectionOf(bed.command(command, { model: 'qwen3:0.6b' }));
-      expect(error.code).toBe('forbidden');
+      expect(error.code).toBe('pull_refused');
       expect(error.message).toBe(`${command} is refused: orchestrator.pull_mode is airgapped`);
     }
     await bed.command('show', { model: 'base-model' });

@@ -40,7 +40,7 @@ export interface WorkerManagementOptions {
   defaultTimeoutMs: number;
   /** Sent in every start frame: the worker runtime's id. */
   workerId: string;
-  /** `false` refuses `pull` and `download` with `forbidden`, as an air-gapped fleet must. */
+  /** `false` refuses `pull` and `download` with `pull_refused`, as an air-gapped fleet must. */
   allowPulls?: boolean;
   logger: NatsLogger;
 }
@@ -105,7 +105,7 @@ export class WorkerManagement {
       // Refused whatever the body holds, as long as it has an id to answer under.
       const code = operation;
       const message =
-        code === 'forbidden'
+        code === 'pull_refused'
           ? `${command} is refused: orchestrator.pull_mode is airgapped`
           : `${this.options.adapter.kind} backends do not support ${command}`;
       this.server.serve(subject, { schema: managementQuerySchema, what }, () => {
@@ -130,14 +130,14 @@ export class WorkerManagement {
   /** The operation serving a command, or the code it is refused with. */
   private operationFor(
     command: ManagementCommandName,
-  ): ErasedManagementOperation | 'unsupported' | 'forbidden' {
+  ): ErasedManagementOperation | 'unsupported' | 'pull_refused' {
     const { adapter } = this.options;
     if (command === 'models') {
       return async (endpoint, _request, signal) => ({
         models: await adapter.listModels(endpoint, signal),
       });
     }
-    if (PULL_COMMANDS.has(command) && this.options.allowPulls === false) return 'forbidden';
+    if (PULL_COMMANDS.has(command) && this.options.allowPulls === false) return 'pull_refused';
     // Each command's schema validates its request before the operation sees it.
     const operation = adapter.management?.[command] as ErasedManagementOperation | undefined;
     return operation === undefined ? 'unsupported' : operation.bind(adapter.management);
