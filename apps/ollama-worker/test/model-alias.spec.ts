@@ -31,6 +31,8 @@ describe('Ollama model names with and without the latest tag', () => {
 
     expect(result.text).toBe(plan.text);
     expect(result.start.backend).toBe('ollama-0');
+    // The end names the model the alias stands for, where Ollama repeats the name it was given.
+    expect(result.end.model).toBe(MODELS.chat);
   });
 
   it('does not stretch an alias to another tag', async () => {

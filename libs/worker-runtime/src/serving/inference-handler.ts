@@ -14,6 +14,8 @@ export interface InferenceHandlerDeps<Request> {
   limiterOf(endpoint: BackendEndpoint): EndpointLimiter;
   /** Whether the endpoint was set aside: nothing answered there since its last listing. */
   isSetAside(endpoint: BackendEndpoint): boolean;
+  /** The model a served name stands for (Ollama's `llama3.2:latest` for `llama3.2`), or itself. */
+  fullNameOf(model: string): string;
   /** Whether the endpoint's last listing had the model unloaded: it loads it first. */
   isCold(endpoint: BackendEndpoint, model: string): boolean;
   /** The endpoint gave output for a model it had unloaded: it is loaded now. */
@@ -131,6 +133,9 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
         }
       }
       const { type: _type, ...end } = frames.endOfAnswer();
+      // A backend repeats the name it was asked for (Ollama: `llama3.2`); the end frame names
+      // the model itself, so a caller (and the gateway's metrics) see one name for it.
+      if (end.model === request.model) end.model = deps.fullNameOf(request.model);
       return end;
     } catch (error) {
       if (error instanceof SwitchyardError && error.code === 'backend_unavailable') {

@@ -120,6 +120,7 @@ export class WorkerRuntime {
       endpointsFor: (model: string) => this.directory.endpointsFor(model),
       limiterOf: (endpoint: BackendEndpoint) => this.limiterOf(endpoint),
       isSetAside: (endpoint: BackendEndpoint) => this.directory.isSetAside(endpoint),
+      fullNameOf: (model: string) => this.directory.aliasOf(model) ?? model,
       isCold: (endpoint: BackendEndpoint, model: string) => this.directory.isCold(endpoint, model),
       onLoaded: (endpoint: BackendEndpoint, model: string) => {
         this.directory.markLoaded(endpoint, model);
