@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, jest } from '@jest/globals';
 import { withFields } from '@switchyard/nats';
-import { createLogger } from './create-logger.js';
+import { createLogger, TERMINAL_OUTPUT_ENV } from './create-logger.js';
 
 function capture(format: 'json' | 'pretty' | 'auto', isTerminal = false) {
   const stream = new PassThrough();
@@ -47,6 +47,26 @@ describe('createLogger', () => {
     const piped = capture('auto', false);
     piped.logger.info('hello');
     expect(JSON.parse(piped.output().trim())).toMatchObject({ msg: 'hello' });
+  });
+
+  // `switchyard up` pipes its services' output to the terminal it runs on.
+  it('is human-readable with auto when a supervisor says the lines reach a terminal', () => {
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    process.env[TERMINAL_OUTPUT_ENV] = '1';
+    try {
+      const logger = createLogger({
+        service: 'gateway',
+        config: { level: 'info', format: 'auto' },
+        destination: stream,
+      });
+      logger.info('hello');
+    } finally {
+      delete process.env[TERMINAL_OUTPUT_ENV];
+    }
+    expect(() => JSON.parse(chunks.join('').trim())).toThrow();
+    expect(chunks.join('')).toContain('hello');
   });
 });
 

@@ -27,20 +27,32 @@ export const REDACTED_LOG_PATHS = [
   'req.headers.authorization',
 ];
 
+/**
+ * Set to `1` by a supervisor that prints a service's output on a terminal (`switchyard up`): the
+ * service's stdout is then a pipe, yet its lines end up before a person, so `format: auto` makes
+ * them readable. Not a configuration field, so its name starts with no section's.
+ */
+export const TERMINAL_OUTPUT_ENV = 'SWITCHYARD_TERMINAL_OUTPUT';
+
 export interface LoggerOptions {
   /** The service name, on every line as `service`. */
   service: string;
   config: LogConfig;
   /** Where lines go; stdout by default. */
   destination?: NodeJS.WritableStream;
-  /** Whether that destination is a terminal (for `format: auto`). */
+  /**
+   * Whether that destination is a terminal (for `format: auto`); by default, whether stdout is
+   * one or reaches one through a supervisor ({@link TERMINAL_OUTPUT_ENV}).
+   */
   isTerminal?: boolean;
 }
 
 /** JSON lines for machines; coloured, human-readable lines when attached to a terminal. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stdout;
-  const isTerminal = options.isTerminal ?? process.stdout.isTTY === true;
+  const isTerminal =
+    options.isTerminal ??
+    (process.stdout.isTTY === true || process.env[TERMINAL_OUTPUT_ENV] === '1');
   const pretty =
     options.config.format === 'pretty' || (options.config.format === 'auto' && isTerminal);
   const settings = {

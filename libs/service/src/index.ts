@@ -4,6 +4,7 @@ export { readConfig, DEFAULT_CONFIG_FILE, type ConfigSource } from './read-confi
 export {
   createLogger,
   REDACTED_LOG_PATHS,
+  TERMINAL_OUTPUT_ENV,
   type Logger,
   type LoggerOptions,
 } from './create-logger.js';

@@ -11,6 +11,7 @@ import {
   readConfig,
   selfExitDeadlineMs,
   SERVICE_NODE_FLAGS,
+  TERMINAL_OUTPUT_ENV,
 } from '@switchyard/service';
 import { connectNats, type NatsConnection } from '@switchyard/nats';
 import { parseArgs } from '../cli/args.js';
@@ -82,7 +83,7 @@ export async function up(
 ): Promise<number> {
   const config = readConfig({ argv: options.configArgs });
   const say = (line: string): void => void output.write(`switchyard: ${line}\n`);
-  const processes = new ServiceProcesses(output, 'isTTY' in output && output.isTTY === true);
+  const processes = new ServiceProcesses(output, isTerminal(output));
   let natsStore: string | undefined;
   // Every child, then what `up` made for them. The store goes only once its server has stopped.
   const stopStack = async (): Promise<void> => {
@@ -133,6 +134,8 @@ export async function up(
     // the backends it found or started, so every configured field reaches them as written.
     const env: Record<string, string> = {
       [PARENT_PID_ENV]: String(process.pid),
+      // Their output reaches this terminal through `up`: `log.format: auto` is for a person.
+      ...(isTerminal(output) ? { [TERMINAL_OUTPUT_ENV]: '1' } : {}),
       SWITCHYARD_NATS__SERVERS: config.nats.servers.join(','),
       ...addedBackendsEnv(config.backends.length, added, process.env),
     };
@@ -290,6 +293,10 @@ async function modelToTry(config: SwitchyardConfig): Promise<string | undefined>
   } finally {
     await nc?.close();
   }
+}
+
+function isTerminal(output: NodeJS.WritableStream): boolean {
+  return 'isTTY' in output && output.isTTY === true;
 }
 
 function removeStore(dir: string, say: (line: string) => void): void {
