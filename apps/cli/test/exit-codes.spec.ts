@@ -13,7 +13,11 @@ describe('exit code 2: usage errors, one line naming the problem', () => {
     [['pull'], 'missing argument <model> for pull'],
     [['start'], 'missing argument <backend> for start'],
     [['logs', 'box', '--lines'], '--lines needs a value'],
-    [['logs', 'box', '--lines', '0'], '--lines takes a whole number from 1 to 10000 (got "0")'],
+    [['logs', 'box', '--lines', '0'], '--lines takes a whole number from 1 to 100000 (got "0")'],
+    [
+      ['logs', 'box', '--lines', '100001'],
+      '--lines takes a whole number from 1 to 100000 (got "100001")',
+    ],
     [['models', '--timeout', 'soon'], '--timeout takes a duration such as 30s'],
     [['pull', 'qwen3:0.6b', '--kind', 'llamafile'], '--kind takes ollama, lmstudio or vllm'],
     [['pull', '../etc/passwd'], 'pull: model:'],

@@ -81,4 +81,10 @@ describe('switchyard logs', () => {
     const line = all.lines.at(-1);
     expect(last.stdout).toBe(`${line?.at} ${line?.stream} ${line?.line}\n`);
   });
+
+  it('--lines may ask for as many lines as orchestrator.log_lines can keep', async () => {
+    const run = await bed.cli(['logs', 'sim-managed', '--lines', '100000', '--json']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as LogsAnswer).lines.length).toBeGreaterThan(1);
+  });
 });

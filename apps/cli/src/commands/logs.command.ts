@@ -2,6 +2,7 @@ import {
   describeIssues,
   logsAnswerSchema,
   logsCommandSchema,
+  MAX_LOG_LINES,
   type LogsCommand,
 } from '@switchyard/contracts';
 import { parseCount } from '../cli/args.js';
@@ -11,8 +12,6 @@ import { withSession } from '../fleet/nats-session.js';
 import { writeJson, writeLine, writeNote } from '../output/write.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** The most lines one `logs` call may ask for (the orchestrator's own limit). */
-const MAX_LINES = 10_000;
 
 /**
  * `switchyard logs <backend> [--lines N]`: the last lines a managed backend wrote, oldest first,
@@ -26,7 +25,7 @@ export async function logs(args: readonly string[]): Promise<number> {
   const lines = parsed.value('--lines');
   const command: LogsCommand = {
     backend: parsed.positionals[0] as string,
-    ...(lines === undefined ? {} : { lines: parseCount('--lines', lines, MAX_LINES) }),
+    ...(lines === undefined ? {} : { lines: parseCount('--lines', lines, MAX_LOG_LINES) }),
   };
   const valid = logsCommandSchema.safeParse(command);
   if (!valid.success) throw new UsageError(`logs: ${describeIssues(valid.error.issues)}`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BACKEND_KINDS, backendKindSchema } from '../messages/backend-kind.js';
 import { backendIdSchema } from '../messages/request-common.js';
+import { MAX_LOG_LINES } from '../orchestrator/orchestrator-messages.js';
 import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
 
 /**
@@ -326,7 +327,7 @@ export const orchestratorConfigSchema = z.strictObject({
   /** Failed health checks in a row that make a ready backend `unhealthy`. */
   unhealthy_after: z.number().int().positive().max(100).default(3),
   /** Lines of each managed backend's output kept for `logs`. */
-  log_lines: z.number().int().positive().max(100_000).default(1_000),
+  log_lines: z.number().int().positive().max(MAX_LOG_LINES).default(1_000),
   /** After a crash: of a managed backend, and of a service or nats-server that `switchyard up` runs. */
   restart: z
     .strictObject({

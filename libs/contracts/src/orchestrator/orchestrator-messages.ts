@@ -108,10 +108,17 @@ export type StatusCommand = z.infer<typeof statusCommandSchema>;
 export const statusAnswerSchema = z.object({ backends: z.array(backendStatusSchema) });
 export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 
+/**
+ * The most lines of a backend's output an orchestrator keeps (`orchestrator.log_lines`), and so
+ * the most a `logs` command may ask for. An answer is still bounded by the NATS server's
+ * `max_payload`: the oldest lines that do not fit are left out and counted.
+ */
+export const MAX_LOG_LINES = 100_000;
+
 /** `logs`: the last lines a managed backend wrote to stdout and stderr. */
 export const logsCommandSchema = z.object({
   backend: backendIdSchema,
-  lines: z.number().int().positive().max(10_000).optional(),
+  lines: z.number().int().positive().max(MAX_LOG_LINES).optional(),
 });
 export type LogsCommand = z.infer<typeof logsCommandSchema>;
 
