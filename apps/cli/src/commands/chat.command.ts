@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { chatRequestSchema, describeIssues, type ChatRequest } from '@switchyard/contracts';
-import { EXIT, UsageError } from '../cli/cli-errors.js';
+import {
+  chatRequestSchema,
+  describeIssues,
+  SwitchyardError,
+  type ChatRequest,
+} from '@switchyard/contracts';
+import type { StreamFrame } from '@switchyard/nats';
+import { EXIT, UnavailableError, UsageError } from '../cli/cli-errors.js';
 import { readStdin } from '../cli/read-stdin.js';
 import { parseFleetArgs } from '../fleet/fleet-options.js';
-import { modelNotServed } from '../fleet/missing-service.js';
-import { withSession } from '../fleet/nats-session.js';
+import { missingService, modelNotServed } from '../fleet/missing-service.js';
+import { withSession, type NatsSession } from '../fleet/nats-session.js';
 import { writeJson, writeNote, writeText } from '../output/write.js';
 
 /** The longest prompt read from stdin. */
@@ -33,7 +39,7 @@ export async function chat(args: readonly string[]): Promise<number> {
   return withSession(options.configFile, async (session) => {
     const timeoutMs = options.timeoutMs ?? session.config.gateway.request_timeout_ms;
     const candidate: ChatRequest = {
-      id: `cli-chat-${randomUUID()}`,
+      id: chatId(),
       model,
       messages: [{ role: 'user', content: prompt }],
       timeout_ms: timeoutMs,
@@ -42,9 +48,7 @@ export async function chat(args: readonly string[]): Promise<number> {
     if (!valid.success) throw new UsageError(`chat: ${describeIssues(valid.error.issues)}`);
     const subject = session.subjects.chat(model);
     let lastText = '';
-    for await (const frame of session.stream(subject, valid.data, () =>
-      modelNotServed(model, subject),
-    )) {
+    for await (const frame of answerStartingOnDemand(session, subject, valid.data)) {
       if (options.json) writeJson(frame);
       else if (frame.type === 'delta' && frame.text !== undefined && frame.text !== '') {
         writeText(frame.text);
@@ -54,4 +58,50 @@ export async function chat(args: readonly string[]): Promise<number> {
     if (!options.json && !lastText.endsWith('\n')) writeText('\n');
     return EXIT.ok;
   });
+}
+
+/**
+ * The answer's frames. A model no worker serves may be one a stopped managed backend lists: as the
+ * gateway does, the orchestrator is asked once to start it (`ensure`), and the request goes again.
+ * No frame came before the first try failed, so none is written twice.
+ */
+async function* answerStartingOnDemand(
+  session: NatsSession,
+  subject: string,
+  request: ChatRequest,
+): AsyncGenerator<StreamFrame> {
+  const notServed = modelNotServed(request.model, subject);
+  try {
+    yield* session.stream(subject, request, () => notServed);
+    return;
+  } catch (error) {
+    if (error !== notServed || !(await ensured(session, request))) throw error;
+  }
+  yield* session.stream(subject, Object.assign({}, request, { id: chatId() }), () => notServed);
+}
+
+/**
+ * Whether the orchestrator made the request's model served: `false` when no orchestrator runs or
+ * no managed backend lists the model (the caller's "not served" says more); a start that failed
+ * is thrown, as it says why.
+ */
+async function ensured(session: NatsSession, request: ChatRequest): Promise<boolean> {
+  const subject = session.subjects.orchestrator('ensure');
+  const ensure = { id: chatId(), model: request.model, timeout_ms: request.timeout_ms };
+  writeNote(`no worker serves "${request.model}" now: asking the orchestrator to start it`);
+  try {
+    const frames = session.stream(subject, ensure, () => missingService('orchestrator', subject));
+    for await (const _frame of frames) {
+      // A start, heartbeats while the backend starts, the result: its end is the answer.
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof UnavailableError) return false;
+    if (error instanceof SwitchyardError && error.code === 'model_not_found') return false;
+    throw error;
+  }
+}
+
+function chatId(): string {
+  return `cli-chat-${randomUUID()}`;
 }
