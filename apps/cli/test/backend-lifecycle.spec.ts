@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BackendStatus } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
 import { isListening } from '../src/stack/tcp-probe.js';
-import { FleetBed, simCommand } from './support/fleet-bed.js';
+import { FleetBed, managedSim } from './support/fleet-bed.js';
 
 // `switchyard start|stop|restart` drive a managed Ollama sim through the real orchestrator.
 describe('switchyard start, restart and stop', () => {
@@ -13,15 +13,7 @@ describe('switchyard start, restart and stop', () => {
     [port] = (await freePorts(1)) as [number];
     bed = await FleetBed.start(
       {
-        backends: [
-          {
-            id: 'sim-managed',
-            kind: 'ollama',
-            url: `http://127.0.0.1:${port}`,
-            mode: 'managed',
-            command: simCommand('ollama', port),
-          },
-        ],
+        backends: [managedSim('sim-managed', port)],
       },
       ['orchestrator'],
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { freePorts } from '@switchyard/testing';
-import { FleetBed, simCommand } from './support/fleet-bed.js';
+import { FleetBed, managedSim } from './support/fleet-bed.js';
 
 const MODEL = 'llama3.2:latest';
 
@@ -13,16 +13,7 @@ describe('switchyard chat for a model of a stopped managed backend', () => {
     const [port] = (await freePorts(1)) as [number];
     bed = await FleetBed.start(
       {
-        backends: [
-          {
-            id: 'sim-managed',
-            kind: 'ollama',
-            url: `http://127.0.0.1:${port}`,
-            mode: 'managed',
-            command: simCommand('ollama', port),
-            models: [MODEL],
-          },
-        ],
+        backends: [managedSim('sim-managed', port, { models: [MODEL] })],
       },
       ['orchestrator', 'discovery', 'ollama-worker'],
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LogsAnswer } from '@switchyard/contracts';
 import { freePorts } from '@switchyard/testing';
-import { FleetBed, simCommand } from './support/fleet-bed.js';
+import { FleetBed, managedSim } from './support/fleet-bed.js';
 
 // `switchyard logs` shows what a managed backend wrote, as the orchestrator kept it.
 describe('switchyard logs', () => {
@@ -12,20 +12,8 @@ describe('switchyard logs', () => {
     bed = await FleetBed.start(
       {
         backends: [
-          {
-            id: 'sim-managed',
-            kind: 'ollama',
-            url: `http://127.0.0.1:${port}`,
-            mode: 'managed',
-            command: simCommand('ollama', port),
-          },
-          {
-            id: 'never-started',
-            kind: 'ollama',
-            url: `http://127.0.0.1:${idlePort}`,
-            mode: 'managed',
-            command: simCommand('ollama', idlePort),
-          },
+          managedSim('sim-managed', port),
+          managedSim('never-started', idlePort),
           { id: 'outside', kind: 'ollama', url: 'http://127.0.0.1:9', mode: 'external' },
         ],
       },

@@ -4,7 +4,7 @@ import { replyFrameSchema } from '@switchyard/contracts';
 import { freePorts, SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
 import type { BackendRow } from '../src/fleet/backend-rows.js';
 import type { FleetWorker } from '../src/fleet/fleet-workers.js';
-import { FleetBed, simCommand } from './support/fleet-bed.js';
+import { FleetBed, managedSim } from './support/fleet-bed.js';
 
 interface StatusJson {
   backends: BackendRow[];
@@ -24,13 +24,7 @@ describe('switchyard status', () => {
       {
         backends: [
           { id: 'box', kind: 'ollama', url: sim.url, mode: 'external' },
-          {
-            id: 'sim-managed',
-            kind: 'ollama',
-            url: `http://127.0.0.1:${managedPort}`,
-            mode: 'managed',
-            command: simCommand('ollama', managedPort),
-          },
+          managedSim('sim-managed', managedPort),
         ],
       },
       ['discovery', 'orchestrator', 'ollama-worker'],

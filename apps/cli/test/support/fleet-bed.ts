@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendConfig, SwitchyardConfigInput } from '@switchyard/contracts';
+
+type BackendConfigInput = NonNullable<SwitchyardConfigInput['backends']>[number];
 import {
   SCHEDULING_SLACK_MS,
   startNatsServer,
@@ -56,6 +58,24 @@ export function simCommand(kind: string, port: number): BackendConfig['command']
     args: [CLI_ENTRY, 'sim', '--kind', kind, '--port', String(port), '--load-ms', '0'],
     env: {},
   };
+}
+
+/** A managed Ollama backend whose command runs a simulator on `port`. */
+export function managedSim(
+  id: string,
+  port: number,
+  more: Partial<BackendConfigInput> = {},
+): BackendConfigInput {
+  return Object.assign(
+    {
+      id,
+      kind: 'ollama' as const,
+      url: `http://127.0.0.1:${port}`,
+      mode: 'managed' as const,
+      command: simCommand('ollama', port),
+    },
+    more,
+  );
 }
 
 /**
