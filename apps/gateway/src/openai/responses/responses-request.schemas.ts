@@ -20,13 +20,24 @@ const textFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** `tool_choice: {type: "allowed_tools"}`: its tools are checked one by one by the translator. */
+export const allowedToolsChoiceSchema = z.object({
+  type: z.literal('allowed_tools'),
+  mode: z.enum(['auto', 'required']),
+  tools: z.array(z.unknown()).min(1, 'tools must hold at least one tool'),
+});
+export type AllowedToolsChoice = z.infer<typeof allowedToolsChoiceSchema>;
+
+export const allowedFunctionSchema = z.object({
+  type: z.literal('function'),
+  name: z.string().min(1),
+  namespace: z.string().nullish(),
+});
+
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.object({
-    type: z.literal('function'),
-    name: z.string().min(1),
-    namespace: z.string().nullish(),
-  }),
+  allowedFunctionSchema,
+  allowedToolsChoiceSchema,
 ]);
 
 export const responsesBodySchema = z.object({

@@ -196,6 +196,57 @@ describe('translateResponsesRequest', () => {
     });
   });
 
+  it('offers only the allowed tools, with their mode as the tool choice', () => {
+    const tool = (name: string) => ({ type: 'function', name, parameters: { type: 'object' } });
+    const translated = translateResponsesRequest({
+      model: 'm',
+      input: 'Hi',
+      tools: [tool('read'), tool('write'), tool('delete')],
+      tool_choice: {
+        type: 'allowed_tools',
+        mode: 'required',
+        tools: [
+          { type: 'function', name: 'read' },
+          { type: 'function', name: 'write' },
+        ],
+      },
+    });
+    expect(translated.body['tools']).toEqual([
+      { name: 'read', parameters: { type: 'object' } },
+      { name: 'write', parameters: { type: 'object' } },
+    ]);
+    expect(translated.body['tool_choice']).toBe('required');
+    // The response states the choice as the client made it.
+    expect(translated.settings['tool_choice']).toMatchObject({ type: 'allowed_tools' });
+  });
+
+  it.each([
+    [
+      [{ type: 'function', name: 'missing' }],
+      'tool_choice.tools[0].name',
+      /"missing", which is not among the request's tools/,
+    ],
+    [
+      [
+        { type: 'function', name: 'read' },
+        { type: 'mcp', server_label: 'x' },
+      ],
+      'tool_choice.tools[1].type',
+      /tools of type "mcp" are not supported/,
+    ],
+  ])('refuses allowed tools the request cannot offer: %j', (allowed, param, message) => {
+    const error = rejection(() =>
+      translateResponsesRequest({
+        model: 'm',
+        input: 'Hi',
+        tools: [{ type: 'function', name: 'read' }],
+        tool_choice: { type: 'allowed_tools', mode: 'auto', tools: allowed },
+      }),
+    );
+    expect(error.message).toMatch(message);
+    expect(error.details).toMatchObject({ param });
+  });
+
   it('asks for log-probabilities when include names them or top_logprobs is set', () => {
     const ask = (fields: Record<string, unknown>) =>
       translateResponsesRequest({ model: 'm', input: 'Hi', ...fields });
@@ -251,3 +302,13 @@ describe('translateResponsesRequest', () => {
     expect(refused({ temperature: 7 })).toEqual(['bad_request', 'temperature']);
   });
 });
+
+function rejection(call: () => unknown): SwitchyardError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof SwitchyardError) return error;
+    throw error;
+  }
+  throw new Error('expected a SwitchyardError, but the call returned');
+}

@@ -4,6 +4,8 @@ import {
   type ContentPart,
   type ResponseFormat,
   type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
 } from '@switchyard/contracts';
 import { badField, parseBody, parseField } from '../../http/bad-request.js';
 import { canonicalStream, checked, textAndImages, typeOf } from '../../http/canonical-request.js';
@@ -15,7 +17,12 @@ import {
   type ResponsesBody,
   type ResponsesContentPart,
 } from './responses-request.schemas.js';
-import { flatToolName, translateTools, type ClientToolName } from './responses-tools.js';
+import {
+  allowedTools,
+  flatToolName,
+  translateTools,
+  type ClientToolName,
+} from './responses-tools.js';
 
 /** What `include` asks for to get the tokens' log-probabilities with the text. */
 export const INCLUDE_LOGPROBS = 'message.output_text.logprobs';
@@ -46,6 +53,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
   const include = body.include ?? [];
   const logprobs = include.includes(INCLUDE_LOGPROBS) || (body.top_logprobs ?? 0) > 0;
   const tools = translateTools(body.tools ?? []);
+  const offered = offeredTools(tools.functions, body.tool_choice ?? undefined);
   const format = body.text?.format ?? undefined;
   const effort = body.reasoning?.effort ?? undefined;
   const canonical = defined({
@@ -55,11 +63,8 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
         : [{ role: 'system' as const, content: body.instructions }]),
       ...inputMessages(body.input),
     ],
-    tools: tools.functions.length > 0 ? tools.functions : undefined,
-    tool_choice:
-      body.tool_choice == null || typeof body.tool_choice === 'string'
-        ? (body.tool_choice ?? undefined)
-        : { name: flatToolName(body.tool_choice.name, body.tool_choice.namespace) },
+    tools: offered.functions.length > 0 ? offered.functions : undefined,
+    tool_choice: offered.toolChoice,
     response_format: format === undefined ? undefined : responseFormat(format),
     reasoning_effort: translateEffort(effort),
     stream: canonicalStream(streams),
@@ -76,6 +81,17 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     settings: settingsOf(body, tools.echo),
     clientToolName: tools.clientName,
   };
+}
+
+/** The functions the model is offered, and its choice among them. */
+function offeredTools(
+  functions: ToolDefinition[],
+  choice: ResponsesBody['tool_choice'],
+): { functions: ToolDefinition[]; toolChoice: ToolChoice | undefined } {
+  if (choice == null || typeof choice === 'string')
+    return { functions, toolChoice: choice ?? undefined };
+  if (choice.type === 'allowed_tools') return allowedTools(functions, choice);
+  return { functions, toolChoice: { name: flatToolName(choice.name, choice.namespace) } };
 }
 
 /** What a response object states of the request that asked for it, as OpenAI's do. */

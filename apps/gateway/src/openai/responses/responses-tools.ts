@@ -1,9 +1,13 @@
-import type { ToolDefinition } from '@switchyard/contracts';
+import type { ToolChoice, ToolDefinition } from '@switchyard/contracts';
 import { z } from 'zod';
 import { badField, parseField } from '../../http/bad-request.js';
 import { typeOf } from '../../http/canonical-request.js';
 import { defined } from '../../http/defined.js';
-import { functionToolSchema } from './responses-request.schemas.js';
+import {
+  allowedFunctionSchema,
+  functionToolSchema,
+  type AllowedToolsChoice,
+} from './responses-request.schemas.js';
 
 // The Responses API's tools as the canonical chat's function tools.
 
@@ -108,6 +112,38 @@ function functionEcho(tool: ToolDefinition): Record<string, unknown> {
 }
 
 /** A function's name as the model sees it: joined to its namespace, when it has one. */
+/**
+ * `tool_choice: {type: "allowed_tools"}`: the model may call only the listed tools, though the
+ * request offers more (a client keeps its tool list whole, and so its prompt's prefix, while it
+ * narrows the choice turn by turn). The others are not offered to the model at all, and `mode` is
+ * the tool choice among those left. A listed tool the request does not offer, or one of another
+ * kind than a function, is refused by name.
+ */
+export function allowedTools(
+  functions: readonly ToolDefinition[],
+  choice: AllowedToolsChoice,
+): { functions: ToolDefinition[]; toolChoice: ToolChoice } {
+  const allowed = new Set(
+    choice.tools.map((raw, i) => {
+      const type = typeOf(raw, 'undefined');
+      if (type !== 'function') throw unsupportedTool(type, `tool_choice.tools[${i}].type`);
+      const tool = parseField(allowedFunctionSchema, raw, ['tool_choice', 'tools', i]);
+      const name = flatToolName(tool.name, tool.namespace);
+      if (!functions.some((offered) => offered.name === name)) {
+        throw badField(
+          `tool_choice.tools[${i}] names "${name}", which is not among the request's tools`,
+          `tool_choice.tools[${i}].name`,
+        );
+      }
+      return name;
+    }),
+  );
+  return {
+    functions: functions.filter((tool) => allowed.has(tool.name)),
+    toolChoice: choice.mode,
+  };
+}
+
 export function flatToolName(name: string, namespace: string | null | undefined): string {
   return namespace == null || namespace === '' ? name : `${namespace}${NAMESPACE_SEPARATOR}${name}`;
 }
