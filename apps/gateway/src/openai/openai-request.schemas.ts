@@ -80,6 +80,8 @@ const sampling = {
   presence_penalty: z.number().nullish(),
   frequency_penalty: z.number().nullish(),
   repetition_penalty: z.number().nullish(),
+  // Keys and values are checked by the canonical schema, which says what is wrong with them.
+  logit_bias: z.record(z.string(), z.number()).nullish(),
   n: z
     .number()
     .int()

@@ -202,6 +202,36 @@ describe('OpenAI requests as canonical requests', () => {
     }
   });
 
+  it('pass logit_bias on from chats and completions, naming it when it is malformed', () => {
+    const bias = { '50256': -100, '13': 2.5 };
+    const messages = [{ role: 'user', content: 'x' }];
+    expect(translateChatRequest({ model: 'm', messages, logit_bias: bias }).body).toMatchObject({
+      logit_bias: bias,
+    });
+    const prompt = { model: 'm', prompt: 'x' };
+    expect(
+      translateCompletionRequest(Object.assign({}, prompt, { logit_bias: bias })).body,
+    ).toMatchObject({ logit_bias: bias });
+    expect(
+      translateChatRequest({ model: 'm', messages, logit_bias: null }).body,
+    ).not.toHaveProperty('logit_bias');
+    const outside = thrown(() =>
+      translateChatRequest({ model: 'm', messages, logit_bias: { '13': 101 } }),
+    );
+    expect([outside.code, outside.message, outside.details]).toEqual([
+      'bad_request',
+      'logit_bias must hold biases from -100 to 100; token 13 has 101',
+      { param: 'logit_bias' },
+    ]);
+    const word = thrown(() =>
+      translateCompletionRequest(Object.assign({}, prompt, { logit_bias: { hello: 1 } })),
+    );
+    expect([word.message, word.details]).toEqual([
+      'logit_bias must be keyed by token ids (decimal integers of 0 or more); "hello" is not one',
+      { param: 'logit_bias' },
+    ]);
+  });
+
   it("ask for a completion's logprobs with the count itself, 0 to 5 as OpenAI takes it", () => {
     const complete = (logprobs: unknown) =>
       translateCompletionRequest({ model: 'm', prompt: 'x', logprobs }).body['logprobs'];

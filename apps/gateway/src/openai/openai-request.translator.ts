@@ -214,6 +214,7 @@ interface SamplingInput {
   presence_penalty?: number | null | undefined;
   frequency_penalty?: number | null | undefined;
   repetition_penalty?: number | null | undefined;
+  logit_bias?: Record<string, number> | null | undefined;
 }
 
 function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
@@ -229,6 +230,7 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
     presence_penalty: body.presence_penalty ?? undefined,
     frequency_penalty: body.frequency_penalty ?? undefined,
     repeat_penalty: body.repetition_penalty ?? undefined,
+    logit_bias: body.logit_bias ?? undefined,
   };
 }
 

@@ -119,6 +119,16 @@ describe('toLmStudioCompletionBody and toLmStudioEmbeddingBody', () => {
     expect(body).toEqual({ model: 'm', prompt: 'a', stream: false });
   });
 
+  it('sends logit_bias as it is, in chats and in completions', () => {
+    const bias = { '50256': -100, '13': 2.5 };
+    expect(toLmStudioChatBody(chat({ logit_bias: bias }))['logit_bias']).toEqual(bias);
+    expect(
+      toLmStudioCompletionBody({ id: 'r', model: 'm', prompt: 'a', logit_bias: bias })[
+        'logit_bias'
+      ],
+    ).toEqual(bias);
+  });
+
   it('refuses log-probabilities, which LM Studio does not return, naming the field', () => {
     for (const build of [
       () => toLmStudioChatBody(chat({ logprobs: 0 })),

@@ -343,6 +343,23 @@ describe('toOllamaGenerateBody and toOllamaEmbedBody', () => {
     });
   });
 
+  it('refuses logit_bias, which Ollama has no option for, naming it; an empty one changes nothing', () => {
+    const bias = { '13': -100 };
+    for (const build of [
+      () => toOllamaChatBody(chat({ logit_bias: bias })),
+      () => toOllamaGenerateBody({ id: 'r', model: 'm', prompt: 'Hi', logit_bias: bias }),
+    ]) {
+      expect(build).toThrow(
+        expect.objectContaining({
+          code: 'unsupported',
+          message: 'Ollama does not support logit_bias',
+          details: { param: 'logit_bias' },
+        }),
+      );
+    }
+    expect(toOllamaChatBody(chat({ logit_bias: {} }))).not.toHaveProperty('options');
+  });
+
   it('refuses a prompt of token ids, which only vLLM reads, naming prompt', () => {
     expect(() => toOllamaGenerateBody({ id: 'r', model: 'm', prompt: [1, 2, 3] })).toThrow(
       expect.objectContaining({

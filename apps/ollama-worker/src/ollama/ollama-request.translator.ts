@@ -120,8 +120,17 @@ export function toOllamaEmbedBody(request: EmbeddingRequest): OllamaEmbedBody {
   return withPassthrough(body as OllamaEmbedBody & OllamaTopLevel, {}, request.options);
 }
 
-/** Canonical sampling as Ollama's runtime `options` (`max_tokens` is `num_predict`). */
+/**
+ * Canonical sampling as Ollama's runtime `options` (`max_tokens` is `num_predict`). Ollama has no
+ * logit bias: a request with one is refused rather than answered unbiased, so that the caller
+ * knows and a router can pick another kind.
+ */
 export function ollamaOptions(request: SamplingRequest): Record<string, unknown> {
+  if (Object.keys(request.logit_bias ?? {}).length > 0) {
+    throw new SwitchyardError('unsupported', 'Ollama does not support logit_bias', {
+      details: { param: 'logit_bias' },
+    });
+  }
   return compact({
     num_predict: request.max_tokens,
     temperature: request.temperature,

@@ -90,6 +90,15 @@ describe('toVllmChatBody', () => {
     expect(completion).not.toHaveProperty('stream_options');
   });
 
+  it('sends logit_bias as it is, in chats and in completions', () => {
+    const bias = { '50256': -100, '13': 2.5 };
+    expect(toVllmChatBody(chat({ logit_bias: bias }))['logit_bias']).toEqual(bias);
+    expect(
+      toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a', logit_bias: bias })['logit_bias'],
+    ).toEqual(bias);
+    expect(toVllmChatBody(chat({}))).not.toHaveProperty('logit_bias');
+  });
+
   it('switches thinking off through the chat template for reasoning effort none', () => {
     const body = toVllmChatBody(chat({ reasoning_effort: 'none' }));
     expect(body['chat_template_kwargs']).toEqual({ enable_thinking: false });

@@ -75,6 +75,40 @@ export const samplingFields = {
   repeat_penalty: z.number().min(0).optional(),
 };
 
+/** The most tokens one request may bias (OpenAI documents no limit; this keeps a body small). */
+export const MAX_LOGIT_BIASES = 1024;
+
+// A token id as OpenAI's `logit_bias` keys send it: decimal, no sign or leading zeros.
+const TOKEN_ID_KEY = /^(0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Biases added to tokens' logits before sampling, keyed by the token's id in the model's
+ * vocabulary (decimal, as OpenAI's `logit_bias`): -100 in effect bans a token, 100 forces it.
+ * Ids are the model's own, so the map means something only to that model's tokenizer. vLLM and
+ * LM Studio apply it; Ollama has no such option, and its worker refuses it as `unsupported`.
+ */
+export const logitBiasSchema = z.record(z.string(), z.number()).superRefine((bias, ctx) => {
+  const ids = Object.keys(bias);
+  const problem =
+    ids.length > MAX_LOGIT_BIASES
+      ? `must hold at most ${MAX_LOGIT_BIASES} tokens; this one holds ${ids.length}`
+      : biasProblem(bias, ids);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+function biasProblem(bias: Record<string, number>, ids: readonly string[]): string | undefined {
+  for (const id of ids) {
+    if (!TOKEN_ID_KEY.test(id)) {
+      return `must be keyed by token ids (decimal integers of 0 or more); "${id.slice(0, 32)}" is not one`;
+    }
+    const value = bias[id] as number;
+    if (value < -100 || value > 100) {
+      return `must hold biases from -100 to 100; token ${id} has ${value}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Fields of the generating requests (chat, completion). `stream: false` says the caller joins the
  * whole answer before using any of it: the worker may then ask its backend for one non-streamed
@@ -90,6 +124,7 @@ export const generationFields = {
    * Absent means none. Backends that cannot give them refuse the request as `unsupported`.
    */
   logprobs: z.number().int().min(0).max(MAX_TOP_LOGPROBS).optional(),
+  logit_bias: logitBiasSchema.optional(),
 };
 
 /** Fields every inference request carries. */

@@ -69,6 +69,38 @@ describe('canonical requests', () => {
     }
   });
 
+  it('take logit_bias as biases from -100 to 100 keyed by decimal token ids, and say what is wrong', () => {
+    const chat = { id: 'r', model: 'm', messages: [{ role: 'user', content: 'x' }] };
+    const bias = { '0': -100, '50256': 100, '13': 2.5 };
+    expect(chatRequestSchema.parse({ ...chat, logit_bias: bias })).toEqual({
+      ...chat,
+      logit_bias: bias,
+    });
+    const prompt = { id: 'r', model: 'm', prompt: 'x', logit_bias: bias };
+    expect(completionRequestSchema.parse(prompt)).toEqual(prompt);
+    const many = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [String(i), 1]));
+    const issueOf = (logit_bias: unknown) =>
+      chatRequestSchema.safeParse({ ...chat, logit_bias }).error?.issues[0];
+    expect(issueOf(many)).toMatchObject({
+      path: ['logit_bias'],
+      message: 'must hold at most 1024 tokens; this one holds 1025',
+    });
+    for (const key of ['a', '-1', '01', '1.5', ' 7']) {
+      expect(issueOf({ [key]: 1 })).toMatchObject({
+        path: ['logit_bias'],
+        message: `must be keyed by token ids (decimal integers of 0 or more); "${key}" is not one`,
+      });
+    }
+    expect(issueOf({ '7': 100.5 })?.message).toBe(
+      'must hold biases from -100 to 100; token 7 has 100.5',
+    );
+    expect(issueOf({ '7': -101 })?.message).toBe(
+      'must hold biases from -100 to 100; token 7 has -101',
+    );
+    expect(issueOf({ '7': '1' })?.path).toEqual(['logit_bias', '7']);
+    expect(issueOf([1])?.path).toEqual(['logit_bias']);
+  });
+
   it('reject what a backend could not serve, naming the field', () => {
     const result = chatRequestSchema.safeParse({
       id: 'r',

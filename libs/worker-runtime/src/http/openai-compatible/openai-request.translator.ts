@@ -30,6 +30,7 @@ export type SamplingRequest = Pick<
   | 'presence_penalty'
   | 'frequency_penalty'
   | 'repeat_penalty'
+  | 'logit_bias'
 >;
 
 /**
@@ -215,6 +216,7 @@ export function openAiSampling(request: SamplingRequest): Record<string, unknown
     stop: request.stop,
     presence_penalty: request.presence_penalty,
     frequency_penalty: request.frequency_penalty,
+    logit_bias: request.logit_bias,
   });
 }
 
