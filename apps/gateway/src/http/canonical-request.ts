@@ -1,6 +1,6 @@
 import type { ContentPart } from '@switchyard/contracts';
 import type { z } from 'zod';
-import { badRequestFrom } from './bad-request.js';
+import { badField, badRequestFrom } from './bad-request.js';
 
 // What every API's translation into a canonical request shares.
 
@@ -40,6 +40,20 @@ export function textAndImages(content: string | readonly ContentPart[]): {
     else images.push(part);
   }
   return { text, images };
+}
+
+/**
+ * A client's `top_k` as the canonical one, whose 0 means every token (no top-k cut): vLLM's and
+ * llama.cpp's (Ollama's) -1 means that too, so the OpenAI and Ollama APIs take it. Other negatives
+ * mean nothing on any backend. `param` names the field as the client sent it.
+ */
+export function canonicalTopK(topK: number | null | undefined, param: string): number | undefined {
+  if (topK === null || topK === undefined) return undefined;
+  if (topK === -1) return 0;
+  if (topK < 0) {
+    throw badField(`${param} must be at least 1, or 0 or -1 for no top-k cut`, param);
+  }
+  return topK;
 }
 
 // Stand-ins for the fields routing fills in, so the canonical schema can check the rest.

@@ -7,7 +7,7 @@ import {
   type ResponseFormat,
 } from '@switchyard/contracts';
 import { badField, parseBody } from '../http/bad-request.js';
-import { canonicalStream, checked } from '../http/canonical-request.js';
+import { canonicalStream, canonicalTopK, checked } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import {
   ollamaChatBodySchema,
@@ -234,7 +234,7 @@ function sampling(options: OllamaOptions | null | undefined) {
     max_tokens: limit !== undefined && limit > 0 ? limit : undefined,
     temperature: options.temperature,
     top_p: options.top_p,
-    top_k: options.top_k,
+    top_k: canonicalTopK(options.top_k, 'options.top_k'),
     min_p: options.min_p,
     seed: options.seed,
     stop: typeof stop === 'string' ? [stop] : stop,

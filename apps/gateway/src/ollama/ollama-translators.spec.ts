@@ -156,6 +156,24 @@ describe('Ollama requests as canonical requests', () => {
     expect(translateOllamaGenerate(unload).shortcut).toBe('unload');
   });
 
+  it("take options.top_k -1, llama.cpp's no top-k cut, as the canonical 0, and refuse other negatives", () => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    const topK = (top_k: number) =>
+      translateOllamaChat({ model: 'm', messages, options: { top_k } }).body['top_k'];
+    expect(topK(-1)).toBe(0);
+    expect(topK(0)).toBe(0);
+    expect(topK(20)).toBe(20);
+    expect(
+      translateOllamaGenerate({ model: 'm', prompt: 'hi', options: { top_k: -1 } }).body['top_k'],
+    ).toBe(0);
+    expect(() => topK(-5)).toThrow(
+      expect.objectContaining({
+        message: 'options.top_k must be at least 1, or 0 or -1 for no top-k cut',
+        details: { param: 'options.top_k' },
+      }),
+    );
+  });
+
   it('take every think level Ollama takes, and refuse others in its words', () => {
     const chat = (think: unknown) =>
       translateOllamaChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], think });

@@ -202,6 +202,25 @@ describe('OpenAI requests as canonical requests', () => {
     }
   });
 
+  it("take top_k -1, vLLM's no top-k cut, as the canonical 0, and refuse other negatives", () => {
+    const messages = [{ role: 'user', content: 'x' }];
+    const topK = (top_k: unknown) =>
+      translateChatRequest({ model: 'm', messages, top_k }).body['top_k'];
+    expect(topK(-1)).toBe(0);
+    expect(topK(0)).toBe(0);
+    expect(topK(40)).toBe(40);
+    expect(topK(null)).toBeUndefined();
+    expect(translateCompletionRequest({ model: 'm', prompt: 'x', top_k: -1 }).body['top_k']).toBe(
+      0,
+    );
+    const negative = thrown(() => topK(-2));
+    expect([negative.code, negative.message, negative.details]).toEqual([
+      'bad_request',
+      'top_k must be at least 1, or 0 or -1 for no top-k cut',
+      { param: 'top_k' },
+    ]);
+  });
+
   it('pass logit_bias on from chats and completions, naming it when it is malformed', () => {
     const bias = { '50256': -100, '13': 2.5 };
     const messages = [{ role: 'user', content: 'x' }];

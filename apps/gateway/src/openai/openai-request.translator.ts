@@ -11,7 +11,7 @@ import {
   type ToolChoice,
 } from '@switchyard/contracts';
 import { badField, parseBody } from '../http/bad-request.js';
-import { canonicalStream, checked } from '../http/canonical-request.js';
+import { canonicalStream, canonicalTopK, checked } from '../http/canonical-request.js';
 import { defined } from '../http/defined.js';
 import { MAX_CHOICES, type ChoiceRequest } from './openai-choices.js';
 import {
@@ -223,7 +223,7 @@ function sampling(body: SamplingInput, maxTokens: number | null | undefined) {
     max_tokens: maxTokens ?? undefined,
     temperature: body.temperature ?? undefined,
     top_p: body.top_p ?? undefined,
-    top_k: body.top_k ?? undefined,
+    top_k: canonicalTopK(body.top_k, 'top_k'),
     min_p: body.min_p ?? undefined,
     seed: body.seed ?? undefined,
     stop: typeof stop === 'string' ? [stop] : stop,

@@ -90,6 +90,12 @@ describe('toVllmChatBody', () => {
     expect(completion).not.toHaveProperty('stream_options');
   });
 
+  it('sends no top-k cut (canonical top_k 0) as -1, which every vLLM takes', () => {
+    expect(toVllmChatBody(chat({ top_k: 0 }))['top_k']).toBe(-1);
+    expect(toVllmCompletionBody({ id: 'r', model: 'm', prompt: 'a', top_k: 0 })['top_k']).toBe(-1);
+    expect(toVllmChatBody(chat({ top_k: 40 }))['top_k']).toBe(40);
+  });
+
   it('sends logit_bias as it is, in chats and in completions', () => {
     const bias = { '50256': -100, '13': 2.5 };
     expect(toVllmChatBody(chat({ logit_bias: bias }))['logit_bias']).toEqual(bias);

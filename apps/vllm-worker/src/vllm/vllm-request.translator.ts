@@ -73,13 +73,16 @@ export function toVllmEmbeddingBody(request: EmbeddingRequest): Record<string, u
   return mergePassthrough(body, request.options?.vllm, OWN_KEYS);
 }
 
-/** OpenAI's sampling fields plus vLLM's `top_k`, `min_p` and `repetition_penalty`. */
+/**
+ * OpenAI's sampling fields plus vLLM's `top_k`, `min_p` and `repetition_penalty`. No top-k cut
+ * (canonical 0) is -1, which every vLLM takes; older ones refuse 0.
+ */
 function vllmSampling(request: SamplingRequest): Record<string, unknown> {
   return Object.assign(
     {},
     openAiSampling(request),
     compact({
-      top_k: request.top_k,
+      top_k: request.top_k === 0 ? -1 : request.top_k,
       min_p: request.min_p,
       repetition_penalty: request.repeat_penalty,
     }),

@@ -66,6 +66,7 @@ export const samplingFields = {
   max_tokens: z.number().int().positive().optional(),
   temperature: z.number().min(0).max(5).optional(),
   top_p: z.number().min(0).max(1).optional(),
+  /** The most likely tokens to sample from; 0 is every token (no top-k cut). */
   top_k: z.number().int().min(0).optional(),
   min_p: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
