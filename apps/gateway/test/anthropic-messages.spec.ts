@@ -151,6 +151,22 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     );
   });
 
+  it('refuses a temperature above Anthropic’s 1 in Anthropic’s error shape, naming it', async () => {
+    // This SDK's types have no temperature any more; older clients and raw callers still send it.
+    const body = {
+      model: OLLAMA_MODEL,
+      max_tokens: 16,
+      temperature: 1.5,
+      messages: [{ role: 'user' as const, content: question }],
+    };
+    const error = await client.messages.create(body).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'temperature must be between 0 and 1' },
+    });
+  });
+
   it('answers in the JSON schema output_config.format gives', async () => {
     const schema = {
       type: 'object',

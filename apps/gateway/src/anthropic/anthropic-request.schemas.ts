@@ -72,13 +72,16 @@ export const anthropicToolSchema = z
   })
   .loose();
 
+const TEMPERATURE_RANGE = 'temperature must be between 0 and 1';
+
 export const anthropicBodySchema = z.object({
   model: z.unknown(),
   messages: z.array(messageSchema).min(1, 'messages must hold at least one message'),
   max_tokens: z.number().int().positive('max_tokens must be at least 1'),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   stop_sequences: z.array(z.string()).optional(),
-  temperature: z.number().optional(),
+  // Anthropic's range; the canonical one (to 5) is wider, and a client of this API expects 0..1.
+  temperature: z.number().min(0, TEMPERATURE_RANGE).max(1, TEMPERATURE_RANGE).optional(),
   top_p: z.number().optional(),
   top_k: z.number().int().optional(),
   stream: z.boolean().optional(),

@@ -242,6 +242,9 @@ describe('translateMessagesRequest', () => {
     expect(refused({ messages: [] })).toBe('messages');
     // Anthropic's top_k is at least 0: -1, no cut elsewhere, is not Anthropic's.
     expect(refused({ top_k: -1 })).toBe('top_k');
+    expect(refused({ temperature: 1.5 })).toBe('temperature');
+    expect(refused({ temperature: -0.1 })).toBe('temperature');
+    expect(refused({ temperature: 1 })).toBe('accepted');
     expect(refused({ tools: [{ type: 'bash_20250124', name: 'bash' }] })).toBe('tools[0].type');
     expect(refused({ tools: [{ name: 'f' }] })).toBe('tools[0].input_schema');
     expect(refused({ mcp_servers: [{ url: 'https://x' }] })).toBe('mcp_servers');
