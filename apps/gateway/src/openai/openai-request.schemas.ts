@@ -31,12 +31,14 @@ const toolCall = z.object({
 });
 
 export const openAIMessageSchema = z.object({
-  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  // `function` and `function_call`: the legacy form of tool messages and calls, refused by name.
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(openAIContentPartSchema), z.null()]).optional(),
   name: z.string().optional(),
   tool_calls: z.array(toolCall).nullish(),
   tool_call_id: z.string().optional(),
   reasoning_content: z.string().nullish(),
+  function_call: z.unknown().optional(),
 });
 export type OpenAIMessage = z.infer<typeof openAIMessageSchema>;
 
@@ -104,6 +106,11 @@ export const openAIChatBodySchema = z.object({
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: topLogprobsSchema,
+  // Refused by name by the translator: the legacy form of tools, and output other than text.
+  functions: z.unknown().optional(),
+  function_call: z.unknown().optional(),
+  modalities: z.array(z.string()).nullish(),
+  audio: z.unknown().optional(),
   ...sampling,
 });
 export type OpenAIChatBody = z.infer<typeof openAIChatBodySchema>;

@@ -202,6 +202,55 @@ describe('OpenAI requests as canonical requests', () => {
     }
   });
 
+  it('refuse the legacy function-calling fields and output other than text, naming them', () => {
+    const user = { role: 'user', content: 'x' };
+    const refusal = (fields: Record<string, unknown>) => {
+      const error = thrown(() =>
+        translateChatRequest(Object.assign({ model: 'm', messages: [user] }, fields)),
+      );
+      return [error.code, error.details?.['param'], error.message];
+    };
+    const fn = { name: 'f', parameters: { type: 'object' } };
+    expect(refusal({ functions: [fn] })).toEqual([
+      'bad_request',
+      'functions',
+      'functions is the legacy form of tools: send tools instead',
+    ]);
+    expect(refusal({ function_call: { name: 'f' } })).toEqual([
+      'bad_request',
+      'function_call',
+      'function_call is the legacy form of tool_choice: send tool_choice instead',
+    ]);
+    const call = {
+      role: 'assistant',
+      content: null,
+      function_call: { name: 'f', arguments: '{}' },
+    };
+    expect(refusal({ messages: [user, call] })).toEqual([
+      'bad_request',
+      'messages[1].function_call',
+      'function_call is the legacy form of tool_calls: send tool_calls instead',
+    ]);
+    expect(refusal({ messages: [user, { role: 'function', name: 'f', content: '1' }] })).toEqual([
+      'bad_request',
+      'messages[1].role',
+      'role "function" is the legacy form of tool messages: send role "tool" with tool_call_id, ' +
+        'answering a call of tool_calls, instead',
+    ]);
+    expect(refusal({ modalities: ['text', 'audio'] })).toEqual([
+      'bad_request',
+      'modalities',
+      'only text output is supported: modalities may be ["text"] only',
+    ]);
+    expect(refusal({ audio: { voice: 'alloy', format: 'mp3' } })).toEqual([
+      'bad_request',
+      'audio',
+      'audio output is not supported: the models answer in text',
+    ]);
+    const text = { model: 'm', messages: [user], modalities: ['text'], functions: null };
+    expect(translateChatRequest(text).body['messages']).toEqual([user]);
+  });
+
   it("take top_k -1, vLLM's no top-k cut, as the canonical 0, and refuse other negatives", () => {
     const messages = [{ role: 'user', content: 'x' }];
     const topK = (top_k: unknown) =>

@@ -48,6 +48,7 @@ export interface TranslatedEmbedding {
 /** `POST /v1/chat/completions` as a canonical chat request. */
 export function translateChatRequest(raw: unknown): TranslatedRequest {
   const body = parseBody(openAIChatBodySchema, raw);
+  refuseUnservable(body);
   const streams = streamsOf(body);
   const canonical = defined({
     messages: body.messages.map((message, i) => translateMessage(message, i)),
@@ -120,6 +121,44 @@ export function translateEmbeddingRequest(raw: unknown): TranslatedEmbedding {
     encoding: body.encoding_format ?? 'float',
     body: checked(embeddingRequestSchema, canonical),
   };
+}
+
+/**
+ * What a chat asks for that would otherwise be dropped, leaving the client with a plain text
+ * answer and no word why: the legacy function-calling fields (the backends take `tools` only),
+ * and output other than text (the fleet's models answer in text).
+ */
+function refuseUnservable(body: OpenAIChatBody): void {
+  if (body.functions != null) {
+    throw badField('functions is the legacy form of tools: send tools instead', 'functions');
+  }
+  if (body.function_call != null) {
+    throw badField(
+      'function_call is the legacy form of tool_choice: send tool_choice instead',
+      'function_call',
+    );
+  }
+  body.messages.forEach((message, i) => {
+    if (message.role === 'function') {
+      throw badField(
+        'role "function" is the legacy form of tool messages: send role "tool" with ' +
+          'tool_call_id, answering a call of tool_calls, instead',
+        `messages[${i}].role`,
+      );
+    }
+    if (message.function_call != null) {
+      throw badField(
+        'function_call is the legacy form of tool_calls: send tool_calls instead',
+        `messages[${i}].function_call`,
+      );
+    }
+  });
+  if (body.modalities?.some((modality) => modality !== 'text') === true) {
+    throw badField('only text output is supported: modalities may be ["text"] only', 'modalities');
+  }
+  if (body.audio != null) {
+    throw badField('audio output is not supported: the models answer in text', 'audio');
+  }
 }
 
 function translateMessage(message: OpenAIMessage, index: number): ChatMessage {
