@@ -64,6 +64,23 @@ describe('vLLM errors', () => {
     );
   });
 
+  it('refuses continuing the last message while opening a new turn, and takes a prefill', async () => {
+    const prefill = [...messages, { role: 'assistant', content: 'Hello' }];
+    const post = (fields: Record<string, unknown>) =>
+      postJson(
+        `${sim.url}/v1/chat/completions`,
+        Object.assign({ model: 'my-model', messages: prefill, max_tokens: 4 }, fields),
+        { headers: auth },
+      );
+    const both = await post({ continue_final_message: true });
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { message: string } }).error.message).toBe(
+      'Cannot set both `continue_final_message` and `add_generation_prompt` to True.',
+    );
+    const continued = await post({ continue_final_message: true, add_generation_prompt: false });
+    expect(continued.status).toBe(200);
+  });
+
   it('refuses non-JSON bodies, images on a text model, and unknown paths the FastAPI way', async () => {
     const text = await fetch(`${sim.url}/v1/chat/completions`, {
       method: 'POST',

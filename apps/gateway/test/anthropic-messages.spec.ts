@@ -119,6 +119,26 @@ describe('Anthropic Messages API through the gateway (@anthropic-ai/sdk)', () =>
     expect(message.stop_reason).toBe('end_turn');
   });
 
+  // A prefill: the answer continues the assistant's words. Ollama and LM Studio continue a final
+  // assistant message on their own; vLLM must be asked, and refuses a wrong asking.
+  it('continues an assistant prefill on a vLLM model', async () => {
+    const prefilled = [
+      { role: 'user' as const, content: question },
+      { role: 'assistant' as const, content: '{"answer": "' },
+    ];
+    const message = await client.messages.create({
+      model: VLLM_MODEL,
+      max_tokens: 64,
+      messages: prefilled,
+    });
+    expect(message.content).toEqual([
+      {
+        type: 'text',
+        text: expectedCompletion({ model: VLLM_MODEL, messages: prefilled, maxTokens: 64 }).text,
+      },
+    ]);
+  });
+
   it('uses the one tool tool_choice any forces on Ollama, as SDKs ask for JSON', async () => {
     // The AI SDK asks Anthropic models for an object with one "json" tool and tool_choice any;
     // Ollama cannot force a tool, and nothing in the question names it.

@@ -1,5 +1,10 @@
 import { runPlain, runStream } from '../core/generation-run.js';
-import { planGeneration, type GenerationPlan, type PlannedToolCall } from '../core/generator.js';
+import {
+  planGeneration,
+  type GenerationPlan,
+  type PlannedToolCall,
+  type SimMessage,
+} from '../core/generator.js';
 import { deterministicHex } from '../core/hashing.js';
 import { SSE_DONE, SSE_TYPE, sseData } from '../core/http-io.js';
 import { isEmbeddingModel, isVisionModel } from '../core/model-traits.js';
@@ -28,6 +33,18 @@ import {
 } from './vllm-request.js';
 import { answerSeed } from '../core/answer-seed.js';
 
+/**
+ * The conversation as vLLM's chat template renders it. A final assistant message is a closed turn
+ * followed by a new, empty one, unless the request continues it (a prefill): the answer is then
+ * planned from the conversation as it stands, as the Ollama and LM Studio simulators plan it.
+ */
+function withGenerationTurn(messages: readonly SimMessage[], continues: boolean): SimMessage[] {
+  const endsWithAssistant = messages.at(-1)?.role === 'assistant';
+  return continues || !endsWithAssistant
+    ? [...messages]
+    : [...messages, { role: 'assistant', content: '' }];
+}
+
 const toolCallId = (call: PlannedToolCall) => `chatcmpl-tool-${deterministicHex(32, call.id)}`;
 
 /**
@@ -49,11 +66,18 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
   if (request.imageUrls.length > 0 && !isVisionModel(served)) {
     throw badRequest(`${served} is not a multimodal model`);
   }
+  // vLLM's own check: continuing the last message and opening a new turn after it exclude each
+  // other (add_generation_prompt defaults to true).
+  if (body.continue_final_message === true && body.add_generation_prompt !== false) {
+    throw badRequest(
+      'Cannot set both `continue_final_message` and `add_generation_prompt` to True.',
+    );
+  }
   const kwargs = body.chat_template_kwargs as { enable_thinking?: unknown } | undefined;
   const query = {
     seed: answerSeed(body.seed, sim.options.seed),
     model: served,
-    messages: request.messages,
+    messages: withGenerationTurn(request.messages, body.continue_final_message === true),
     answerTokens: sim.options.answerTokens,
     stop: request.stop,
     tools: request.tools,

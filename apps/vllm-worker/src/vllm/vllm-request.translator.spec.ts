@@ -105,6 +105,36 @@ describe('toVllmChatBody', () => {
     expect(toVllmChatBody(chat({}))).not.toHaveProperty('logit_bias');
   });
 
+  it('asks vLLM to continue a final assistant message (a prefill), as Ollama and LM Studio do', () => {
+    const ask = { role: 'user' as const, content: 'List three colours as JSON.' };
+    const prefill = (content: string) =>
+      toVllmChatBody(chat({ messages: [ask, { role: 'assistant', content }] }));
+    expect(prefill('{"colours": [')).toMatchObject({
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
+    // Nothing to continue: an empty message, a tool call (which ends a turn), a user's turn.
+    for (const body of [
+      prefill(''),
+      toVllmChatBody(
+        chat({
+          messages: [
+            ask,
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'c1', name: 'f', arguments: '{}' }],
+            },
+          ],
+        }),
+      ),
+      toVllmChatBody(chat({})),
+    ]) {
+      expect(body).not.toHaveProperty('continue_final_message');
+      expect(body).not.toHaveProperty('add_generation_prompt');
+    }
+  });
+
   it('switches thinking off through the chat template for reasoning effort none', () => {
     const body = toVllmChatBody(chat({ reasoning_effort: 'none' }));
     expect(body['chat_template_kwargs']).toEqual({ enable_thinking: false });

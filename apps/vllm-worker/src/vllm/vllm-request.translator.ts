@@ -39,12 +39,30 @@ const VLLM_RULES: OpenAiBodyRules = {
  * (`chat_template_kwargs.enable_thinking: false`); the other efforts go as `reasoning_effort`.
  */
 export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
+  const prefill = endsWithPrefill(request);
   return openAiChatBody(request, VLLM_RULES, {
     response_format: toOpenAiResponseFormat(request.response_format),
     reasoning_effort: openAiReasoningEffort(request.reasoning_effort),
     chat_template_kwargs:
       request.reasoning_effort === 'none' ? { enable_thinking: false } : undefined,
+    // vLLM closes the last turn and opens a new one unless told to continue it (and then it must
+    // not add the new turn's header: it refuses both at once).
+    continue_final_message: prefill ? true : undefined,
+    add_generation_prompt: prefill ? false : undefined,
   });
+}
+
+/**
+ * Whether the chat ends with an assistant message to continue (a prefill: Anthropic's, or a
+ * client steering the answer's start), as Ollama and LM Studio continue one on their own: text,
+ * and no tool calls, which end a turn.
+ */
+function endsWithPrefill(request: ChatRequest): boolean {
+  const last = request.messages.at(-1);
+  if (last?.role !== 'assistant' || (last.tool_calls?.length ?? 0) > 0) return false;
+  const content = last.content;
+  if (typeof content === 'string') return content !== '';
+  return (content ?? []).some((part) => part.type === 'text' && part.text !== '');
 }
 
 /**
