@@ -106,6 +106,28 @@ describe('translateMessagesRequest', () => {
     ]);
   });
 
+  it('says a tool result marked is_error failed, in the words the model reads', () => {
+    const result = (block: Record<string, unknown>) =>
+      translateMessagesRequest({
+        ...base,
+        messages: [
+          {
+            role: 'user',
+            content: [Object.assign({ type: 'tool_result', tool_use_id: 't' }, block)],
+          },
+        ],
+      }).body['messages'];
+    expect(result({ content: 'No such file: a.txt', is_error: true })).toEqual([
+      { role: 'tool', tool_call_id: 't', content: 'Error: No such file: a.txt' },
+    ]);
+    expect(result({ is_error: true })).toEqual([
+      { role: 'tool', tool_call_id: 't', content: 'Error: the tool failed.' },
+    ]);
+    expect(result({ content: 'a.txt: 3 lines', is_error: false })).toEqual([
+      { role: 'tool', tool_call_id: 't', content: 'a.txt: 3 lines' },
+    ]);
+  });
+
   it('translates custom tools, the tool choice and the thinking budget', () => {
     const schema = { type: 'object', properties: {} };
     const ask = (fields: Record<string, unknown>) =>

@@ -114,6 +114,15 @@ function systemText(content: AnthropicMessage['content'], param: string): string
  * images (a screenshot, an image file read) follow in the user message: the chat APIs of the
  * backends take images from users only.
  */
+/**
+ * A tool result Anthropic's client marked `is_error`, as the model reads it. The canonical tool
+ * message (OpenAI's, Ollama's) has no such flag, and a failure's text alone (`No such file`) may
+ * read as a result; the words say it failed, as the flag tells Claude.
+ */
+function failedToolText(text: string): string {
+  return text === '' ? 'Error: the tool failed.' : `Error: ${text}`;
+}
+
 function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];
@@ -123,7 +132,8 @@ function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
     if (type === 'tool_result') {
       const block = parseField(contentBlockSchemas.tool_result, raw, [at]);
       const result = textAndImages(toolResultParts(block.content, `${at}.content`));
-      results.push({ role: 'tool', tool_call_id: block.tool_use_id, content: result.text });
+      const content = block.is_error === true ? failedToolText(result.text) : result.text;
+      results.push({ role: 'tool', tool_call_id: block.tool_use_id, content });
       parts.push(...result.images);
     } else if (type === 'text') {
       parts.push({ type: 'text', text: parseField(contentBlockSchemas.text, raw, [at]).text });
