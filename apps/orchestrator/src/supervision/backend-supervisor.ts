@@ -251,8 +251,9 @@ export class BackendSupervisor {
     this.process = running;
     void running.exited.then((exit) => this.onExit(running, exit));
     const pid = await running.spawned.catch(() => undefined);
-    if (this.process !== running) return;
-    this.transition('starting', pid === undefined ? {} : { pid });
+    // A program that never ran is not starting: its exit, about to come, says what happened.
+    if (this.process !== running || pid === undefined) return;
+    this.transition('starting', { pid });
     const outcome = await waitUntilReady({
       kind: backend.kind,
       url: backend.url,
@@ -281,6 +282,14 @@ export class BackendSupervisor {
     };
     if (this.state === 'stopping') {
       this.transition('stopped', exitFields);
+      return;
+    }
+    if (exit.permanent === true) {
+      this.failure = new SwitchyardError(
+        'start_failed',
+        `cannot start backend ${this.id}: ${exit.spawnError}`,
+      );
+      this.transition('failed', { message: this.failure.message });
       return;
     }
     const why = this.state === 'starting' && this.message ? `${this.message}; ` : '';

@@ -3,7 +3,7 @@
 /** From the guard. */
 export type GuardMessage =
   | { type: 'spawned'; pid: number }
-  | { type: 'spawn-failed'; message: string }
+  | { type: 'spawn-failed'; message: string; code?: string | undefined }
   | { type: 'exited'; code: number | null; signal: NodeJS.Signals | null };
 
 /** To the guard: send a signal to the program's whole process group. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { LogLine } from '@switchyard/contracts';
 import type { GuardMessage, GuardRequest } from './guard-messages.js';
 import { LineSplitter } from './output-lines.js';
+import { describeSpawnFailure } from './spawn-failure.js';
 
 /** How long to wait for the guard's last IPC message after it exited. */
 const IPC_DRAIN_MS = 1_000;
@@ -22,6 +23,8 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
   /** Set when the program could not be started at all (no such file, not executable…). */
   spawnError?: string;
+  /** Set with `spawnError` when starting the same command again cannot help (no such program…). */
+  permanent?: boolean;
 }
 
 export interface ManagedProcessOptions {
@@ -76,8 +79,14 @@ export class ManagedProcess {
         this.programPid = message.pid;
         resolveSpawned(message.pid);
       } else if (message.type === 'spawn-failed') {
-        reportedExit = { code: null, signal: null, spawnError: message.message };
-        rejectSpawned(new Error(message.message));
+        const failure = describeSpawnFailure(spec.program, message.code, message.message);
+        reportedExit = {
+          code: null,
+          signal: null,
+          spawnError: failure.message,
+          permanent: failure.permanent,
+        };
+        rejectSpawned(new Error(failure.message));
       } else {
         reportedExit = { code: message.code, signal: message.signal };
       }
@@ -99,9 +108,12 @@ export class ManagedProcess {
           settle({ code, signal });
         });
       });
-      this.guard.once('error', (error) => {
-        rejectSpawned(error);
-        resolve({ code: null, signal: null, spawnError: error.message });
+      this.guard.once('error', (error: NodeJS.ErrnoException) => {
+        // The guard is Node itself, so it fails to start for want of its working directory.
+        const missingCwd = error.code === 'ENOENT' && spec.cwd !== undefined;
+        const spawnError = missingCwd ? `working directory "${spec.cwd}" not found` : error.message;
+        rejectSpawned(new Error(spawnError));
+        resolve({ code: null, signal: null, spawnError, permanent: missingCwd });
       });
     });
   }

@@ -34,8 +34,8 @@ if (program === undefined) {
 const child = spawn(program, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
 
 child.once('spawn', () => send({ type: 'spawned', pid: child.pid as number }));
-child.once('error', (error) => {
-  send({ type: 'spawn-failed', message: error.message }, () => process.exit(127));
+child.once('error', (error: NodeJS.ErrnoException) => {
+  send({ type: 'spawn-failed', message: error.message, code: error.code }, () => process.exit(127));
 });
 child.once('exit', (code, signal) => {
   // Whatever the program left running in its group goes with it.

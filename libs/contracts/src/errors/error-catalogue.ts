@@ -70,7 +70,7 @@ export const ERROR_CATALOGUE = {
   start_failed: {
     retryable: false,
     httpStatus: 503,
-    summary: 'a managed backend exited or did not become ready in time',
+    summary: "a managed backend's program could not run, exited, or did not become ready in time",
   },
   pull_refused: {
     retryable: false,
