@@ -49,6 +49,28 @@ describe('exit code 78: an invalid configuration, as for every service', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/cannot read \/nonexistent\/switchyard\.yaml: ENOENT/);
   });
+
+  // Settings no NATS server could accept: no hint to start nats-server, no lookup of a host. The
+  // server, where one is set, is a port nothing listens on, should any run try to connect.
+  it.each([
+    [{ SWITCHYARD_NATS__PASSWORD: '12345' }, 'nats.user: must be set when nats.password is'],
+    [{ SWITCHYARD_NATS__TOKEN: 't', SWITCHYARD_NATS__USER: 'u' }, 'nats.token: goes alone'],
+    [{ SWITCHYARD_NATS__SERVERS: 'not-a-url' }, 'nats.servers[0]: use nats://host:port'],
+    [
+      { SWITCHYARD_NATS__TLS__CA_FILE: '/nonexistent/ca.pem' },
+      'nats.tls.ca_file: cannot read /nonexistent/ca.pem: no such file',
+    ],
+  ])('names invalid NATS settings %j', async (env, problem) => {
+    const nowhere = `nats://127.0.0.1:${(await freePorts(1))[0]}`;
+    const run = await runCli(['status'], {
+      env: Object.assign({ SWITCHYARD_NATS__SERVERS: nowhere }, env),
+    });
+    expect(run.code).toBe(78);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^switchyard: invalid configuration /);
+    expect(run.stderr).toContain(problem);
+    expect(run.stderr).not.toContain('nats-server running');
+  });
 });
 
 describe('exit code 69: NATS cannot be reached at the configured URL', () => {

@@ -52,4 +52,37 @@ describe('readConfig', () => {
       /bad\.yaml[\s\S]*gateway\.port: .*\(got "eighty"\)/,
     );
   });
+
+  it('refuses NATS TLS and creds files it cannot read, naming the field and the path', () => {
+    write('ca.pem', 'not really a certificate\n');
+    const config = write(
+      'tls.yaml',
+      'nats:\n  tls: { ca_file: ca.pem, cert_file: missing.pem, key_file: . }\n',
+    );
+    let error: unknown;
+    try {
+      readConfig({ argv: ['--config', config], env: {}, cwd: dir });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect((error as InvalidConfigError).problems).toEqual([
+      `nats.tls.cert_file: cannot read ${join(dir, 'missing.pem')}: no such file`,
+      `nats.tls.key_file: cannot read ${dir}: it is a directory`,
+    ]);
+    expect(() =>
+      readConfig({
+        argv: [],
+        env: { SWITCHYARD_NATS__CREDS_FILE: '/nonexistent/user.creds' },
+        cwd: mkdtempSync(join(dir, 'creds-')),
+      }),
+    ).toThrow('nats.creds_file: cannot read /nonexistent/user.creds: no such file');
+    // A file that is there is fine, relative to the working directory.
+    const readable = readConfig({
+      argv: [],
+      env: { SWITCHYARD_NATS__TLS__CA_FILE: 'ca.pem' },
+      cwd: dir,
+    });
+    expect(readable.nats.tls?.ca_file).toBe('ca.pem');
+  });
 });

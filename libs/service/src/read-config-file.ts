@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InvalidConfigError, resolveConfig, type SwitchyardConfig } from '@switchyard/contracts';
+import { unreadableNatsFiles } from './config-files.js';
 
 /** The file read when neither `--config` nor `SWITCHYARD_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = 'switchyard.yaml';
@@ -17,7 +18,8 @@ export interface ConfigSource {
  * Reads the configuration a process runs with: the YAML file named by `--config`, else by
  * `SWITCHYARD_CONFIG`, else `./switchyard.yaml` when it exists (else defaults only), with the
  * `SWITCHYARD_*` environment overrides applied. A file that was named but cannot be read, YAML
- * that does not parse and values the schema refuses all throw `InvalidConfigError`.
+ * that does not parse, values the schema refuses and NATS TLS or creds files that cannot be read
+ * all throw `InvalidConfigError`.
  */
 export function readConfig(source: ConfigSource = {}): SwitchyardConfig {
   const env = source.env ?? process.env;
@@ -34,11 +36,11 @@ export function readConfig(source: ConfigSource = {}): SwitchyardConfig {
       throw new InvalidConfigError([`cannot read ${path}: ${(error as Error).message}`], path);
     }
   }
-  return resolveConfig(
-    text === undefined ? undefined : parseYaml(text, path),
-    env,
-    text === undefined ? 'defaults and environment' : path,
-  );
+  const origin = text === undefined ? 'defaults and environment' : path;
+  const config = resolveConfig(text === undefined ? undefined : parseYaml(text, path), env, origin);
+  const unreadable = unreadableNatsFiles(config, cwd);
+  if (unreadable.length > 0) throw new InvalidConfigError(unreadable, origin);
+  return config;
 }
 
 function parseYaml(text: string, path: string): unknown {

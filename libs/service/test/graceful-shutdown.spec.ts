@@ -127,4 +127,30 @@ describe('service lifecycle', () => {
     expect(code).toBe(78);
     expect(run.stderr()).toMatch(/gateway\.port: .*\(got 99999\)/);
   });
+
+  it.each([
+    [{ SWITCHYARD_NATS__PASSWORD: '12345' }, 'nats.user: must be set when nats.password is'],
+    [
+      { SWITCHYARD_NATS__TOKEN: 't', SWITCHYARD_NATS__USER: 'u', SWITCHYARD_NATS__PASSWORD: 'p' },
+      'nats.token: goes alone',
+    ],
+    [{ SWITCHYARD_NATS__SERVERS: 'not-a-url' }, 'nats.servers[0]: use nats://host:port'],
+    [
+      { SWITCHYARD_NATS__TLS__CA_FILE: '/nonexistent/ca.pem' },
+      'nats.tls.ca_file: cannot read /nonexistent/ca.pem: no such file',
+    ],
+  ])('refuses NATS settings that cannot work as configuration: %j', async (env, problem) => {
+    const run = startFixture(env);
+    // A fixture that took the settings would run until stopped: the test stops it then.
+    const ended = await Promise.race([
+      run.exit,
+      new Promise<undefined>((resolve) =>
+        setTimeout(() => resolve(undefined), 5_000 + SCHEDULING_SLACK_MS),
+      ),
+    ]);
+    if (ended === undefined) run.child.kill('SIGKILL');
+    expect(ended?.code).toBe(78);
+    expect(run.stderr()).toContain(problem);
+    expect(run.stderr()).not.toContain('12345');
+  });
 });

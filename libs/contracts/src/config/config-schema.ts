@@ -24,7 +24,11 @@ function listOf<T extends z.ZodType>(item: T, options: { nonEmpty?: boolean } = 
   );
 }
 
-/** A NATS server as nats.js dials one: `nats://host:port`, `tls://host:port` or `host:port`. */
+/**
+ * A NATS server as nats.js dials one: `nats://host:port`, `tls://host:port` or `host:port`. A bare
+ * word is refused: nats.js would take it for a host name, and the mistake would show only as a
+ * failed DNS lookup when the service connects.
+ */
 const natsServer = z
   .string()
   .refine(isNatsServer, 'use nats://host:port, tls://host:port or host:port');
@@ -37,7 +41,10 @@ export function natsServerUrl(server: string): URL {
 function isNatsServer(value: string): boolean {
   try {
     const url = natsServerUrl(value);
-    return (url.protocol === 'nats:' || url.protocol === 'tls:') && url.hostname !== '';
+    const schemeOrPort = value.includes('://') || url.port !== '';
+    return (
+      (url.protocol === 'nats:' || url.protocol === 'tls:') && url.hostname !== '' && schemeOrPort
+    );
   } catch {
     return false;
   }
@@ -48,53 +55,82 @@ const milliseconds = z.number().int().positive();
 /** `nats.outage_wait_ms`'s default, for clients built without a configuration. */
 export const DEFAULT_NATS_OUTAGE_WAIT_MS = 5_000;
 
-export const natsConfigSchema = z.strictObject({
-  servers: listOf(natsServer, { nonEmpty: true }).default(['nats://127.0.0.1:4222']),
-  subject_prefix: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
-      'use dot-separated tokens of letters, digits, "_" and "-"',
-    )
-    .default(DEFAULT_SUBJECT_PREFIX),
-  /** The connection name shown by the server's monitoring; defaults to the service name. */
-  name: z.string().optional(),
-  user: z.string().optional(),
-  password: z.string().optional(),
-  token: z.string().optional(),
-  /** An nkey seed (starts with `SU`); prefer the environment for it. */
-  nkey_seed: z.string().optional(),
-  creds_file: z.string().optional(),
-  tls: z
-    .strictObject({
-      ca_file: z.string().optional(),
-      cert_file: z.string().optional(),
-      key_file: z.string().optional(),
-    })
-    .optional(),
-  /**
-   * Try `servers` in random order, which spreads a fleet's clients over a cluster; `false` tries
-   * them in the order listed, so a client prefers the first (after a reconnect as well).
-   */
-  randomize_servers: z.boolean().default(true),
-  /** How long to wait before trying again after a lost connection; it retries forever. */
-  reconnect_wait_ms: milliseconds.default(1_000),
-  /** How long one attempt to connect to a server may take: the first connection and each reconnect. */
-  connect_timeout_ms: milliseconds.default(5_000),
-  /**
-   * How often the client pings its server. With two pings unanswered (two to three intervals) it
-   * takes the server for dead and connects again, to another node of a cluster if it has one.
-   * nats.js's own two minutes would leave a service on a server that hangs, or whose host left
-   * the network without closing the socket, for some six minutes, serving nobody.
-   */
-  ping_interval_ms: milliseconds.default(10_000),
-  /**
-   * How long a request waits for a lost connection to come back before it fails with
-   * `nats_unavailable`; while the connection has been lost for longer, requests fail at once.
-   * Shorter outages (a server restarting, a move to another node of a cluster) cost nothing.
-   */
-  outage_wait_ms: milliseconds.default(DEFAULT_NATS_OUTAGE_WAIT_MS),
-});
+export const natsConfigSchema = z
+  .strictObject({
+    servers: listOf(natsServer, { nonEmpty: true }).default(['nats://127.0.0.1:4222']),
+    subject_prefix: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+        'use dot-separated tokens of letters, digits, "_" and "-"',
+      )
+      .default(DEFAULT_SUBJECT_PREFIX),
+    /** The connection name shown by the server's monitoring; defaults to the service name. */
+    name: z.string().optional(),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    token: z.string().optional(),
+    /** An nkey seed (starts with `SU`); prefer the environment for it. */
+    nkey_seed: z.string().optional(),
+    creds_file: z.string().optional(),
+    tls: z
+      .strictObject({
+        ca_file: z.string().optional(),
+        cert_file: z.string().optional(),
+        key_file: z.string().optional(),
+      })
+      .optional(),
+    /**
+     * Try `servers` in random order, which spreads a fleet's clients over a cluster; `false` tries
+     * them in the order listed, so a client prefers the first (after a reconnect as well).
+     */
+    randomize_servers: z.boolean().default(true),
+    /** How long to wait before trying again after a lost connection; it retries forever. */
+    reconnect_wait_ms: milliseconds.default(1_000),
+    /** How long one attempt to connect to a server may take: the first connection and each reconnect. */
+    connect_timeout_ms: milliseconds.default(5_000),
+    /**
+     * How often the client pings its server. With two pings unanswered (two to three intervals) it
+     * takes the server for dead and connects again, to another node of a cluster if it has one.
+     * nats.js's own two minutes would leave a service on a server that hangs, or whose host left
+     * the network without closing the socket, for some six minutes, serving nobody.
+     */
+    ping_interval_ms: milliseconds.default(10_000),
+    /**
+     * How long a request waits for a lost connection to come back before it fails with
+     * `nats_unavailable`; while the connection has been lost for longer, requests fail at once.
+     * Shorter outages (a server restarting, a move to another node of a cluster) cost nothing.
+     */
+    outage_wait_ms: milliseconds.default(DEFAULT_NATS_OUTAGE_WAIT_MS),
+  })
+  .superRefine(checkNatsAuth);
+
+/**
+ * Settings that make sense only together. Whether the files exist is the reading service's
+ * concern (`@switchyard/service`), not this schema's, which the JSON Schema is generated from.
+ */
+function checkNatsAuth(
+  nats: { user?: string; password?: string; token?: string; tls?: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+): void {
+  const problem = (path: string[], message: string): void =>
+    ctx.addIssue({ code: 'custom', path, input: undefined, message });
+  if (nats.password !== undefined && nats.user === undefined) {
+    problem(['user'], 'must be set when nats.password is: set both or neither');
+  }
+  if (nats.token !== undefined && (nats.user !== undefined || nats.password !== undefined)) {
+    problem(['token'], 'goes alone: use a token or nats.user and nats.password, not both');
+  }
+  const tls = nats.tls ?? {};
+  if ((tls['cert_file'] === undefined) !== (tls['key_file'] === undefined)) {
+    const [missing, set] =
+      tls['cert_file'] === undefined ? ['cert_file', 'key_file'] : ['key_file', 'cert_file'];
+    problem(
+      ['tls', missing],
+      `must be set with nats.tls.${set}: set both for a client certificate, or neither`,
+    );
+  }
+}
 
 export const logConfigSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -24,6 +24,7 @@ describe('configuration', () => {
       {
         SWITCHYARD_GATEWAY__PORT: '9000',
         SWITCHYARD_NATS__SERVERS: 'nats://a:4222, nats://b:4222',
+        SWITCHYARD_NATS__USER: 'switchyard',
         SWITCHYARD_NATS__PASSWORD: 's3cret',
         SWITCHYARD_BACKENDS__0__MAX_CONCURRENCY: '2',
         SWITCHYARD_LOG__LEVEL: 'debug',
@@ -112,6 +113,37 @@ describe('configuration', () => {
       nats: { servers: ['127.0.0.1:4333', 'tls://nats.lan:4222'] },
     });
     expect(nats.servers).toEqual(['127.0.0.1:4333', 'tls://nats.lan:4222']);
+  });
+
+  it('refuses a bare word as a NATS server: it is no host:port, and nats.js would look it up', () => {
+    expect(captureConfigError({ nats: { servers: ['not-a-url'] } }).problems).toEqual([
+      'nats.servers[0]: use nats://host:port, tls://host:port or host:port (got "not-a-url")',
+    ]);
+    expect(resolveConfig({ nats: { servers: ['nats://nats-1'] } }).nats.servers).toEqual([
+      'nats://nats-1',
+    ]);
+  });
+
+  it('refuses NATS credentials that do not go together, naming the field and no secret', () => {
+    expect(captureConfigError(undefined, { SWITCHYARD_NATS__PASSWORD: '12345' }).problems).toEqual([
+      'nats.user: must be set when nats.password is: set both or neither (got nothing)',
+    ]);
+    const both = captureConfigError({ nats: { user: 'u', password: 'p', token: 'secret-t' } });
+    expect(both.problems).toEqual([
+      'nats.token: goes alone: use a token or nats.user and nats.password, not both (got (secret))',
+    ]);
+    expect(captureConfigError({ nats: { token: 't', user: 'u' } }).problems).toHaveLength(1);
+    expect(captureConfigError({ nats: { tls: { cert_file: 'client.pem' } } }).problems).toEqual([
+      'nats.tls.key_file: must be set with nats.tls.cert_file: set both for a client certificate, or neither (got nothing)',
+    ]);
+    expect(captureConfigError({ nats: { tls: { key_file: 'client.key' } } }).problems).toEqual([
+      'nats.tls.cert_file: must be set with nats.tls.key_file: set both for a client certificate, or neither (got nothing)',
+    ]);
+    expect(resolveConfig({ nats: { user: 'u', password: 'p' } }).nats).toMatchObject({
+      user: 'u',
+      password: 'p',
+    });
+    expect(resolveConfig({ nats: { user: 'u' } }).nats.user).toBe('u');
   });
 
   it('names unknown fields, so a typo is not silently ignored', () => {

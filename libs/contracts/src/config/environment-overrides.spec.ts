@@ -10,13 +10,14 @@ describe('environment overrides', () => {
       {
         SWITCHYARD_NATS__USER: '1000',
         SWITCHYARD_NATS__PASSWORD: '123456',
-        SWITCHYARD_NATS__TOKEN: 'true',
         SWITCHYARD_NATS__NAME: 'null',
         SWITCHYARD_BACKENDS__0__API_KEY: '0042',
         SWITCHYARD_GATEWAY__ALIASES__FAST: '7',
       },
     );
-    expect(config.nats).toMatchObject({ user: '1000', password: '123456', token: 'true' });
+    expect(config.nats).toMatchObject({ user: '1000', password: '123456' });
+    // A token goes without a user and password.
+    expect(resolveConfig(undefined, { SWITCHYARD_NATS__TOKEN: 'true' }).nats.token).toBe('true');
     expect(config.nats.name).toBe('null');
     expect(config.backends[0]?.api_key).toBe('0042');
     expect(config.gateway.aliases).toEqual({ fast: '7' });

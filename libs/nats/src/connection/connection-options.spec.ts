@@ -84,9 +84,19 @@ describe('buildConnectionOptions', () => {
 
   it('passes user/password and token as authenticators', async () => {
     const options = await buildConnectionOptions(
-      natsConfigSchema.parse({ user: 'u', password: 'p', token: 't' }),
+      natsConfigSchema.parse({ user: 'u', password: 'p' }),
     );
-    expect(authenticate(options.authenticator)).toEqual({ user: 'u', pass: 'p', auth_token: 't' });
+    expect(authenticate(options.authenticator)).toEqual({ user: 'u', pass: 'p' });
+    const withToken = await buildConnectionOptions(natsConfigSchema.parse({ token: 't' }));
+    expect(authenticate(withToken.authenticator)).toEqual({ auth_token: 't' });
+  });
+
+  it.each([
+    [{ password: 'p' }, 'nats.password is'],
+    [{ user: 'u', token: 't' }, 'use a token or nats.user and nats.password'],
+    [{ tls: { cert_file: '/etc/client.pem' } }, 'must be set with nats.tls.cert_file'],
+  ])('never gets %j: the schema refuses it', (config, message) => {
+    expect(() => natsConfigSchema.parse(config)).toThrow(message);
   });
 
   it('requires TLS with the CA, certificate and key files', async () => {
@@ -103,13 +113,11 @@ describe('buildConnectionOptions', () => {
   });
 
   it.each([
-    [{ password: 'p' }, /nats\.password is set but nats\.user is not/],
     [{ nkey_seed: 'SUnot-a-seed' }, /nats\.nkey_seed is not a valid nkey seed/],
     [
       { creds_file: '/nonexistent/user.creds' },
       /nats\.creds_file \/nonexistent\/user\.creds cannot be read/,
     ],
-    [{ tls: { cert_file: '/etc/client.pem' } }, /cert_file and nats\.tls\.key_file go together/],
   ])('rejects %j with a message naming the field', async (config, message) => {
     const attempt = buildConnectionOptions(natsConfigSchema.parse(config));
     await expect(attempt).rejects.toBeInstanceOf(NatsConnectError);

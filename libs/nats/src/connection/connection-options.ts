@@ -20,8 +20,8 @@ export const MAX_PINGS_OUT = 2;
 /**
  * Turns the `nats` section of the configuration into nats.js connection options. Every auth
  * method is configuration: user/password, token, nkey seed, creds file (read here) and TLS files
- * (read by the transport). The client reconnects forever; a lost server is an outage to ride out,
- * not a reason for a service to stop.
+ * (read by the transport); the schema has checked which of them go together. The client
+ * reconnects forever; a lost server is an outage to ride out, not a reason for a service to stop.
  */
 export async function buildConnectionOptions(
   config: NatsConfig,
@@ -44,11 +44,6 @@ export async function buildConnectionOptions(
   if (authenticators.length > 0) options.authenticator = authenticators;
   if (config.tls !== undefined) {
     const { ca_file, cert_file, key_file } = config.tls;
-    if ((cert_file === undefined) !== (key_file === undefined)) {
-      throw new NatsConnectError(
-        'nats.tls.cert_file and nats.tls.key_file go together: set both for a client certificate, or neither',
-      );
-    }
     options.tls = Object.assign(
       {},
       ca_file === undefined ? {} : { caFile: ca_file },
@@ -61,9 +56,6 @@ export async function buildConnectionOptions(
 
 async function buildAuthenticators(config: NatsConfig): Promise<Authenticator[]> {
   const authenticators: Authenticator[] = [];
-  if (config.password !== undefined && config.user === undefined) {
-    throw new NatsConnectError('nats.password is set but nats.user is not: set both or neither');
-  }
   if (config.user !== undefined) {
     authenticators.push(usernamePasswordAuthenticator(config.user, config.password));
   }
