@@ -1,9 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePorts } from '@switchyard/testing';
 import { FleetBed } from './support/fleet-bed.js';
 import { runCli } from './support/run-cli.js';
 
 const USAGE_HINT = 'Run "switchyard help" for usage.\n';
+const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('exit code 2: usage errors, one line naming the problem', () => {
   it.each([
@@ -120,8 +124,12 @@ describe('exit code 69: NATS answers but no service does', () => {
       `switchyard: no ${service} answers on ${subject}: start the stack with "switchyard up", or run `,
     );
     expect(run.stderr).toContain(
-      service === 'worker' ? 'switchyard-ollama-worker' : 'switchyard-orchestrator',
+      service === 'worker'
+        ? 'node apps/<kind>-worker/dist/main.js from the repository, <kind> one of ollama, ' +
+            'lmstudio, vllm (compose services "ollama-worker", "lmstudio-worker", "vllm-worker")'
+        : 'node apps/orchestrator/dist/main.js from the repository (compose service "orchestrator")',
     );
+    expectRunnableHints(run.stderr);
   });
 
   it('status names both the orchestrator and discovery', async () => {
@@ -131,12 +139,13 @@ describe('exit code 69: NATS answers but no service does', () => {
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(
-        /^switchyard: no orchestrator answers on switchyard\.v1\.orchestrator\.status: .*switchyard-orchestrator/,
+        /^switchyard: no orchestrator answers on switchyard\.v1\.orchestrator\.status: .*node apps\/orchestrator\/dist\/main\.js/,
       ),
       expect.stringMatching(
-        /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot: .*switchyard-discovery/,
+        /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot: .*node apps\/discovery\/dist\/main\.js/,
       ),
     ]);
+    expectRunnableHints(run.stderr);
   });
 });
 
@@ -178,3 +187,20 @@ describe('with only the orchestrator running', () => {
     );
   });
 });
+
+/**
+ * A hint names only what exists: each `node apps/…` entry point (every kind for `<kind>`) and each
+ * compose service, and no `switchyard-<service>` command, which npm links nowhere.
+ */
+function expectRunnableHints(stderr: string): void {
+  expect(stderr).not.toMatch(/switchyard-(orchestrator|discovery|\w+-worker)/);
+  const entries = [...stderr.matchAll(/node (apps\/\S+\/dist\/main\.js)/g)].flatMap(([, entry]) =>
+    ['ollama', 'lmstudio', 'vllm'].map((kind) => (entry as string).replace('<kind>', kind)),
+  );
+  expect(entries.length).toBeGreaterThan(0);
+  for (const entry of entries) expect(existsSync(join(REPOSITORY, entry))).toBe(true);
+  const compose = readFileSync(join(REPOSITORY, 'docker-compose.yml'), 'utf8');
+  for (const [, service] of stderr.matchAll(/"([a-z-]+)"/g)) {
+    expect(compose).toMatch(new RegExp(`^  ${service}:$`, 'm'));
+  }
+}

@@ -1,10 +1,18 @@
 import { UnavailableError } from '../cli/cli-errors.js';
 
-/** The services a command may find missing, and how a person starts each. */
+/**
+ * The services a command may find missing, and how a person starts each by hand, as
+ * docs/operations.md says: its entry point from the repository, or its Docker Compose service.
+ * There is no `switchyard-<service>` command: npm puts only `switchyard` on PATH.
+ */
 const HOW_TO_START = {
-  orchestrator: 'switchyard-orchestrator',
-  discovery: 'switchyard-discovery',
-  worker: 'a worker (switchyard-ollama-worker, switchyard-lmstudio-worker, switchyard-vllm-worker)',
+  orchestrator:
+    'node apps/orchestrator/dist/main.js from the repository (compose service "orchestrator")',
+  discovery: 'node apps/discovery/dist/main.js from the repository (compose service "discovery")',
+  worker:
+    'the worker of each kind of backend: node apps/<kind>-worker/dist/main.js from the ' +
+    'repository, <kind> one of ollama, lmstudio, vllm (compose services "ollama-worker", ' +
+    '"lmstudio-worker", "vllm-worker")',
 } as const;
 
 export type FleetService = keyof typeof HOW_TO_START;
