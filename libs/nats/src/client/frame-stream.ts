@@ -21,6 +21,7 @@ import {
 import type { ConnectionWatch } from '../connection/connection-watch.js';
 import { maxPayloadOf, messageBytes } from '../connection/max-payload.js';
 import { atEndOfTurn } from '../end-of-turn.js';
+import { callerCancelled } from '../caller-cancelled.js';
 import type { NatsLogger } from '../logger.js';
 import { traceFrameReceive, traceRequestPublish } from '../tracing-channels.js';
 import { orderViolation, statusError } from './frame-checks.js';
@@ -97,9 +98,7 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   private readonly onAbort = () => {
     const reason: unknown = this.setup.signal?.reason;
     this.fail(
-      reason instanceof SwitchyardError
-        ? reason
-        : new SwitchyardError('cancelled', 'the caller cancelled the request', { cause: reason }),
+      reason instanceof SwitchyardError ? reason : callerCancelled(undefined, reason),
       true,
     );
   };

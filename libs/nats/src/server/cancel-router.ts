@@ -1,10 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import {
-  cancelMessageSchema,
-  decodeMessage,
-  SwitchyardError,
-  type Subjects,
-} from '@switchyard/contracts';
+import { cancelMessageSchema, decodeMessage, type Subjects } from '@switchyard/contracts';
+import { callerCancelled } from '../caller-cancelled.js';
 import type { NatsLogger } from '../logger.js';
 
 /**
@@ -56,10 +52,9 @@ export class CancelRouter {
   private cancel(requestId: string, data: Uint8Array): void {
     const controllers = this.requests.get(requestId);
     if (!controllers) return;
-    let reason = 'the caller cancelled the request';
+    let reason: string | undefined;
     try {
-      const message = decodeMessage(cancelMessageSchema, data, 'cancel message');
-      if (message.reason !== undefined) reason = `${reason}: ${message.reason}`;
+      reason = decodeMessage(cancelMessageSchema, data, 'cancel message').reason;
     } catch (error) {
       this.logger.debug(
         { err: error, request_id: requestId },
@@ -67,7 +62,7 @@ export class CancelRouter {
       );
     }
     for (const controller of controllers) {
-      controller.abort(new SwitchyardError('cancelled', reason));
+      controller.abort(callerCancelled(reason));
     }
   }
 }
