@@ -16,7 +16,7 @@ export {
   type ResolvedOptions,
   type SimulatorOptions,
 } from './core/sim-options.js';
-export { parseCliArgs, USAGE, type CliCommand } from './core/cli-args.js';
+export { COMMAND_VARIABLE, parseCliArgs, usage, type CliCommand } from './core/cli-args.js';
 export { NO_FAULTS, type SimFaults } from './core/faults.js';
 export type { ModelStats, SimStats } from './core/sim-stats.js';
 export { SimOptionsError } from './core/sim-errors.js';

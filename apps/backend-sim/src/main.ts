@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI entry: `node apps/backend-sim/dist/main.js --kind ollama|lmstudio|vllm [options]`.
 // Prints one JSON line per life event on stdout so a parent process can find a port-0 sim.
-import { parseCliArgs, USAGE } from './core/cli-args.js';
+import { COMMAND_VARIABLE, parseCliArgs, usage } from './core/cli-args.js';
 import { SimOptionsError } from './core/sim-errors.js';
 import { startSimulator, type RunningSimulator } from './simulator.js';
 
@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return usageError(error);
   }
   if (command.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage(process.env[COMMAND_VARIABLE])}\n`);
     return;
   }
 

@@ -76,5 +76,7 @@ describe('the CLI', () => {
     sim.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     expect((await sim.exit).code).toBe(0);
     expect(stdout).toContain('--kind ollama|lmstudio|vllm');
+    // Run from the repository, it names its entry point; `switchyard sim` names itself (cli tests).
+    expect(stdout).toMatch(/^Usage: node apps\/backend-sim\/dist\/main\.js --kind /);
   });
 });

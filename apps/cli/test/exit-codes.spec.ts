@@ -44,6 +44,16 @@ describe('exit code 2: usage errors, one line naming the problem', () => {
     expect(run.stdout).toMatch(/^ {2}69 {2}NATS cannot be reached/m);
     expect((await runCli(['chat', '--help'])).stdout).toBe(run.stdout);
   });
+
+  it('sim --help prints the simulator usage as `switchyard sim`, and exits 0', async () => {
+    const run = await runCli(['sim', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Usage: switchyard sim --kind ollama\|lmstudio\|vllm \[options\]\n/,
+    );
+    expect(run.stdout).toContain('--tokens-per-second N');
+    expect(run.stderr).toBe('');
+  });
 });
 
 describe('exit code 78: an invalid configuration, as for every service', () => {

@@ -7,7 +7,15 @@ import {
   type SimulatorOptions,
 } from './sim-options.js';
 
-export const USAGE = `Usage: node apps/backend-sim/dist/main.js --kind ollama|lmstudio|vllm [options]
+/**
+ * The variable through which whatever runs the simulator for a person (`switchyard sim`) says how
+ * they ran it, so that the usage shows the command they typed.
+ */
+export const COMMAND_VARIABLE = 'SWITCHYARD_SIM_COMMAND';
+
+/** The usage, naming the command as the simulator was run (from the repository by default). */
+export function usage(command = 'node apps/backend-sim/dist/main.js'): string {
+  return `Usage: ${command} --kind ollama|lmstudio|vllm [options]
 
 Simulates an Ollama, LM Studio or vLLM server (see apps/backend-sim/README.md).
 
@@ -31,6 +39,7 @@ Simulates an Ollama, LM Studio or vLLM server (see apps/backend-sim/README.md).
   -h, --help                show this help
 
 Prints one JSON line {"event":"listening","url":…} on stdout once it accepts connections.`;
+}
 
 const PARENT_PID_FLAG = '--parent-pid';
 
