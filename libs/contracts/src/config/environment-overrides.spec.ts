@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { configJsonSchema } from './config-json-schema.js';
 import { environmentOverrides, misnamedOverrides } from './environment-overrides.js';
-import { resolveConfig } from './load-config.js';
+import { InvalidConfigError, resolveConfig } from './load-config.js';
 
 describe('environment overrides', () => {
   it('keep a text field as text, however much it looks like a number or a boolean', () => {
@@ -67,7 +67,38 @@ describe('environment overrides', () => {
     const env = { SWITCHYARD_GATEWAY__NO_SUCH_FIELD: '5' };
     expect(environmentOverrides(env)).toEqual({});
     expect(misnamedOverrides(env)).toEqual([
-      'SWITCHYARD_GATEWAY__NO_SUCH_FIELD: names no configuration field (gateway.no_such_field); the levels of a name are joined by two underscores, and list positions are numbers: SWITCHYARD_BACKENDS__0__URL',
+      'SWITCHYARD_GATEWAY__NO_SUCH_FIELD: names no configuration field (gateway.no_such_field); the levels of a name are joined by two underscores',
+    ]);
+  });
+
+  it('give the list example only for a variable under a list, with that list in it', () => {
+    expect(
+      misnamedOverrides({
+        SWITCHYARD_GATEWAY__RETRIES__MAX_ATTEMPT: '3',
+        SWITCHYARD_BACKENDS__0_URL: 'http://127.0.0.1:11434',
+        SWITCHYARD_NATS__SERVERS__FIRST: 'nats://a:4222',
+      }),
+    ).toEqual([
+      'SWITCHYARD_GATEWAY__RETRIES__MAX_ATTEMPT: names no configuration field (gateway.retries.max_attempt); the levels of a name are joined by two underscores',
+      'SWITCHYARD_BACKENDS__0_URL: names no configuration field (backends.0_url); the levels of a name are joined by two underscores, and list positions are numbers: SWITCHYARD_BACKENDS__0__ID',
+      'SWITCHYARD_NATS__SERVERS__FIRST: names no configuration field (nats.servers.first); the levels of a name are joined by two underscores, and list positions are numbers: SWITCHYARD_NATS__SERVERS__0',
+    ]);
+  });
+
+  it('refuse list positions that skip one, naming the variables, not an empty backends[0]', () => {
+    const backend = (position: number, id: string) => ({
+      [`SWITCHYARD_BACKENDS__${position}__ID`]: id,
+      [`SWITCHYARD_BACKENDS__${position}__KIND`]: 'ollama',
+      [`SWITCHYARD_BACKENDS__${position}__URL`]: 'http://127.0.0.1:11434',
+    });
+    expect(problemsOf(undefined, backend(1, 'b'))).toEqual([
+      'SWITCHYARD_BACKENDS__1__ID, SWITCHYARD_BACKENDS__1__KIND, SWITCHYARD_BACKENDS__1__URL: nothing sets backends[0] before them; list positions start at 0 with no gaps (SWITCHYARD_BACKENDS__0__ID…, or the file)',
+    ]);
+    // After the file's backends[0], position 1 follows and 2 does not.
+    const file = { backends: [{ id: 'a', kind: 'ollama', url: 'http://127.0.0.1:11434' }] };
+    expect(resolveConfig(file, backend(1, 'b')).backends.map(({ id }) => id)).toEqual(['a', 'b']);
+    expect(problemsOf(file, backend(2, 'c'))).toEqual([
+      'SWITCHYARD_BACKENDS__2__ID, SWITCHYARD_BACKENDS__2__KIND, SWITCHYARD_BACKENDS__2__URL: nothing sets backends[1] before them; list positions start at 0 with no gaps (SWITCHYARD_BACKENDS__0__ID…, or the file)',
     ]);
   });
 
@@ -121,4 +152,14 @@ function fieldPaths(schema: unknown, path: readonly string[] = []): string[][] {
     ...(node.anyOf ?? []).flatMap((option) => fieldPaths(option, path)),
   ];
   return path.length === 0 ? below : [[...path], ...below];
+}
+
+function problemsOf(file: unknown, env: Record<string, string>): readonly string[] {
+  try {
+    resolveConfig(file, env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
 }

@@ -45,9 +45,13 @@ export function misnamedOverrides(env: Readonly<Record<string, string | undefine
     const [first = ''] = path;
     if (SECTIONS.includes(first)) {
       if (!namesField(path)) {
+        const list = listAlong(path);
         problems.push(
           `${name}: names no configuration field (${path.join('.')}); the levels of a name are ` +
-            'joined by two underscores, and list positions are numbers: SWITCHYARD_BACKENDS__0__URL',
+            'joined by two underscores' +
+            (list === undefined
+              ? ''
+              : `, and list positions are numbers: ${positionExample(list)}`),
         );
       }
       continue;
@@ -62,6 +66,84 @@ export function misnamedOverrides(env: Readonly<Record<string, string | undefine
     }
   }
   return problems;
+}
+
+/** A list position the configuration lacks, and the variables that set positions after it. */
+export interface ListGap {
+  /** The missing position's path: `backends`, `0`. */
+  hole: readonly string[];
+  problem: string;
+}
+
+/**
+ * Positions of a list that variables skip: `SWITCHYARD_BACKENDS__1__URL` with no backends[0] in
+ * the file or the environment. `merged` is the configuration with the overrides applied, where a
+ * skipped position is a hole; the schema would only say that backends[0] is missing, not which
+ * variables meant to set what.
+ */
+export function listGaps(
+  env: Readonly<Record<string, string | undefined>>,
+  merged: unknown,
+): ListGap[] {
+  const byList = new Map<string, { list: string[]; at: Map<number, string[]> }>();
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
+    const path = pathOf(name);
+    const list = listAlong(path);
+    const position = list === undefined ? undefined : path[list.length];
+    if (list === undefined || position === undefined || !/^\d+$/.test(position)) continue;
+    const key = list.join('.');
+    const entry = byList.get(key) ?? { list, at: new Map<number, string[]>() };
+    byList.set(key, entry);
+    entry.at.set(Number(position), [...(entry.at.get(Number(position)) ?? []), name]);
+  }
+  const gaps: ListGap[] = [];
+  for (const { list, at } of byList.values()) {
+    const value = list.reduce<unknown>(
+      (node, key) => (isObject(node) ? node[key] : undefined),
+      merged,
+    );
+    if (!Array.isArray(value)) continue;
+    for (let index = 0; index < value.length; index++) {
+      if (index in value) continue;
+      const after = [...at.entries()].filter(([position]) => position > index);
+      const names = after.flatMap(([, variables]) => variables).sort();
+      gaps.push({
+        hole: [...list, String(index)],
+        problem:
+          `${names.join(', ')}: nothing sets ${list.join('.')}[${index}] before them; list ` +
+          `positions start at 0 with no gaps (${positionExample(list)}…, or the file)`,
+      });
+    }
+  }
+  return gaps;
+}
+
+/** The path of the list `path` goes through, if it goes through one: `backends` for a backend's. */
+function listAlong(path: readonly string[]): string[] | undefined {
+  for (let length = 1; length < path.length; length++) {
+    const prefix = path.slice(0, length);
+    if (fieldsAt(switchyardConfigSchema, prefix).some((field) => typeOf(field) === 'array')) {
+      return prefix;
+    }
+  }
+  return undefined;
+}
+
+/** A variable that sets the first position of `list`: `SWITCHYARD_BACKENDS__0__ID`. */
+function positionExample(list: readonly string[]): string {
+  const [element] = fieldsAt(switchyardConfigSchema, [...list, '0']);
+  const def = element === undefined ? undefined : (unwrap(element)._zod.def as { type: string });
+  const field =
+    def?.type === 'object'
+      ? Object.keys((def as unknown as { shape: object }).shape)[0]
+      : undefined;
+  const path = [...list, '0', ...(field === undefined ? [] : [field])];
+  return `${ENV_PREFIX}${path.join(PATH_SEPARATOR).toUpperCase()}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /** The field path a variable names: `SWITCHYARD_GATEWAY__PORT` → `gateway`, `port`. */

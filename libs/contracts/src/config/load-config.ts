@@ -5,7 +5,7 @@ import {
   type SwitchyardConfig,
 } from './config-schema.js';
 import { isRecord } from '../frames/json-codec.js';
-import { environmentOverrides, misnamedOverrides } from './environment-overrides.js';
+import { environmentOverrides, listGaps, misnamedOverrides } from './environment-overrides.js';
 
 export { ENV_PREFIX, environmentOverrides } from './environment-overrides.js';
 
@@ -41,10 +41,17 @@ export function resolveConfig(
   }
   const misnamed = misnamedOverrides(env);
   const merged = mergeOverrides(base, environmentOverrides(env));
+  const gaps = listGaps(env, merged);
   const result = switchyardConfigSchema.safeParse(merged, { reportInput: true });
-  if (!result.success || misnamed.length > 0) {
-    const issues = result.success ? [] : result.error.issues.map(describeConfigIssue);
-    throw new InvalidConfigError([...misnamed, ...issues], origin);
+  if (!result.success || misnamed.length > 0 || gaps.length > 0) {
+    // A gap's own problem names the variables; the schema's would only say it is empty.
+    const inGap = (issue: z.core.$ZodIssue): boolean =>
+      gaps.some(({ hole }) => hole.every((key, i) => String(issue.path[i]) === key));
+    const issues = result.success
+      ? []
+      : result.error.issues.filter((issue) => !inGap(issue)).map(describeConfigIssue);
+    const problems = [...misnamed, ...gaps.map((gap) => gap.problem), ...issues];
+    throw new InvalidConfigError(problems, origin);
   }
   return result.data;
 }
