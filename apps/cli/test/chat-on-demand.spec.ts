@@ -28,7 +28,9 @@ describe('switchyard chat for a model of a stopped managed backend', () => {
     expect(run.code).toBe(0);
     const messages = [{ role: 'user' as const, content: 'Say hello.' }];
     expect(run.stdout.trimEnd()).toBe(expectedCompletion({ model: MODEL, messages }).text);
-    expect(run.stderr).toContain(`no worker serves "${MODEL}" now: asking the orchestrator`);
+    expect(run.stderr).toBe(
+      `switchyard: no worker serves "${MODEL}" now: starting backend sim-managed\n`,
+    );
     const status = await bed.cli(['status', '--json']);
     expect(status.stdout).toContain('"state":"ready"');
   }, 60_000);

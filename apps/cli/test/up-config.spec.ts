@@ -87,10 +87,14 @@ describe('switchyard up with a configuration file', () => {
       env: { TMPDIR: tmp },
     });
     stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(() => output.includes('switchyard: ready') || stack.child.exitCode !== null, {
-      timeoutMs: 60_000,
-      description: 'the stack to be ready',
-    });
+    // The banner's last line: the request to try comes after the workers said what they serve.
+    await waitFor(
+      () => output.includes('Ctrl-C stops everything') || stack.child.exitCode !== null,
+      {
+        timeoutMs: 60_000,
+        description: 'the stack to be ready',
+      },
+    );
     expect(output).toContain('switchyard: ready');
     nc = await connectNats({ servers: [`nats://127.0.0.1:${natsPort}`] }, { name: 'up-config' });
     client = new RequestStreamClient(nc, { subjects, idleTimeoutMs: 10_000 });

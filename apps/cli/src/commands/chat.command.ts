@@ -88,11 +88,14 @@ async function* answerStartingOnDemand(
 async function ensured(session: NatsSession, request: ChatRequest): Promise<boolean> {
   const subject = session.subjects.orchestrator('ensure');
   const ensure = { id: chatId(), model: request.model, timeout_ms: request.timeout_ms };
-  writeNote(`no worker serves "${request.model}" now: asking the orchestrator to start it`);
   try {
     const frames = session.stream(subject, ensure, () => missingService('orchestrator', subject));
-    for await (const _frame of frames) {
-      // A start, heartbeats while the backend starts, the result: its end is the answer.
+    for await (const frame of frames) {
+      // A start names the backend it is starting (heartbeats follow while it does); a model no
+      // managed backend lists is an error frame with none.
+      if (frame.type === 'start') {
+        writeNote(`no worker serves "${request.model}" now: starting backend ${frame.backend}`);
+      }
     }
     return true;
   } catch (error) {
