@@ -49,6 +49,15 @@ describe('createLogger', () => {
     expect(JSON.parse(piped.output().trim())).toMatchObject({ msg: 'hello' });
   });
 
+  it("writes an error's message once, its cause apart", () => {
+    const { logger, output } = capture('json');
+    const cause = new Error('connect ECONNREFUSED 127.0.0.1:11434');
+    logger.warn({ err: new Error(`backend unreachable: ${cause.message}`, { cause }) }, 'failed');
+    const line = JSON.parse(output().trim()) as { err: Record<string, unknown> };
+    expect(line.err['message']).toBe('backend unreachable: connect ECONNREFUSED 127.0.0.1:11434');
+    expect(line.err['cause']).toMatchObject({ message: 'connect ECONNREFUSED 127.0.0.1:11434' });
+  });
+
   // `switchyard up` pipes its services' output to the terminal it runs on.
   it('is human-readable with auto when a supervisor says the lines reach a terminal', () => {
     const stream = new PassThrough();

@@ -59,6 +59,10 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.config.level,
     base: { service: options.service, pid: process.pid },
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+    // pino's default `err` appends every cause's message to the error's own, and Switchyard's
+    // errors already quote their cause (`backend unreachable: connect ECONNREFUSED …`): the line
+    // said it twice. Causes stay, as `err.cause`, whole.
+    serializers: { err: pino.stdSerializers.errWithCause },
   };
   return pretty
     ? pino(settings, PinoPretty({ destination, colorize: isTerminal, sync: true }))
