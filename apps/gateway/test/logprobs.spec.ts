@@ -29,8 +29,9 @@ describe('token log-probabilities through the gateway (openai and ollama SDKs)',
   let ollama: Ollama;
 
   beforeAll(async () => {
-    // Tokens a few milliseconds apart, so a stream has a chunk per token or few, not one.
-    const sim = { tokensPerSecond: 500 };
+    // Tokens 10 ms apart, so a stream has a chunk per token or few, not one. At 2 ms (500/s) a
+    // worker held up for the answer's 32 ms on a loaded machine read it all at once, as one chunk.
+    const sim = { tokensPerSecond: 100 };
     fleet = await startFleet({
       backends: [
         { kind: 'ollama', sim },
