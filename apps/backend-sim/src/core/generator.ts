@@ -41,6 +41,12 @@ export interface GenerationQuery {
   answerTokens?: number;
   tools?: readonly SimTool[];
   toolChoice?: SimToolChoice;
+  /**
+   * `false`: at most one tool call per answer (vLLM's and OpenAI's `parallel_tool_calls`). By
+   * default the model calls every offered tool the asked text names, as a model asked to do two
+   * things at once does.
+   */
+  parallelToolCalls?: boolean;
   /** Set false to switch a thinking model's reasoning off; ignored for other models. */
   think?: boolean;
   /** Structured output: `'json'` or a JSON Schema. */
@@ -118,15 +124,19 @@ export function planGeneration(query: GenerationQuery): GenerationPlan {
     budget -= wanted;
   }
 
-  const toolCall = truncated ? undefined : plannedToolCall(query, seed, promptText);
-  if (toolCall) {
+  const toolCalls = truncated ? [] : plannedToolCalls(query, seed, promptText);
+  if (toolCalls.length > 0) {
+    const argumentTokens = toolCalls.reduce(
+      (sum, call) => sum + countTokens(call.argumentsJson),
+      0,
+    );
     return {
       ...base(promptText, thinkingPieces),
       pieces: [],
       text: '',
-      toolCalls: [toolCall],
+      toolCalls,
       finishReason: 'tool_calls',
-      completionTokens: thinkingPieces.length + countTokens(toolCall.argumentsJson),
+      completionTokens: thinkingPieces.length + argumentTokens,
       ...withLogprobs(query, seed, promptText, []),
     };
   }
@@ -240,35 +250,42 @@ function answerPieces(query: GenerationQuery, seed: number, random: () => number
   return words;
 }
 
-function plannedToolCall(
+/**
+ * The tool calls of an answer: the named tool for a named `tool_choice`; otherwise each offered
+ * tool the asked text names, in the order of `tools` (the first tool when a call is required and
+ * none is named), only the first of them when parallel calls are off.
+ */
+function plannedToolCalls(
   query: GenerationQuery,
   seed: number,
   promptText: string,
-): PlannedToolCall | undefined {
+): PlannedToolCall[] {
   const tools = (query.tools ?? []).filter((tool) => typeof tool.function?.name === 'string');
   const choice = query.toolChoice;
-  if (tools.length === 0 || choice === 'none') return undefined;
-  let tool: SimTool | undefined;
+  if (tools.length === 0 || choice === 'none') return [];
+  let called: SimTool[];
   if (typeof choice === 'object' && choice?.function?.name) {
-    tool = tools.find((candidate) => candidate.function?.name === choice.function?.name);
+    called = tools.filter((candidate) => candidate.function?.name === choice.function?.name);
   } else {
     // The turn the model answers: the last message but for system messages after it (a client
     // may add instructions after the user's turn).
     const last = query.messages?.findLast((message) => message.role !== 'system');
     const asked = last?.role === 'user' ? messageText(last) : (query.prompt ?? '');
-    tool = tools.find((candidate) => asked.includes(candidate.function?.name as string));
-    if (!tool && choice === 'required') tool = tools[0];
+    called = tools.filter((candidate) => asked.includes(candidate.function?.name as string));
+    if (called.length === 0 && choice === 'required') called = tools.slice(0, 1);
   }
-  if (!tool) return undefined;
-  const name = tool.function?.name as string;
-  const value = valueForSchema(tool.function?.parameters ?? {}, `${seed}|${query.model}|${name}`);
-  const args = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
-  return {
-    id: deterministicId(8, seed, query.model, promptText, name),
-    name,
-    arguments: args as Record<string, unknown>,
-    argumentsJson: JSON.stringify(args),
-  };
+  if (query.parallelToolCalls === false) called = called.slice(0, 1);
+  return called.map((tool) => {
+    const name = tool.function?.name as string;
+    const value = valueForSchema(tool.function?.parameters ?? {}, `${seed}|${query.model}|${name}`);
+    const args = value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+    return {
+      id: deterministicId(8, seed, query.model, promptText, name),
+      name,
+      arguments: args as Record<string, unknown>,
+      argumentsJson: JSON.stringify(args),
+    };
+  });
 }
 
 /**

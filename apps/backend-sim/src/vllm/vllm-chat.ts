@@ -82,6 +82,8 @@ export async function handleVllmChat(ctx: RequestContext): Promise<void> {
     stop: request.stop,
     tools: request.tools,
     toolChoice: request.toolChoice,
+    // Newer vLLM versions keep to one call when asked (reference §3.4).
+    ...(body.parallel_tool_calls === false ? { parallelToolCalls: false } : {}),
     ...(kwargs?.enable_thinking === false ? { think: false } : {}),
     format: formatFromResponseFormat(request.responseFormat),
     logprobs,

@@ -88,10 +88,20 @@ export const anthropicBodySchema = z.object({
   tools: z.array(z.object({ type: z.string().optional() }).loose()).optional(),
   tool_choice: z
     .discriminatedUnion('type', [
-      z.object({ type: z.literal('auto') }).loose(),
-      z.object({ type: z.literal('any') }).loose(),
+      z
+        .object({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().optional() })
+        .loose(),
+      z
+        .object({ type: z.literal('any'), disable_parallel_tool_use: z.boolean().optional() })
+        .loose(),
       z.object({ type: z.literal('none') }).loose(),
-      z.object({ type: z.literal('tool'), name: z.string().min(1) }).loose(),
+      z
+        .object({
+          type: z.literal('tool'),
+          name: z.string().min(1),
+          disable_parallel_tool_use: z.boolean().optional(),
+        })
+        .loose(),
     ])
     .optional(),
   thinking: z

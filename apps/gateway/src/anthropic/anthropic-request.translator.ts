@@ -57,6 +57,7 @@ export function translateMessagesRequest(raw: unknown): TranslatedMessagesReques
     ],
     tools: body.tools?.map(customTool),
     tool_choice: toolChoice(body.tool_choice),
+    parallel_tool_calls: oneToolUse(body.tool_choice) ? false : undefined,
     response_format: responseFormat(body.output_config?.format),
     reasoning_effort: effortOf(body.thinking, body.output_config?.effort),
     stream: canonicalStream(streams),
@@ -220,6 +221,13 @@ function toolChoice(choice: AnthropicBody['tool_choice']): ToolChoice | undefine
   if (choice.type === 'any') return 'required';
   if (choice.type === 'tool') return { name: choice.name };
   return choice.type;
+}
+
+/** `disable_parallel_tool_use`: at most one `tool_use` block in the answer. */
+function oneToolUse(choice: AnthropicBody['tool_choice']): boolean {
+  return choice !== undefined && 'disable_parallel_tool_use' in choice
+    ? choice.disable_parallel_tool_use === true
+    : false;
 }
 
 function responseFormat(

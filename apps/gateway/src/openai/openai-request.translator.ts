@@ -61,6 +61,7 @@ export function translateChatRequest(raw: unknown): TranslatedRequest {
       }),
     ),
     tool_choice: translateToolChoice(body.tool_choice),
+    parallel_tool_calls: body.parallel_tool_calls === false ? false : undefined,
     response_format: translateResponseFormat(body.response_format),
     reasoning_effort: translateEffort(body.reasoning_effort),
     stream: canonicalStream(streams),

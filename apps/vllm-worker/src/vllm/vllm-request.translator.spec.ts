@@ -105,6 +105,14 @@ describe('toVllmChatBody', () => {
     expect(toVllmChatBody(chat({}))).not.toHaveProperty('logit_bias');
   });
 
+  it('asks vLLM for one tool call when parallel calls are off, and says nothing otherwise', () => {
+    expect(toVllmChatBody(chat({ parallel_tool_calls: false }))['parallel_tool_calls']).toBe(false);
+    expect(toVllmChatBody(chat({ parallel_tool_calls: true }))).not.toHaveProperty(
+      'parallel_tool_calls',
+    );
+    expect(toVllmChatBody(chat({}))).not.toHaveProperty('parallel_tool_calls');
+  });
+
   it('asks vLLM to continue a final assistant message (a prefill), as Ollama and LM Studio do', () => {
     const ask = { role: 'user' as const, content: 'List three colours as JSON.' };
     const prefill = (content: string) =>

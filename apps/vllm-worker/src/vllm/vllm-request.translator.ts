@@ -49,6 +49,8 @@ export function toVllmChatBody(request: ChatRequest): Record<string, unknown> {
     // not add the new turn's header: it refuses both at once).
     continue_final_message: prefill ? true : undefined,
     add_generation_prompt: prefill ? false : undefined,
+    // Asked of vLLM, which then generates only one call; the worker keeps only the first anyway.
+    parallel_tool_calls: request.parallel_tool_calls === false ? false : undefined,
   });
 }
 

@@ -78,6 +78,8 @@ export const chatRequestSchema = z
       .max(10_000),
     tools: z.array(toolDefinitionSchema).max(256).optional(),
     tool_choice: toolChoiceSchema.optional(),
+    /** `false`: the answer makes at most one tool call (the worker keeps the first). */
+    parallel_tool_calls: z.boolean().optional(),
     response_format: responseFormatSchema.optional(),
     /** Ask a reasoning model to think (and how hard); `none` switches thinking off. */
     reasoning_effort: z.enum(REASONING_EFFORTS).optional(),

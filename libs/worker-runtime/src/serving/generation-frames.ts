@@ -32,8 +32,17 @@ export interface GenerationClock {
 export class GenerationFrames {
   private firstOutputAt: number | undefined;
   private end: Omit<EndFrame, 'seq'> | undefined;
+  /** With parallel tool calls off: the index of the one call passed on, once it has begun. */
+  private keptCall: number | undefined;
 
-  constructor(private readonly clock: GenerationClock) {}
+  /**
+   * `oneToolCall`: the caller asked for at most one tool call (`parallel_tool_calls: false`).
+   * Ollama and LM Studio have no such option, so a backend may make several: the first is kept.
+   */
+  constructor(
+    private readonly clock: GenerationClock,
+    private readonly oneToolCall = false,
+  ) {}
 
   /** The frame an event becomes; none for an empty delta. */
   frameOf(event: GenerationEvent): UnnumberedFrame | undefined {
@@ -41,7 +50,7 @@ export class GenerationFrames {
       case 'loading':
         return { type: 'heartbeat', phase: 'loading' };
       case 'delta': {
-        const frame = deltaFrame(event);
+        const frame = deltaFrame(this.oneToolCall ? this.firstCallOnly(event) : event);
         if (frame !== undefined) this.stampFirstOutput(frame);
         return frame;
       }
@@ -66,6 +75,15 @@ export class GenerationFrames {
   endOfAnswer(): Omit<EndFrame, 'seq'> {
     if (this.end !== undefined) return this.end;
     throw new SwitchyardError('backend_error', 'the backend ended its answer without finishing it');
+  }
+
+  /** The event with the fragments of every tool call but the first taken out. */
+  private firstCallOnly(event: DeltaEvent): DeltaEvent {
+    const calls = event.tool_calls;
+    if (calls === undefined || calls.length === 0) return event;
+    this.keptCall ??= calls[0]?.index;
+    const kept = calls.filter((call) => call.index === this.keptCall);
+    return kept.length === calls.length ? event : Object.assign({}, event, { tool_calls: kept });
   }
 
   private stampFirstOutput(frame: Omit<DeltaFrame, 'seq'>): void {

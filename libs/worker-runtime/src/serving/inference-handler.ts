@@ -5,6 +5,13 @@ import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { pickEndpoint } from './endpoint-picker.js';
 import { GenerationFrames } from './generation-frames.js';
 
+/** What the handler reads of every request it serves (chats, completions, embeddings). */
+interface ServedRequest {
+  readonly model: string;
+  /** Chats only: `false` keeps an answer to one tool call. */
+  readonly parallel_tool_calls?: boolean | undefined;
+}
+
 export interface InferenceHandlerDeps<Request> {
   kind: BackendKind;
   /** The model the handler's subject names: a request must name the same one. */
@@ -49,7 +56,7 @@ export interface InferenceHandlerDeps<Request> {
  * One where nothing answers fails the request as it is (`backend_unavailable`, retryable), and the
  * worker sends the requests after it, and the caller's retry, to the model's other endpoints.
  */
-export function inferenceHandler<Request extends { model: string }>(
+export function inferenceHandler<Request extends ServedRequest>(
   deps: InferenceHandlerDeps<Request>,
 ) {
   const serve = served(deps);
@@ -81,7 +88,7 @@ export function inferenceHandler<Request extends { model: string }>(
   };
 }
 
-function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Request>) {
+function served<Request extends ServedRequest>(deps: InferenceHandlerDeps<Request>) {
   return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
     // The queue group that chose this worker is the subject's; a request for another model would
     // be served here or refused as gone depending on which replica it reached.
@@ -114,7 +121,7 @@ function served<Request extends { model: string }>(deps: InferenceHandlerDeps<Re
       if (mustWait || cold) ctx.setPhase(phase);
       else ctx.notePhase(phase);
       const clock = { sentAt: performance.now(), queueMs: slot.waitedMs };
-      const frames = new GenerationFrames(clock);
+      const frames = new GenerationFrames(clock, request.parallel_tool_calls === false);
       for await (const event of deps.generate(endpoint, request, ctx.signal)) {
         const frame = frames.frameOf(event);
         if (frame === undefined) continue;

@@ -65,6 +65,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     ],
     tools: offered.functions.length > 0 ? offered.functions : undefined,
     tool_choice: offered.toolChoice,
+    parallel_tool_calls: body.parallel_tool_calls === false ? false : undefined,
     response_format: format === undefined ? undefined : responseFormat(format),
     reasoning_effort: translateEffort(effort),
     stream: canonicalStream(streams),
