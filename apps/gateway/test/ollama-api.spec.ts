@@ -76,6 +76,18 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     expect(legacy.embedding).toHaveLength(384);
   });
 
+  it('passes runtime options such as num_ctx on to an embedding', async () => {
+    const input = 'a long document of many words that the embedding model reads';
+    const embed = (num_ctx: number) =>
+      ollama.embed({ model: EMBEDDER, input, truncate: false, options: { num_ctx } });
+    expect((await embed(64)).embeddings).toHaveLength(1);
+    // Ollama refuses input longer than the context the request set, when told not to truncate.
+    await expect(embed(4)).rejects.toMatchObject({
+      status_code: 400,
+      error: expect.stringContaining('the input length exceeds the context length'),
+    });
+  });
+
   it('lists tags and running models, and shows a model', async () => {
     const tags = await ollama.list();
     expect(tags.models.map((model) => model.name)).toEqual(

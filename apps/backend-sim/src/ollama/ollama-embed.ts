@@ -17,10 +17,11 @@ export async function handleEmbed(ctx: RequestContext): Promise<void> {
   numPredict(body.options);
   const dimensions = typeof body.dimensions === 'number' ? body.dimensions : undefined;
   const promptTokens = inputs.reduce((sum, text) => sum + countTokens(text), 0);
-  if (
-    body.truncate === false &&
-    inputs.some((text) => countTokens(text) > sim.options.contextLength)
-  ) {
+  // The runner's context is `num_ctx` when the request sets one, the model's default otherwise.
+  const numCtx = (body.options as { num_ctx?: unknown } | undefined)?.num_ctx;
+  const contextLength =
+    typeof numCtx === 'number' && numCtx > 0 ? numCtx : sim.options.contextLength;
+  if (body.truncate === false && inputs.some((text) => countTokens(text) > contextLength)) {
     throw nativeError(400, 'the input length exceeds the context length');
   }
 

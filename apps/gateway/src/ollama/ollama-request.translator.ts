@@ -134,7 +134,8 @@ export function translateOllamaEmbed(raw: unknown): TranslatedOllamaEmbed {
     input,
     truncate: body.truncate ?? undefined,
     dimensions: body.dimensions ?? undefined,
-    options: keepAlive === undefined ? undefined : { ollama: { keep_alive: keepAlive } },
+    // Runtime options such as `num_ctx`, which decides how much of a long input is embedded.
+    options: passthrough(body),
   });
   return { model: body.model, body: checked(embeddingRequestSchema, canonical), keepAlive };
 }
@@ -144,6 +145,7 @@ export function translateOllamaLegacyEmbedding(raw: unknown): TranslatedOllamaEm
   return translateOllamaEmbed({
     model: body.model,
     input: body.prompt ?? '',
+    options: body.options,
     keep_alive: body.keep_alive,
   });
 }
