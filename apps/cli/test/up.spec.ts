@@ -308,7 +308,7 @@ describe('switchyard usage errors', () => {
     }
   });
 
-  it('exits 78 when a service refuses the configuration: a managed backend with no command', async () => {
+  it('exits 78 naming a managed backend with no command, before it starts anything', async () => {
     const [natsPort, gatewayPort] = (await freePorts(2)) as [number, number];
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-up-invalid-'));
     const configFile = join(dir, 'switchyard.json');
@@ -333,11 +333,13 @@ describe('switchyard usage errors', () => {
         description: 'up to give up',
       });
       expect((await run.exited).code).toBe(78);
-      // The orchestrator names the problem; `up` relays it, then says which service gave up.
-      expect(output).toContain(
-        '[orchestrator]   - backends[id=lms]: a managed LM Studio backend needs a `command`',
+      // The configuration's check refuses it, as every service's would: no NATS server and no
+      // service was started only to stop again.
+      expect(run.stderr()).toMatch(/^switchyard: invalid configuration /);
+      expect(run.stderr()).toContain(
+        '  - backends[0].command: a managed LM Studio backend needs a `command` that stays in the foreground',
       );
-      expect(run.stderr()).toBe('switchyard: orchestrator exited (code 78) before it was ready\n');
+      expect(output).toBe('');
     } finally {
       if (run.child.exitCode === null) await run.stop('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

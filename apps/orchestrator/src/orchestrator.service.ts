@@ -21,7 +21,6 @@ import { Fleet } from './fleet/fleet.js';
 import { BackendManagement } from './fleet/management-call.js';
 import { WorkerCatalogue } from './fleet/worker-catalogue.js';
 import { BackendSupervisor } from './supervision/backend-supervisor.js';
-import { managedCommandOf } from './supervision/managed-command.js';
 import { IdleReaper } from './usage/idle-reaper.js';
 import { LoadedModels } from './usage/loaded-models.js';
 import { UsageLedger } from './usage/usage-ledger.js';
@@ -51,10 +50,6 @@ export class OrchestratorService implements OnApplicationBootstrap, BeforeApplic
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     const settings = config.orchestrator;
-    // A managed backend whose command cannot be worked out is a configuration error, now.
-    for (const backend of config.backends) {
-      if (backend.mode === 'managed') managedCommandOf(backend);
-    }
     this.fleet = new Fleet(
       config.backends.map(
         (backend) =>

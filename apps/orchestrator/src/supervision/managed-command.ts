@@ -1,11 +1,13 @@
-import { InvalidConfigError, type BackendConfig } from '@switchyard/contracts';
+import type { BackendConfig } from '@switchyard/contracts';
 import type { ProgramSpec } from './managed-process.js';
 import { portOf } from './port-check.js';
 
 /**
  * The program a managed backend runs: its configured `command`, else the kind's usual server
  * command on the backend's host and port. Everything comes from the configuration; nothing a
- * message says reaches a command line.
+ * message says reaches a command line. The configuration schema refuses a managed backend whose
+ * command cannot be worked out (an LM Studio without `command`, a vLLM without `models`), so
+ * every managed backend that gets here has one.
  */
 export function managedCommandOf(backend: BackendConfig): ProgramSpec {
   if (backend.command !== undefined) return backend.command;
@@ -13,31 +15,19 @@ export function managedCommandOf(backend: BackendConfig): ProgramSpec {
   switch (backend.kind) {
     case 'ollama':
       return { program: 'ollama', args: ['serve'], env: { OLLAMA_HOST: `${host}:${port}` } };
-    case 'vllm': {
-      const model = backend.models[0];
-      if (model === undefined) {
-        throw invalid(
-          backend,
-          'a managed vLLM backend needs `models` (its first is served) or a `command`',
-        );
-      }
+    case 'vllm':
       return {
         program: 'vllm',
-        args: ['serve', model, '--host', host, '--port', String(port)],
+        args: ['serve', servedModel(backend), '--host', host, '--port', String(port)],
         env: {},
       };
-    }
     case 'lmstudio':
-      // `lms server start` hands the server to the LM Studio app and exits at once, so there is
-      // no process to supervise: LM Studio is `monitored`, or runs a command given here.
-      throw invalid(
-        backend,
-        'a managed LM Studio backend needs a `command` that stays in the foreground; ' +
-          'use mode "monitored" for an LM Studio app started with `lms server start`',
-      );
+      throw new Error(`${backend.id}: a managed LM Studio backend has no default command`);
   }
 }
 
-function invalid(backend: BackendConfig, problem: string): InvalidConfigError {
-  return new InvalidConfigError([`backends[id=${backend.id}]: ${problem}`], 'orchestrator');
+function servedModel(backend: BackendConfig): string {
+  const model = backend.models[0];
+  if (model === undefined) throw new Error(`${backend.id}: a managed vLLM backend has no models`);
+  return model;
 }

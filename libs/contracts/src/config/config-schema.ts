@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKEND_KINDS, backendKindSchema } from '../messages/backend-kind.js';
+import { BACKEND_KINDS, backendKindSchema, type BackendKind } from '../messages/backend-kind.js';
 import { backendIdSchema } from '../messages/request-common.js';
 import { MAX_LOG_LINES } from '../orchestrator/orchestrator-messages.js';
 import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
@@ -150,28 +150,61 @@ export const managedCommandSchema = z.strictObject({
   cwd: z.string().optional(),
 });
 
-export const backendConfigSchema = z.strictObject({
-  id: backendIdSchema,
-  kind: backendKindSchema,
-  url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
-  /**
-   * `managed`: the orchestrator runs the process. `monitored`: something else runs it and
-   * Switchyard watches it. `external`: assumed to be running; no process work at all.
-   */
-  mode: z.enum(['managed', 'monitored', 'external']).default('external'),
-  /** Requests sent to this endpoint at once; the default depends on the kind. */
-  max_concurrency: z.number().int().positive().max(4096).optional(),
-  /** Requests that may wait for a slot; beyond it they fail with `overloaded`. */
-  queue_size: z.number().int().nonnegative().max(100_000).default(64),
-  /** How long a request may wait in the queue. */
-  queue_timeout_ms: milliseconds.default(30_000),
-  api_key: z.string().optional(),
-  command: managedCommandSchema.optional(),
-  /** Models this backend can serve when started, for on-demand starts. */
-  models: z.array(z.string()).default([]),
-  /** Stop (managed) or unload the model after this long unused; absent means never. */
-  idle_ttl_ms: milliseconds.optional(),
-});
+/**
+ * A managed backend without a `command` runs its kind's usual server, which needs something the
+ * configuration must say: checked with the rest of it, so that `switchyard up` and every service
+ * refuse it at once, before any connection is made.
+ */
+function checkManagedCommand(
+  backend: { mode: string; kind: BackendKind; command?: unknown; models: readonly string[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (backend.mode !== 'managed' || backend.command !== undefined) return;
+  if (backend.kind === 'lmstudio') {
+    // `lms server start` hands the server to the LM Studio app and exits at once: there is no
+    // process to supervise.
+    ctx.addIssue({
+      code: 'custom',
+      path: ['command'],
+      input: undefined,
+      message:
+        'a managed LM Studio backend needs a `command` that stays in the foreground; ' +
+        'use mode "monitored" for an LM Studio app started with `lms server start`',
+    });
+  } else if (backend.kind === 'vllm' && backend.models.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['models'],
+      input: backend.models,
+      message: 'a managed vLLM backend needs `models` (its first is served) or a `command`',
+    });
+  }
+}
+
+export const backendConfigSchema = z
+  .strictObject({
+    id: backendIdSchema,
+    kind: backendKindSchema,
+    url: z.url({ protocol: /^https?$/, error: 'use an http:// or https:// URL' }),
+    /**
+     * `managed`: the orchestrator runs the process. `monitored`: something else runs it and
+     * Switchyard watches it. `external`: assumed to be running; no process work at all.
+     */
+    mode: z.enum(['managed', 'monitored', 'external']).default('external'),
+    /** Requests sent to this endpoint at once; the default depends on the kind. */
+    max_concurrency: z.number().int().positive().max(4096).optional(),
+    /** Requests that may wait for a slot; beyond it they fail with `overloaded`. */
+    queue_size: z.number().int().nonnegative().max(100_000).default(64),
+    /** How long a request may wait in the queue. */
+    queue_timeout_ms: milliseconds.default(30_000),
+    api_key: z.string().optional(),
+    command: managedCommandSchema.optional(),
+    /** Models this backend can serve when started, for on-demand starts. */
+    models: z.array(z.string()).default([]),
+    /** Stop (managed) or unload the model after this long unused; absent means never. */
+    idle_ttl_ms: milliseconds.optional(),
+  })
+  .superRefine(checkManagedCommand);
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 
 /**

@@ -67,6 +67,24 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a managed backend whose command cannot be worked out, naming the field', () => {
+    const managed = { mode: 'managed', url: 'http://127.0.0.1:8000' };
+    const backends = [
+      Object.assign({ id: 'lms', kind: 'lmstudio' }, managed),
+      Object.assign({ id: 'v', kind: 'vllm' }, managed),
+      Object.assign({ id: 'v-served', kind: 'vllm', models: ['m'] }, managed),
+      Object.assign({ id: 'o', kind: 'ollama' }, managed),
+      Object.assign(
+        { id: 'lms-run', kind: 'lmstudio', command: { program: 'lms-server' } },
+        managed,
+      ),
+    ];
+    expect(captureConfigError({ backends }).problems).toEqual([
+      'backends[0].command: a managed LM Studio backend needs a `command` that stays in the foreground; use mode "monitored" for an LM Studio app started with `lms server start` (got nothing)',
+      'backends[1].models: a managed vLLM backend needs `models` (its first is served) or a `command` (got [])',
+    ]);
+  });
+
   it('refuses a variable meant for a section it does not name, naming the variable', () => {
     const error = captureConfigError(
       {},
