@@ -71,6 +71,11 @@ describe('exit code 78: an invalid configuration, as for every service', () => {
     [{ SWITCHYARD_NATS__TOKEN: 't', SWITCHYARD_NATS__USER: 'u' }, 'nats.token: goes alone'],
     [{ SWITCHYARD_NATS__SERVERS: 'not-a-url' }, 'nats.servers[0]: use nats://host:port'],
     [
+      // A public key where the seed belongs: the seed is a secret and is never quoted.
+      { SWITCHYARD_NATS__NKEY_SEED: 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4' },
+      'nats.nkey_seed: is not a valid nkey seed (a user\'s starts with "SU")',
+    ],
+    [
       { SWITCHYARD_NATS__TLS__CA_FILE: '/nonexistent/ca.pem' },
       'nats.tls.ca_file: cannot read /nonexistent/ca.pem: no such file',
     ],

@@ -10,6 +10,7 @@ export { bucketKeys } from './kv/bucket-keys.js';
 export { bucketValues, liveValue, type ValueParser } from './kv/bucket-values.js';
 export { buildConnectionOptions } from './connection/connection-options.js';
 export { NatsConnectError } from './connection/nats-connect.error.js';
+export { nkeySeedProblem } from './connection/nkey-seed.js';
 export {
   ConnectionWatch,
   type ConnectionWatchOptions,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SwitchyardConfig } from '@switchyard/contracts';
+import { nkeySeedProblem } from '@switchyard/nats';
 
 /** Why a file cannot be read, in words; Node's own message would repeat the path. */
 const REASONS: Record<string, string> = {
@@ -35,4 +36,14 @@ export function unreadableNatsFiles(config: SwitchyardConfig, cwd: string): stri
     }
   }
   return problems;
+}
+
+/**
+ * The `nats` section's secrets that cannot work, each named by its field and never quoted: an
+ * nkey seed that does not decode would otherwise fail the connection as if no server ran.
+ */
+export function invalidNatsSecrets(config: SwitchyardConfig): string[] {
+  const seed = config.nats.nkey_seed;
+  const problem = seed === undefined ? undefined : nkeySeedProblem(seed);
+  return problem === undefined ? [] : [`nats.nkey_seed: ${problem}`];
 }

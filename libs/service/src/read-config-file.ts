@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InvalidConfigError, resolveConfig, type SwitchyardConfig } from '@switchyard/contracts';
-import { unreadableNatsFiles } from './config-files.js';
+import { invalidNatsSecrets, unreadableNatsFiles } from './config-files.js';
 
 /** The file read when neither `--config` nor `SWITCHYARD_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = 'switchyard.yaml';
@@ -18,8 +18,8 @@ export interface ConfigSource {
  * Reads the configuration a process runs with: the YAML file named by `--config`, else by
  * `SWITCHYARD_CONFIG`, else `./switchyard.yaml` when it exists (else defaults only), with the
  * `SWITCHYARD_*` environment overrides applied. A file that was named but cannot be read, YAML
- * that does not parse, values the schema refuses and NATS TLS or creds files that cannot be read
- * all throw `InvalidConfigError`.
+ * that does not parse, values the schema refuses, NATS TLS or creds files that cannot be read and
+ * an nkey seed that does not decode all throw `InvalidConfigError`.
  */
 export function readConfig(source: ConfigSource = {}): SwitchyardConfig {
   const env = source.env ?? process.env;
@@ -38,8 +38,8 @@ export function readConfig(source: ConfigSource = {}): SwitchyardConfig {
   }
   const origin = text === undefined ? 'defaults and environment' : path;
   const config = resolveConfig(text === undefined ? undefined : parseYaml(text, path), env, origin);
-  const unreadable = unreadableNatsFiles(config, cwd);
-  if (unreadable.length > 0) throw new InvalidConfigError(unreadable, origin);
+  const problems = [...unreadableNatsFiles(config, cwd), ...invalidNatsSecrets(config)];
+  if (problems.length > 0) throw new InvalidConfigError(problems, origin);
   return config;
 }
 

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import {
   credsAuthenticator,
   nkeyAuthenticator,
-  nkeys,
   tokenAuthenticator,
   usernamePasswordAuthenticator,
   type Authenticator,
@@ -10,6 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import type { NatsConfig } from '@switchyard/contracts';
 import { NatsConnectError } from './nats-connect.error.js';
+import { nkeySeedBytes, nkeySeedProblem } from './nkey-seed.js';
 
 /** Upper bound of the random delay added to each reconnect wait, so a fleet does not reconnect in step. */
 export const RECONNECT_JITTER_MS = 500;
@@ -61,16 +61,10 @@ async function buildAuthenticators(config: NatsConfig): Promise<Authenticator[]>
   }
   if (config.token !== undefined) authenticators.push(tokenAuthenticator(config.token));
   if (config.nkey_seed !== undefined) {
-    const seed = new TextEncoder().encode(config.nkey_seed.trim());
-    try {
-      nkeys.fromSeed(seed);
-    } catch (error) {
-      // The seed itself never goes into a message: it is a secret.
-      throw new NatsConnectError('nats.nkey_seed is not a valid nkey seed (it starts with "SU")', {
-        cause: error,
-      });
-    }
-    authenticators.push(nkeyAuthenticator(seed));
+    // readConfig refuses a bad seed; a configuration built otherwise is checked here.
+    const problem = nkeySeedProblem(config.nkey_seed);
+    if (problem !== undefined) throw new NatsConnectError(`nats.nkey_seed ${problem}`);
+    authenticators.push(nkeyAuthenticator(nkeySeedBytes(config.nkey_seed)));
   }
   if (config.creds_file !== undefined) {
     let creds: Uint8Array;
