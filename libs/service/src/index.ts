@@ -23,3 +23,4 @@ export {
 export { serviceNatsModule } from './service-nats.module.js';
 export { SERVICE_NODE_FLAGS } from './node-flags.js';
 export { RestartPolicy, type RestartDecision, type RestartSettings } from './restart-policy.js';
+export { deadlineSignal, type DeadlineSignal } from './deadline-signal.js';

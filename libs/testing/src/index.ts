@@ -71,3 +71,4 @@ export {
   type ManagementBedKind,
   type ManagementBedOptions,
 } from './management-bed.js';
+export { signalHolds } from './signal-holds.js';

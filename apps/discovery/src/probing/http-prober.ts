@@ -1,3 +1,4 @@
+import { deadlineSignal } from '@switchyard/service';
 import { Agent, errors, request, type Dispatcher } from 'undici';
 import { ProbeError } from './probe-errors.js';
 
@@ -47,31 +48,36 @@ export class HttpProber {
     options: ProbeRequestOptions = {},
   ): Promise<ProbeResponse> {
     const started = performance.now();
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const { signal, apiKey } = options;
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    let response: Dispatcher.ResponseData;
+    // Not `AbortSignal.any([signal, AbortSignal.timeout(…)])`: the watcher's signal lives as long
+    // as discovery, and Node keeps every signal `any` made from it (see `deadlineSignal`).
+    const deadline = deadlineSignal(this.options.timeoutMs, signal);
     try {
-      response = await request(new URL(path, baseUrl), {
-        method: 'GET',
-        dispatcher: this.agent,
-        signal: combined,
-        headers: {
-          accept: 'application/json, text/plain;q=0.9, */*;q=0.1',
-          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-        },
-      });
-    } catch (error) {
-      throw classify(error, deadline.aborted);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(new URL(path, baseUrl), {
+          method: 'GET',
+          dispatcher: this.agent,
+          signal: deadline.signal,
+          headers: {
+            accept: 'application/json, text/plain;q=0.9, */*;q=0.1',
+            ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          },
+        });
+      } catch (error) {
+        throw classify(error, deadline.timedOut);
+      }
+      const text = await this.readCapped(response, deadline);
+      const contentType = response.headers['content-type'];
+      return {
+        status: response.statusCode,
+        contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
+        text,
+        latencyMs: Math.round(performance.now() - started),
+      };
+    } finally {
+      deadline.release();
     }
-    const text = await this.readCapped(response, deadline);
-    const contentType = response.headers['content-type'];
-    return {
-      status: response.statusCode,
-      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? '',
-      text,
-      latencyMs: Math.round(performance.now() - started),
-    };
   }
 
   /** Reads a JSON body; anything that does not parse is `undefined`. */
@@ -94,7 +100,7 @@ export class HttpProber {
     await this.agent.destroy();
   }
 
-  private async readCapped(response: Dispatcher.ResponseData, deadline: AbortSignal) {
+  private async readCapped(response: Dispatcher.ResponseData, deadline: { timedOut: boolean }) {
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.options.maxBytes) {
       response.body.destroy();
@@ -113,7 +119,7 @@ export class HttpProber {
       }
     } catch (error) {
       if (error instanceof ProbeError) throw error;
-      throw classify(error, deadline.aborted);
+      throw classify(error, deadline.timedOut);
     }
     return Buffer.concat(chunks).toString('utf8');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SwitchyardError, type ModelInfo } from '@switchyard/contracts';
+import { signalHolds } from '@switchyard/testing';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 import { ModelDirectory, SLOW_LISTINGS_KEPT } from './model-directory.js';
 
@@ -31,6 +32,45 @@ const a = { id: 'a', url: 'http://127.0.0.1:1' };
 const b = { id: 'b', url: 'http://127.0.0.1:2' };
 
 describe('ModelDirectory', () => {
+  // The worker lists with one signal, aborted only when it stops, every refresh interval for as
+  // long as it runs: each listing's hold on that signal must end with the listing, or the
+  // worker's heap grows by every listing it ever made.
+  it('leaves nothing on the long-lived signal it lists with once each listing ended', async () => {
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3']],
+      ['b', new SwitchyardError('backend_unavailable', 'nothing listens')],
+    ]);
+    const directory = new ModelDirectory(adapterWith(listings), [a, b], 1_000);
+    const stop = new AbortController();
+    for (let i = 0; i < 20; i++) await directory.refresh(stop.signal);
+    expect(directory.endpointsFor('llama3')).toEqual([a]);
+    expect(signalHolds(stop.signal)).toEqual({ listeners: 0, dependants: 0 });
+  });
+
+  it('ends a listing when the worker stops, and one that takes too long as a timeout', async () => {
+    const reasons: unknown[] = [];
+    const hanging = Object.assign(adapterWith(new Map()), {
+      listModels: (_endpoint: BackendEndpoint, signal?: AbortSignal): Promise<ModelInfo[]> =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => {
+            reasons.push(signal.reason);
+            reject(new SwitchyardError('backend_unavailable', 'aborted'));
+          }),
+        ),
+    });
+    const directory = new ModelDirectory(hanging, [a], 50);
+    await directory.refresh();
+    expect((reasons[0] as Error).name).toBe('TimeoutError');
+
+    const stop = new AbortController();
+    const slow = new ModelDirectory(hanging, [a], 60_000);
+    const refreshed = slow.refresh(stop.signal);
+    stop.abort(new Error('worker stopping'));
+    await refreshed;
+    expect(reasons[1]).toEqual(new Error('worker stopping'));
+    expect(signalHolds(stop.signal)).toEqual({ listeners: 0, dependants: 0 });
+  });
+
   it('reports models as they appear and go away', async () => {
     const listings = new Map<string, string[] | Error>([
       ['a', ['llama3']],

@@ -9,6 +9,7 @@ import {
   type ModelDetails,
   type ModelInfo,
 } from '@switchyard/contracts';
+import { deadlineSignal } from '@switchyard/service';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 
 export interface ModelDirectoryChange {
@@ -208,12 +209,11 @@ export class ModelDirectory {
   }
 
   private async list(status: EndpointStatus, signal: AbortSignal | undefined): Promise<void> {
-    const timeout = AbortSignal.timeout(this.listTimeoutMs);
+    // Not `AbortSignal.any([AbortSignal.timeout(…), signal])`: `signal` lives as long as the
+    // worker, and Node keeps every signal `any` made from it (see `deadlineSignal`).
+    const deadline = deadlineSignal(this.listTimeoutMs, signal);
     try {
-      status.models = await this.adapter.listModels(
-        status.endpoint,
-        signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
-      );
+      status.models = await this.adapter.listModels(status.endpoint, deadline.signal);
       status.cold = new Set(status.models.filter((model) => !model.loaded).flatMap(modelNames));
       status.reachable = true;
       status.endedRun = status.failedListings;
@@ -230,6 +230,8 @@ export class ModelDirectory {
         status.models = [];
         status.cold = new Set();
       }
+    } finally {
+      deadline.release();
     }
   }
 }
