@@ -53,6 +53,35 @@ describe('GET /metrics', () => {
     expect(text).toContain(`${prefix}process_cpu_seconds_total`);
   });
 
+  // Any API key may copy a model under a new name, ask it something and delete it: the series of
+  // names that came and went must not stay for as long as the gateway runs.
+  it('drops the series of a model once the fleet no longer serves it', async () => {
+    const sim = fleet.sim('ollama');
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const listed = async (id: string): Promise<boolean> => {
+      const models = (await (await fetch(`${fleet.url}/v1/models`)).json()) as {
+        data: { id: string }[];
+      };
+      return models.data.some((model) => model.id === id);
+    };
+    const passing = ['passing-1:latest', 'passing-2:latest'];
+    for (const name of passing) {
+      sim.addModel(name);
+      await waitFor(() => listed(name), { description: `${name} served` });
+      await client.chat.completions.create({ model: name, messages });
+      sim.removeModel(name);
+      await waitFor(async () => !(await listed(name)), { description: `${name} gone` });
+    }
+    await client.chat.completions.create({ model: MODEL, messages });
+
+    const text = await (await fetch(`${fleet.url}/metrics`)).text();
+    for (const name of passing) expect(text).not.toContain(`model="${name}"`);
+    expect(text).toContain(
+      `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${MODEL}",status="200"}`,
+    );
+    expect(text).toContain(`switchyard_gateway_tokens_total{direction="out",model="${MODEL}"}`);
+  });
+
   it('counts a request its client left as 499, and a failed one, under the model it was for', async () => {
     const sim = fleet.sim('ollama');
     const body = JSON.stringify({ model: MODEL, messages, stream: false });

@@ -11,7 +11,8 @@ const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 /**
  * The gateway's Prometheus metrics, in a registry of its own so that two gateways in one process
  * (tests) do not share counters. Model labels carry the model that answered, which the fleet
- * bounds; names clients invent never become labels (they end as 404s, labelled `-`).
+ * bounds: names clients invent never become labels (they end as 404s, labelled `-`), and the
+ * series of a model the fleet no longer serves are dropped before each scrape (`keepModels`).
  */
 @Injectable()
 export class GatewayMetrics {
@@ -72,6 +73,24 @@ export class GatewayMetrics {
         this.set(count());
       },
     });
+  }
+
+  /**
+   * Drops the series of every model not in `served` (the fleet's models now). The fleet bounds
+   * the models served at once, not over time: any API key may copy a model under a new name
+   * (`/api/copy`), ask it something and delete it, so kept series would grow for as long as the
+   * gateway runs, each name three more. A model served again counts from 0, which Prometheus
+   * reads as a counter reset.
+   */
+  async keepModels(served: ReadonlySet<string>): Promise<void> {
+    for (const counter of [this.requests, this.tokens] as Counter<string>[]) {
+      for (const { labels } of (await counter.get()).values) {
+        const model = labels['model'];
+        if (typeof model === 'string' && model !== '-' && !served.has(model)) {
+          counter.remove(labels as Record<string, string>);
+        }
+      }
+    }
   }
 
   request(route: string, model: string | undefined, status: number): void {
