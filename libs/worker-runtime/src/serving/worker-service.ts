@@ -50,7 +50,8 @@ export async function addWorkerService(
   serve: ServeRequest,
 ): Promise<Service> {
   const { nc, subjects, kind } = options;
-  const service = await new Svcm(nc).add({
+  const connection = releasableConnection(nc);
+  const service = await new Svcm(connection.nc).add({
     name: workerServiceName(kind),
     version: options.version,
     description: `Serves the models of ${kind} backends over the Switchyard protocol`,
@@ -77,7 +78,46 @@ export async function addWorkerService(
       }
     }
   }
+  void service.stopped.then(connection.release, connection.release);
   return service;
+}
+
+/** What waits for a connection to close: one entry per service not yet stopped. */
+const closeWaiters = new WeakMap<NatsConnection, Set<(outcome: void | Error) => void>>();
+
+/**
+ * The connection as the micro-service library sees it, but with a `closed()` of its own. Each
+ * service the library makes waits on `nc.closed()` to close with the connection, and a promise
+ * keeps what waits on it: every service a worker ever registered (anew whenever its model set
+ * changes: a pull, a delete, a backend that went away and came back) would stay in memory with
+ * its endpoints, subscriptions and stats until the connection closed, some 70 kB each with five
+ * models. Here one wait on the real connection settles the services still running, and `release`
+ * (once the service stopped) drops this one's, so nothing holds a stopped service.
+ */
+function releasableConnection(nc: NatsConnection): { nc: NatsConnection; release: () => void } {
+  let waiters = closeWaiters.get(nc);
+  if (waiters === undefined) {
+    const all = new Set<(outcome: void | Error) => void>();
+    const settle = (outcome: void | Error): void => {
+      for (const waiter of all) waiter(outcome);
+      all.clear();
+    };
+    void nc.closed().then(settle, settle);
+    closeWaiters.set(nc, all);
+    waiters = all;
+  }
+  let settle: (outcome: void | Error) => void = () => undefined;
+  const closed = new Promise<void | Error>((resolve) => (settle = resolve));
+  waiters.add(settle);
+  const own = waiters;
+  const view = new Proxy(nc, {
+    get(target, property) {
+      if (property === 'closed') return () => closed;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+  return { nc: view, release: () => void own.delete(settle) };
 }
 
 /** What every endpoint of a served model publishes besides its operation (see contracts). */
