@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { configReferenceMarkdown } from './config-reference.js';
+import { switchyardConfigSchema } from './config-schema.js';
 
 const doc = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8');
 
@@ -35,5 +36,28 @@ describe('docs/configuration.md', () => {
         '`workers.ollama.replicas`',
       ]),
     );
+  });
+
+  it('gives every field the default the services apply when it is left out', () => {
+    const defaults: unknown = switchyardConfigSchema.parse({});
+    const rows = cells(configReferenceMarkdown()).slice(1);
+    for (const [path = '', , fallback] of rows) {
+      const field = path.replaceAll('`', '');
+      const keys = field.split('.');
+      const section = keys
+        .slice(0, -1)
+        .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], defaults);
+      // A list's entries, and the fields of an optional section left out, have no value here.
+      if (field.includes('[]') || section === undefined) continue;
+      const value = (section as Record<string, unknown>)[keys.at(-1) as string];
+      const shown = JSON.stringify(value);
+      if (value === undefined) expect([field, fallback]).toEqual([field, '']);
+      else if (Array.isArray(value) && shown.length > 48) {
+        expect([field, fallback]).toEqual([
+          field,
+          `\`[${JSON.stringify(value[0])}, …]\` (${value.length} entries)`,
+        ]);
+      } else expect([field, fallback]).toEqual([field, `\`${shown}\``]);
+    }
   });
 });

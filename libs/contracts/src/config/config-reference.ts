@@ -15,6 +15,11 @@ interface JsonSchemaNode {
 
 /** Bounds as large as this are only the integer range, not a real limit worth printing. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+/**
+ * A default longer than this (`gateway.cors_origins`' origins) is shown as its first entry and
+ * its length, so that one cell does not widen the whole table.
+ */
+const MAX_DEFAULT_CHARS = 48;
 
 /**
  * Every configuration field as a Markdown table (path, type, default), from the same schema the
@@ -46,8 +51,14 @@ function objectOf(node: JsonSchemaNode): JsonSchemaNode | undefined {
 }
 
 function row(path: string, node: JsonSchemaNode): string {
-  const fallback = node.default === undefined ? '' : `\`${JSON.stringify(node.default)}\``;
-  return `| \`${path}\` | ${typeOf(node)} | ${fallback} |`;
+  return `| \`${path}\` | ${typeOf(node)} | ${defaultOf(node.default)} |`;
+}
+
+function defaultOf(value: unknown): string {
+  if (value === undefined) return '';
+  const json = JSON.stringify(value);
+  if (json.length <= MAX_DEFAULT_CHARS || !Array.isArray(value)) return `\`${json}\``;
+  return `\`[${JSON.stringify(value[0])}, …]\` (${value.length} entries)`;
 }
 
 function typeOf(node: JsonSchemaNode): string {
