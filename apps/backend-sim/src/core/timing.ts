@@ -21,11 +21,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Nanoseconds from a monotonic clock, as a plain number (safe for ~104 days of uptime). */
-export function nowNs(): number {
-  return Number(process.hrtime.bigint());
-}
-
 /** Unix seconds, as OpenAI's `created`. */
 export function unixSeconds(ms = Date.now()): number {
   return Math.floor(ms / 1000);

@@ -92,10 +92,6 @@ export class SwitchyardError extends Error {
   }
 }
 
-export function isSwitchyardError(error: unknown): error is SwitchyardError {
-  return error instanceof SwitchyardError;
-}
-
 function toWireCause(cause: unknown, depth: number): WireCause | undefined {
   if (cause === undefined || cause === null || depth === 0) return undefined;
   if (!(cause instanceof Error)) return { name: 'Error', message: truncate(String(cause)) };
