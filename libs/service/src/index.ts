@@ -1,6 +1,11 @@
 // The public surface of @switchyard/service: what every Switchyard process shares.
 
-export { readConfig, DEFAULT_CONFIG_FILE, type ConfigSource } from './read-config-file.js';
+export {
+  readConfig,
+  CONFIG_FILE_ENV,
+  DEFAULT_CONFIG_FILE,
+  type ConfigSource,
+} from './read-config-file.js';
 export {
   createLogger,
   REDACTED_LOG_PATHS,

@@ -4,6 +4,8 @@ import { parseDocument } from 'yaml';
 import { InvalidConfigError, resolveConfig, type SwitchyardConfig } from '@switchyard/contracts';
 import { invalidNatsSecrets, unreadableNatsFiles } from './config-files.js';
 
+/** The variable that names the configuration file when `--config` does not. */
+export const CONFIG_FILE_ENV = 'SWITCHYARD_CONFIG';
 /** The file read when neither `--config` nor `SWITCHYARD_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = 'switchyard.yaml';
 
@@ -24,7 +26,7 @@ export interface ConfigSource {
 export function readConfig(source: ConfigSource = {}): SwitchyardConfig {
   const env = source.env ?? process.env;
   const cwd = source.cwd ?? process.cwd();
-  const named = configFlag(source.argv ?? process.argv.slice(2)) ?? env['SWITCHYARD_CONFIG'];
+  const named = configFlag(source.argv ?? process.argv.slice(2)) ?? env[CONFIG_FILE_ENV];
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
 
   let text: string | undefined;

@@ -6,6 +6,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import {
+  CONFIG_FILE_ENV,
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
   readConfig,
@@ -140,7 +141,7 @@ export async function up(
       ...addedBackendsEnv(config.backends.length, added, process.env),
     };
     const file = configPath(options.configArgs);
-    if (file !== undefined) env['SWITCHYARD_CONFIG'] = file;
+    if (file !== undefined) env[CONFIG_FILE_ENV] = file;
 
     const started: { child: RunningChild; service: ServiceName }[] = [];
     const run = (service: ServiceName, name: string = service): void => {
