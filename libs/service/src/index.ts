@@ -21,6 +21,7 @@ export {
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
   selfExitDeadlineMs,
+  serviceStartedMessage,
   type RunningService,
   type ServiceContext,
   type ServiceDefinition,

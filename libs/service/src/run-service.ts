@@ -34,6 +34,13 @@ export function selfExitDeadlineMs(config: Pick<SwitchyardConfig, 'shutdown'>): 
  * when the supervisor is gone (killed outright) and stop as it would on SIGTERM.
  */
 export const PARENT_PID_ENV = 'SWITCHYARD_PARENT_PID';
+/**
+ * The line a service logs once it serves (`gateway started`): a supervisor that waits for it
+ * (`switchyard up`) matches this text, so it is made here alone.
+ */
+export function serviceStartedMessage(name: string): string {
+  return `${name} started`;
+}
 /** How often a supervised service checks that its supervisor is still its parent. */
 const PARENT_CHECK_MS = 500;
 
@@ -165,7 +172,7 @@ export async function runService(
   process.on('SIGINT', onSignal);
   // Only now: whoever reads "started" may signal at once, and must find the handlers in place
   // (without them SIGINT kills the process with no shutdown at all).
-  logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
+  logger.info({ grace_ms: config.shutdown.grace_ms }, serviceStartedMessage(definition.name));
   if (startupSignal !== undefined) onSignal(startupSignal);
   watchParent(() => {
     if (stopping !== undefined) return;

@@ -12,6 +12,7 @@ import {
   readConfig,
   selfExitDeadlineMs,
   SERVICE_NODE_FLAGS,
+  serviceStartedMessage,
   TERMINAL_OUTPUT_ENV,
 } from '@switchyard/service';
 import { connectNats, type NatsConnection } from '@switchyard/nats';
@@ -170,7 +171,7 @@ export async function up(
     // `lms server start`… "started with"), and one of those is no sign that the service runs.
     await Promise.all(
       started.map(({ child, service }) =>
-        child.firstLine((line) => line.includes(`${service} started`), READY_TIMEOUT_MS),
+        child.firstLine((line) => line.includes(serviceStartedMessage(service)), READY_TIMEOUT_MS),
       ),
     );
 
