@@ -28,7 +28,7 @@ import {
   RegistryUnavailableError,
   type OpenBucketOptions,
 } from './registry/open-bucket.js';
-import { leaseBucket, RegistryStore } from './registry/registry-store.js';
+import { RegistryStore } from './registry/registry-store.js';
 import { SnapshotResponder } from './registry/snapshot-responder.js';
 
 /**
@@ -115,13 +115,13 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
       );
       const lease = await openBucket(
         this.nc,
-        { bucket: leaseBucket(this.subjects), ttlMs: discovery.lease_ttl_ms, replicas },
+        { bucket: this.subjects.leaseBucket, ttlMs: discovery.lease_ttl_ms, replicas },
         opening,
       );
       leaseKv = lease.kv;
       const { config: timings, mismatches } = withBucketTtls(discovery, {
         registry: { bucket: this.subjects.registryBucket, ttlMs: this.store.ttlMs },
-        lease: { bucket: leaseBucket(this.subjects), ttlMs: lease.ttlMs },
+        lease: { bucket: this.subjects.leaseBucket, ttlMs: lease.ttlMs },
       });
       this.timings = timings;
       for (const mismatch of mismatches) {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kvm } from '@nats-io/kv';
 import { freePorts, SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
 import type { DiscoveryService } from '../src/discovery.service.js';
-import { leaseBucket } from '../src/registry/registry-store.js';
 import { DiscoveryHarness } from './support/discovery-harness.js';
 
 /** The TTLs the buckets were made with earlier: far shorter than the configuration says now. */
@@ -28,7 +27,7 @@ describe('buckets that exist with other TTLs than the configuration', () => {
     harness = await DiscoveryHarness.start();
     const kvm = new Kvm(harness.nc);
     await kvm.create(harness.subjects.registryBucket, { history: 1, ttl: REGISTRY_TTL_MS });
-    await kvm.create(leaseBucket(harness.subjects), { history: 1, ttl: LEASE_TTL_MS });
+    await kvm.create(harness.subjects.leaseBucket, { history: 1, ttl: LEASE_TTL_MS });
     // Nothing listens there: the entry stays `offline`, so only heartbeats rewrite it.
     const [port] = (await freePorts(1)) as [number];
     backendId = 'quiet-box';
@@ -89,7 +88,7 @@ describe('buckets that exist with other TTLs than the configuration', () => {
         ),
       }),
       expect.objectContaining({
-        bucket: leaseBucket(harness.subjects),
+        bucket: harness.subjects.leaseBucket,
         setting: 'lease_ttl_ms',
         bucket_ttl_ms: LEASE_TTL_MS,
         configured_ms: CONFIGURED.lease_ttl_ms,
@@ -104,7 +103,7 @@ describe('a lease bucket without a TTL', () => {
 
   beforeAll(async () => {
     harness = await DiscoveryHarness.start();
-    await new Kvm(harness.nc).create(leaseBucket(harness.subjects), { history: 1 });
+    await new Kvm(harness.nc).create(harness.subjects.leaseBucket, { history: 1 });
   });
 
   afterAll(async () => {
@@ -115,7 +114,7 @@ describe('a lease bucket without a TTL', () => {
     const failure = harness.startDiscovery({ discovery: { well_known_ports: false } });
     await expect(failure).rejects.toMatchObject({
       name: 'BucketWithoutTtlError',
-      bucket: leaseBucket(harness.subjects),
+      bucket: harness.subjects.leaseBucket,
     });
     await expect(failure).rejects.toThrow(/no TTL \(max_age 0\).*--max-age/);
   });

@@ -2,12 +2,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Subjects } from '@switchyard/contracts';
 import { SCHEDULING_SLACK_MS, waitFor } from '@switchyard/testing';
 import type { DiscoveryService } from '../src/discovery.service.js';
-import { leaseBucket } from '../src/registry/registry-store.js';
 import { DiscoveryHarness, TEST_DISCOVERY } from './support/discovery-harness.js';
 
 const subjects = new Subjects();
 const REGISTRY = subjects.registryBucket;
-const LEASE = leaseBucket(subjects);
+const LEASE = subjects.leaseBucket;
 const ADMIN = { user: 'admin', pass: 'admin' };
 const DISCOVERY = { user: 'discovery', pass: 'discovery' };
 const NO_WELL_KNOWN = { discovery: { well_known_ports: false } };

@@ -5,7 +5,6 @@ import { Subjects, switchyardConfigSchema } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/service';
 import { closeConnection, startNatsCluster, tearDown, type NatsCluster } from '@switchyard/testing';
 import { DiscoveryService } from '../src/discovery.service.js';
-import { leaseBucket } from '../src/registry/registry-store.js';
 import { TEST_DISCOVERY } from './support/discovery-harness.js';
 
 // On a three-node cluster the registry should outlive a node: discovery creates its buckets with
@@ -41,7 +40,7 @@ describe('registry buckets on a JetStream cluster', () => {
     try {
       await discovery.start();
       const jsm = await jetstreamManager(nc);
-      for (const bucket of [subjects.registryBucket, leaseBucket(subjects)]) {
+      for (const bucket of [subjects.registryBucket, subjects.leaseBucket]) {
         const info = await jsm.streams.info(`KV_${bucket}`);
         expect({ bucket, replicas: info.config.num_replicas }).toEqual({ bucket, replicas: 3 });
       }

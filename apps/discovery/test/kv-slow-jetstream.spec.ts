@@ -9,7 +9,6 @@ import {
 } from '@switchyard/testing';
 import type { DiscoveryService } from '../src/discovery.service.js';
 import { KV_API_TIMEOUT_MS } from '../src/registry/open-bucket.js';
-import { leaseBucket } from '../src/registry/registry-store.js';
 import { DiscoveryHarness, TEST_DISCOVERY } from './support/discovery-harness.js';
 
 const RETRYING = 'could not open the KV bucket yet; retrying';
@@ -70,7 +69,7 @@ describe('discovery whose JetStream answers too late at first', () => {
       first: true,
       second: false,
     });
-    const lease = await new Kvm(harness.nc).open(leaseBucket(harness.subjects));
+    const lease = await new Kvm(harness.nc).open(harness.subjects.leaseBucket);
     expect((await lease.get('discovery'))?.json()).toEqual({ instance: first.instanceId });
   });
 });

@@ -1,5 +1,5 @@
 import type { KV } from '@nats-io/kv';
-import { parseRegistryEntry, type RegistryEntry, type Subjects } from '@switchyard/contracts';
+import { parseRegistryEntry, type RegistryEntry } from '@switchyard/contracts';
 import { bucketValues, liveValue, type NatsConnection } from '@switchyard/nats';
 import { openBucket, type BucketSettings, type OpenBucketOptions } from './open-bucket.js';
 
@@ -45,9 +45,4 @@ export class RegistryStore {
   async get(id: string): Promise<RegistryEntry | undefined> {
     return liveValue(await this.kv.get(id), parseRegistryEntry);
   }
-}
-
-/** The bucket holding the discovery replicas' leader lease, next to the registry's. */
-export function leaseBucket(subjects: Subjects): string {
-  return `${subjects.registryBucket}_lease`;
 }

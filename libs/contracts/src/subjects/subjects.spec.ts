@@ -24,6 +24,7 @@ describe('Subjects', () => {
     expect(custom.orchestrator('ensure')).toBe('acme.llm.v1.orchestrator.ensure');
     expect(custom.orchestratorWildcard).toBe('acme.llm.v1.orchestrator.*');
     expect(custom.registryBucket).toBe('acme_llm_registry');
+    expect(custom.leaseBucket).toBe('acme_llm_registry_lease');
     // Names, not subjects: NATS refuses a queue group with a dot.
     expect([custom.workerQueue, custom.orchestratorQueue, custom.discoveryQueue]).toEqual([
       'acme_llm-workers',

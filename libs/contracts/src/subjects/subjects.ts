@@ -74,6 +74,8 @@ export class Subjects {
   readonly discoveryQueue: string;
   /** The JetStream KV bucket that holds the fleet registry. */
   readonly registryBucket: string;
+  /** The JetStream KV bucket that holds the discovery replicas' leader lease. */
+  readonly leaseBucket: string;
   /** Discovery answers a request here with a registry snapshot. */
   readonly discoverySnapshot: string;
 
@@ -90,6 +92,7 @@ export class Subjects {
     this.orchestratorQueue = `${name}-orchestrator`;
     this.discoveryQueue = `${name}-discovery`;
     this.registryBucket = `${name}_registry`;
+    this.leaseBucket = `${this.registryBucket}_lease`;
     this.discoverySnapshot = `${this.root}.discovery.snapshot`;
   }
 
