@@ -7,11 +7,9 @@ import {
 } from '@switchyard/contracts';
 import { parseCount } from '../cli/args.js';
 import { EXIT, UsageError } from '../cli/cli-errors.js';
-import { parseFleetArgs } from '../fleet/fleet-options.js';
+import { parseFleetArgs, QUERY_TIMEOUT_MS } from '../fleet/fleet-options.js';
 import { withSession } from '../fleet/nats-session.js';
 import { writeJson, writeLine, writeNote } from '../output/write.js';
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * `switchyard logs <backend> [--lines N]`: the last lines a managed backend wrote, oldest first,
@@ -35,7 +33,7 @@ export async function logs(args: readonly string[]): Promise<number> {
       session.subjects.orchestrator('logs'),
       command,
       logsAnswerSchema,
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.timeoutMs ?? QUERY_TIMEOUT_MS,
     );
     if (options.json) writeJson(answer);
     else for (const line of answer.lines) writeLine(`${line.at} ${line.stream} ${line.line}`);

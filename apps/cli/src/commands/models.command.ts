@@ -1,12 +1,10 @@
-import { parseFleetArgs } from '../fleet/fleet-options.js';
+import { parseFleetArgs, QUERY_TIMEOUT_MS } from '../fleet/fleet-options.js';
 import { listWorkers, servedModels } from '../fleet/fleet-workers.js';
 import { withSession } from '../fleet/nats-session.js';
 import { missingService } from '../fleet/missing-service.js';
 import { EXIT } from '../cli/cli-errors.js';
 import { modelsTable } from '../output/fleet-tables.js';
 import { writeJson, writeLine } from '../output/write.js';
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * `switchyard models`: what the fleet serves now, asked of the workers themselves (`$SRV.INFO`),
@@ -18,7 +16,7 @@ export async function models(args: readonly string[]): Promise<number> {
     const workers = await listWorkers(
       session.nc,
       session.subjects,
-      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.timeoutMs ?? QUERY_TIMEOUT_MS,
     );
     if (workers.length === 0) throw missingService('worker', '$SRV.INFO');
     const served = servedModels(workers);

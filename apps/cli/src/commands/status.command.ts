@@ -1,13 +1,11 @@
 import { registrySnapshotSchema, statusAnswerSchema } from '@switchyard/contracts';
 import { EXIT, UnavailableError } from '../cli/cli-errors.js';
 import { joinBackends } from '../fleet/backend-rows.js';
-import { parseFleetArgs } from '../fleet/fleet-options.js';
+import { parseFleetArgs, QUERY_TIMEOUT_MS } from '../fleet/fleet-options.js';
 import { listWorkers } from '../fleet/fleet-workers.js';
 import { withSession } from '../fleet/nats-session.js';
 import { backendsTable, workersTable } from '../output/fleet-tables.js';
 import { writeJson, writeLine, writeNote } from '../output/write.js';
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * `switchyard status`: every backend the orchestrator knows (mode, state, pid, restarts, since)
@@ -16,7 +14,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export async function status(args: readonly string[]): Promise<number> {
   const { options } = parseFleetArgs({ name: 'status' }, args);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? QUERY_TIMEOUT_MS;
   return withSession(options.configFile, async (session) => {
     const { subjects } = session;
     const [orchestrator, discovery, workers] = await Promise.allSettled([

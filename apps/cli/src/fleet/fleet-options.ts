@@ -1,5 +1,11 @@
 import { parseArgs, parseDuration, type CommandSpec, type ParsedArgs } from '../cli/args.js';
 
+/**
+ * How long `status`, `models` and `logs` wait without `--timeout`: each is one question that a
+ * running service answers at once (the usage text and the README say 10 s).
+ */
+export const QUERY_TIMEOUT_MS = 10_000;
+
 /** The options every command that talks to the fleet takes. */
 const FLEET_VALUES = ['--config', '--timeout'] as const;
 const FLEET_FLAGS = ['--json'] as const;
