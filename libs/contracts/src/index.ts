@@ -30,5 +30,6 @@ export * from './orchestrator/orchestrator-messages.js';
 
 export * from './config/config-schema.js';
 export * from './config/load-config.js';
+export { overrideVariable } from './config/environment-overrides.js';
 export * from './config/config-json-schema.js';
 export * from './config/config-reference.js';

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import {
   BACKEND_KINDS,
+  overrideVariable,
   Subjects,
   type BackendKind,
   type SwitchyardConfig,
@@ -138,7 +139,7 @@ export async function up(
       [PARENT_PID_ENV]: String(process.pid),
       // Their output reaches this terminal through `up`: `log.format: auto` is for a person.
       ...(isTerminal(output) ? { [TERMINAL_OUTPUT_ENV]: '1' } : {}),
-      SWITCHYARD_NATS__SERVERS: config.nats.servers.join(','),
+      [overrideVariable('nats', 'servers')]: config.nats.servers.join(','),
       ...addedBackendsEnv(config.backends.length, added, process.env),
     };
     const file = configPath(options.configArgs);

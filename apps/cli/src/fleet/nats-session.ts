@@ -3,6 +3,7 @@ import {
   decodeMessage,
   encodeMessage,
   orchestratorErrorReplySchema,
+  overrideVariable,
   Subjects,
   SwitchyardError,
   type SwitchyardConfig,
@@ -64,7 +65,7 @@ export class NatsSession {
       if (!(error instanceof NatsConnectError)) throw error;
       throw new UnavailableError(
         `${error.message}. Is nats-server running there? "switchyard up" starts one, or set ` +
-          'nats.servers (SWITCHYARD_NATS__SERVERS) to where yours runs',
+          `nats.servers (${overrideVariable('nats', 'servers')}) to where yours runs`,
       );
     }
   }

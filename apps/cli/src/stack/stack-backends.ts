@@ -1,4 +1,4 @@
-import type { BackendKind } from '@switchyard/contracts';
+import { overrideVariable, type BackendKind } from '@switchyard/contracts';
 
 /** A backend `up` adds to the configured ones: a simulator, or a server on a well-known port. */
 export interface AddedBackend {
@@ -8,7 +8,7 @@ export interface AddedBackend {
 }
 
 /** The variable that sets the whole `backends` list (`SWITCHYARD_BACKENDS__<N>` sets one). */
-const BACKENDS_ENV = 'SWITCHYARD_BACKENDS';
+const BACKENDS_ENV = overrideVariable('backends');
 
 /**
  * The environment that tells the services `up` runs about the backends it added. The services
@@ -36,7 +36,7 @@ export function addedBackendsEnv(
     return { [BACKENDS_ENV]: JSON.stringify({ ...own, ...Object.fromEntries(byIndex) }) };
   }
   return Object.fromEntries(
-    byIndex.map(([index, entry]) => [`${BACKENDS_ENV}__${index}`, JSON.stringify(entry)]),
+    byIndex.map(([index, entry]) => [overrideVariable('backends', index), JSON.stringify(entry)]),
   );
 }
 

@@ -8,6 +8,15 @@ const PATH_SEPARATOR = '__';
 const SECTIONS: readonly string[] = Object.keys(switchyardConfigSchema.shape);
 
 /**
+ * The variable that overrides the field at `path`: `overrideVariable('nats', 'servers')` is
+ * `SWITCHYARD_NATS__SERVERS`, `overrideVariable('backends', '2')` sets `backends[2]`. For a
+ * process that configures another through its environment, as `switchyard up` does its services.
+ */
+export function overrideVariable(...path: readonly string[]): string {
+  return `${ENV_PREFIX}${path.join(PATH_SEPARATOR).toUpperCase()}`;
+}
+
+/**
  * Turns `SWITCHYARD_<SECTION>[__<FIELD>…]=value` variables into a nested object:
  * `SWITCHYARD_GATEWAY__PORT=9000` → `{ gateway: { port: 9000 } }`,
  * `SWITCHYARD_BACKENDS__0__URL=…` → `{ backends: { 0: { url: … } } }`. A value is read as the
@@ -138,8 +147,7 @@ function positionExample(list: readonly string[]): string {
     def?.type === 'object'
       ? Object.keys((def as unknown as { shape: object }).shape)[0]
       : undefined;
-  const path = [...list, '0', ...(field === undefined ? [] : [field])];
-  return `${ENV_PREFIX}${path.join(PATH_SEPARATOR).toUpperCase()}`;
+  return overrideVariable(...list, '0', ...(field === undefined ? [] : [field]));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
