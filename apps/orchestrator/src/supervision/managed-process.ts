@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from '@switchyard/contracts';
-import type { GuardMessage, GuardRequest } from './guard-messages.js';
+import { GUARD_GRACE_ENV, type GuardMessage, type GuardRequest } from './guard-messages.js';
 import { LineSplitter } from './output-lines.js';
 import { describeSpawnFailure } from './spawn-failure.js';
 
@@ -52,7 +52,7 @@ export class ManagedProcess {
       env: {
         ...inheritedEnvironment(),
         ...spec.env,
-        SWITCHYARD_GUARD_GRACE_MS: String(options.orphanGraceMs),
+        [GUARD_GRACE_ENV]: String(options.orphanGraceMs),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

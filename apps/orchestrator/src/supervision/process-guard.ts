@@ -6,11 +6,11 @@
 // itself: when the orchestrator dies, even by SIGKILL, the IPC channel closes, and the guard
 // stops the whole group (SIGTERM, then SIGKILL) instead of leaving orphans behind.
 import { spawn } from 'node:child_process';
-import type { GuardMessage, GuardRequest } from './guard-messages.js';
+import { GUARD_GRACE_ENV, type GuardMessage, type GuardRequest } from './guard-messages.js';
 
 const [program, ...args] = process.argv.slice(2);
-const graceMs = Number(process.env['SWITCHYARD_GUARD_GRACE_MS'] ?? '10000');
-delete process.env['SWITCHYARD_GUARD_GRACE_MS'];
+const graceMs = Number(process.env[GUARD_GRACE_ENV] ?? '10000');
+delete process.env[GUARD_GRACE_ENV];
 
 function send(message: GuardMessage, then: () => void = () => undefined): void {
   if (process.connected && process.send) process.send(message, () => then());
