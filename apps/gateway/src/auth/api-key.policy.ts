@@ -8,6 +8,9 @@ export interface AccessPolicyConfig {
   allow_unauthenticated_remote: boolean;
 }
 
+/** The header some clients (Anthropic's) send their key in instead of a bearer token. */
+export const API_KEY_HEADER = 'x-api-key';
+
 export interface AccessRequest {
   path: string;
   authorization: string | undefined;

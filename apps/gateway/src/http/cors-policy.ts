@@ -1,15 +1,17 @@
 import { SwitchyardError } from '@switchyard/contracts';
+import { API_KEY_HEADER } from '../auth/api-key.policy.js';
+import { RETRY_AFTER_HEADER } from './error-envelopes.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { OVERHEAD_HEADER } from './response-streams.js';
 
 /** Headers a browser may read from an answer besides the CORS-safelisted ones. */
-const EXPOSED_HEADERS = [REQUEST_ID_HEADER, OVERHEAD_HEADER, 'retry-after'].join(', ');
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, OVERHEAD_HEADER, RETRY_AFTER_HEADER].join(', ');
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 /** What a preflight may ask for when it names no headers; otherwise its own list is granted. */
 const DEFAULT_ALLOWED_HEADERS = [
   'authorization',
   'content-type',
-  'x-api-key',
+  API_KEY_HEADER,
   REQUEST_ID_HEADER,
 ].join(', ');
 /** How long a browser may reuse a preflight's answer. */

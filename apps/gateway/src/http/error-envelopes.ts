@@ -121,6 +121,9 @@ const DEFAULT_RETRY_AFTER_S: Partial<Record<ErrorCode, number>> = {
   backend_unavailable: 1,
 };
 
+/** When to try again, in seconds: on a 429, and on a 503 worth trying again. */
+export const RETRY_AFTER_HEADER = 'retry-after';
+
 /**
  * `Retry-After` on a 429 or 503 worth trying again: not on one that lasts until someone acts
  * (`start_failed`, a backend that stays down until it is started again).
@@ -133,7 +136,7 @@ function retryHeaders(error: SwitchyardError): Record<string, string> {
     typeof hinted === 'number' && hinted > 0
       ? Math.ceil(hinted / 1000)
       : (DEFAULT_RETRY_AFTER_S[error.code] ?? 1);
-  return { 'retry-after': String(seconds) };
+  return { [RETRY_AFTER_HEADER]: String(seconds) };
 }
 
 /** Fastify's own request errors (body too large, broken JSON, wrong media type) as ours. */

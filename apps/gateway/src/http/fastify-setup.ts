@@ -1,7 +1,7 @@
 import { ERROR_CATALOGUE, type SwitchyardConfig } from '@switchyard/contracts';
 import type { FastifyInstance } from 'fastify';
 import { ANTHROPIC_REQUEST_ID_HEADER, callsAnthropic } from '../anthropic/anthropic-callers.js';
-import { AccessPolicy } from '../auth/api-key.policy.js';
+import { AccessPolicy, API_KEY_HEADER } from '../auth/api-key.policy.js';
 import { RateLimiter } from '../auth/rate-limiter.js';
 import { noteCaller } from '../auth/request-caller.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
@@ -78,7 +78,7 @@ export function configureFastify(
       const caller = access.check({
         path,
         authorization: request.headers.authorization,
-        apiKey: headerValue(request.headers['x-api-key']),
+        apiKey: headerValue(request.headers[API_KEY_HEADER]),
         remoteAddress: request.socket.remoteAddress,
       });
       if (caller !== undefined && !UNLIMITED_PATHS.has(path)) {
