@@ -1,3 +1,5 @@
+import { EXIT_INVALID_CONFIG } from '@switchyard/service';
+
 /** The exit codes of `switchyard`, as the usage text and the README list them. */
 export const EXIT = {
   ok: 0,
@@ -10,8 +12,8 @@ export const EXIT = {
    * EX_UNAVAILABLE).
    */
   unavailable: 69,
-  /** The configuration file or environment is invalid, as for every service (EX_CONFIG). */
-  invalidConfig: 78,
+  /** The configuration file or environment is invalid: the services' own code (EX_CONFIG). */
+  invalidConfig: EXIT_INVALID_CONFIG,
   /** Ctrl-C (or SIGTERM) stopped a command; its request was cancelled. */
   interrupted: 130,
 } as const;
