@@ -13,7 +13,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { LifecycleListener } from './fleet/lifecycle-listener.js';
 import { watchTargets, type WatchTarget } from './fleet/watch-targets.js';
@@ -60,7 +60,7 @@ export class DiscoveryService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(Subjects) private readonly subjects: Subjects,
-    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.targets = watchTargets(config);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/contracts';
-import { SWITCHYARD_CONFIG, type ServiceDefinition } from '@switchyard/service';
+import { SERVICE_CONFIG, type ServiceDefinition } from '@switchyard/service';
 import { AccessPolicy } from './auth/api-key.policy.js';
 import { GatewayModule } from './gateway.module.js';
 import { configureFastify } from './http/fastify-setup.js';
@@ -31,7 +31,7 @@ export const gatewayService: ServiceDefinition = {
       // Bodies are parsed below, the same way whatever the content type says.
       bodyParser: false,
     });
-    const config = app.get<SwitchyardConfig>(SWITCHYARD_CONFIG);
+    const config = app.get<SwitchyardConfig>(SERVICE_CONFIG);
     configureFastify(adapter.getInstance(), config.gateway, app.get(GatewayMetrics));
     return app;
   },

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { SwitchyardConfig } from '@switchyard/contracts';
-import { serviceNatsModule, SWITCHYARD_CONFIG } from '@switchyard/service';
+import { serviceNatsModule, SERVICE_CONFIG } from '@switchyard/service';
 import { AnthropicController } from './anthropic/anthropic.controller.js';
 import { TokenBudget } from './auth/token-budget.js';
 import { FleetCatalogue } from './fleet/fleet-catalogue.service.js';
@@ -49,7 +49,7 @@ import { requestStreamClientProvider } from './routing/request-stream.provider.j
     RequestCaps,
     {
       provide: TokenBudget,
-      inject: [SWITCHYARD_CONFIG],
+      inject: [SERVICE_CONFIG],
       useFactory: (config: SwitchyardConfig) => new TokenBudget(config.gateway.rate_limit),
     },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -13,7 +13,7 @@ import {
   StreamServer,
   type NatsConnection,
 } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { EnsureCoordinator } from './commands/ensure-coordinator.js';
 import { OrchestratorCommands } from './commands/orchestrator-commands.js';
 import { PullForwarder } from './commands/pull-forwarder.js';
@@ -46,7 +46,7 @@ export class OrchestratorService implements OnApplicationBootstrap, BeforeApplic
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(Subjects) private readonly subjects: Subjects,
     @Inject(ConnectionWatch) connection: ConnectionWatch,
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     const settings = config.orchestrator;

@@ -14,7 +14,7 @@ export {
   type LoggerOptions,
 } from './create-logger.js';
 export { NestPinoLogger } from './nest-logger.js';
-export { SERVICE_LOGGER, SERVICE_NAME, SWITCHYARD_CONFIG } from './service-tokens.js';
+export { SERVICE_LOGGER, SERVICE_NAME, SERVICE_CONFIG } from './service-tokens.js';
 export {
   runService,
   EXIT_FAILURE,

@@ -53,7 +53,7 @@ export interface ServiceContext {
 export interface ServiceDefinition {
   /** The service's name: on every log line and the NATS connection name. */
   name: string;
-  /** The root module. Its providers can inject `SWITCHYARD_CONFIG`, `SERVICE_LOGGER` and `SERVICE_NAME`. */
+  /** The root module. Its providers can inject `SERVICE_CONFIG`, `SERVICE_LOGGER` and `SERVICE_NAME`. */
   rootModule: Type<unknown>;
   /** Creates the Nest application; a plain application context (no HTTP server) by default. */
   createApplication?: (

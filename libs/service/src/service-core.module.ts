@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/contracts';
 import type { Logger } from 'pino';
-import { SERVICE_LOGGER, SERVICE_NAME, SWITCHYARD_CONFIG } from './service-tokens.js';
+import { SERVICE_LOGGER, SERVICE_NAME, SERVICE_CONFIG } from './service-tokens.js';
 
 /** Makes the configuration, the logger and the service name injectable everywhere. */
 @Global()
@@ -12,10 +12,10 @@ export class ServiceCoreModule {
       module: ServiceCoreModule,
       providers: [
         { provide: SERVICE_NAME, useValue: name },
-        { provide: SWITCHYARD_CONFIG, useValue: config },
+        { provide: SERVICE_CONFIG, useValue: config },
         { provide: SERVICE_LOGGER, useValue: logger },
       ],
-      exports: [SERVICE_NAME, SWITCHYARD_CONFIG, SERVICE_LOGGER],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, SERVICE_LOGGER],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/contracts';
 import { NatsModule } from '@switchyard/nats';
 import type { Logger } from 'pino';
-import { SERVICE_LOGGER, SERVICE_NAME, SWITCHYARD_CONFIG } from './service-tokens.js';
+import { SERVICE_LOGGER, SERVICE_NAME, SERVICE_CONFIG } from './service-tokens.js';
 
 /**
  * The process's NATS connection, configured from the `nats` section, named after the service
@@ -11,7 +11,7 @@ import { SERVICE_LOGGER, SERVICE_NAME, SWITCHYARD_CONFIG } from './service-token
  */
 export function serviceNatsModule(): DynamicModule {
   return NatsModule.forRootAsync({
-    inject: [SWITCHYARD_CONFIG, SERVICE_LOGGER, SERVICE_NAME],
+    inject: [SERVICE_CONFIG, SERVICE_LOGGER, SERVICE_NAME],
     useFactory: (config: SwitchyardConfig, logger: Logger, name: string) => ({
       config: config.nats,
       name,

@@ -15,7 +15,7 @@ import {
   type NatsConnection,
   type ServiceInfo,
 } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { resolveTarget } from '../routing/model-route.js';
 import { CachedQuery } from './cached-query.js';
@@ -70,7 +70,7 @@ export class FleetCatalogue {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly connection: ConnectionWatch,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) config: SwitchyardConfig,
     private readonly orchestrator: OrchestratorClient,
   ) {
     this.aliases = config.gateway.aliases;

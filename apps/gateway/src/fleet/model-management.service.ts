@@ -10,7 +10,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import { RequestStreamClient } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { generateRequestId } from '../http/request-id.js';
 import { FleetCatalogue } from './fleet-catalogue.service.js';
 import { FleetRegistry } from './fleet-registry.service.js';
@@ -61,7 +61,7 @@ export class ModelManagement {
     private readonly subjects: Subjects,
     private readonly registry: FleetRegistry,
     private readonly catalogue: FleetCatalogue,
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { SwitchyardError, type SwitchyardConfig } from '@switchyard/contracts';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import type { FastifyReply } from 'fastify';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
 
@@ -16,7 +16,7 @@ export class InFlightRequests implements BeforeApplicationShutdown {
   private drainingSince: number | undefined;
 
   constructor(
-    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: GatewayMetrics,
   ) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChatMessage, SwitchyardConfig } from '@switchyard/contracts';
-import { SWITCHYARD_CONFIG } from '@switchyard/service';
+import { SERVICE_CONFIG } from '@switchyard/service';
 import { badField } from '../http/bad-request.js';
 
 export type CapsConfig = SwitchyardConfig['gateway']['limits'];
@@ -62,7 +62,7 @@ export function applyCaps(
 export class RequestCaps {
   private readonly caps: CapsConfig;
 
-  constructor(@Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig) {
+  constructor(@Inject(SERVICE_CONFIG) config: SwitchyardConfig) {
     this.caps = config.gateway.limits;
   }
 

@@ -20,7 +20,7 @@ import {
   type NatsConnection,
   type StreamResult,
 } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { generateRequestId } from '../http/request-id.js';
 
 /** `status` answers at once; waiting longer means no orchestrator is there. */
@@ -58,7 +58,7 @@ export class OrchestratorClient {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly client: RequestStreamClient,
     private readonly subjects: Subjects,
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.timeoutMs = config.gateway.request_timeout_ms;

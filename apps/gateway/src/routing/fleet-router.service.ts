@@ -11,7 +11,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import { RequestStreamClient, type StreamFrame } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { FleetRegistry, REACHABLE_STATES } from '../fleet/fleet-registry.service.js';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
@@ -93,7 +93,7 @@ export class FleetRouter {
     private readonly client: RequestStreamClient,
     private readonly subjects: Subjects,
     private readonly catalogue: FleetCatalogue,
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     private readonly metrics: GatewayMetrics,
     private readonly orchestrator: OrchestratorClient,

@@ -6,7 +6,7 @@ import {
   RequestStreamClient,
   type NatsConnection,
 } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 
 /**
  * The gateway's one client of the request-stream protocol, shared by inference, model management
@@ -14,7 +14,7 @@ import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/serv
  */
 export const requestStreamClientProvider: Provider = {
   provide: RequestStreamClient,
-  inject: [NATS_CONNECTION, Subjects, ConnectionWatch, SWITCHYARD_CONFIG, SERVICE_LOGGER],
+  inject: [NATS_CONNECTION, Subjects, ConnectionWatch, SERVICE_CONFIG, SERVICE_LOGGER],
   useFactory: (
     nc: NatsConnection,
     subjects: Subjects,

@@ -11,7 +11,7 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/contracts';
 import { ConnectionWatch, NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
-import { SERVICE_LOGGER, SWITCHYARD_CONFIG, type Logger } from '@switchyard/service';
+import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
 import { WorkerManagement } from '../management/worker-management.js';
 import { RegistryEndpoints } from './registry-endpoints.js';
@@ -38,7 +38,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(BACKEND_ADAPTER) private readonly adapter: BackendAdapter,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     subjects: Subjects,
-    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(SERVICE_LOGGER) serviceLogger: Logger,
     connection: ConnectionWatch,
   ) {
