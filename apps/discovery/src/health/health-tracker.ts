@@ -1,4 +1,4 @@
-import type { HealthState } from '@switchyard/contracts';
+import { isServingState, type HealthState } from '@switchyard/contracts';
 
 /** The outcome of one check of an endpoint. */
 export type Observation =
@@ -83,7 +83,7 @@ export class HealthTracker {
       case 'failing': {
         this.remember(true);
         const failures = current.consecutiveFailures + 1;
-        const wasServing = current.state === 'healthy' || current.state === 'degraded';
+        const wasServing = isServingState(current.state);
         const state = wasServing && failures < this.unhealthyAfter ? 'degraded' : 'unhealthy';
         next = { state, consecutiveFailures: failures, latencies, ...seen(current) };
         break;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import {
+  isServingState,
   parseRegistryEntry,
   Subjects,
   SwitchyardError,
@@ -13,9 +14,6 @@ import {
   type NatsConnection,
 } from '@switchyard/nats';
 import { SERVICE_LOGGER, type Logger } from '@switchyard/service';
-
-/** Registry states whose backends answer: they can be sent commands, and serve their models. */
-export const REACHABLE_STATES = new Set<RegistryEntry['state']>(['healthy', 'degraded']);
 
 /** The most keys read from the bucket: a fleet has a handful of backends, never thousands. */
 const MAX_ENTRIES = 1_000;
@@ -37,7 +35,7 @@ export class FleetRegistry {
 
   /** The backends that are up (healthy or degraded), or `backend_unavailable` with no registry. */
   async reachable(): Promise<RegistryEntry[]> {
-    return (await this.all()).filter((entry) => REACHABLE_STATES.has(entry.state));
+    return (await this.all()).filter((entry) => isServingState(entry.state));
   }
 
   /**

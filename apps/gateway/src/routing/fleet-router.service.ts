@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  isServingState,
   modelNames,
   modelNameSchema,
   REQUEST_ID_HEADER,
@@ -13,7 +14,7 @@ import {
 import { RequestStreamClient, type StreamFrame } from '@switchyard/nats';
 import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
-import { FleetRegistry, REACHABLE_STATES } from '../fleet/fleet-registry.service.js';
+import { FleetRegistry } from '../fleet/fleet-registry.service.js';
 import { OrchestratorClient } from '../orchestration/orchestrator-client.service.js';
 import { generateRequestId } from '../http/request-id.js';
 import { overheadMs } from '../http/response-streams.js';
@@ -409,7 +410,7 @@ export class FleetRouter {
     const entries = await this.registry.all().catch(() => []);
     return entries.find(
       (entry) =>
-        !REACHABLE_STATES.has(entry.state) &&
+        !isServingState(entry.state) &&
         (target.kind === undefined || entry.kind === target.kind) &&
         entry.models.some((model) => modelNames(model).includes(target.model)),
     );

@@ -19,6 +19,14 @@ export const HEALTH_STATES = [
 export const healthStateSchema = z.enum(HEALTH_STATES);
 export type HealthState = z.infer<typeof healthStateSchema>;
 
+/**
+ * Whether a backend in this state answers, so workers send it requests and the gateway its
+ * commands: `healthy` or `degraded`.
+ */
+export function isServingState(state: HealthState): boolean {
+  return state === 'healthy' || state === 'degraded';
+}
+
 export const MODEL_TYPES = ['chat', 'embedding', 'vision'] as const;
 
 /** What a backend says about one model it can serve. */

@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
+  isServingState,
   registryEntrySchema,
   type BackendKind,
   type RegistryEntry,
@@ -7,9 +8,6 @@ import {
 } from '@switchyard/contracts';
 import type { NatsConnection, NatsLogger } from '@switchyard/nats';
 import type { BackendEndpoint } from '../backend-adapter.js';
-
-/** Registry states a worker sends requests to. */
-const SERVABLE_STATES = new Set<RegistryEntry['state']>(['healthy', 'degraded']);
 
 export interface RegistryEndpointsOptions {
   nc: NatsConnection;
@@ -90,7 +88,7 @@ export class RegistryEndpoints {
 
   private report(): void {
     const endpoints = [...this.entries.values()]
-      .filter((entry) => entry.kind === this.options.kind && SERVABLE_STATES.has(entry.state))
+      .filter((entry) => entry.kind === this.options.kind && isServingState(entry.state))
       .map((entry) => ({ id: entry.id, url: entry.url.replace(/\/+$/, '') }))
       .sort((a, b) => a.id.localeCompare(b.id));
     const key = JSON.stringify(endpoints);
