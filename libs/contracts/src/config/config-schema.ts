@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { BACKEND_KINDS, backendKindSchema, type BackendKind } from '../messages/backend-kind.js';
 import { backendIdSchema } from '../messages/request-common.js';
-import { MAX_LOG_LINES } from '../orchestrator/orchestrator-messages.js';
+import {
+  backendModeSchema,
+  MAX_LOG_LINES,
+  type BackendMode,
+} from '../orchestrator/orchestrator-messages.js';
 import { DEFAULT_SUBJECT_PREFIX } from '../subjects/subjects.js';
 
 /**
@@ -156,7 +160,7 @@ export const managedCommandSchema = z.strictObject({
  * refuse it at once, before any connection is made.
  */
 function checkManagedCommand(
-  backend: { mode: string; kind: BackendKind; command?: unknown; models: readonly string[] },
+  backend: { mode: BackendMode; kind: BackendKind; command?: unknown; models: readonly string[] },
   ctx: z.RefinementCtx,
 ): void {
   if (backend.mode !== 'managed' || backend.command !== undefined) return;
@@ -190,7 +194,7 @@ export const backendConfigSchema = z
      * `managed`: the orchestrator runs the process. `monitored`: something else runs it and
      * Switchyard watches it. `external`: assumed to be running; no process work at all.
      */
-    mode: z.enum(['managed', 'monitored', 'external']).default('external'),
+    mode: backendModeSchema.default('external'),
     /** Requests sent to this endpoint at once; the default depends on the kind. */
     max_concurrency: z.number().int().positive().max(4096).optional(),
     /** Requests that may wait for a slot; beyond it they fail with `overloaded`. */
