@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   SwitchyardError,
+  type OrchestratorConfig,
   type PullCommand,
   type PullModelCommand,
   type Subjects,
@@ -26,7 +27,7 @@ export interface PullForwarderOptions {
   fleet: Fleet;
   client: RequestStreamClient;
   subjects: Subjects;
-  pullMode: 'local-only' | 'airgapped';
+  pullMode: OrchestratorConfig['pull_mode'];
 }
 
 /**
