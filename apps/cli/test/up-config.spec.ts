@@ -61,6 +61,8 @@ describe('switchyard up with a configuration file', () => {
       nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
       gateway: { port: gatewayPort, api_key_hashes: [GATEWAY_KEY_HASH] },
       shutdown: { grace_ms: GRACE_MS },
+      // The services log no "started" line at warn: they say so to `up` over IPC.
+      log: { level: 'warn' },
       orchestrator: { ready_poll_ms: 100 },
       workers: { vllm: { refresh_interval_ms: 300 } },
       backends: [
@@ -96,6 +98,7 @@ describe('switchyard up with a configuration file', () => {
       },
     );
     expect(output).toContain('switchyard: ready');
+    expect(output).not.toContain('gateway started');
     nc = await connectNats({ servers: [`nats://127.0.0.1:${natsPort}`] }, { name: 'up-config' });
     client = new RequestStreamClient(nc, { subjects, idleTimeoutMs: 10_000 });
   }, 90_000);

@@ -21,8 +21,10 @@ export {
   EXIT_INVALID_CONFIG,
   PARENT_PID_ENV,
   selfExitDeadlineMs,
+  isServiceStarted,
   serviceStartedMessage,
   type RunningService,
+  type ServiceStarted,
   type ServiceContext,
   type ServiceDefinition,
 } from './run-service.js';

@@ -34,12 +34,26 @@ export function selfExitDeadlineMs(config: Pick<SwitchyardConfig, 'shutdown'>): 
  * when the supervisor is gone (killed outright) and stop as it would on SIGTERM.
  */
 export const PARENT_PID_ENV = 'SWITCHYARD_PARENT_PID';
-/**
- * The line a service logs once it serves (`gateway started`): a supervisor that waits for it
- * (`switchyard up`) matches this text, so it is made here alone.
- */
+/** The line a service logs once it serves (`gateway started`), for a person reading the log. */
 export function serviceStartedMessage(name: string): string {
   return `${name} started`;
+}
+
+/**
+ * What a service sends a supervisor that runs it with an IPC channel (`switchyard up`) once it
+ * serves: a message, since the "started" line is logged at `info`, which `log.level: warn` holds
+ * back.
+ */
+export interface ServiceStarted {
+  readonly type: 'service-started';
+  readonly service: string;
+}
+
+/** Whether an IPC message says that the service `name` serves. */
+export function isServiceStarted(message: unknown, name: string): boolean {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, service } = message as Partial<ServiceStarted>;
+  return type === 'service-started' && service === name;
 }
 /** How often a supervised service checks that its supervisor is still its parent. */
 const PARENT_CHECK_MS = 500;
@@ -173,6 +187,7 @@ export async function runService(
   // Only now: whoever reads "started" may signal at once, and must find the handlers in place
   // (without them SIGINT kills the process with no shutdown at all).
   logger.info({ grace_ms: config.shutdown.grace_ms }, serviceStartedMessage(definition.name));
+  tellSupervisorStarted(definition.name);
   if (startupSignal !== undefined) onSignal(startupSignal);
   watchParent(() => {
     if (stopping !== undefined) return;
@@ -246,4 +261,22 @@ async function subscriptionsLive(app: INestApplicationContext, timeoutMs: number
     new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
   ]);
   clearTimeout(timer);
+}
+
+/**
+ * Tells a supervisor that gave this process an IPC channel that it serves, then lets go of the
+ * channel: nothing more goes over it, and an open one would keep the process alive.
+ */
+function tellSupervisorStarted(name: string): void {
+  if (process.send === undefined) return;
+  const message: ServiceStarted = { type: 'service-started', service: name };
+  const letGo = (): void => {
+    if (process.connected) process.disconnect();
+  };
+  try {
+    process.send(message, letGo);
+  } catch {
+    // The supervisor is gone already; watchParent stops this service.
+    letGo();
+  }
 }

@@ -13,7 +13,7 @@ import {
   readConfig,
   selfExitDeadlineMs,
   SERVICE_NODE_FLAGS,
-  serviceStartedMessage,
+  isServiceStarted,
   TERMINAL_OUTPUT_ENV,
 } from '@switchyard/service';
 import { connectNats, type NatsConnection } from '@switchyard/nats';
@@ -153,6 +153,7 @@ export async function up(
         args: [...SERVICE_NODE_FLAGS, serviceEntry(service)],
         env,
         restart: config.orchestrator.restart,
+        ipc: true,
       });
       started.push({ child, service });
     };
@@ -168,11 +169,11 @@ export async function up(
         run(`${kind}-worker`, replicas > 1 ? `${kind}-worker-${i}` : `${kind}-worker`);
     }
     run('gateway');
-    // Its own "<service> started" line: other lines may say "started" too (a message quoting
-    // `lms server start`… "started with"), and one of those is no sign that the service runs.
+    // Each says so over its IPC channel, whatever its `log.level` lets through: its "started"
+    // line is an `info` line, which `warn` holds back.
     await Promise.all(
       started.map(({ child, service }) =>
-        child.firstLine((line) => line.includes(serviceStartedMessage(service)), READY_TIMEOUT_MS),
+        child.firstMessage((message) => isServiceStarted(message, service), READY_TIMEOUT_MS),
       ),
     );
 

@@ -25,6 +25,8 @@ export interface ChildSpec {
   env?: Record<string, string>;
   /** The signal that stops it cleanly; SIGTERM unless the program wants another. */
   stopSignal?: NodeJS.Signals;
+  /** Give it an IPC channel: a Switchyard service says over it that it has started. */
+  ipc?: boolean;
   /**
    * Started again when it exits unasked, with these settings' backoff and limit (as compose's
    * `restart: unless-stopped` restarts a container); without them an exit is only reported.
@@ -39,6 +41,8 @@ export interface RunningChild {
   readonly exited: Promise<number | null>;
   /** Resolves with the first stdout line that `match` accepts. */
   firstLine(match: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  /** Resolves with the first IPC message that `match` accepts (a child started with `ipc`). */
+  firstMessage(match: (message: unknown) => boolean, timeoutMs: number): Promise<unknown>;
 }
 
 /**
@@ -101,17 +105,21 @@ export class ServiceProcesses {
   private launch(index: number, spec: ChildSpec, prefix: string): RunningChild {
     const child = spawn(spec.command, spec.args, {
       env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: spec.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const listeners = new Set<(line: string) => void>();
+    const lineListeners = new Set<(line: string) => void>();
     for (const stream of [child.stdout, child.stderr]) {
       if (stream === null) continue;
       createInterface({ input: stream }).on('line', (line) => {
         this.output.write(`${prefix} ${line}\n`);
-        for (const listener of listeners) listener(line);
+        for (const listener of lineListeners) listener(line);
       });
     }
+    const messageListeners = new Set<(message: unknown) => void>();
+    child.on('message', (message) => {
+      for (const listener of messageListeners) listener(message);
+    });
     let exitSignal: NodeJS.Signals | null = null;
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code, signal) => {
@@ -123,30 +131,16 @@ export class ServiceProcesses {
         if (this.restarting && !this.stopping) this.restartLater(index);
       }),
     );
+    const exitedEarly = exited.then((code) => new ChildExitedError(spec.name, code, exitSignal));
     return {
       name: spec.name,
       process: child,
       stopSignal: spec.stopSignal ?? 'SIGTERM',
       exited,
       firstLine: (match, timeoutMs) =>
-        new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            listeners.delete(listener);
-            reject(new Error(`${spec.name} said nothing expected within ${timeoutMs} ms`));
-          }, timeoutMs);
-          const listener = (line: string): void => {
-            if (!match(line)) return;
-            clearTimeout(timer);
-            listeners.delete(listener);
-            resolve(line);
-          };
-          listeners.add(listener);
-          void exited.then((code) => {
-            clearTimeout(timer);
-            listeners.delete(listener);
-            reject(new ChildExitedError(spec.name, code, exitSignal));
-          });
-        }),
+        firstOf(lineListeners, match, timeoutMs, spec.name, exitedEarly),
+      firstMessage: (match, timeoutMs) =>
+        firstOf(messageListeners, match, timeoutMs, spec.name, exitedEarly),
     };
   }
 
@@ -216,4 +210,35 @@ function hasExited(child: RunningChild): boolean {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * The first value a child's listeners hear that `match` accepts; rejected after `timeoutMs`, or
+ * with the error `exitedEarly` gives when the child exits first.
+ */
+function firstOf<T>(
+  listeners: Set<(value: T) => void>,
+  match: (value: T) => boolean,
+  timeoutMs: number,
+  name: string,
+  exitedEarly: Promise<ChildExitedError>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(new Error(`${name} said nothing expected within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (value: T): void => {
+      if (!match(value)) return;
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve(value);
+    };
+    listeners.add(listener);
+    void exitedEarly.then((error) => {
+      clearTimeout(timer);
+      listeners.delete(listener);
+      reject(error);
+    });
+  });
 }
