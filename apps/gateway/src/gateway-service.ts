@@ -17,13 +17,23 @@ import { GatewayMetrics } from './metrics/gateway-metrics.service.js';
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   rootModule: GatewayModule,
-  async createApplication(module, logger) {
+  async createApplication(module, logger, { gateway }) {
     const adapter = new FastifyAdapter({
       genReqId: (request: IncomingMessage) => requestIdFor(request.headers[REQUEST_ID_HEADER]),
       return503OnClosing: true,
       // In-flight answers have finished or been cancelled (InFlightRequests) by the time the
       // server closes, so whatever connection is left is idle or stuck: close it.
       forceCloseConnections: true,
+      // Fastify turns Node's bound on receiving a request off (0), where a body sent a byte at a
+      // time would hold its connection, and what it sent, for ever: 408 after the bound. Node
+      // takes it only when the server is made (its headers' bound is then kept within it; set
+      // afterwards, a trickled body went on past it), and looks for such requests every
+      // `connectionsCheckingInterval` (30 s unless told).
+      requestTimeout: gateway.receive_timeout_ms,
+      http: {
+        requestTimeout: gateway.receive_timeout_ms,
+        connectionsCheckingInterval: receiveCheckInterval(gateway.receive_timeout_ms),
+      },
     });
     const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
       logger,
@@ -51,6 +61,11 @@ export const gatewayService: ServiceDefinition = {
     );
   },
 };
+
+/** A request over the receive bound is closed within a quarter of it more (at most 30 s more). */
+function receiveCheckInterval(receiveTimeoutMs: number): number {
+  return Math.min(30_000, Math.max(100, Math.ceil(receiveTimeoutMs / 4)));
+}
 
 function hostForUrl(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -69,10 +69,14 @@ export interface ServiceDefinition {
   name: string;
   /** The root module. Its providers can inject `SERVICE_CONFIG`, `SERVICE_LOGGER` and `SERVICE_NAME`. */
   rootModule: Type<unknown>;
-  /** Creates the Nest application; a plain application context (no HTTP server) by default. */
+  /**
+   * Creates the Nest application; a plain application context (no HTTP server) by default. The
+   * configuration is there for what must be set before the application exists (server options).
+   */
   createApplication?: (
     module: DynamicModule,
     logger: NestPinoLogger,
+    config: SwitchyardConfig,
   ) => Promise<INestApplicationContext>;
   /** Runs once the application is initialised, for example to start listening. */
   afterInit?: (app: INestApplicationContext, context: ServiceContext) => Promise<void>;
@@ -127,7 +131,7 @@ export async function runService(
   let app: INestApplicationContext;
   try {
     app = definition.createApplication
-      ? await definition.createApplication(root, nestLogger)
+      ? await definition.createApplication(root, nestLogger, config)
       : await NestFactory.createApplicationContext(root, {
           logger: nestLogger,
           abortOnError: false,

@@ -297,6 +297,12 @@ export const gatewayConfigSchema = z.strictObject({
     .int()
     .positive()
     .default(16 * 1024 * 1024),
+  /**
+   * How long a client may take to send its whole request, headers and body: one that sends
+   * slower is answered 408 and its connection closed, so a trickled body cannot hold a
+   * connection (and its buffered bytes) for ever.
+   */
+  receive_timeout_ms: milliseconds.default(60_000),
   request_timeout_ms: milliseconds.default(300_000),
   /** The longest silence (no frame; heartbeats count) in an answer before it is given up. */
   stream_idle_timeout_ms: milliseconds.default(30_000),
