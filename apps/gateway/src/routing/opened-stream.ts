@@ -1,4 +1,4 @@
-import type { EndFrame } from '@switchyard/contracts';
+import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import { overheadMs } from '../http/response-streams.js';
 
@@ -19,6 +19,9 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
   /** Set before the end frame is handed on: a reader that stops right after it did not leave early. */
   private finished = false;
   private readonly endListeners: ((end: EndFrame) => void)[] = [];
+  private readonly unfinishedListeners: ((deliveredChars: number) => void)[] = [];
+  /** The characters of generated text (and reasoning, tool calls) handed on so far. */
+  private deliveredChars = 0;
 
   constructor(
     first: StreamFrame,
@@ -30,6 +33,15 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
   /** Calls `listener` with the end frame as it is handed on (not if the stream fails first). */
   onEnd(listener: (end: EndFrame) => void): void {
     this.endListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` once if the stream stops before its end frame (the reader left, or the
+   * stream failed), with the characters of output handed on until then: such an answer reports
+   * no usage, yet the reader had that much of it.
+   */
+  onUnfinished(listener: (deliveredChars: number) => void): void {
+    this.unfinishedListeners.push(listener);
   }
 
   [Symbol.asyncIterator](): this {
@@ -50,7 +62,7 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
   async return(): Promise<IteratorResult<StreamFrame>> {
     this.first = undefined;
     if (!this.finished) {
-      this.finished = true;
+      this.stoppedUnfinished();
       await this.iterator.return?.();
     }
     return DONE;
@@ -68,17 +80,32 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
 
   /** The upstream stream failed: it has ended itself, so there is nothing left to cancel. */
   private readonly failed = (error: unknown): never => {
-    this.finished = true;
+    if (!this.finished) this.stoppedUnfinished();
     throw error;
   };
 
+  private stoppedUnfinished(): void {
+    this.finished = true;
+    for (const listener of this.unfinishedListeners) listener(this.deliveredChars);
+  }
+
   private handOn(frame: StreamFrame): IteratorResult<StreamFrame> {
-    if (frame.type === 'end') {
+    if (frame.type === 'delta') this.deliveredChars += outputChars(frame);
+    else if (frame.type === 'end') {
       this.finished = true;
       for (const listener of this.endListeners) listener(frame);
     }
     return { done: false, value: frame };
   }
+}
+
+/** The characters of output a delta carries: its text, reasoning and tool-call pieces. */
+function outputChars(delta: DeltaFrame): number {
+  let chars = (delta.text?.length ?? 0) + (delta.reasoning?.length ?? 0);
+  for (const call of delta.tool_calls ?? []) {
+    chars += (call.name?.length ?? 0) + (call.arguments?.length ?? 0);
+  }
+  return chars;
 }
 
 /**

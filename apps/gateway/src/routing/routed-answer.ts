@@ -105,15 +105,20 @@ export async function answerChoices(
     if (first.firstTokenOverheadMs !== undefined) {
       reply.header(OVERHEAD_HEADER, first.firstTokenOverheadMs.toFixed(1));
     }
-    // The usage each choice reports is charged to the caller as its end frame passes.
+    // The usage each choice reports is charged to the caller as its end frame passes; a choice
+    // that stops before it (the client left) reports none and is charged an estimate instead.
     const charge = (end: EndFrame) => deps.budget.spend(caller, end.usage);
-    first.frames.onEnd(charge);
-    for (const choice of others) {
+    const chargeChoice = (routed: RoutedStream, body: Record<string, unknown> | undefined) => {
+      routed.frames.onEnd(charge);
+      routed.frames.onUnfinished((chars) => deps.budget.spendUnfinished(caller, body, chars));
+    };
+    chargeChoice(first, bodies[0]);
+    others.forEach((choice, i) =>
       choice.then(
-        (routed) => routed.frames.onEnd(charge),
+        (routed) => chargeChoice(routed, bodies[i + 1]),
         () => undefined,
-      );
-    }
+      ),
+    );
     const frames = [first.frames, ...others.map(framesOnceRouted)];
     await write({ first, frames }, requestId);
   } finally {
