@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
 import OpenAI from 'openai';
+import { waitFor } from '@switchyard/testing';
 import { sha256Hex } from '../src/auth/api-key.policy.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
@@ -72,4 +73,66 @@ describe('a client that sends its request slowly', () => {
     expect(performance.now() - startedAt).toBeGreaterThan(RECEIVE_TIMEOUT_MS * 1.5);
     expect(finish).toBe('length');
   });
+});
+
+// A client that reads none of a streamed answer: once its socket's buffers are full the gateway
+// waited for them to drain for ever, holding the connection, while the backend generated on for
+// nobody until the request's deadline. It is cut off after gateway.stream_idle_timeout_ms.
+describe('a client that reads none of a streamed answer', () => {
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      apiKey: KEY,
+      // Fast, and with every token's 20 alternatives: the sockets' buffers fill within seconds.
+      backends: [{ kind: 'ollama', sim: { tokensPerSecond: 5_000, answerTokens: 60_000 } }],
+      gateway: { api_key_hashes: [sha256Hex(KEY)], stream_idle_timeout_ms: 2_000 },
+    });
+  });
+  afterAll(() => fleet?.close());
+
+  it('is cut off after stream_idle_timeout_ms', async () => {
+    const { hostname, port } = new URL(fleet.url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    const body = JSON.stringify({
+      model: 'llama3.2:latest',
+      messages: [{ role: 'user', content: 'Tell me about rivers.' }],
+      max_tokens: 60_000,
+      stream: true,
+      logprobs: true,
+      top_logprobs: 20,
+    });
+    socket.write(
+      'POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n' +
+        `Authorization: Bearer ${KEY}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    let head = '';
+    // The answer's first bytes arrive; then the client reads nothing more (a paused socket
+    // does not see the gateway close it either: the gateway's metrics tell).
+    socket.once('data', (chunk: Buffer) => {
+      head = chunk.toString('utf8');
+      socket.pause();
+    });
+    try {
+      // The answer is counted once its connection closes. 60,000 tokens, each with its 20
+      // alternatives, are far more than the sockets' buffers hold: without the bound the
+      // gateway waits on them until the client leaves, however long the backend takes.
+      await waitFor(
+        async () => {
+          const metrics = await fetch(`${fleet.url}/metrics`, {
+            headers: { authorization: `Bearer ${KEY}` },
+          });
+          return (await metrics.text()).includes(
+            'switchyard_gateway_requests_total{route="/v1/chat/completions"',
+          );
+        },
+        { timeoutMs: 25_000, intervalMs: 250, description: 'the gateway to close the stream' },
+      );
+      expect(head).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      socket.destroy();
+    }
+  }, 40_000);
 });

@@ -6,6 +6,7 @@ import { RateLimiter } from '../auth/rate-limiter.js';
 import { noteCaller } from '../auth/request-caller.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.service.js';
 import { sendError } from './api-exception.filter.js';
+import { boundStalledReaders } from './response-streams.js';
 import { CorsPolicy } from './cors-policy.js';
 import { nestingExceeds } from './json-nesting.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -36,6 +37,8 @@ export function configureFastify(
     route.bodyLimit = config.body_limit_bytes;
   });
   acceptJsonWhateverTheContentType(fastify);
+  // A client that reads none of a streamed answer is given up on as a silent worker is.
+  boundStalledReaders(fastify.server, config.stream_idle_timeout_ms);
   const access = new AccessPolicy(config);
   const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit);
   const cors = new CorsPolicy(config.cors_origins);

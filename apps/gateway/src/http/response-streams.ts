@@ -16,12 +16,26 @@ export interface StreamFormat {
   error(error: SwitchyardError): string;
 }
 
+/** How long a stream waits for a client that takes none of it, when nothing else says. */
+const DEFAULT_STALLED_READER_MS = 30_000;
+const stalledReaderTimeouts = new WeakMap<object, number>();
+
+/**
+ * How long a streamed answer on `server` (Fastify's HTTP server) waits on a client that reads
+ * none of it, its socket's buffer full, before it is cut off (`gateway.stream_idle_timeout_ms`).
+ */
+export function boundStalledReaders(server: object, timeoutMs: number): void {
+  stalledReaderTimeouts.set(server, timeoutMs);
+}
+
 /**
  * Writes an answer as a stream: the status and headers first, then each message as the frames
  * produce it, respecting backpressure (a slow client slows the read of the NATS stream, whose
- * bounded buffer then cancels the work rather than pinning memory). A failure after the headers
- * went out is written in-band and the stream ends without its trailer, so a client can tell a
- * cut-off answer from a complete one.
+ * bounded buffer then cancels the work rather than pinning memory). A client that takes nothing
+ * for the stalled-reader bound ({@link boundStalledReaders}) is cut off, and the work cancelled:
+ * waiting on it for ever held the connection, and the backend generated for nobody until the
+ * request's deadline. A failure after the headers went out is written in-band and the stream
+ * ends without its trailer, so a client can tell a cut-off answer from a complete one.
  */
 export async function writeStream(
   reply: FastifyReply,
@@ -29,6 +43,7 @@ export async function writeStream(
   messages: AsyncIterable<unknown>,
 ): Promise<void> {
   const raw = reply.raw;
+  const stalledMs = stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STALLED_READER_MS;
   reply.hijack();
   raw.writeHead(
     200,
@@ -40,13 +55,13 @@ export async function writeStream(
   );
   try {
     for await (const message of messages) {
-      const full = write(raw, format.encode(message));
+      const full = write(raw, format.encode(message), stalledMs);
       if (full !== undefined) await full;
     }
-    if (format.trailer !== undefined) await write(raw, format.trailer);
+    if (format.trailer !== undefined) await write(raw, format.trailer, stalledMs);
   } catch (thrown) {
     const error = SwitchyardError.from(thrown);
-    if (!raw.destroyed) await write(raw, format.error(error));
+    if (!raw.destroyed) await write(raw, format.error(error), stalledMs);
   } finally {
     if (!raw.writableEnded) raw.end();
   }
@@ -87,14 +102,17 @@ export function overheadMs(startedAt: number, end: EndFrame): number | undefined
 
 /**
  * Writes `data`, and returns a promise only when the socket's buffer is full: it settles on
- * `drain` (or `close`). A streamed answer writes once per token and almost never waits, so the
- * common case allocates nothing to await.
+ * `drain` (or `close`), and when neither comes within `stalledMs` the connection is destroyed
+ * (so it settles by `close`, and the next write finds the client gone). A streamed answer
+ * writes once per token and almost never waits, so the common case allocates nothing to await.
  */
-function write(raw: ServerResponse, data: string): Promise<void> | undefined {
+function write(raw: ServerResponse, data: string, stalledMs: number): Promise<void> | undefined {
   if (raw.destroyed) throw new SwitchyardError('cancelled', 'the client went away');
   if (raw.write(data)) return undefined;
   return new Promise<void>((resolve) => {
+    const stalled = setTimeout(() => raw.destroy(), stalledMs);
     const done = (): void => {
+      clearTimeout(stalled);
       raw.removeListener('drain', done);
       raw.removeListener('close', done);
       resolve();

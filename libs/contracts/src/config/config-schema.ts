@@ -304,7 +304,10 @@ export const gatewayConfigSchema = z.strictObject({
    */
   receive_timeout_ms: milliseconds.default(60_000),
   request_timeout_ms: milliseconds.default(300_000),
-  /** The longest silence (no frame; heartbeats count) in an answer before it is given up. */
+  /**
+   * The longest silence (no frame; heartbeats count) in an answer before it is given up; and how
+   * long a streamed answer waits on a client that takes none of it before cutting it off.
+   */
   stream_idle_timeout_ms: milliseconds.default(30_000),
   /**
    * The longest wait for an answer's first frame, from sending. A worker sends one within a
