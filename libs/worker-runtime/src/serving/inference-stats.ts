@@ -35,17 +35,29 @@ class SubjectStats {
 }
 
 /**
+ * How many subjects' counts are kept. Those of the subjects unserved longest go first: a worker
+ * that sees models come and go for months (a copy asked once and deleted, pulls, deletes) would
+ * otherwise keep an entry for every model it ever served.
+ */
+export const MAX_KEPT_SUBJECTS = 1_024;
+
+/**
  * Request, error and latency counts per served subject, kept across subscription changes so a
- * model that comes and goes keeps its history.
+ * model that comes and goes keeps its history, within {@link MAX_KEPT_SUBJECTS}.
  */
 export class InferenceStats {
+  /** In the order the subjects were last registered (`track`): the longest unserved first. */
   private readonly bySubject = new Map<string, SubjectStats>();
 
-  /** Wraps a handler so every call is counted under `subject`. */
+  /**
+   * Wraps a handler so every call is counted under `subject`. Called whenever the worker
+   * registers the subject, which makes it the most recently served.
+   */
   track<A extends unknown[], R>(
     subject: string,
     handler: (...args: A) => Promise<R>,
   ): (...args: A) => Promise<R> {
+    this.markServed(subject);
     return async (...args: A) => {
       const stats = this.statsOf(subject);
       const started = performance.now();
@@ -69,6 +81,16 @@ export class InferenceStats {
 
   data(subject: string): SubjectStatsData {
     return this.statsOf(subject).data();
+  }
+
+  private markServed(subject: string): void {
+    const stats = this.statsOf(subject);
+    this.bySubject.delete(subject);
+    this.bySubject.set(subject, stats);
+    for (const [oldest, kept] of this.bySubject) {
+      if (this.bySubject.size <= MAX_KEPT_SUBJECTS) break;
+      if (kept.inFlight === 0) this.bySubject.delete(oldest);
+    }
   }
 
   private statsOf(subject: string): SubjectStats {
