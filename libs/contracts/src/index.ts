@@ -15,6 +15,7 @@ export * from './messages/embedding-request.js';
 export * from './messages/cancel-request.js';
 export * from './messages/resend-request.js';
 export * from './messages/request-headers.js';
+export * from './messages/message-size.js';
 export * from './management/management-requests.js';
 
 export * from './frames/reply-frames.js';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FLEET_MAX_PAYLOAD_BYTES } from '@switchyard/contracts';
 import { UnavailableError } from '../cli/cli-errors.js';
 import { hostAndPort, isListening, probeNats } from './tcp-probe.js';
 
@@ -68,16 +69,10 @@ export function createNatsStore(): string {
   return mkdtempSync(join(tmpdir(), 'switchyard-nats-'));
 }
 
-/**
- * The largest message the nats-server `up` starts takes, as in the Docker deployment
- * (`deploy/nats/nats.conf`): a request travels to its worker as one message, and base64 images
- * make a chat request large; nats-server's own default, 1 MiB, would refuse a phone photo.
- */
-const STARTED_NATS_MAX_PAYLOAD = '8MB';
-
 /** Writes the configuration of a nats-server `up` starts into `dir`; returns the file. */
 export function writeNatsConfig(dir: string): string {
   const file = join(dir, 'nats-server.conf');
-  writeFileSync(file, `max_payload: ${STARTED_NATS_MAX_PAYLOAD}\n`);
+  // The fleet's message size, as in the Docker deployment (`deploy/nats/nats.conf`).
+  writeFileSync(file, `max_payload: ${FLEET_MAX_PAYLOAD_BYTES}\n`);
   return file;
 }

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import {
   backendConfigSchema,
+  FLEET_MAX_PAYLOAD_BYTES,
   Subjects,
   type BackendKind,
   type SwitchyardConfig,
@@ -20,8 +21,8 @@ import { newWorkerId, WorkerRuntime, type WorkerEndpointConfig } from './worker-
 /** Injection token of the worker app's {@link BackendAdapter}. */
 export const BACKEND_ADAPTER = Symbol.for('switchyard.backend-adapter');
 
-/** The most a request message may weigh; base64 images make chat requests large. */
-export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** The most a request message may weigh: the fleet's NATS message size. */
+export const MAX_REQUEST_BYTES = FLEET_MAX_PAYLOAD_BYTES;
 
 /**
  * Runs the {@link WorkerRuntime} and the backends' {@link WorkerManagement} inside the worker
