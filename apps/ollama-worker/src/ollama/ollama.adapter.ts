@@ -8,6 +8,7 @@ import {
 import {
   BackendHttpClient,
   echoingPrompt,
+  embedInSlices,
   LineSplitter,
   lazily,
   ndjsonValues,
@@ -93,9 +94,12 @@ export class OllamaAdapter implements BackendAdapter {
     request: EmbeddingRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = toOllamaEmbedBody(request);
-    const answer = await this.http.json(endpoint, { path: '/api/embed', json, signal });
-    yield* toOllamaEmbeddingEvents(answer, request.input.length);
+    // A big batch goes in slices, so that no answer is too big to read whole.
+    yield* embedInSlices(request, async (slice) => {
+      const json = toOllamaEmbedBody(slice);
+      const answer = await this.http.json(endpoint, { path: '/api/embed', json, signal });
+      return toOllamaEmbeddingEvents(answer, slice.input.length);
+    });
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,10 @@ export const BACKEND_HTTP_DEFAULTS = {
   headersTimeoutMs: 10 * 60_000,
   /** The longest silence between two chunks of a body. */
   bodyIdleTimeoutMs: 10 * 60_000,
-  /** Largest non-streamed body read into memory (embeddings of a large batch fit). */
+  /**
+   * Largest non-streamed body read into memory. A large embedding batch goes to the backend in
+   * slices whose answers fit (`embedInSlices`).
+   */
   maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 

@@ -9,6 +9,7 @@ import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../../bac
 import type { BackendManagement } from '../../management/backend-management.js';
 import type { BackendErrorTranslator } from '../backend-errors.js';
 import { lazily, RetriedBeforeFirst } from '../../event-sources.js';
+import { embedInSlices } from '../../embedding-slices.js';
 import { echoingPrompt } from '../../prompt-echo.js';
 import { BackendHttpClient, type BackendHttpClientOptions } from '../backend-http.client.js';
 import { completionAsChat } from './openai-completion-chat.js';
@@ -113,9 +114,13 @@ export abstract class OpenAiCompatibleAdapter implements BackendAdapter {
     request: EmbeddingRequest,
     signal: AbortSignal,
   ): AsyncGenerator<GenerationEvent> {
-    const json = this.dialect.embeddingBody(request);
-    const answer = await this.http.json(endpoint, { path: this.dialect.paths.embed, json, signal });
-    yield* openAiEmbeddingEvents(answer, request.input.length);
+    // A big batch goes in slices, so that no answer is too big to read whole.
+    yield* embedInSlices(request, async (slice) => {
+      const json = this.dialect.embeddingBody(slice);
+      const path = this.dialect.paths.embed;
+      const answer = await this.http.json(endpoint, { path, json, signal });
+      return openAiEmbeddingEvents(answer, slice.input.length);
+    });
   }
 
   async close(): Promise<void> {
