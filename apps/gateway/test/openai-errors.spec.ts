@@ -264,7 +264,19 @@ describe('OpenAI error envelopes', () => {
     expect(response.status).toBe(413);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('payload_too_large');
+    // The limit and where it is set, not Fastify's bare "Request body is too large".
+    expect(body.error.message).toBe(
+      "the request body is over the gateway's limit of 4096 bytes (gateway.body_limit_bytes): " +
+        'send less, or raise the limit',
+    );
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+    await expect(
+      client.embeddings.create({ model: MODEL, input: ['x'.repeat(3000), 'y'.repeat(3000)] }),
+    ).rejects.toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      message: expect.stringContaining("over the gateway's limit of 4096 bytes"),
+    });
   });
 
   it('answers 400 in the envelope for broken JSON and 404 for an unknown route', async () => {

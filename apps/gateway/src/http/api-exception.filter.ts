@@ -27,7 +27,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
     if (!reply.raw.writableEnded) reply.raw.end();
     return;
   }
-  const error = explained(request.url, toSwitchyardError(exception));
+  const error = explained(request.url, overLimit(request, toSwitchyardError(exception)));
   const rendered = renderFor(request, error);
   if (error.code === 'internal') request.log.error({ err: exception }, 'request failed');
   void reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
@@ -55,6 +55,32 @@ function explained(url: string, error: SwitchyardError): SwitchyardError {
   return message === undefined
     ? error
     : new SwitchyardError('not_found', message, { cause: error });
+}
+
+/**
+ * Fastify's own words for a body over the route's limit ("Request body is too large") say
+ * neither the limit nor where it is set: the client learns how much it may send, the operator
+ * which field to raise.
+ */
+function overLimit(request: FastifyRequest, error: SwitchyardError): SwitchyardError {
+  if (error.code !== 'payload_too_large' || !causedBy(error, BODY_TOO_LARGE)) return error;
+  const limit = request.routeOptions.bodyLimit;
+  return new SwitchyardError(
+    'payload_too_large',
+    `the request body is over the gateway's limit of ${limit} bytes ` +
+      '(gateway.body_limit_bytes): send less, or raise the limit',
+    { cause: error },
+  );
+}
+
+/** Fastify's code for a body over the route's `bodyLimit`. */
+const BODY_TOO_LARGE = 'FST_ERR_CTP_BODY_TOO_LARGE';
+
+function causedBy(error: unknown, code: string): boolean {
+  for (let at: unknown = error; at instanceof Error; at = at.cause) {
+    if ((at as { code?: unknown }).code === code) return true;
+  }
+  return false;
 }
 
 function toSwitchyardError(exception: unknown): SwitchyardError {
