@@ -94,6 +94,43 @@ describe('shutting a vLLM worker down gracefully', () => {
     });
   });
 
+  it('stop() hands back at once what waits for a slot, before the backend sees it', async () => {
+    // One slot: the first answer holds it, the second request waits in the worker's queue.
+    const worker = await bed.startWorker(bed.backends, { maxConcurrency: 1 });
+    bed.backend.resetStats();
+    const request = chatRequest(MODELS.chat, 'I hold the only slot.');
+    const running = inFlight(request);
+    await running.firstDelta;
+    let queued: () => void = () => undefined;
+    const isQueued = new Promise<void>((resolve) => (queued = resolve));
+    const waiting = (async () => {
+      const frames = bed.client.stream(
+        bed.subjects.chat(MODELS.chat),
+        chatRequest(MODELS.chat, 'I wait for the slot.'),
+        { timeoutMs: 10_000 + SCHEDULING_SLACK_MS },
+      );
+      for await (const frame of frames) {
+        if (frame.type === 'heartbeat' && frame.phase === 'queued') queued();
+        if (frame.type === 'delta') return 'it reached the backend';
+      }
+      return 'it ended without output';
+    })();
+    void waiting.catch(() => queued());
+    await isQueued;
+
+    const stopping = worker.stop({ graceMs: 5_000 + SCHEDULING_SLACK_MS });
+    const error = await waiting.catch((caught: unknown) => caught);
+
+    // Retryable before any output, so the caller's retry goes to another replica; without this
+    // the request got the slot late in the grace period and could be cut off part-way.
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'overloaded', retryable: true });
+    expect(bed.backend.stats().received).toBe(1);
+    expect((await running.done).text).toBe(planOf(request));
+    await stopping;
+    expect(bed.backend.stats().received).toBe(1);
+  });
+
   it('SIGTERM drains the process: new work goes to the other replica, the answer in flight finishes', async () => {
     const leaving = await bed.startWorkerProcess(bed.backends, {
       graceMs: 5_000 + SCHEDULING_SLACK_MS,

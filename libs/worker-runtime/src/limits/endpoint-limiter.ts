@@ -33,6 +33,8 @@ export class EndpointLimiter {
   private running = 0;
   private readonly queue: Waiter[] = [];
   private highWater = 0;
+  /** Set by `close()`: what a request that would have to wait fails with. */
+  private closedWith: Error | undefined;
 
   constructor(private readonly options: EndpointLimiterOptions) {
     if (options.maxConcurrency < 1) throw new RangeError('maxConcurrency must be at least 1');
@@ -63,6 +65,7 @@ export class EndpointLimiter {
   acquire(signal?: AbortSignal): Promise<Slot> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.running < this.options.maxConcurrency) return Promise.resolve(this.grant(Date.now()));
+    if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     if (this.queue.length >= this.options.queueSize) {
       return Promise.reject(
         new SwitchyardError(
@@ -102,6 +105,20 @@ export class EndpointLimiter {
       };
       this.queue.push(waiter);
     });
+  }
+
+  /**
+   * Queues no more: every request waiting for a slot fails now with `error`, and so does every
+   * later one that finds no free slot. Requests holding a slot keep it. A worker that shuts down
+   * calls this, so that what waits in its queue goes to another replica at once rather than
+   * reach the backend late in the grace period and be cut off part-way.
+   */
+  close(error: Error): void {
+    this.closedWith = error;
+    for (const waiter of this.queue.splice(0)) {
+      waiter.cleanup();
+      waiter.reject(error);
+    }
   }
 
   private grant(enqueuedAt: number): Slot {

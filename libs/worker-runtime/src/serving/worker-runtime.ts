@@ -4,6 +4,7 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
+  SwitchyardError,
   type BackendKind,
   type InferenceOperation,
   type Subjects,
@@ -226,6 +227,9 @@ export class WorkerRuntime {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     this.listing.abort();
+    // What waits for a slot here has not reached a backend: another replica can start it now,
+    // where this one would start it late in the grace period and cut it off part-way.
+    for (const limiter of this.limiters.values()) limiter.close(handedBack());
     // A refresh that was registering when the listing ended finishes its registration first, so
     // no subscription is made after the one below is stopped.
     await this.refreshing?.catch(() => undefined);
@@ -362,4 +366,12 @@ async function confirmed(promise: Promise<unknown>, ms: number): Promise<void> {
   const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   await Promise.race([promise.catch(() => undefined), bound]);
   clearTimeout(timer);
+}
+
+/** A request a stopping worker had queued: retryable, so the caller tries another replica. */
+function handedBack(): SwitchyardError {
+  return new SwitchyardError(
+    'overloaded',
+    'the worker is shutting down and starts nothing that waits for a slot',
+  );
 }
