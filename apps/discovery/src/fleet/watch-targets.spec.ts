@@ -43,6 +43,29 @@ describe('watchTargets', () => {
     expect(found.find((target) => target.id === 'ollama-1-11434')?.url).toBe('http://[::1]:11434');
   });
 
+  it('takes localhost for loopback: a backend configured there is not probed again', () => {
+    const configured = (url: string) =>
+      targets({
+        backends: [{ id: 'mine', kind: 'ollama', url }],
+        discovery: { hosts: ['127.0.0.1', '::1'] },
+      }).map((target) => target.id);
+    // One server, one registry entry: its workers would otherwise serve it as two backends,
+    // each with its own max_concurrency.
+    for (const url of ['http://localhost:11434', 'http://LOCALHOST.:11434/']) {
+      const ids = configured(url);
+      expect(ids).not.toContain('ollama-127-0-0-1-11434');
+      expect(ids).not.toContain('ollama-1-11434');
+      expect(ids).toContain('vllm-127-0-0-1-8000');
+    }
+    expect(configured('http://localhost:8080')).toContain('ollama-127-0-0-1-11434');
+    expect(
+      targets({
+        backends: [{ id: 'mine', kind: 'ollama', url: 'http://127.0.0.1:11434' }],
+        discovery: { hosts: ['localhost'] },
+      }).map((target) => target.id),
+    ).not.toContain('ollama-localhost-11434');
+  });
+
   it('follows the configured port table, or probes no well-known port at all', () => {
     const mapped = targets({ discovery: { well_known: { ollama: 21434 } } });
     expect(mapped[0]?.url).toBe('http://127.0.0.1:21434');

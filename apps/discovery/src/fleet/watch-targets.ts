@@ -30,13 +30,14 @@ export function watchTargets(
     origin: 'configured',
   }));
   if (!config.discovery.well_known_ports) return targets;
-  const taken = new Set(targets.map((target) => new URL(target.url).host));
+  const taken = new Set(targets.flatMap((target) => sameAddresses(new URL(target.url))));
   for (const host of config.discovery.hosts) {
     for (const kind of BACKEND_KINDS) {
       const port = config.discovery.well_known[kind];
       const url = new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-      if (taken.has(url.host)) continue;
-      taken.add(url.host);
+      const addresses = sameAddresses(url);
+      if (addresses.some((address) => taken.has(address))) continue;
+      for (const address of addresses) taken.add(address);
       targets.push({
         id: wellKnownId(kind, host, port),
         kind,
@@ -46,6 +47,22 @@ export function watchTargets(
     }
   }
   return targets;
+}
+
+/**
+ * The `host:port`s a URL reaches one server by. `localhost` is loopback (RFC 6761), so
+ * `localhost:11434` is `127.0.0.1:11434` or `[::1]:11434`, whichever the server listens on: a
+ * backend configured as `http://localhost:11434` must not be probed again, and registered a
+ * second time, as `ollama-127-0-0-1-11434`. Its workers would serve the two as two backends,
+ * each with its own `max_concurrency`, and send the one server twice as many requests at once.
+ * `127.0.0.1` and `::1` stay apart: a server may listen on one and not the other.
+ */
+function sameAddresses(url: URL): string[] {
+  const hostname = url.hostname.toLowerCase().replace(/\.$/, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const address = `${hostname}:${port}`;
+  if (hostname !== 'localhost' && !hostname.endsWith('.localhost')) return [address];
+  return [address, `127.0.0.1:${port}`, `[::1]:${port}`];
 }
 
 /**
