@@ -111,11 +111,6 @@ function systemText(content: AnthropicMessage['content'], param: string): string
 }
 
 /**
- * A user turn: the results of the tools it answers, then what the user said. A tool result's
- * images (a screenshot, an image file read) follow in the user message: the chat APIs of the
- * backends take images from users only.
- */
-/**
  * A tool result Anthropic's client marked `is_error`, as the model reads it. The canonical tool
  * message (OpenAI's, Ollama's) has no such flag, and a failure's text alone (`No such file`) may
  * read as a result; the words say it failed, as the flag tells Claude.
@@ -124,6 +119,11 @@ function failedToolText(text: string): string {
   return text === '' ? 'Error: the tool failed.' : `Error: ${text}`;
 }
 
+/**
+ * A user turn: the results of the tools it answers, then what the user said. A tool result's
+ * images (a screenshot, an image file read) follow in the user message: the chat APIs of the
+ * backends take images from users only.
+ */
 function userTurn(blocks: readonly unknown[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];

@@ -111,7 +111,6 @@ function functionEcho(tool: ToolDefinition): Record<string, unknown> {
   };
 }
 
-/** A function's name as the model sees it: joined to its namespace, when it has one. */
 /**
  * `tool_choice: {type: "allowed_tools"}`: the model may call only the listed tools, though the
  * request offers more (a client keeps its tool list whole, and so its prompt's prefix, while it
@@ -144,6 +143,7 @@ export function allowedTools(
   };
 }
 
+/** A function's name as the model sees it: joined to its namespace, when it has one. */
 export function flatToolName(name: string, namespace: string | null | undefined): string {
   return namespace == null || namespace === '' ? name : `${namespace}${NAMESPACE_SEPARATOR}${name}`;
 }
