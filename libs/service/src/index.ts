@@ -22,7 +22,6 @@ export {
   PARENT_PID_ENV,
   selfExitDeadlineMs,
   isServiceStarted,
-  serviceStartedMessage,
   type RunningService,
   type ServiceStarted,
   type ServiceContext,

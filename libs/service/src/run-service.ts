@@ -6,7 +6,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InvalidConfigError, type SwitchyardConfig } from '@switchyard/contracts';
+import { InvalidConfigError, isRecord, type SwitchyardConfig } from '@switchyard/contracts';
 import { NATS_CONNECTION, type NatsConnection } from '@switchyard/nats';
 import type { Logger } from 'pino';
 import { createLogger } from './create-logger.js';
@@ -34,11 +34,6 @@ export function selfExitDeadlineMs(config: Pick<SwitchyardConfig, 'shutdown'>): 
  * when the supervisor is gone (killed outright) and stop as it would on SIGTERM.
  */
 export const PARENT_PID_ENV = 'SWITCHYARD_PARENT_PID';
-/** The line a service logs once it serves (`gateway started`), for a person reading the log. */
-export function serviceStartedMessage(name: string): string {
-  return `${name} started`;
-}
-
 /**
  * What a service sends a supervisor that runs it with an IPC channel (`switchyard up`) once it
  * serves: a message, since the "started" line is logged at `info`, which `log.level: warn` holds
@@ -51,7 +46,7 @@ export interface ServiceStarted {
 
 /** Whether an IPC message says that the service `name` serves. */
 export function isServiceStarted(message: unknown, name: string): boolean {
-  if (typeof message !== 'object' || message === null) return false;
+  if (!isRecord(message)) return false;
   const { type, service } = message as Partial<ServiceStarted>;
   return type === 'service-started' && service === name;
 }
@@ -190,7 +185,7 @@ export async function runService(
   process.on('SIGINT', onSignal);
   // Only now: whoever reads "started" may signal at once, and must find the handlers in place
   // (without them SIGINT kills the process with no shutdown at all).
-  logger.info({ grace_ms: config.shutdown.grace_ms }, serviceStartedMessage(definition.name));
+  logger.info({ grace_ms: config.shutdown.grace_ms }, `${definition.name} started`);
   tellSupervisorStarted(definition.name);
   if (startupSignal !== undefined) onSignal(startupSignal);
   watchParent(() => {

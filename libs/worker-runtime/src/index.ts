@@ -5,7 +5,7 @@ export * from './http/index.js';
 export * from './limits/endpoint-limiter.js';
 export { lazily, RetriedBeforeFirst } from './event-sources.js';
 export { echoingPrompt } from './prompt-echo.js';
-export { EMBEDDING_SLICE_INPUTS, embedInSlices } from './embedding-slices.js';
+export { embedInSlices } from './embedding-slices.js';
 export { textInputs, textPrompt } from './text-prompt.js';
 export {
   ModelDirectory,

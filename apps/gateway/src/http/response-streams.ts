@@ -1,5 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { SwitchyardError, type DeltaFrame, type EndFrame } from '@switchyard/contracts';
+import {
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  SwitchyardError,
+  type DeltaFrame,
+  type EndFrame,
+} from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply } from 'fastify';
 
@@ -16,8 +21,7 @@ export interface StreamFormat {
   error(error: SwitchyardError): string;
 }
 
-/** How long a stream waits for a client that takes none of it, when nothing else says. */
-const DEFAULT_STALLED_READER_MS = 30_000;
+/** Each gateway's bound, by its HTTP server; a server never bound waits the setting's default. */
 const stalledReaderTimeouts = new WeakMap<object, number>();
 
 /**
@@ -43,7 +47,8 @@ export async function writeStream(
   messages: AsyncIterable<unknown>,
 ): Promise<void> {
   const raw = reply.raw;
-  const stalledMs = stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STALLED_READER_MS;
+  const stalledMs =
+    stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   reply.hijack();
   raw.writeHead(
     200,

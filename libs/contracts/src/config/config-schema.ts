@@ -58,6 +58,8 @@ const milliseconds = z.number().int().positive();
 
 /** `nats.outage_wait_ms`'s default, for clients built without a configuration. */
 export const DEFAULT_NATS_OUTAGE_WAIT_MS = 5_000;
+/** `gateway.stream_idle_timeout_ms`'s default, for answers written without a configuration. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 30_000;
 
 export const natsConfigSchema = z
   .strictObject({
@@ -308,7 +310,7 @@ export const gatewayConfigSchema = z.strictObject({
    * The longest silence (no frame; heartbeats count) in an answer before it is given up; and how
    * long a streamed answer waits on a client that takes none of it before cutting it off.
    */
-  stream_idle_timeout_ms: milliseconds.default(30_000),
+  stream_idle_timeout_ms: milliseconds.default(DEFAULT_STREAM_IDLE_TIMEOUT_MS),
   /**
    * The longest wait for an answer's first frame, from sending. A worker sends one within a
    * heartbeat interval of taking a request; one silent for longer has hung or died with it, and

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { switchyardConfigSchema } from './config-schema.js';
+import { isRecord } from '../frames/json-codec.js';
 
 /** Environment variables starting with this override configuration fields. */
 export const ENV_PREFIX = 'SWITCHYARD_';
@@ -109,7 +110,7 @@ export function listGaps(
   const gaps: ListGap[] = [];
   for (const { list, at } of byList.values()) {
     const value = list.reduce<unknown>(
-      (node, key) => (isObject(node) ? node[key] : undefined),
+      (node, key) => (isRecord(node) ? node[key] : undefined),
       merged,
     );
     if (!Array.isArray(value)) continue;
@@ -148,10 +149,6 @@ function positionExample(list: readonly string[]): string {
       ? Object.keys((def as unknown as { shape: object }).shape)[0]
       : undefined;
   return overrideVariable(...list, '0', ...(field === undefined ? [] : [field]));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 /** The field path a variable names: `SWITCHYARD_GATEWAY__PORT` → `gateway`, `port`. */
