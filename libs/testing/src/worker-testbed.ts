@@ -38,6 +38,11 @@ export interface InProcessWorkerOptions {
   version: string;
 }
 
+/** What a test may set of the adapter a worker is built with. */
+export interface AdapterSettings {
+  maxResponseBytes?: number;
+}
+
 /** How a testbed's workers run; every field has a test-friendly default. */
 export interface TestWorkerSettings {
   refreshIntervalMs: number;
@@ -47,6 +52,8 @@ export interface TestWorkerSettings {
   maxRequestBytes: number;
   /** Per endpoint; absent means the adapter's default. */
   maxConcurrency?: number;
+  /** The largest backend body the adapter reads whole; absent means the adapter's default. */
+  maxResponseBytes?: number;
   queueSize: number;
   queueTimeoutMs: number;
   /** Worker processes only: `shutdown.grace_ms`. */
@@ -75,7 +82,10 @@ export interface WorkerKindSpec<BackendOptions, Backend extends TestBackend, Wor
   entry: string;
   startBackend(options: BackendOptions): Promise<Backend>;
   /** Builds (does not start) a worker; `dispose` releases what it holds once it has stopped. */
-  createWorker(options: InProcessWorkerOptions): {
+  createWorker(
+    options: InProcessWorkerOptions,
+    adapter: AdapterSettings,
+  ): {
     worker: Worker & InProcessWorker;
     dispose?: () => Promise<void>;
   };
@@ -172,17 +182,22 @@ export class WorkerTestbed<BackendOptions, Backend extends TestBackend, Worker, 
     const settings = { ...TEST_WORKER_SETTINGS, ...overrides };
     const workerId = `${this.kind}-test-${++this.workerCount}`;
     const nc = await this.connect(workerId);
-    const { worker, dispose } = this.spec.createWorker({
-      nc,
-      subjects: this.subjects,
-      endpoints: this.endpointsOf(backends, settings),
-      workerId,
-      refreshIntervalMs: settings.refreshIntervalMs,
-      heartbeatIntervalMs: settings.heartbeatIntervalMs,
-      defaultTimeoutMs: settings.defaultTimeoutMs,
-      maxRequestBytes: settings.maxRequestBytes,
-      version: '0.0.0-test',
-    });
+    const { worker, dispose } = this.spec.createWorker(
+      {
+        nc,
+        subjects: this.subjects,
+        endpoints: this.endpointsOf(backends, settings),
+        workerId,
+        refreshIntervalMs: settings.refreshIntervalMs,
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
+        defaultTimeoutMs: settings.defaultTimeoutMs,
+        maxRequestBytes: settings.maxRequestBytes,
+        version: '0.0.0-test',
+      },
+      settings.maxResponseBytes === undefined
+        ? {}
+        : { maxResponseBytes: settings.maxResponseBytes },
+    );
     this.cleanups.push(async () => {
       await worker.stop({ graceMs: 0 });
       await dispose?.();

@@ -25,7 +25,7 @@ export const LMSTUDIO = defineWorkerKind({
   models: MODELS,
   backendDefaults: { models: Object.values(MODELS) },
   simulator,
-  createAdapter: () => new LmStudioAdapter(),
+  createAdapter: (settings) => new LmStudioAdapter(settings),
   WorkerRuntime,
   RequestStreamClient,
   logger: silentLogger,
@@ -36,6 +36,7 @@ export const LMSTUDIO = defineWorkerKind({
     // Nor does it stream statistics: the worker measures, and a JIT load shows in the first token.
     timingsSource: 'worker',
     joinedTimingsSource: 'backend',
+    embeddingTimingsSource: 'worker',
     modelLoad: 'in-ttft',
     toolCallId: () => /^\d+$/,
     // LM Studio refuses json_object; the worker asks for a schema any JSON object fits.

@@ -25,7 +25,7 @@ export const OLLAMA = defineWorkerKind({
   models: MODELS,
   backendDefaults: { models: Object.values(MODELS) },
   simulator,
-  createAdapter: () => new OllamaAdapter(),
+  createAdapter: (settings) => new OllamaAdapter(settings),
   WorkerRuntime,
   RequestStreamClient,
   logger: silentLogger,
@@ -33,6 +33,7 @@ export const OLLAMA = defineWorkerKind({
     streamsPromptTokens: true,
     timingsSource: 'backend',
     joinedTimingsSource: 'backend',
+    embeddingTimingsSource: 'backend',
     modelLoad: 'reported',
     // Ollama sends whole calls with ids of its own: `call_` and the simulator's eight characters.
     toolCallId: (planned) => `call_${planned.id}`,

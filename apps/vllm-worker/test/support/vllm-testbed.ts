@@ -27,7 +27,7 @@ export const VLLM = defineWorkerKind({
   backendDefaults: { models: [MODELS.chat] },
   defaultBackends: Object.values(MODELS).map((model) => ({ models: [model] })),
   simulator,
-  createAdapter: () => new VllmAdapter(),
+  createAdapter: (settings) => new VllmAdapter(settings),
   WorkerRuntime,
   RequestStreamClient,
   logger: silentLogger,
@@ -36,6 +36,7 @@ export const VLLM = defineWorkerKind({
     // vLLM streams usage but no timings, and loads its model before it listens.
     timingsSource: 'worker',
     joinedTimingsSource: 'worker',
+    embeddingTimingsSource: 'worker',
     modelLoad: 'before-listening',
     toolCallId: () => /^chatcmpl-tool-[0-9a-f]{32}$/,
     jsonModeFormat: 'json',

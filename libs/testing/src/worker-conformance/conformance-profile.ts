@@ -124,6 +124,8 @@ export interface KindQuirks {
   timingsSource: 'backend' | 'worker';
   /** The same for a non-streamed answer (`stream: false`); LM Studio reports stats only there. */
   joinedTimingsSource: 'backend' | 'worker';
+  /** The same for embeddings: only Ollama's answer says how long the backend took. */
+  embeddingTimingsSource: 'backend' | 'worker';
   /**
    * How a cold model shows: its load reported apart (`load_ms`), inside the time to first token,
    * or never (the server loads before it listens).

@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackendKind, Subjects } from '@switchyard/contracts';
 import {
   WorkerTestbed,
+  type AdapterSettings,
   type InProcessWorker,
   type InProcessWorkerOptions,
   type WorkerTestbedOptions,
@@ -38,7 +39,7 @@ export interface WorkerKindParts<Backend, Worker, Client, Adapter, Logger> {
   backendDefaults?: SimulatedBackendOptions;
   /** The simulators a testbed starts when a test names none; default one. */
   defaultBackends?: SimulatedBackendOptions[];
-  createAdapter(): Adapter & { close?(): Promise<void> };
+  createAdapter(settings: AdapterSettings): Adapter & { close?(): Promise<void> };
   WorkerRuntime: new (
     options: InProcessWorkerOptions & { adapter: Adapter; logger: Logger },
   ) => Worker & InProcessWorker;
@@ -86,8 +87,8 @@ export function defineWorkerKind<
         ...parts.backendDefaults,
         ...options,
       }),
-    createWorker: (settings: InProcessWorkerOptions) => {
-      const adapter = parts.createAdapter();
+    createWorker: (settings: InProcessWorkerOptions, adapterSettings: AdapterSettings) => {
+      const adapter = parts.createAdapter(adapterSettings);
       const worker = new parts.WorkerRuntime({ ...settings, adapter, logger: parts.logger });
       return { worker, dispose: async () => adapter.close?.() };
     },

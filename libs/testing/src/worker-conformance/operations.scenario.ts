@@ -110,6 +110,44 @@ export function describeOperations(profile: WorkerKindProfile): void {
     });
   });
 
+  describe(`the ${profile.name} worker, with a batch whose answer it cannot read at once`, () => {
+    // The backend answers a batch as one JSON body, which the worker reads whole up to a bound
+    // (64 MiB; 4 MiB here, so that a small model's batch stands for a big model's): 2048 inputs of
+    // 384 numbers are some 15 MB, as 2048 inputs of a 4096-dimension model are past 64 MiB.
+    const bed = useTestbed(profile, { worker: { maxResponseBytes: 4 * 1024 * 1024 } });
+
+    it('embeds it whole, every vector at its input index, the prompt tokens summed', async () => {
+      const { client, subjects } = bed();
+      const input = Array.from({ length: 2048 }, (_, i) => `passage ${i} of the handbook`);
+
+      const result = await client.collect(
+        subjects.embed(models.embed),
+        embeddingRequest(models.embed, input),
+        { timeoutMs: 60_000 + SCHEDULING_SLACK_MS },
+      );
+
+      const vectors = assembleDeltas(result.deltas).embeddings.map(float32FromBase64);
+      expect(vectors).toEqual(input.map((text) => oracle.embedding({ model: models.embed, text })));
+      expect(result.end).toMatchObject({
+        finish_reason: 'stop',
+        usage: {
+          prompt_tokens: input.reduce((sum, text) => sum + oracle.countTokens(text), 0),
+          completion_tokens: 0,
+        },
+      });
+      // The backend's time over its calls, where its answer gives it (Ollama's `total_duration`).
+      if (quirks.embeddingTimingsSource === 'backend') {
+        expect(result.end.timings).toMatchObject({
+          source: 'backend',
+          total_ms: expect.any(Number),
+          load_ms: expect.any(Number),
+        });
+      } else {
+        expect(result.end.timings).toMatchObject({ source: 'worker' });
+      }
+    }, 60_000);
+  });
+
   describe(`the ${profile.name} worker, with a backend that generates over time`, () => {
     // 50 tokens per second: the tokens reach the worker in reads of their own.
     const bed = useTestbed(profile, { backends: [{ tokensPerSecond: 50 }] });
