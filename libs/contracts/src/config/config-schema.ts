@@ -307,14 +307,17 @@ export const gatewayConfigSchema = z.strictObject({
   receive_timeout_ms: milliseconds.default(60_000),
   request_timeout_ms: milliseconds.default(300_000),
   /**
-   * The longest silence (no frame; heartbeats count) in an answer before it is given up; and how
-   * long a streamed answer waits on a client that takes none of it before cutting it off.
+   * The longest silence (no frame; heartbeats count) in an answer before it is given up (a worker
+   * that goes silent is asked for its stream sooner: see `first_frame_timeout_ms`); and how long
+   * a streamed answer waits on a client that takes none of it before cutting it off.
    */
   stream_idle_timeout_ms: milliseconds.default(DEFAULT_STREAM_IDLE_TIMEOUT_MS),
   /**
    * The longest wait for an answer's first frame, from sending. A worker sends one within a
    * heartbeat interval of taking a request; one silent for longer has hung or died with it, and
-   * the request is cancelled and tried again (another replica may take it). Longer than every
+   * the request is cancelled and tried again (another replica may take it). Later in an answer,
+   * a worker silent for longer than this and `nats.outage_wait_ms` is asked for its stream, and
+   * the answer fails when it does not answer within 2 s (it died or hangs). Longer than every
    * `workers.<kind>.heartbeat_interval_ms`.
    */
   first_frame_timeout_ms: milliseconds.default(5_000),

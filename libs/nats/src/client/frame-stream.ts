@@ -69,6 +69,12 @@ export interface FrameStreamSetup {
 
 const MAX_CANCEL_REASON = 1024;
 
+/**
+ * How long a worker asked for its stream has to answer: a live one does at once, a NATS round trip
+ * and a turn of its event loop, so this is slack for a loaded machine.
+ */
+export const WORKER_ANSWER_WAIT_MS = 2_000;
+
 /** A frame that came with its size, as the stream buffers it. */
 interface Received {
   frame: ReplyFrame;
@@ -82,6 +88,18 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   private route: ReplyRoute | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** What the idle timer was set to: see {@link armIdleTimer}. */
+  private idleTimerMs: number;
+  /**
+   * After the first frame, how long the stream may be silent before its worker is asked whether
+   * it still runs the request. A live worker sends a frame at least every heartbeat interval
+   * (which the first-frame timeout bounds), and holds its frames while its own connection to
+   * NATS is lost, for at most the outage wait: a silence longer than both means it died or hung.
+   * Never longer than the idle timeout; equal to it, nobody is asked.
+   */
+  private readonly askAfterMs: number;
+  /** Whether the worker has been asked for its stream in this silence. */
+  private askedWorker = false;
   private nextSeq = 0;
   /** No more frames will be accepted: the terminal frame came, or the stream failed. */
   private finished = false;
@@ -105,6 +123,12 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
 
   constructor(private readonly setup: FrameStreamSetup) {
     this.requestId = setup.requestId;
+    const { idleTimeoutMs, firstFrameTimeoutMs, connection } = setup;
+    this.askAfterMs = Math.min(
+      idleTimeoutMs,
+      Math.max(firstFrameTimeoutMs, connection.outageWaitMs),
+    );
+    this.idleTimerMs = firstFrameTimeoutMs;
     this.gaps = new FrameGaps<Received>(
       { askForResend: () => this.askForResend(), giveUp: (ms) => this.giveUpOnGaps(ms) },
       setup.connection.outageWaitMs,
@@ -137,32 +161,61 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
     this.idleTimer = setTimeout(this.onIdle, setup.firstFrameTimeoutMs);
   }
 
+  /** Sets the idle timer going afresh, for `ms`. */
+  private armIdleTimer(ms: number): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimerMs = ms;
+    this.idleTimer = setTimeout(this.onIdle, ms);
+  }
+
   /**
-   * No frame for the idle timeout (or, before the first, the first-frame timeout): the responder
-   * hung or died, or NATS itself is gone (a server that hangs keeps the socket open, and nats.js
-   * notices only when its periodic pings go unanswered). A ping tells which.
+   * The stream went quiet: before the first frame for the first-frame timeout, after it for
+   * {@link askAfterMs} and then for the idle timeout. Silence is the outage's while the
+   * connection is lost; otherwise the worker hung or died, or NATS itself is gone (a server that
+   * hangs keeps the socket open, and nats.js notices only when its periodic pings go unanswered).
    */
   private readonly onIdle = (): void => {
-    const framesSeen = this.nextSeq;
-    const { connection, idleTimeoutMs, firstFrameTimeoutMs } = this.setup;
-    if (connection.lost) {
-      // Silence is the outage's: a stream waits for the connection `nats.outage_wait_ms`, and
-      // the watch fails it after that (a request not sent yet goes out once it is back).
+    if (this.setup.connection.lost) {
+      // A stream waits for the connection `nats.outage_wait_ms`, and the watch fails it after
+      // that (a request not sent yet goes out once it is back).
       this.idleTimer?.refresh();
       return;
     }
+    if (this.nextSeq > 0 && !this.askedWorker && this.askAfterMs < this.setup.idleTimeoutMs) {
+      this.askWorker();
+      return;
+    }
+    this.giveUpOnSilence();
+  };
+
+  /**
+   * Asks the worker for its frames from the next one expected. One that still runs the request
+   * answers at once (with a heartbeat when none is missing, see the protocol's lost frames), and
+   * the stream goes on; one that died or hung does not, and the stream is given up after
+   * {@link WORKER_ANSWER_WAIT_MS}, long before the idle timeout. The answer also tells a silence
+   * of our own: a gateway whose event loop was held up runs its timers before it reads the
+   * frames that waited meanwhile.
+   */
+  private askWorker(): void {
+    this.askedWorker = true;
+    this.askForResend();
+    this.armIdleTimer(WORKER_ANSWER_WAIT_MS);
+  }
+
+  /** A ping tells a worker that went quiet from a NATS server that did. */
+  private giveUpOnSilence(): void {
+    const framesSeen = this.nextSeq;
+    const { connection } = this.setup;
     void connection.answers().then((answered) => {
       // A frame that came during the ping set the idle timer going again.
       if (this.finished || this.nextSeq !== framesSeen) return;
-      const quiet =
-        framesSeen === 0
-          ? `no frame within ${firstFrameTimeoutMs} ms of sending the request`
-          : `no frame for ${idleTimeoutMs} ms`;
+      const quiet = this.silence();
+      const workerSilent = framesSeen === 0 || this.askedWorker;
       this.fail(
         answered
           ? new SwitchyardError(
               'stream_interrupted',
-              framesSeen === 0
+              workerSilent
                 ? `${quiet}: the worker that took it did not answer (it may have hung or died)`
                 : `${quiet}: the responder went quiet (it may have died)`,
             )
@@ -173,7 +226,19 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
         true,
       );
     });
-  };
+  }
+
+  /** What the stream has not heard, for its failure's message. */
+  private silence(): string {
+    const { idleTimeoutMs, firstFrameTimeoutMs } = this.setup;
+    if (this.nextSeq === 0) {
+      return `no frame within ${firstFrameTimeoutMs} ms of sending the request`;
+    }
+    if (this.askedWorker) {
+      return `no frame for ${this.askAfterMs} ms, nor within ${WORKER_ANSWER_WAIT_MS} ms of asking the worker for them`;
+    }
+    return `no frame for ${idleTimeoutMs} ms`;
+  }
 
   /**
    * Publishes the request, at the end of the turn it was made in (see `atEndOfTurn`): a gateway
@@ -264,10 +329,11 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
       this.fail(new SwitchyardError('stream_interrupted', reason, { cause: error }), true);
       return;
     }
-    if (this.nextSeq === 0 && this.setup.firstFrameTimeoutMs !== this.setup.idleTimeoutMs) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(this.onIdle, this.setup.idleTimeoutMs);
-    } else this.idleTimer?.refresh();
+    if (this.idleTimerMs === this.askAfterMs && !this.askedWorker) this.idleTimer?.refresh();
+    else {
+      this.askedWorker = false;
+      this.armIdleTimer(this.askAfterMs);
+    }
     const status = statusError(msg, this.setup.subject);
     if (status) {
       // no_responders: nobody got the request, so there is nothing to cancel.

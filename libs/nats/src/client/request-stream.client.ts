@@ -51,8 +51,10 @@ export interface StreamCallOptions {
    * The longest wait for the first frame, from sending: a worker sends one (its `start`, with the
    * frame after it) within one heartbeat interval of taking a request, so one silent for several
    * has hung or died with the request, and the caller can give up on it long before the idle
-   * timeout, which must also bear a worker's own reconnection mid-answer. Default: the idle
-   * timeout.
+   * timeout, which must also bear a worker's own reconnection mid-answer. Later, a stream silent
+   * for longer than this and the connection's outage wait asks its worker for the frames, and
+   * fails when none come within `WORKER_ANSWER_WAIT_MS`: a worker that died mid-answer is given
+   * up in seconds. Default: the idle timeout (nobody is asked then).
    */
   firstFrameTimeoutMs?: number;
   /** Aborting it cancels the request: the worker is told, the stream throws `cancelled`. */
@@ -77,7 +79,8 @@ export interface StreamResult {
  * Failures are {@link SwitchyardError}s with catalogued codes:
  * - `no_responders` at once when nobody subscribes to the subject (NATS's 503 status);
  * - `timeout` when the deadline passes; the worker is sent a cancel;
- * - `stream_interrupted` when no frame arrives for the idle timeout (the responder died or the
+ * - `stream_interrupted` when no frame arrives for the idle timeout, or the worker does not
+ *   answer when asked for a stream silent past `firstFrameTimeoutMs` (the responder died or the
  *   connection broke: retrying elsewhere may work), when a frame is lost (a `seq` gap), or when
  *   the reader falls more than `maxBufferedBytes` behind; the worker is sent a cancel;
  * - `nats_unavailable` when the connection has been lost for `nats.outage_wait_ms` (a request
