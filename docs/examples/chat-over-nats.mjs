@@ -3,14 +3,16 @@
 //   node chat-over-nats.mjs [model] [prompt]
 //
 // NATS_URL (default nats://127.0.0.1:4222) and SWITCHYARD_PREFIX (default switchyard) pick the
-// server and subject prefix. It prints the answer as it streams, then one JSON line with the
-// finish reason and usage. Ctrl-C, or the reader of its output going away (`| head`), cancels the
-// request upstream.
+// server and subject prefix; IDLE_TIMEOUT_MS (default 30000) is how long it waits without a frame.
+// It prints the answer as it streams, then one JSON line with the finish reason and usage, and
+// exits 0. Ctrl-C (exit 130), the reader of its output going away (`| head`), a lost frame or a
+// silent stream cancel the request upstream.
 import { connect } from '@nats-io/transport-node';
 
 const [model = 'llama3.2:latest', prompt = 'Say hello.'] = process.argv.slice(2);
 const prefix = process.env.SWITCHYARD_PREFIX ?? 'switchyard';
-const IDLE_TIMEOUT_MS = 30_000;
+// A worker sends a frame at least once a second (heartbeats), so a long silence means it is gone.
+const IDLE_TIMEOUT_MS = Number(process.env.IDLE_TIMEOUT_MS ?? 30_000);
 
 // The model-name token: letters, digits and "-" stay; any other UTF-16 code unit c becomes
 // "_" + 2 hex digits (c < 0x80) or "_u" + 4 hex digits, upper case; "" becomes "_".
@@ -39,7 +41,11 @@ const cancel = (reason) => {
   nc.publish(`${prefix}.v1.cancel.${requestId}`, JSON.stringify({ request_id: requestId, reason }));
   replies.unsubscribe();
 };
-process.once('SIGINT', () => cancel('interrupted'));
+let exitCode = 1;
+process.once('SIGINT', () => {
+  exitCode = 130;
+  cancel('interrupted');
+});
 process.stdout.on('error', (error) => {
   if (error.code !== 'EPIPE') throw error;
   cancel('the reader of the output went away');
@@ -51,9 +57,14 @@ nc.publish(
   { reply: inbox },
 );
 
+const giveUp = (why) => {
+  console.error(`\n${why}: giving up`);
+  cancel(why);
+};
+const silence = () => giveUp(`no frame for ${IDLE_TIMEOUT_MS} ms`);
+
 let expectedSeq = 0;
-let exitCode = 1;
-let idle = setTimeout(() => replies.unsubscribe(), IDLE_TIMEOUT_MS);
+const idle = setTimeout(silence, IDLE_TIMEOUT_MS);
 for await (const message of replies) {
   // With headers on (the default), the server answers a request nobody serves with a 503 status.
   if (message.headers?.code === 503) {
@@ -62,11 +73,11 @@ for await (const message of replies) {
   }
   const frame = message.json();
   if (frame.seq !== expectedSeq++) {
-    console.error(`frame ${expectedSeq - 1} is missing`);
+    // docs/protocol.md#lost-frames says how to ask for it again; this example just gives up.
+    giveUp(`frame ${expectedSeq - 1} is missing`);
     break;
   }
-  clearTimeout(idle);
-  idle = setTimeout(() => replies.unsubscribe(), IDLE_TIMEOUT_MS);
+  idle.refresh();
   if (frame.type === 'delta' && frame.text) process.stdout.write(frame.text);
   if (frame.type === 'end') {
     process.stdout.write(

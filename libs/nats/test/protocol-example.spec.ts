@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { chatRequestSchema, SwitchyardError } from '@switchyard/contracts';
+import {
+  chatRequestSchema,
+  encodeMessage,
+  SwitchyardError,
+  type ChatRequest,
+} from '@switchyard/contracts';
 import { waitFor } from '@switchyard/testing';
 import { startStreamFixture, usage, type StreamFixture } from './support/stream-fixture.js';
 
@@ -22,6 +27,8 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
   let fx: StreamFixture;
   let cancelReason: SwitchyardError | undefined;
   let chattyCancelReason: SwitchyardError | undefined;
+  /** The reasons of the cancels that reached the raw subjects' requests, by request id. */
+  const rawCancels = new Map<string, string | undefined>();
 
   beforeAll(async () => {
     fx = await startStreamFixture({ heartbeatIntervalMs: 100 });
@@ -52,6 +59,32 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
       chattyCancelReason = ctx.signal.reason as SwitchyardError;
       throw ctx.signal.reason;
     });
+    // Raw responders, for what a StreamServer never sends: a stream with a frame missing, and one
+    // that goes silent after its start.
+    const raw = (model: string, frames: (id: string) => object[]) =>
+      fx.serverNc.subscribe(fx.subjects.chat(model), {
+        callback: (_error, msg) => {
+          const { id } = msg.json<ChatRequest>();
+          for (const frame of frames(id)) msg.respond(encodeMessage(frame));
+        },
+      });
+    const start = (id: string) => ({
+      type: 'start',
+      seq: 0,
+      request_id: id,
+      worker: 'raw',
+      kind: 'vllm',
+      backend: 'vllm-1',
+      cancel: fx.subjects.cancel(id),
+    });
+    raw('gappy', (id) => [start(id), { type: 'delta', seq: 2, text: 'late' }]);
+    raw('silent', (id) => [start(id)]);
+    fx.serverNc.subscribe(fx.subjects.cancelWildcard, {
+      callback: (_error, msg) => {
+        const { request_id: id, reason } = msg.json<{ request_id: string; reason?: string }>();
+        rawCancels.set(id, reason);
+      },
+    });
     await fx.serverNc.flush();
   });
 
@@ -59,9 +92,14 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     await fx?.close();
   });
 
-  function run(args: string[], interruptOn?: string, closeOn?: string): Promise<Run> {
+  function run(
+    args: string[],
+    interruptOn?: string,
+    closeOn?: string,
+    env: Record<string, string> = {},
+  ): Promise<Run> {
     const child = spawn(process.execPath, [example, ...args], {
-      env: { ...process.env, NATS_URL: fx.nats.url },
+      env: { ...process.env, NATS_URL: fx.nats.url, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const result: Run = { code: null, stdout: '', stderr: '' };
@@ -93,12 +131,32 @@ describe('the protocol example (docs/examples/chat-over-nats.mjs)', () => {
     expect(code).toBe(1);
   });
 
-  it('cancels upstream on Ctrl-C', async () => {
+  it('cancels upstream on Ctrl-C, and exits 130 as an interrupted command does', async () => {
     const { code } = await run(['endless'], 'thinking');
-    expect(code).toBe(1);
+    expect(code).toBe(130);
     await waitFor(() => cancelReason !== undefined, { description: 'the cancel to arrive' });
     expect(cancelReason?.code).toBe('cancelled');
     expect(cancelReason?.message).toBe('the caller cancelled the request: interrupted');
+  });
+
+  it('gives up on a stream with a frame missing, saying so, and cancels it upstream', async () => {
+    const { code, stderr } = await run(['gappy']);
+    expect(stderr).toBe('\nframe 1 is missing: giving up\n');
+    expect(code).toBe(1);
+    await waitFor(() => [...rawCancels.values()].includes('frame 1 is missing'), {
+      description: 'the cancel to arrive',
+    });
+  });
+
+  it('gives up on a stream that goes silent, saying so, and cancels it upstream', async () => {
+    const { code, stderr } = await run(['silent'], undefined, undefined, {
+      IDLE_TIMEOUT_MS: '300',
+    });
+    expect(stderr).toBe('\nno frame for 300 ms: giving up\n');
+    expect(code).toBe(1);
+    await waitFor(() => [...rawCancels.values()].includes('no frame for 300 ms'), {
+      description: 'the cancel to arrive',
+    });
   });
 
   it('stops quietly when the reader of its output goes away as the answer ends', async () => {
