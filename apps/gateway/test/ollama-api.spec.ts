@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
 import { expectedCompletion, expectedEmbedding } from '@switchyard/backend-sim';
 import { Ollama } from 'ollama';
+import { MAX_EMBEDDING_INPUTS } from '@switchyard/contracts';
+import { MAX_OLLAMA_EMBED_INPUTS } from '../src/ollama/ollama-request.translator.js';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
 const MODEL = 'llama3.2:latest';
@@ -74,6 +76,26 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     );
     const legacy = await ollama.embeddings({ model: EMBEDDER, prompt: 'alpha' });
     expect(legacy.embedding).toHaveLength(384);
+  });
+
+  // LangChain's OllamaEmbeddings sends a whole document set in one request; Ollama sets no limit.
+  it('embeds more texts in one /api/embed than one canonical request holds, in order', async () => {
+    const input = Array.from({ length: MAX_EMBEDDING_INPUTS + 3 }, (_, i) => `text ${i}`);
+    const result = await ollama.embed({ model: EMBEDDER, input });
+    expect(result.embeddings).toHaveLength(input.length);
+    for (const i of [0, MAX_EMBEDDING_INPUTS - 1, MAX_EMBEDDING_INPUTS, input.length - 1]) {
+      expect([i, result.embeddings[i]]).toEqual([
+        i,
+        Array.from(expectedEmbedding({ model: EMBEDDER, text: `text ${i}` })),
+      ]);
+    }
+    // Each text is two tokens by the simulator's count, in whichever request it went.
+    expect(result.prompt_eval_count).toBe(2 * input.length);
+    const tooMany = Array.from({ length: MAX_OLLAMA_EMBED_INPUTS + 1 }, () => 'x');
+    await expect(ollama.embed({ model: EMBEDDER, input: tooMany })).rejects.toMatchObject({
+      status_code: 400,
+      error: expect.stringContaining(`input holds at most ${MAX_OLLAMA_EMBED_INPUTS} strings`),
+    });
   });
 
   it('passes runtime options such as num_ctx on to an embedding', async () => {

@@ -2,6 +2,7 @@ import {
   chatRequestSchema,
   completionRequestSchema,
   embeddingRequestSchema,
+  MAX_EMBEDDING_INPUTS,
   type ChatMessage,
   type ContentPart,
   type ResponseFormat,
@@ -115,13 +116,23 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
 }
 
 /**
- * `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical. `body` is
- * undefined when there is nothing to embed (no input, `""` or `[]`): Ollama then loads the model
- * (for `keep_alive`) and answers no vectors, which clients use to have an embedding model ready.
+ * The most texts one `POST /api/embed` may hold. Ollama sets no limit, and clients send a whole
+ * document set at once (LangChain's `OllamaEmbeddings.embedDocuments`), but the canonical request
+ * takes `MAX_EMBEDDING_INPUTS`: a larger batch goes as several, at most four, whose vectors the
+ * gateway holds until the last has answered (8,192 vectors of 768 dimensions are some 150 MB as
+ * JSON).
+ */
+export const MAX_OLLAMA_EMBED_INPUTS = 4 * MAX_EMBEDDING_INPUTS;
+
+/**
+ * `POST /api/embed` (and, with one input, the legacy `/api/embeddings`) as canonical requests of
+ * at most `MAX_EMBEDDING_INPUTS` texts each, in order. `bodies` is undefined when there is
+ * nothing to embed (no input, `""` or `[]`): Ollama then loads the model (for `keep_alive`) and
+ * answers no vectors, which clients use to have an embedding model ready.
  */
 export interface TranslatedOllamaEmbed {
   model: unknown;
-  body: Record<string, unknown> | undefined;
+  bodies: Record<string, unknown>[] | undefined;
   keepAlive: string | number | undefined;
 }
 
@@ -129,15 +140,28 @@ export function translateOllamaEmbed(raw: unknown): TranslatedOllamaEmbed {
   const body = parseBody(ollamaEmbedBodySchema, raw);
   const keepAlive = body.keep_alive ?? undefined;
   const input = typeof body.input === 'string' ? [body.input] : (body.input ?? []);
-  if (input.every((text) => text === '')) return { model: body.model, body: undefined, keepAlive };
-  const canonical = defined({
-    input,
-    truncate: body.truncate ?? undefined,
-    dimensions: body.dimensions ?? undefined,
-    // Runtime options such as `num_ctx`, which decides how much of a long input is embedded.
-    options: passthrough(body),
-  });
-  return { model: body.model, body: checked(embeddingRequestSchema, canonical), keepAlive };
+  if (input.every((text) => text === '')) {
+    return { model: body.model, bodies: undefined, keepAlive };
+  }
+  if (input.length > MAX_OLLAMA_EMBED_INPUTS) {
+    throw badField(
+      `input holds at most ${MAX_OLLAMA_EMBED_INPUTS} strings (it holds ${input.length}): ` +
+        'send them in several requests',
+      'input',
+    );
+  }
+  const bodies: Record<string, unknown>[] = [];
+  for (let start = 0; start < input.length; start += MAX_EMBEDDING_INPUTS) {
+    const canonical = defined({
+      input: input.slice(start, start + MAX_EMBEDDING_INPUTS),
+      truncate: body.truncate ?? undefined,
+      dimensions: body.dimensions ?? undefined,
+      // Runtime options such as `num_ctx`, which decides how much of a long input is embedded.
+      options: passthrough(body),
+    });
+    bodies.push(checked(embeddingRequestSchema, canonical));
+  }
+  return { model: body.model, bodies, keepAlive };
 }
 
 export function translateOllamaLegacyEmbedding(raw: unknown): TranslatedOllamaEmbed {

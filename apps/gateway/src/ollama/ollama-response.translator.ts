@@ -4,6 +4,7 @@ import type {
   FinishReason,
   GeneratedTokenLogprob,
 } from '@switchyard/contracts';
+import { defined } from '../http/defined.js';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
 import { withBytes, type ChatTokenLogprob } from '../openai/openai-logprobs.translator.js';
 import type { OllamaShortcut } from './ollama-request.translator.js';
@@ -187,6 +188,40 @@ export function ollamaEmbedAnswer(
     total_duration: Math.round(totalMs * 1e6),
     load_duration: Math.round((end.timings?.load_ms ?? 0) * 1e6),
     prompt_eval_count: end.usage.prompt_tokens,
+  };
+}
+
+/**
+ * The end of an embedding answered as several canonical requests (see `translateOllamaEmbed`), as
+ * one: their tokens and load times added up, as Ollama counts a batch's, and the longest backend
+ * time as the backend's, since they ran side by side (the gateway's overhead is what the wall
+ * clock saw beyond it).
+ */
+export function joinedEmbeddingEnd(ends: readonly EndFrame[]): EndFrame {
+  const [first] = ends;
+  if (first === undefined) throw new Error('an embedding answer has at least one end');
+  if (ends.length === 1) return first;
+  const sum = (pick: (end: EndFrame) => number | undefined): number =>
+    ends.reduce((total, end) => total + (pick(end) ?? 0), 0);
+  const totals = ends.flatMap((end) =>
+    end.timings?.total_ms === undefined ? [] : [end.timings.total_ms],
+  );
+  const timings = defined({
+    source: first.timings?.source ?? ('worker' as const),
+    load_ms: ends.some((end) => end.timings?.load_ms !== undefined)
+      ? sum((end) => end.timings?.load_ms)
+      : undefined,
+    total_ms: totals.length === ends.length ? Math.max(...totals) : undefined,
+  });
+  return {
+    type: 'end',
+    seq: first.seq,
+    finish_reason: first.finish_reason,
+    usage: {
+      prompt_tokens: sum((end) => end.usage.prompt_tokens),
+      completion_tokens: sum((end) => end.usage.completion_tokens),
+    },
+    timings,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { SwitchyardError, type InferenceOperation } from '@switchyard/contracts';
+import { SwitchyardError, type EndFrame, type InferenceOperation } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
@@ -11,7 +11,7 @@ import { collectFrames, overheadMs, sendJson, writeStream } from '../http/respon
 import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
-import { answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
+import { answerChoices, answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
 import { ollamaModelNotFound, resolveOllamaName } from './ollama-model-name.js';
 import {
   translateOllamaChat,
@@ -24,6 +24,7 @@ import {
 import {
   OllamaChatLines,
   ollamaChatAnswer,
+  joinedEmbeddingEnd,
   ollamaEmbedAnswer,
   OllamaGenerateLines,
   ollamaGenerateAnswer,
@@ -111,19 +112,29 @@ export class OllamaController {
   async embed(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaEmbed(request.body);
     const model = await resolveOllamaName(this.catalogue, translated.model);
-    if (translated.body === undefined) {
+    if (translated.bodies === undefined) {
       const name = await this.loaded(model, translated.keepAlive, request);
       await sendJson(reply, { model: name, embeddings: [] }, undefined);
       return;
     }
-    await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
-      const { deltas, end } = await collectFrames(routed.frames);
-      const vectors = deltas
-        .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
-        .sort((a, b) => a.index - b.index)
-        .map((embedding) => decodeFloat32(embedding.b64));
+    // A batch larger than one canonical request goes as several, answered as one, in order.
+    const bodies = translated.bodies;
+    await answerChoices(this.deps, request, reply, 'embed', model, bodies, async (choices) => {
+      const vectors: number[][] = [];
+      const ends: EndFrame[] = [];
+      for (const frames of choices.frames) {
+        const { deltas, end } = await collectFrames(frames);
+        vectors.push(
+          ...deltas
+            .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
+            .sort((a, b) => a.index - b.index)
+            .map((embedding) => decodeFloat32(embedding.b64)),
+        );
+        ends.push(end);
+      }
+      const end = joinedEmbeddingEnd(ends);
       const totalMs = performance.now() - startOf(request.raw);
-      const body = ollamaEmbedAnswer(routed.model, vectors, end, totalMs);
+      const body = ollamaEmbedAnswer(choices.first.model, vectors, end, totalMs);
       await sendJson(reply, body, overheadMs(startOf(request.raw), end));
     });
   }
@@ -133,12 +144,14 @@ export class OllamaController {
   async embeddings(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const translated = translateOllamaLegacyEmbedding(request.body);
     const model = await resolveOllamaName(this.catalogue, translated.model);
-    if (translated.body === undefined) {
+    // One prompt: one canonical request at most.
+    const body = translated.bodies?.[0];
+    if (body === undefined) {
       await this.loaded(model, translated.keepAlive, request);
       await sendJson(reply, { embedding: [] }, undefined);
       return;
     }
-    await this.answer(request, reply, 'embed', model, translated.body, async (routed) => {
+    await this.answer(request, reply, 'embed', model, body, async (routed) => {
       const { deltas, end } = await collectFrames(routed.frames);
       const first = deltas.find((frame) => frame.embedding !== undefined)?.embedding;
       const embedding = first === undefined ? [] : decodeFloat32(first.b64);
