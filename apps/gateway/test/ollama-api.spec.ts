@@ -98,6 +98,24 @@ describe('the Ollama API through the gateway (ollama SDK)', () => {
     });
   });
 
+  it('writes a large /api/embed answer as it is made, not built whole', async () => {
+    const input = Array.from({ length: 200 }, (_, i) => `text ${i}`);
+    const response = await fetch(`${fleet.url}/api/embed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: EMBEDDER, input }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    const answer = (await response.json()) as { model: string; embeddings: number[][] };
+    expect(answer).toMatchObject({ model: EMBEDDER, prompt_eval_count: 2 * input.length });
+    expect(answer.embeddings).toHaveLength(input.length);
+    expect(answer.embeddings[199]).toEqual(
+      Array.from(expectedEmbedding({ model: EMBEDDER, text: 'text 199' })),
+    );
+  });
+
   it('passes runtime options such as num_ctx on to an embedding', async () => {
     const input = 'a long document of many words that the embedding model reads';
     const embed = (num_ctx: number) =>

@@ -40,6 +40,34 @@ describe('OpenAI embeddings through the gateway', () => {
     expect(asBase64.data[0]?.embedding).toBe(Buffer.from(expected.buffer).toString('base64'));
   });
 
+  // A batch of thousands of vectors as float JSON is tens of megabytes of text: the gateway
+  // writes it a vector at a time rather than build it whole.
+  it('writes a large answer as it is made and a small one whole, with its length', async () => {
+    const input = Array.from({ length: 200 }, (_, i) => `text ${i}`);
+    const large = await postRaw(fleet.url, { model: MODEL, input, encoding_format: 'float' });
+    expect(large.status).toBe(200);
+    expect(large.headers.get('content-type')).toBe('application/json');
+    expect(large.headers.get('content-length')).toBeNull();
+    expect(large.headers.get('transfer-encoding')).toBe('chunked');
+    const list = (await large.json()) as EmbeddingList;
+    expect(list).toMatchObject({ object: 'list', model: MODEL, usage: { prompt_tokens: 400 } });
+    expect(list.data.map((item) => item.index)).toEqual(input.map((_, i) => i));
+    for (const i of [0, 199]) {
+      expect(list.data[i]?.embedding).toEqual(
+        Array.from(expectedEmbedding({ model: MODEL, text: `text ${i}` })),
+      );
+    }
+
+    const small = await postRaw(fleet.url, {
+      model: MODEL,
+      input: 'one',
+      encoding_format: 'float',
+    });
+    const text = await small.text();
+    expect(small.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text)).toMatchObject({ object: 'list', data: [{ index: 0 }] });
+  });
+
   it("embeds texts sent as the model's token ids on vLLM, and names input where none can", async () => {
     const texts = ['first text', 'second text'];
     const ids = await Promise.all(
@@ -64,15 +92,23 @@ describe('OpenAI embeddings through the gateway', () => {
   });
 });
 
-async function post(
-  url: string,
-  body: unknown,
-): Promise<{ data: { embedding: number[] | string }[] }> {
-  const response = await fetch(`${url}/v1/embeddings`, {
+interface EmbeddingList {
+  object: string;
+  model: string;
+  data: { index: number; embedding: number[] | string }[];
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+async function post(url: string, body: unknown): Promise<EmbeddingList> {
+  const response = await postRaw(url, body);
+  expect(response.status).toBe(200);
+  return (await response.json()) as EmbeddingList;
+}
+
+function postRaw(url: string, body: unknown): Promise<Response> {
+  return fetch(`${url}/v1/embeddings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { data: { embedding: number[] | string }[] };
 }

@@ -81,9 +81,53 @@ export function sendJson(
   body: unknown,
   overheadMs: number | undefined,
 ): Promise<void> | FastifyReply {
+  setOverhead(reply, overheadMs);
+  return reply.code(200).header('content-type', 'application/json').send(JSON.stringify(body));
+}
+
+/** How much JSON text is gathered before a write: a small answer goes in one. */
+const JSON_WRITE_CHARS = 64 * 1024;
+
+/**
+ * Sends a JSON answer given in pieces (`jsonPieces`) as they are made, so a large one is never
+ * held as text whole, as {@link sendJson} would hold it. An answer that fits in one write goes as
+ * {@link sendJson} sends it, with its length; a larger one is written as the client takes it,
+ * and a client that takes none of it for the stalled-reader bound is cut off, as in a stream.
+ */
+export async function writeJsonPieces(
+  reply: FastifyReply,
+  pieces: Iterable<string>,
+  overheadMs: number | undefined,
+): Promise<void> {
+  setOverhead(reply, overheadMs);
+  const raw = reply.raw;
+  let gathered = '';
+  let stalledMs: number | undefined;
+  for (const piece of pieces) {
+    gathered += piece;
+    if (gathered.length < JSON_WRITE_CHARS) continue;
+    if (stalledMs === undefined) {
+      stalledMs = stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      reply.hijack();
+      raw.writeHead(
+        200,
+        Object.assign({}, headersOf(reply), { 'content-type': 'application/json' }),
+      );
+    }
+    // A client gone ends the answer: there is nobody left to send it to.
+    if (raw.destroyed) return;
+    const full = write(raw, gathered, stalledMs);
+    gathered = '';
+    if (full !== undefined) await full;
+  }
+  if (stalledMs === undefined) {
+    await reply.code(200).header('content-type', 'application/json').send(gathered);
+  } else if (!raw.destroyed) raw.end(gathered);
+}
+
+function setOverhead(reply: FastifyReply, overheadMs: number | undefined): void {
   if (overheadMs !== undefined) reply.header(OVERHEAD_HEADER, overheadMs.toFixed(1));
   else reply.removeHeader(OVERHEAD_HEADER);
-  return reply.code(200).header('content-type', 'application/json').send(JSON.stringify(body));
 }
 
 /** Reads a routed stream to its end. */

@@ -119,8 +119,8 @@ export function translateOllamaGenerate(raw: unknown): TranslatedOllamaGenerate 
  * The most texts one `POST /api/embed` may hold. Ollama sets no limit, and clients send a whole
  * document set at once (LangChain's `OllamaEmbeddings.embedDocuments`), but the canonical request
  * takes `MAX_EMBEDDING_INPUTS`: a larger batch goes as several, at most four, whose vectors the
- * gateway holds until the last has answered (8,192 vectors of 768 dimensions are some 150 MB as
- * JSON).
+ * gateway holds until the last has answered (as the frames' base64, 8,192 vectors of 3,072
+ * dimensions are some 130 MB; the JSON is written a vector at a time).
  */
 export const MAX_OLLAMA_EMBED_INPUTS = 4 * MAX_EMBEDDING_INPUTS;
 

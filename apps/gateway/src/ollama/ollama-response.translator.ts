@@ -5,6 +5,7 @@ import type {
   GeneratedTokenLogprob,
 } from '@switchyard/contracts';
 import { defined } from '../http/defined.js';
+import type { ListBody } from '../http/json-pieces.js';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
 import { withBytes, type ChatTokenLogprob } from '../openai/openai-logprobs.translator.js';
 import type { OllamaShortcut } from './ollama-request.translator.js';
@@ -171,23 +172,27 @@ export function ollamaGenerateAnswer(
 }
 
 /**
- * A whole `/api/embed` answer. Unlike the generation statistics, `load_duration` is always there
- * (0 when the backend did not say): Ollama's always is in practice, since it times the model check
- * even for a loaded model, and clients check for it (ollama-ai-provider-v2 refuses the answer
- * without it).
+ * A whole `/api/embed` answer, for `jsonPieces`: a batch of thousands of vectors is written a
+ * vector at a time, never held whole as text. Unlike the generation statistics, `load_duration`
+ * is always there (0 when the backend did not say): Ollama's always is in practice, since it
+ * times the model check even for a loaded model, and clients check for it (ollama-ai-provider-v2
+ * refuses the answer without it).
  */
 export function ollamaEmbedAnswer(
   model: string,
-  embeddings: readonly (readonly number[])[],
+  embeddings: Iterable<readonly number[]>,
   end: EndFrame,
   totalMs: number,
-): Line {
+): ListBody {
   return {
-    model,
-    embeddings,
-    total_duration: Math.round(totalMs * 1e6),
-    load_duration: Math.round((end.timings?.load_ms ?? 0) * 1e6),
-    prompt_eval_count: end.usage.prompt_tokens,
+    before: { model },
+    field: 'embeddings',
+    items: embeddings,
+    after: {
+      total_duration: Math.round(totalMs * 1e6),
+      load_duration: Math.round((end.timings?.load_ms ?? 0) * 1e6),
+      prompt_eval_count: end.usage.prompt_tokens,
+    },
   };
 }
 

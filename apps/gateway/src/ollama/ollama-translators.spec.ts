@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
+import { jsonPieces, type ListBody } from '../http/json-pieces.js';
 import { translateOllamaChat, translateOllamaGenerate } from './ollama-request.translator.js';
 import {
   ollamaChatAnswer,
@@ -252,7 +253,9 @@ describe('frames as Ollama lines', () => {
 
   it('answer an embedding with every statistic Ollama gives, load_duration 0 when unknown', () => {
     const vectors = [[0.5, -0.25]];
-    expect(ollamaEmbedAnswer('m', vectors, end, 12.5)).toEqual({
+    const written = (answer: ListBody) =>
+      JSON.parse([...jsonPieces(answer)].join('')) as Record<string, unknown>;
+    expect(written(ollamaEmbedAnswer('m', vectors, end, 12.5))).toEqual({
       model: 'm',
       embeddings: vectors,
       total_duration: 12_500_000,
@@ -261,7 +264,7 @@ describe('frames as Ollama lines', () => {
     });
     // A backend that reports no load (vLLM, LM Studio): still there, as clients require it.
     const unknown = ollamaEmbedAnswer('m', vectors, { ...end, timings: undefined }, 1);
-    expect(unknown['load_duration']).toBe(0);
+    expect(written(unknown)['load_duration']).toBe(0);
   });
 
   it('send whole tool calls with object arguments before the final line', () => {

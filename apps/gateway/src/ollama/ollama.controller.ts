@@ -7,8 +7,15 @@ import { ModelManagement } from '../fleet/model-management.service.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { requestIdOf } from '../http/request-id.js';
 import { startOf } from '../http/request-timing.js';
-import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
-import { decodeFloat32 } from '../openai/openai-embeddings.translator.js';
+import { jsonPieces, mapped } from '../http/json-pieces.js';
+import {
+  collectFrames,
+  overheadMs,
+  sendJson,
+  writeJsonPieces,
+  writeStream,
+} from '../http/response-streams.js';
+import { decodeFloat32, sortedEmbeddings } from '../openai/openai-embeddings.translator.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { checkModelName, FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
 import { answerChoices, answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
@@ -120,22 +127,19 @@ export class OllamaController {
     // A batch larger than one canonical request goes as several, answered as one, in order.
     const bodies = translated.bodies;
     await answerChoices(this.deps, request, reply, 'embed', model, bodies, async (choices) => {
-      const vectors: number[][] = [];
+      const embeddings: { b64: string }[] = [];
       const ends: EndFrame[] = [];
       for (const frames of choices.frames) {
         const { deltas, end } = await collectFrames(frames);
-        vectors.push(
-          ...deltas
-            .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
-            .sort((a, b) => a.index - b.index)
-            .map((embedding) => decodeFloat32(embedding.b64)),
-        );
+        embeddings.push(...sortedEmbeddings(deltas));
         ends.push(end);
       }
       const end = joinedEmbeddingEnd(ends);
       const totalMs = performance.now() - startOf(request.raw);
+      // Decoded a vector at a time, as the answer is written.
+      const vectors = mapped(embeddings, ({ b64 }) => decodeFloat32(b64));
       const body = ollamaEmbedAnswer(choices.first.model, vectors, end, totalMs);
-      await sendJson(reply, body, overheadMs(startOf(request.raw), end));
+      await writeJsonPieces(reply, jsonPieces(body), overheadMs(startOf(request.raw), end));
     });
   }
 

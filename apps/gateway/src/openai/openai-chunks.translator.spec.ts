@@ -7,6 +7,7 @@ import {
   CompletionChunkTranslator,
   textCompletion,
 } from './openai-chunks.translator.js';
+import { jsonPieces } from '../http/json-pieces.js';
 import { decodeFloat32, embeddingList } from './openai-embeddings.translator.js';
 
 const answer = { id: 'chatcmpl-1', created: 1, model: 'm' };
@@ -210,7 +211,8 @@ describe('frames as OpenAI chunks', () => {
       delta({ embedding: { index: 1, b64 } }),
       delta({ embedding: { index: 0, b64 } }),
     ];
-    const list = embeddingList('e', frames, { ...end, finish_reason: 'stop' }, 'base64');
+    const answer = embeddingList('e', frames, { ...end, finish_reason: 'stop' }, 'base64');
+    const list = JSON.parse([...jsonPieces(answer)].join('')) as unknown;
     expect(list).toMatchObject({
       object: 'list',
       data: [

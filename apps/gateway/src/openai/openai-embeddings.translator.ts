@@ -1,28 +1,41 @@
 import type { DeltaFrame, EndFrame } from '@switchyard/contracts';
+import { mapped, type ListBody } from '../http/json-pieces.js';
 
 /**
- * Embedding frames as OpenAI's list. Frames carry each vector as base64 little-endian float32,
- * exactly OpenAI's `base64` encoding, so that passes through untouched; `float` decodes it.
+ * Embedding frames as OpenAI's list, for `jsonPieces`: a batch of thousands of vectors is written
+ * a vector at a time, never held whole as text. Frames carry each vector as base64 little-endian
+ * float32, exactly OpenAI's `base64` encoding, so that passes through untouched; `float` decodes
+ * it as it is written.
  */
 export function embeddingList(
   model: string,
   deltas: readonly DeltaFrame[],
   end: EndFrame,
   encoding: 'float' | 'base64',
-): Record<string, unknown> {
-  const vectors = deltas
-    .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
-    .sort((a, b) => a.index - b.index);
+): ListBody {
+  const vectors = sortedEmbeddings(deltas);
   return {
-    object: 'list',
-    data: vectors.map(({ index, b64 }) => ({
+    before: { object: 'list' },
+    field: 'data',
+    items: mapped(vectors, ({ index, b64 }) => ({
       object: 'embedding',
       index,
       embedding: encoding === 'base64' ? b64 : decodeFloat32(b64),
     })),
-    model,
-    usage: { prompt_tokens: end.usage.prompt_tokens, total_tokens: end.usage.prompt_tokens },
+    after: {
+      model,
+      usage: { prompt_tokens: end.usage.prompt_tokens, total_tokens: end.usage.prompt_tokens },
+    },
   };
+}
+
+/** The embeddings the frames carry, in input order. */
+export function sortedEmbeddings(
+  deltas: readonly DeltaFrame[],
+): NonNullable<DeltaFrame['embedding']>[] {
+  return deltas
+    .flatMap((frame) => (frame.embedding === undefined ? [] : [frame.embedding]))
+    .sort((a, b) => a.index - b.index);
 }
 
 /** Base64 little-endian float32 as numbers (float32 values widened exactly to doubles). */

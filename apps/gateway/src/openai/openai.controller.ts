@@ -12,7 +12,14 @@ import { TokenBudget } from '../auth/token-budget.js';
 import { FleetCatalogue, type FleetModel } from '../fleet/fleet-catalogue.service.js';
 import { InFlightRequests } from '../http/in-flight-requests.service.js';
 import { startOf } from '../http/request-timing.js';
-import { collectFrames, overheadMs, sendJson, writeStream } from '../http/response-streams.js';
+import { jsonPieces } from '../http/json-pieces.js';
+import {
+  collectFrames,
+  overheadMs,
+  sendJson,
+  writeJsonPieces,
+  writeStream,
+} from '../http/response-streams.js';
 import { RequestCaps } from '../limits/request-caps.js';
 import { FleetRouter, type RoutedStream } from '../routing/fleet-router.service.js';
 import { answerChoices, answerRouted, type RoutedAnswerDeps } from '../routing/routed-answer.js';
@@ -143,7 +150,7 @@ export class OpenAIController {
       async (routed) => {
         const { deltas, end } = await collectFrames(routed.frames);
         const list = embeddingList(routed.model, deltas, end, translated.encoding);
-        await sendJson(reply, list, overheadMs(startOf(request.raw), end));
+        await writeJsonPieces(reply, jsonPieces(list), overheadMs(startOf(request.raw), end));
       },
     );
   }
