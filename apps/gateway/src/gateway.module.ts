@@ -17,6 +17,7 @@ import { OllamaCatalogueController } from './ollama/ollama-catalogue.controller.
 import { OllamaManagementController } from './ollama/ollama-management.controller.js';
 import { OllamaController } from './ollama/ollama.controller.js';
 import { OpenAIController } from './openai/openai.controller.js';
+import { ResponseItemStore } from './openai/responses/response-item-store.js';
 import { ResponsesController } from './openai/responses/responses.controller.js';
 import { AdminController } from './orchestration/admin.controller.js';
 import { OrchestratorClient } from './orchestration/orchestrator-client.service.js';
@@ -47,6 +48,8 @@ import { requestStreamClientProvider } from './routing/request-stream.provider.j
     requestStreamClientProvider,
     InFlightRequests,
     RequestCaps,
+    // A factory: the store's constructor takes its bounds, which Nest would try to inject.
+    { provide: ResponseItemStore, useFactory: () => new ResponseItemStore() },
     {
       provide: TokenBudget,
       inject: [SERVICE_CONFIG],

@@ -288,6 +288,48 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     expect(comparable((await stream.finalResponse()).output)).toEqual(comparable(whole.output));
   });
 
+  // The Vercel AI SDK's Responses provider (`openai(model)`) sends every earlier answer's text and
+  // reasoning as an `item_reference` unless told `store: false`, as OpenAI stores responses by
+  // default: the second turn of a chat, or the step after a reasoning model's tool call, named
+  // items of the gateway's own answers.
+  it('answers items of its own stored responses named by item_reference, whole or streamed', async () => {
+    const whole = await client.responses.create({ model: THINKER, input });
+    // The SDK's type has no `store`, though OpenAI's responses state it.
+    expect(whole).toMatchObject({ store: true });
+    const streamed = await client.responses.stream({ model: THINKER, input }).finalResponse();
+    expect(streamed.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    const next = { role: 'user' as const, content: 'Another one.' };
+    const sent = await client.responses.create({
+      model: THINKER,
+      input: [{ role: 'user', content: input }, ...whole.output, next] as never,
+    });
+    for (const earlier of [whole, streamed]) {
+      const referenced = await client.responses.create({
+        model: THINKER,
+        input: [
+          { role: 'user', content: input },
+          ...earlier.output.map((item) => ({ type: 'item_reference' as const, id: item.id })),
+          next,
+        ],
+      } as never);
+      expect(referenced.output_text).toBe(sent.output_text);
+      expect(comparable(referenced.output)).toEqual(comparable(sent.output));
+    }
+  });
+
+  it('answers a reference to an item it does not hold with OpenAI’s 404', async () => {
+    const unstored = await client.responses.create({ model: OLLAMA_MODEL, input, store: false });
+    expect(unstored).toMatchObject({ store: false });
+    for (const id of [unstored.output[0]?.id ?? '', 'msg_unknown']) {
+      const error = await client.responses
+        .create({ model: OLLAMA_MODEL, input: [{ type: 'item_reference', id }] })
+        .catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).message).toContain(`Item with id '${id}' not found`);
+      expect((error as NotFoundError).param).toBe('input[0]');
+    }
+  });
+
   it('gives the tokens’ log-probabilities when include asks for them, as the chat API does', async () => {
     const chat = await client.chat.completions.create({
       model: VLLM_MODEL,
@@ -366,7 +408,7 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
       [{ background: true }, 'background'],
       [{ tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
       [{ tools: [{ type: 'function', parameters: {} }] }, 'tools[0].name'],
-      [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
+      [{ input: [{ type: 'item_reference' }] }, 'input[0].id'],
       [{ input: [{ type: 'function_call_output', output: '1' }] }, 'input[0].call_id'],
       [
         {

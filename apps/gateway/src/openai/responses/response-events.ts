@@ -45,6 +45,11 @@ export class ResponseEvents implements ChatAnswerFormat {
     private readonly logprobs: boolean,
     /** The client's name for a function the model called (see `translateTools`). */
     private readonly clientToolName: (flatName: string) => ClientToolName = (name) => ({ name }),
+    /**
+     * Given the output items of an answer that ended (completed or incomplete) before its last
+     * event goes out, so that a reference to one in the client's next request finds it.
+     */
+    private readonly keep: (output: readonly Item[]) => void = () => undefined,
   ) {}
 
   created(): ResponseEvent[] {
@@ -74,6 +79,7 @@ export class ResponseEvents implements ChatAnswerFormat {
         total_tokens: end.usage.prompt_tokens + end.usage.completion_tokens,
       },
     });
+    this.keep(response['output'] as Item[]);
     events.push(this.event(`response.${status}`, { response }));
     return events;
   }

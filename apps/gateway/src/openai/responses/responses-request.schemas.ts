@@ -122,6 +122,8 @@ export const itemSchemas = {
         .nullish(),
     })
     .loose(),
+  /** An output item of an earlier stored response, by its id (see `ResponseItemStore`). */
+  item_reference: z.object({ type: z.literal('item_reference'), id: z.string().min(1) }).loose(),
 };
 
 export const functionToolSchema = z.object({

@@ -26,7 +26,7 @@ describe('translateResponsesRequest', () => {
     expect(translated.settings).toMatchObject({
       instructions: 'Be brief.',
       max_output_tokens: 9,
-      store: false,
+      store: true,
       text: { format: { type: 'text' } },
       tool_choice: 'auto',
       tools: [],

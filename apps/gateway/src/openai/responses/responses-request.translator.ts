@@ -1,4 +1,5 @@
 import {
+  SwitchyardError,
   chatRequestSchema,
   type ChatMessage,
   type ContentPart,
@@ -36,17 +37,27 @@ export interface TranslatedResponsesRequest {
   logprobs: boolean;
   /** The request's settings, as the response object states them. */
   settings: Record<string, unknown>;
+  /** Whether the response's output items are to be kept for later references (`store`). */
+  store: boolean;
   /** The client's name for a function the model called (a namespace's function has two parts). */
   clientToolName(flatName: string): ClientToolName;
 }
 
+/** The item an `item_reference` at `param` names, or the error to answer (see `ResponseItemStore`). */
+export type RecallItem = (id: string, param: string) => Record<string, unknown>;
+
 /**
- * `POST /v1/responses` as a canonical chat request. Switchyard keeps no state, so everything
- * that needs OpenAI's storage or its hosted tools (`previous_response_id`, `conversation`,
- * `background`, stored `prompt`s, item references, file search and the like) is refused by name;
- * the conversation travels whole in `input`, as with `store: false`. Tools: see `translateTools`.
+ * `POST /v1/responses` as a canonical chat request. Switchyard keeps no responses or
+ * conversations, so everything that needs OpenAI's storage or its hosted tools
+ * (`previous_response_id`, `conversation`, `background`, stored `prompt`s, file search and the
+ * like) is refused by name; the conversation travels in `input`, its items whole or, for the
+ * output items of the gateway's own stored responses, as `item_reference`s that `recall` gives
+ * back. Tools: see `translateTools`.
  */
-export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequest {
+export function translateResponsesRequest(
+  raw: unknown,
+  recall: RecallItem = unheld,
+): TranslatedResponsesRequest {
   const body = parseBody(responsesBodySchema, raw);
   refuseStateful(body);
   const streams = body.stream === true;
@@ -61,7 +72,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
       ...(body.instructions == null
         ? []
         : [{ role: 'system' as const, content: body.instructions }]),
-      ...inputMessages(body.input),
+      ...inputMessages(referencesRecalled(body.input, recall)),
     ],
     tools: offered.functions.length > 0 ? offered.functions : undefined,
     tool_choice: offered.toolChoice,
@@ -80,6 +91,7 @@ export function translateResponsesRequest(raw: unknown): TranslatedResponsesRequ
     body: checked(chatRequestSchema, canonical, { max_tokens: 'max_output_tokens' }),
     logprobs,
     settings: settingsOf(body, tools.echo),
+    store: body.store !== false,
     clientToolName: tools.clientName,
   };
 }
@@ -103,7 +115,7 @@ function settingsOf(body: ResponsesBody, tools: readonly unknown[]): Record<stri
     metadata: body.metadata ?? {},
     parallel_tool_calls: body.parallel_tool_calls ?? true,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: null },
-    store: false,
+    store: body.store !== false,
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
@@ -139,6 +151,24 @@ function refuseStateful(body: ResponsesBody): void {
       'prompt',
     );
   }
+}
+
+/** What answers a reference when no store is given: nothing is held. */
+function unheld(id: string, param: string): never {
+  throw new SwitchyardError('not_found', `Item with id '${id}' not found`, { details: { param } });
+}
+
+/** The input with each `item_reference` replaced by the item it names. */
+function referencesRecalled(
+  input: ResponsesBody['input'],
+  recall: RecallItem,
+): ResponsesBody['input'] {
+  if (typeof input === 'string') return input;
+  return input.map((raw, i) => {
+    if (typeOf(raw, 'message') !== 'item_reference') return raw;
+    const reference = parseField(itemSchemas.item_reference, raw, ['input', i]);
+    return recall(reference.id, `input[${i}]`);
+  });
 }
 
 /**
@@ -193,11 +223,6 @@ function inputMessages(input: ResponsesBody['input']): ChatMessage[] {
       const item = parseField(itemSchemas.reasoning, raw, ['input', i]);
       const text = (item.content ?? []).map((part) => part.text ?? '').join('');
       if (text !== '') reasoning = text;
-    } else if (type === 'item_reference') {
-      throw badField(
-        'item references are not supported: Switchyard keeps no items; send the item itself',
-        param,
-      );
     } else {
       throw badField(`input items of type "${type}" are not supported`, `${param}.type`);
     }

@@ -7,13 +7,15 @@ import { RequestCaps } from '../../limits/request-caps.js';
 import { FleetRouter } from '../../routing/fleet-router.service.js';
 import { answerChatIn, type RoutedAnswerDeps } from '../../routing/routed-answer.js';
 import { ResponseEvents } from './response-events.js';
+import { ResponseItemStore } from './response-item-store.js';
 import { translateResponsesRequest } from './responses-request.translator.js';
 import { RESPONSES_SSE } from './responses-stream.format.js';
 
 /**
- * OpenAI's Responses API (`POST /v1/responses`), stateless: each request is answered as a chat
- * by the fleet and nothing is kept, so the routes that read, cancel or delete a stored response
- * answer that there is none.
+ * OpenAI's Responses API (`POST /v1/responses`): each request is answered as a chat by the fleet.
+ * Only the output items of stored responses are kept, for `item_reference`s
+ * (`ResponseItemStore`), not the responses, so the routes that read, cancel or delete a stored
+ * response answer that there is none.
  */
 @Controller('v1')
 export class ResponsesController {
@@ -25,6 +27,7 @@ export class ResponsesController {
     inFlight: InFlightRequests,
     budget: TokenBudget,
     private readonly caps: RequestCaps,
+    private readonly items: ResponseItemStore,
   ) {
     this.deps = { inFlight, router, budget };
   }
@@ -32,7 +35,12 @@ export class ResponsesController {
   @Post('responses')
   @HttpCode(200)
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const translated = translateResponsesRequest(request.body);
+    const translated = translateResponsesRequest(request.body, (id, param) =>
+      this.items.recall(id, param),
+    );
+    const keep = translated.store
+      ? (output: readonly Record<string, unknown>[]) => this.items.keep(output)
+      : undefined;
     const body = this.caps.apply(translated.body, {
       prompt: 'input',
       maxTokens: 'max_output_tokens',
@@ -50,6 +58,7 @@ export class ResponsesController {
           translated.settings,
           translated.logprobs,
           translated.clientToolName,
+          keep,
         ),
     );
   }
@@ -59,7 +68,7 @@ export class ResponsesController {
     const id = request.params['*'].split('/')[0] ?? '';
     throw new SwitchyardError(
       'not_found',
-      `No response '${id}': Switchyard keeps no responses (each is answered with store: false)`,
+      `No response '${id}': Switchyard keeps no responses (only their output items, for item references)`,
     );
   }
 }
