@@ -288,6 +288,40 @@ describe('OpenAI Responses API through the gateway (openai SDK)', () => {
     expect(comparable((await stream.finalResponse()).output)).toEqual(comparable(whole.output));
   });
 
+  // The Vercel AI SDK and LangChain read a reasoning item's summary only (OpenAI's models give no
+  // reasoning text), when the request asks for one with `reasoning.summary`.
+  it('gives the reasoning as its summary too when reasoning.summary asks, whole and streamed', async () => {
+    const plan = expectedCompletion({
+      model: THINKER,
+      messages: [{ role: 'user', content: input }],
+    });
+    const reasoning = { summary: 'auto' as const };
+    const whole = await client.responses.create({ model: THINKER, input, reasoning });
+    expect(whole.reasoning).toEqual({ effort: null, summary: 'auto' });
+    expect(whole.output[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: plan.thinking }],
+      content: [{ type: 'reasoning_text', text: plan.thinking }],
+    });
+    const stream = client.responses.stream({ model: THINKER, input, reasoning });
+    let summary = '';
+    const summaryEvents: string[] = [];
+    for await (const event of stream) {
+      if (event.type === 'response.reasoning_summary_text.delta') summary += event.delta;
+      if (event.type.startsWith('response.reasoning_summary_')) summaryEvents.push(event.type);
+    }
+    expect(summary).toBe(plan.thinking);
+    expect([summaryEvents[0], ...summaryEvents.slice(-2)]).toEqual([
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+    ]);
+    expect(comparable((await stream.finalResponse()).output)).toEqual(comparable(whole.output));
+    // Not asked, there is none, as OpenAI gives none.
+    const plain = await client.responses.create({ model: THINKER, input });
+    expect(plain.output[0]).toMatchObject({ type: 'reasoning', summary: [] });
+  });
+
   // The Vercel AI SDK's Responses provider (`openai(model)`) sends every earlier answer's text and
   // reasoning as an `item_reference` unless told `store: false`, as OpenAI stores responses by
   // default: the second turn of a chat, or the step after a reasoning model's tool call, named

@@ -37,6 +37,12 @@ export class ResponseEvents implements ChatAnswerFormat {
   private readonly segments = new AnswerSegments();
   /** The output items: closed ones whole, the open one as it was added. */
   private readonly output: Item[] = [];
+  /**
+   * Whether the request asked for reasoning summaries (`reasoning.summary`, as the response states
+   * it): the reasoning is then its own summary too, as backends summarise nothing, since clients
+   * such as the Vercel AI SDK and LangChain show a reasoning item's summary only.
+   */
+  private readonly summarize: boolean;
 
   constructor(
     private readonly identity: ResponseIdentity,
@@ -50,7 +56,10 @@ export class ResponseEvents implements ChatAnswerFormat {
      * event goes out, so that a reference to one in the client's next request finds it.
      */
     private readonly keep: (output: readonly Item[]) => void = () => undefined,
-  ) {}
+  ) {
+    const reasoning = settings['reasoning'] as { summary?: unknown } | null | undefined;
+    this.summarize = reasoning?.summary != null;
+  }
 
   created(): ResponseEvent[] {
     const response = this.response('in_progress');
@@ -122,12 +131,21 @@ export class ResponseEvents implements ChatAnswerFormat {
     if (change.type === 'open') return this.added(segment, place);
     if (change.type === 'close') return this.done(segment, place, closing);
     if (segment.kind === 'reasoning') {
-      return [
+      const events = [
         this.event(
           'response.reasoning_text.delta',
           Object.assign({}, place, { content_index: 0, delta: change.piece }),
         ),
       ];
+      if (this.summarize) {
+        events.push(
+          this.event(
+            'response.reasoning_summary_text.delta',
+            Object.assign({}, place, { summary_index: 0, delta: change.piece }),
+          ),
+        );
+      }
+      return events;
     }
     if (segment.kind === 'text') {
       return [
@@ -182,6 +200,14 @@ export class ResponseEvents implements ChatAnswerFormat {
         ),
       );
     }
+    if (segment.kind === 'reasoning' && this.summarize) {
+      events.push(
+        this.event(
+          'response.reasoning_summary_part.added',
+          Object.assign({}, place, { summary_index: 0, part: summaryText('') }),
+        ),
+      );
+    }
     return events;
   }
 
@@ -215,6 +241,18 @@ export class ResponseEvents implements ChatAnswerFormat {
           Object.assign({}, place, { content_index: 0, part: reasoningText(segment.text) }),
         ),
       );
+      if (this.summarize) {
+        events.push(
+          this.event(
+            'response.reasoning_summary_text.done',
+            Object.assign({}, place, { summary_index: 0, text: segment.text }),
+          ),
+          this.event(
+            'response.reasoning_summary_part.done',
+            Object.assign({}, place, { summary_index: 0, part: summaryText(segment.text) }),
+          ),
+        );
+      }
     } else {
       events.push(
         this.event(
@@ -239,7 +277,8 @@ export class ResponseEvents implements ChatAnswerFormat {
       return { type: 'message', id, status, role: 'assistant', content };
     }
     if (segment.kind === 'reasoning') {
-      return { type: 'reasoning', id, summary: [], content: [reasoningText(segment.text)], status };
+      const summary = this.summarize ? [summaryText(segment.text)] : [];
+      return { type: 'reasoning', id, summary, content: [reasoningText(segment.text)], status };
     }
     return {
       type: 'function_call',
@@ -285,6 +324,10 @@ export class ResponseEvents implements ChatAnswerFormat {
 
 function reasoningText(text: string): Item {
   return { type: 'reasoning_text', text };
+}
+
+function summaryText(text: string): Item {
+  return { type: 'summary_text', text };
 }
 
 function outputText(text: string, logprobs: unknown[]): Item {

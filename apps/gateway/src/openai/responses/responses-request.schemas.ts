@@ -51,6 +51,8 @@ export const responsesBodySchema = z.object({
   reasoning: z
     .object({
       effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+      /** Asks for the reasoning's summary, which is the reasoning itself here. */
+      summary: z.enum(['auto', 'concise', 'detailed']).nullish(),
     })
     .loose()
     .nullish(),

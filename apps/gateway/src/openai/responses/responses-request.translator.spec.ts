@@ -192,7 +192,7 @@ describe('translateResponsesRequest', () => {
         { type: 'function', name: 'f', description: 'does f', parameters: schema, strict: true },
       ],
       tool_choice: { type: 'function', name: 'f' },
-      reasoning: { effort: 'minimal', summary: null },
+      reasoning: { effort: 'minimal', summary: 'auto' },
     });
   });
 

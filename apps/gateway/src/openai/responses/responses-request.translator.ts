@@ -114,7 +114,10 @@ function settingsOf(body: ResponsesBody, tools: readonly unknown[]): Record<stri
     max_output_tokens: body.max_output_tokens ?? null,
     metadata: body.metadata ?? {},
     parallel_tool_calls: body.parallel_tool_calls ?? true,
-    reasoning: { effort: body.reasoning?.effort ?? null, summary: null },
+    reasoning: {
+      effort: body.reasoning?.effort ?? null,
+      summary: body.reasoning?.summary ?? null,
+    },
     store: body.store !== false,
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' } },
