@@ -25,10 +25,12 @@ interface Kept {
  * reasoning unless told `store: false`). Kept in this gateway's memory, bounded by
  * `RESPONSE_ITEMS_MAX_BYTES` (oldest first out) and `RESPONSE_ITEM_TTL_MS`; a reference to an item
  * that another gateway answered, or that has gone, is a 404 as OpenAI answers one it does not hold.
+ * Items belong to whoever asked for them (`owner`: the API key, where keys are configured), as
+ * OpenAI's belong to a project: another key's reference finds nothing.
  */
 @Injectable()
 export class ResponseItemStore {
-  /** By item id, oldest first (a Map keeps insertion order). */
+  /** By owner and item id (`keyOf`), oldest first (a Map keeps insertion order). */
   private readonly items = new Map<string, Kept>();
   private bytes = 0;
 
@@ -39,24 +41,25 @@ export class ResponseItemStore {
   ) {}
 
   /** Keeps a response's output items (each with its `id`). An item larger than the store is not kept. */
-  keep(output: readonly Item[]): void {
+  keep(owner: string, output: readonly Item[]): void {
     const expiresAt = this.now() + this.ttlMs;
     for (const item of output) {
       const id = item['id'];
       if (typeof id !== 'string') continue;
-      this.drop(id);
+      const key = keyOf(owner, id);
+      this.drop(key);
       const json = JSON.stringify(item);
       if (json.length > this.maxBytes) continue;
-      this.items.set(id, { json, expiresAt });
+      this.items.set(key, { json, expiresAt });
       this.bytes += json.length;
     }
     this.evict();
   }
 
   /** A copy of the item `id` names, or the 404 OpenAI answers for one it does not hold. */
-  recall(id: string, param: string): Item {
+  recall(owner: string, id: string, param: string): Item {
     this.evict();
-    const kept = this.items.get(id);
+    const kept = this.items.get(keyOf(owner, id));
     if (kept === undefined) {
       throw new SwitchyardError(
         'not_found',
@@ -70,19 +73,24 @@ export class ResponseItemStore {
     return JSON.parse(kept.json) as Item;
   }
 
-  private drop(id: string): void {
-    const kept = this.items.get(id);
+  private drop(key: string): void {
+    const kept = this.items.get(key);
     if (kept === undefined) return;
-    this.items.delete(id);
+    this.items.delete(key);
     this.bytes -= kept.json.length;
   }
 
   /** Drops the expired items and, while over the bound, the oldest. */
   private evict(): void {
     const now = this.now();
-    for (const [id, kept] of this.items) {
+    for (const [key, kept] of this.items) {
       if (kept.expiresAt > now && this.bytes <= this.maxBytes) break;
-      this.drop(id);
+      this.drop(key);
     }
   }
+}
+
+/** An owner's item: a NUL cannot be part of a key hash, so no owner's key is another's. */
+function keyOf(owner: string, id: string): string {
+  return `${owner}\u0000${id}`;
 }

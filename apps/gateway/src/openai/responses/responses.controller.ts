@@ -1,6 +1,7 @@
 import { All, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { SwitchyardError } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { callerOf } from '../../auth/request-caller.js';
 import { TokenBudget } from '../../auth/token-budget.js';
 import { InFlightRequests } from '../../http/in-flight-requests.service.js';
 import { RequestCaps } from '../../limits/request-caps.js';
@@ -35,11 +36,13 @@ export class ResponsesController {
   @Post('responses')
   @HttpCode(200)
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    // Items belong to the API key that asked for them, where keys are configured.
+    const owner = callerOf(request.raw)?.keyHash ?? '';
     const translated = translateResponsesRequest(request.body, (id, param) =>
-      this.items.recall(id, param),
+      this.items.recall(owner, id, param),
     );
     const keep = translated.store
-      ? (output: readonly Record<string, unknown>[]) => this.items.keep(output)
+      ? (output: readonly Record<string, unknown>[]) => this.items.keep(owner, output)
       : undefined;
     const body = this.caps.apply(translated.body, {
       prompt: 'input',
