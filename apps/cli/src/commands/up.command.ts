@@ -185,7 +185,11 @@ export async function up(
     // With keys configured, the gateway wants one from every client, this machine's too.
     const key =
       config.gateway.api_key_hashes.length > 0 ? ` -H 'Authorization: Bearer <your key>'` : '';
-    const model = await modelToTry(config);
+    const served = await modelToTry(config);
+    // Nothing served yet, but a stopped managed backend lists a model: a request for it starts
+    // the backend (start on demand), which is what the example should show rather than a pull.
+    const startable = served === undefined ? modelToStart(config) : undefined;
+    const model = served ?? startable?.model;
     if (model === undefined) {
       say(
         'no backend serves a chat model yet: "npx switchyard pull MODEL" pulls one, and ' +
@@ -197,6 +201,11 @@ export async function up(
       say(
         `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs ${model} "Say hello."`,
       );
+      if (startable !== undefined) {
+        say(
+          `the first request for ${model} starts backend ${startable.backend}, which takes a while`,
+        );
+      }
     }
     say('Ctrl-C stops everything.');
     processes.keepRunning();
@@ -297,6 +306,18 @@ async function modelToTry(config: SwitchyardConfig): Promise<string | undefined>
   } finally {
     await nc?.close();
   }
+}
+
+/**
+ * The first model a managed backend is configured with (`backends[].models`, in file order): the
+ * gateway lists it while the backend is stopped, and a request for it starts the backend.
+ */
+function modelToStart(config: SwitchyardConfig): { model: string; backend: string } | undefined {
+  for (const backend of config.backends) {
+    const model = backend.mode === 'managed' ? backend.models[0] : undefined;
+    if (model !== undefined) return { model, backend: backend.id };
+  }
+  return undefined;
 }
 
 function isTerminal(output: NodeJS.WritableStream): boolean {
