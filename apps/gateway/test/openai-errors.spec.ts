@@ -299,6 +299,29 @@ describe('OpenAI error envelopes', () => {
     });
   });
 
+  it('says so for every resource of the official client that the gateway does not serve', async () => {
+    const hosted = "OpenAI's hosted-platform APIs are not served";
+    const media = 'image, video, audio and moderation APIs are not served';
+    const calls: [string, () => Promise<unknown>, string][] = [
+      ['/v1/conversations', () => client.conversations.create(), hosted],
+      ['/v1/containers', () => client.containers.list(), hosted],
+      ['/v1/evals', () => client.evals.list(), hosted],
+      ['/v1/skills', () => client.skills.list(), hosted],
+      ['/v1/chatkit/sessions', () => client.beta.chatkit.sessions.cancel('cks_1'), hosted],
+      ['/v1/videos', () => client.videos.list(), media],
+      ['/v1/images/generations', () => client.images.generate({ prompt: 'a cat' }), media],
+    ];
+    for (const [path, call, hint] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).message).toContain(path);
+      expect((error as NotFoundError).message).toContain(hint);
+    }
+  });
+
   it('lists models and looks one up, with the kinds behind it', async () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model);

@@ -12,12 +12,13 @@ const NOT_SERVED: readonly (readonly [RegExp, string])[] = [
     "Anthropic's token counting and message batches are not served: each answer's usage counts its tokens",
   ],
   [
-    /^\/v1\/(assistants|threads|files|uploads|batches|fine_tuning|vector_stores|realtime)(\/|$)/,
+    // Every resource of the official client that keeps state or runs on OpenAI's side.
+    /^\/v1\/(assistants|threads|files|uploads|batches|fine_tuning|vector_stores|realtime|conversations|containers|evals|skills|chatkit|organization)(\/|$)/,
     "OpenAI's hosted-platform APIs are not served: Switchyard serves chat, completions, responses, embeddings and models",
   ],
   [
-    /^\/v1\/(images|audio|moderations)(\/|$)/,
-    'image, audio and moderation APIs are not served: Switchyard serves chat, completions, responses, embeddings and models',
+    /^\/v1\/(images|videos|audio|moderations)(\/|$)/,
+    'image, video, audio and moderation APIs are not served: Switchyard serves chat, completions, responses, embeddings and models',
   ],
   [
     /^\/api\/(create|push|blobs)(\/|$)/,
