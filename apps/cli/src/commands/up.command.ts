@@ -198,12 +198,17 @@ export async function up(
     } else {
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }] });
       say(`try: curl ${gatewayUrl}/v1/chat/completions${key} -d '${body}'`);
-      say(
-        `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs ${model} "Say hello."`,
-      );
-      if (startable !== undefined) {
+      if (startable === undefined) {
         say(
-          `the first request for ${model} starts backend ${startable.backend}, which takes a while`,
+          `or over NATS: NATS_URL=${natsUrl} node docs/examples/chat-over-nats.mjs ${model} "Say hello."`,
+        );
+      } else {
+        // Starting on demand is the gateway's (and `switchyard chat`'s): a plain NATS request
+        // for a model nobody serves yet finds no responders.
+        say(
+          `the first request for ${model} through the gateway starts backend ` +
+            `${startable.backend}, which takes a while ("npx switchyard start ${startable.backend}" ` +
+            'starts it now)',
         );
       }
     }
