@@ -154,6 +154,38 @@ describe('ModelDirectory', () => {
     expect(directory.endpoints()[0]).toMatchObject({ reachable: true, failedListings: 0 });
   });
 
+  // Discovery's registry changes whenever a backend's state or models do, and the worker sets its
+  // endpoints again then, often while a listing is under way (one every refresh interval). The
+  // listing's outcome must count for the endpoint kept, or the refresh that awaited it serves what
+  // the endpoint had before (nothing, the first time) and a failure is counted and told again.
+  it('counts a listing under way when the endpoints are set again and the endpoint kept', async () => {
+    let listed: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (listed = resolve));
+    const listings = new Map<string, string[] | Error>([
+      ['a', ['llama3']],
+      ['b', new SwitchyardError('backend_unavailable', 'connect ECONNREFUSED')],
+    ]);
+    const plain = adapterWith(listings);
+    const gated = Object.assign({}, plain, {
+      listModels: async (endpoint: BackendEndpoint, signal: AbortSignal): Promise<ModelInfo[]> => {
+        await gate;
+        return plain.listModels(endpoint, signal);
+      },
+    });
+    const directory = new ModelDirectory(gated, [a, b], 1_000);
+    const refreshed = directory.refresh();
+    directory.setEndpoints([a, b]);
+    listed();
+    expect(await refreshed).toEqual({ added: ['llama3'], removed: [] });
+    expect(directory.endpointsFor('llama3')).toEqual([a]);
+    expect(directory.endpoints()).toMatchObject([
+      { reachable: true, failedListings: 0 },
+      { reachable: false, failedListings: 1 },
+    ]);
+    await directory.refresh();
+    expect(directory.endpoints()[1]).toMatchObject({ failedListings: 2 });
+  });
+
   it('serves nothing from an endpoint nothing answers at, until it can list it again', async () => {
     const listings = new Map<string, string[] | Error>([['a', ['llama3']]]);
     const directory = new ModelDirectory(adapterWith(listings), [a], 1_000);

@@ -90,12 +90,14 @@ export class ModelDirectory {
     const next = new Map<string, EndpointStatus>();
     for (const endpoint of endpoints) {
       const kept = this.status.get(endpoint.id);
-      next.set(
-        endpoint.id,
-        kept !== undefined && kept.endpoint.url === endpoint.url
-          ? Object.assign({}, kept, { endpoint })
-          : unlisted(endpoint),
-      );
+      if (kept !== undefined && kept.endpoint.url === endpoint.url) {
+        // The same status, not a copy: a listing under way writes its outcome there, and the
+        // refresh it belongs to reads it from this map.
+        kept.endpoint = endpoint;
+        next.set(endpoint.id, kept);
+      } else {
+        next.set(endpoint.id, unlisted(endpoint));
+      }
     }
     this.status = next;
   }
