@@ -8,7 +8,7 @@ describe('what the orchestrator says of a crash', () => {
   let bed: OrchestratorBed;
 
   beforeAll(async () => {
-    const [port] = (await freePorts(1)) as [number];
+    const [port, verbosePort] = (await freePorts(2)) as [number, number];
     bed = await OrchestratorBed.start({
       backends: [
         {
@@ -27,12 +27,32 @@ describe('what the orchestrator says of a crash', () => {
           },
           models: ['llama3.2'],
         },
+        {
+          id: 'verbose',
+          kind: 'ollama',
+          url: `http://127.0.0.1:${verbosePort}`,
+          mode: 'managed',
+          command: {
+            program: process.execPath,
+            // Two lines as long as a server's one-line configuration dump, then a crash.
+            args: [
+              '-e',
+              "process.stdout.write('a'.repeat(5000) + '\\n' + 'b'.repeat(5000) + '\\n', () => process.exit(4))",
+            ],
+            env: {},
+          },
+        },
       ],
     });
     await bed.command('start', 'crashy').catch(() => undefined);
-    await waitFor(() => bed.events.some((e) => e.backend === 'crashy' && e.state === 'failed'), {
-      description: 'the backend to be given up on',
-    });
+    await bed.command('start', 'verbose').catch(() => undefined);
+    await waitFor(
+      () =>
+        ['crashy', 'verbose'].every((id) =>
+          bed.events.some((e) => e.backend === id && e.state === 'failed'),
+        ),
+      { description: 'the backends to be given up on' },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -49,6 +69,14 @@ describe('what the orchestrator says of a crash', () => {
     expect(of('crashed').map((e) => e.message)).toEqual(
       pids.map((pid) => `exit code 3; last output: run of pid ${pid}`),
     );
+  });
+
+  it('quotes long output lines cut short, so a crash message stays readable', () => {
+    const crashed = bed.events.filter((e) => e.backend === 'verbose' && e.state === 'crashed');
+    expect(crashed.length).toBeGreaterThan(0);
+    for (const { message } of crashed) {
+      expect(message).toBe(`exit code 4; last output: ${'a'.repeat(240)}… | ${'b'.repeat(240)}…`);
+    }
   });
 
   it('logs crashes and restarts as warnings, and giving up as an error', () => {

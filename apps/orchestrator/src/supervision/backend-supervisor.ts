@@ -19,6 +19,12 @@ import { StateWaiters } from './state-waiters.js';
 
 /** Output lines quoted in a crash or start failure message. */
 const TAIL_IN_MESSAGES = 5;
+/**
+ * The most characters of one output line quoted there. A server that prints its whole
+ * configuration on one line (up to the 8,192 `logs` keeps) would otherwise make every lifecycle
+ * event, status and HTTP error about the crash kilobytes long; `switchyard logs` has it whole.
+ */
+const LINE_IN_MESSAGES_CHARS = 240;
 
 /** What an operator watching warnings must see: a crash, a restart, a backend given up on. */
 const LOG_LEVEL_OF: Record<LifecycleState, 'info' | 'warn' | 'error'> = {
@@ -330,7 +336,11 @@ export class BackendSupervisor {
   private tailForMessage(): string {
     const count = Math.min(TAIL_IN_MESSAGES, this.linesOfProcess);
     if (count === 0) return '';
-    const tail = this.output.tail(count).map((line) => line.line);
+    const tail = this.output
+      .tail(count)
+      .map(({ line }) =>
+        line.length > LINE_IN_MESSAGES_CHARS ? `${line.slice(0, LINE_IN_MESSAGES_CHARS)}…` : line,
+      );
     return `; last output: ${tail.join(' | ')}`;
   }
 
