@@ -191,9 +191,14 @@ export async function up(
     const startable = served === undefined ? modelToStart(config) : undefined;
     const model = served ?? startable?.model;
     if (model === undefined) {
+      // `pull` needs a backend that can pull into (Ollama or LM Studio); without one the hint
+      // would only lead to "no configured Ollama or LM Studio backend to pull … into".
+      const pullHint = backends.some((backend) => backend.kind !== 'vllm')
+        ? '"npx switchyard pull MODEL" pulls one, and '
+        : '';
       say(
-        'no backend serves a chat model yet: "npx switchyard pull MODEL" pulls one, and ' +
-          '"npx switchyard models" lists what the workers serve',
+        `no backend serves a chat model yet: ${pullHint}"npx switchyard models" lists what the ` +
+          'workers serve',
       );
     } else {
       const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello.' }] });
