@@ -135,8 +135,11 @@ describe('exit code 69: NATS answers but no service does', () => {
     expect(run.code).toBe(69);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^[^\n]*\n$/);
+    // The server asked, for a command run without the fleet's configuration asks 127.0.0.1:4222.
+    const server = new URL(bed.nats.url).host;
     expect(run.stderr).toContain(
-      `switchyard: no ${service} answers on ${subject}: start the stack with "switchyard up", or run `,
+      `switchyard: no ${service} answers on ${subject} at the NATS server ${server}: start the ` +
+        'stack with "switchyard up", or run ',
     );
     expect(run.stderr).toContain(
       service === 'worker'
@@ -154,10 +157,10 @@ describe('exit code 69: NATS answers but no service does', () => {
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(
-        /^switchyard: no orchestrator answers on switchyard\.v1\.orchestrator\.status: .*node apps\/orchestrator\/dist\/main\.js/,
+        /^switchyard: no orchestrator answers on switchyard\.v1\.orchestrator\.status at the NATS server 127\.0\.0\.1:\d+: .*node apps\/orchestrator\/dist\/main\.js/,
       ),
       expect.stringMatching(
-        /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot: .*node apps\/discovery\/dist\/main\.js/,
+        /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot at the NATS server 127\.0\.0\.1:\d+: .*node apps\/discovery\/dist\/main\.js/,
       ),
     ]);
     expectRunnableHints(run.stderr);
@@ -198,7 +201,7 @@ describe('with only the orchestrator running', () => {
       workers: [],
     });
     expect(run.stderr).toMatch(
-      /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot: [^\n]*\n$/,
+      /^switchyard: no discovery answers on switchyard\.v1\.discovery\.snapshot at the NATS server 127\.0\.0\.1:\d+: [^\n]*\n$/,
     );
   });
 });

@@ -48,7 +48,7 @@ export async function backendLifecycle(
     const request = { id: `cli-${command}-${randomUUID()}`, backend, timeout_ms: timeoutMs };
     let status: BackendStatus | undefined;
     for await (const frame of session.stream(subject, request, () =>
-      missingService('orchestrator', subject),
+      missingService('orchestrator', subject, session.server),
     )) {
       if (frame.type === 'delta' && frame.result !== undefined) {
         status = backendStatusSchema.parse(frame.result);

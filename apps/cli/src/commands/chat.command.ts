@@ -89,7 +89,9 @@ async function ensured(session: NatsSession, request: ChatRequest): Promise<bool
   const subject = session.subjects.orchestrator('ensure');
   const ensure = { id: chatId(), model: request.model, timeout_ms: request.timeout_ms };
   try {
-    const frames = session.stream(subject, ensure, () => missingService('orchestrator', subject));
+    const frames = session.stream(subject, ensure, () =>
+      missingService('orchestrator', subject, session.server),
+    );
     for await (const frame of frames) {
       // A start names the backend it is starting (heartbeats follow while it does); a model no
       // managed backend lists is an error frame with none.

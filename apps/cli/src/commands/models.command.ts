@@ -18,7 +18,7 @@ export async function models(args: readonly string[]): Promise<number> {
       session.subjects,
       options.timeoutMs ?? QUERY_TIMEOUT_MS,
     );
-    if (workers.length === 0) throw missingService('worker', '$SRV.INFO');
+    if (workers.length === 0) throw missingService('worker', '$SRV.INFO', session.server);
     const served = servedModels(workers);
     if (options.json) writeJson({ models: served });
     else writeLine(served.length === 0 ? 'no models served now' : modelsTable(served));

@@ -48,7 +48,7 @@ export async function pull(args: readonly string[]): Promise<number> {
     let into: string | undefined;
     try {
       for await (const frame of session.stream(subject, valid.data, () =>
-        missingService('orchestrator', subject),
+        missingService('orchestrator', subject, session.server),
       )) {
         if (frame.type === 'start') into = frame.backend;
         if (frame.type !== 'delta' || frame.progress === undefined) continue;

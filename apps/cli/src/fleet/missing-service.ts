@@ -17,12 +17,20 @@ const HOW_TO_START = {
 
 export type FleetService = keyof typeof HOW_TO_START;
 
-/** Nothing answered on `subject`: names the missing service and how to start it. */
-export function missingService(service: FleetService, subject: string): UnavailableError {
+/**
+ * Nothing answered on `subject` at the NATS server `server` (`host:port`): names the missing
+ * service, how to start it, and the server asked, since a command run without the fleet's
+ * configuration asks the default `127.0.0.1:4222`, where another fleet or none may answer.
+ */
+export function missingService(
+  service: FleetService,
+  subject: string,
+  server: string,
+): UnavailableError {
   const who = service === 'worker' ? 'no worker' : `no ${service}`;
   return new UnavailableError(
-    `${who} answers on ${subject}: start the stack with "switchyard up", or run ` +
-      `${HOW_TO_START[service]} with this configuration's NATS settings`,
+    `${who} answers on ${subject} at the NATS server ${server}: start the stack with ` +
+      `"switchyard up", or run ${HOW_TO_START[service]} with this configuration's NATS settings`,
   );
 }
 
@@ -31,9 +39,11 @@ export function silentService(
   service: FleetService,
   subject: string,
   timeoutMs: number,
+  server: string,
 ): UnavailableError {
   return new UnavailableError(
-    `no answer from the ${service} on ${subject} within ${timeoutMs} ms: is it running ` +
+    `no answer from the ${service} on ${subject} at the NATS server ${server} within ` +
+      `${timeoutMs} ms: is it running ` +
       `(switchyard up, or ${HOW_TO_START[service]}) and connected to this NATS server? ` +
       '(--timeout waits longer)',
   );

@@ -70,6 +70,11 @@ export class NatsSession {
     }
   }
 
+  /** The NATS server this command is connected to, as `host:port`. */
+  get server(): string {
+    return this.nc.getServer();
+  }
+
   /** Aborted by SIGINT or SIGTERM, or by a closed stdout. */
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -92,10 +97,10 @@ export class NatsSession {
       data = (await untilAborted(reply, this.signal)).data;
     } catch (error) {
       if (error instanceof natsErrors.RequestError && error.isNoResponders()) {
-        throw missingService(service, subject);
+        throw missingService(service, subject, this.server);
       }
       if (error instanceof natsErrors.TimeoutError)
-        throw silentService(service, subject, timeoutMs);
+        throw silentService(service, subject, timeoutMs, this.server);
       throw error;
     }
     const what = `${service} reply`;
