@@ -175,19 +175,17 @@ export function translateOllamaLegacyEmbedding(raw: unknown): TranslatedOllamaEm
 }
 
 function translateMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
-  // Ollama names a tool result by the tool; the canonical form names the call it answers.
-  const callIds = new Map<string, string>();
+  const results = new ToolResultIds();
   return messages.map((message, m) => {
     const toolCalls = message.tool_calls?.map((call, c) => {
-      const id = `call_${m}_${c}`;
-      callIds.set(call.function.name, id);
       const args = call.function.arguments;
       return {
-        id,
+        id: `call_${m}_${c}`,
         name: call.function.name,
         arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
       };
     });
+    if (toolCalls !== undefined && toolCalls.length > 0) results.called(toolCalls);
     const text = message.content ?? '';
     const images = message.images ?? [];
     const content: string | ContentPart[] =
@@ -197,10 +195,7 @@ function translateMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
             ...(text.length > 0 ? [{ type: 'text' as const, text }] : []),
             ...images.map((data) => ({ type: 'image' as const, data })),
           ];
-    const toolCallId =
-      message.role === 'tool' && message.tool_name !== undefined
-        ? callIds.get(message.tool_name)
-        : undefined;
+    const toolCallId = message.role === 'tool' ? results.answer(message.tool_name) : undefined;
     return defined({
       role: message.role,
       content,
@@ -210,6 +205,32 @@ function translateMessages(messages: readonly OllamaMessage[]): ChatMessage[] {
       reasoning: message.thinking,
     }) as ChatMessage;
   });
+}
+
+/**
+ * The call each tool result answers. Ollama names a result by its tool, if at all (older clients
+ * send none); the canonical form names the call, as OpenAI-compatible backends need. Results
+ * answer the latest turn's calls in order: each takes the first call of its tool not yet
+ * answered (of any tool, when it names none), so two calls of one tool in a turn (the weather in
+ * two cities) get one result each. A result for a tool with none left answers its last call.
+ */
+class ToolResultIds {
+  private unanswered: { id: string; name: string }[] = [];
+  private readonly lastByName = new Map<string, string>();
+
+  called(calls: readonly { id: string; name: string }[]): void {
+    this.unanswered = [...calls];
+    for (const { id, name } of calls) this.lastByName.set(name, id);
+  }
+
+  answer(toolName: string | undefined): string | undefined {
+    const at = this.unanswered.findIndex(
+      (call) => toolName === undefined || call.name === toolName,
+    );
+    if (at < 0) return toolName === undefined ? undefined : this.lastByName.get(toolName);
+    const [call] = this.unanswered.splice(at, 1);
+    return call?.id;
+  }
 }
 
 function translateFormat(format: OllamaChatBody['format']): ResponseFormat | undefined {

@@ -64,6 +64,35 @@ describe('Ollama requests as canonical requests', () => {
     });
   });
 
+  it('give each tool result the call it answers: in order, by tool, two calls of one tool too', () => {
+    const call = (name: string, city: string) => ({ function: { name, arguments: { city } } });
+    const translated = translateOllamaChat({
+      model: 'llama3.2',
+      messages: [
+        { role: 'user', content: 'Weather and time in Paris and Oslo?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            call('weather', 'Paris'),
+            call('time', 'Paris'),
+            call('weather', 'Oslo'),
+            call('time', 'Oslo'),
+          ],
+        },
+        { role: 'tool', content: 'sunny', tool_name: 'weather' },
+        { role: 'tool', content: 'snow', tool_name: 'weather' },
+        // Older clients name no tool: the next call not yet answered.
+        { role: 'tool', content: '10:00' },
+        { role: 'tool', content: '11:00', tool_name: 'time' },
+      ],
+    });
+    const ids = (translated.body.messages as { tool_call_id?: string }[]).map(
+      (message) => message.tool_call_id,
+    );
+    expect(ids).toEqual([undefined, undefined, 'call_1_0', 'call_1_2', 'call_1_1', 'call_1_3']);
+  });
+
   it('refuse an image that is not base64, naming the message and image it is', () => {
     const chat = (images: string[]) => () =>
       translateOllamaChat({
