@@ -41,4 +41,4 @@ Exit codes:
   69  NATS cannot be reached (for up: nor started, no nats-server installed), or no service
       answers the command (the message names it)
   78  the configuration is invalid
-  130 interrupted (Ctrl-C); the request in flight was cancelled`;
+  130 interrupted (Ctrl-C or SIGTERM); the request in flight was cancelled`;
