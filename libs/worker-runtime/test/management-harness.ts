@@ -13,15 +13,11 @@ import {
   type StreamFrame,
 } from '@switchyard/nats';
 import { startNatsServer, type NatsServer } from '@switchyard/testing';
-import {
-  BackendHttpClient,
-  WorkerManagement,
-  WorkerRuntime,
-  type BackendAdapter,
-  type BackendEndpoint,
-  type BackendManagement,
-  type GenerationEvent,
-} from '../src/index.js';
+import type { BackendAdapter, BackendEndpoint, GenerationEvent } from '../src/backend-adapter.js';
+import { BackendHttpClient } from '../src/http/backend-http.client.js';
+import type { BackendManagement } from '../src/management/backend-management.js';
+import { WorkerManagement } from '../src/management/worker-management.js';
+import { WorkerRuntime } from '../src/serving/worker-runtime.js';
 
 /**
  * A worker runtime and its management in this process, in front of a real simulator, behind a
