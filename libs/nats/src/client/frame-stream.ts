@@ -169,8 +169,10 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
   }
 
   /**
-   * The stream went quiet: before the first frame for the first-frame timeout, after it for
-   * {@link askAfterMs} and then for the idle timeout. Silence is the outage's while the
+   * The stream went quiet: before the first frame for the first-frame timeout; after it for
+   * {@link askAfterMs}, when the worker is asked for its stream, and then for
+   * {@link WORKER_ANSWER_WAIT_MS} more (or for the idle timeout, when that is no longer than
+   * {@link askAfterMs} and nobody is asked). Silence is the outage's while the
    * connection is lost; otherwise the worker hung or died, or NATS itself is gone (a server that
    * hangs keeps the socket open, and nats.js notices only when its periodic pings go unanswered).
    */
