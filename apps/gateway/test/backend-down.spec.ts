@@ -43,4 +43,23 @@ describe('the model of a backend that is down', () => {
     // A model no backend ever had is still not found.
     expect(await refusal('never-served')).toBeInstanceOf(NotFoundError);
   });
+
+  // The scrape during the outage must show it: the model's series are not dropped as a model
+  // the fleet stopped serving while the registry still lists it on the backend that is down.
+  it('counts its 503s under the model in /metrics', async () => {
+    await waitFor(
+      async () => !(await client.models.list()).data.some((model) => model.id === MODEL),
+      { description: 'the worker to stop serving the model of the backend that went down' },
+    );
+    const series = `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${MODEL}",status="503"}`;
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`${fleet.url}/metrics`)).text();
+      const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.slice(series.length + 1));
+    };
+    const before = await count();
+    expect(await refusal(MODEL)).toMatchObject({ status: 503 });
+    expect(await count()).toBe(before + 1);
+    expect(await count()).toBe(before + 1);
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Kvm } from '@nats-io/kv';
 import {
   isServingState,
+  modelNames,
   parseRegistryEntry,
   Subjects,
   SwitchyardError,
@@ -46,8 +47,7 @@ export class FleetRegistry {
     await this.connection.connected();
     const bucket = this.subjects.registryBucket;
     try {
-      const kv = await new Kvm(this.nc).open(bucket);
-      return await bucketValues(this.nc, kv, bucket, parseRegistryEntry, MAX_ENTRIES);
+      return await this.read();
     } catch (error) {
       this.logger.warn({ err: error, bucket }, 'cannot read the fleet registry');
       throw new SwitchyardError(
@@ -56,5 +56,20 @@ export class FleetRegistry {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Every name of every model the registry lists on a backend, up or down; empty when it cannot
+   * be read. Asked at each metrics scrape, where a fleet without discovery is no warning's worth.
+   */
+  async listedModelNames(): Promise<Set<string>> {
+    const entries = await this.read().catch(() => []);
+    return new Set(entries.flatMap((entry) => entry.models.flatMap(modelNames)));
+  }
+
+  private async read(): Promise<RegistryEntry[]> {
+    const bucket = this.subjects.registryBucket;
+    const kv = await new Kvm(this.nc).open(bucket);
+    return bucketValues(this.nc, kv, bucket, parseRegistryEntry, MAX_ENTRIES);
   }
 }
