@@ -64,11 +64,15 @@ export function inferenceHandler<Request extends ServedRequest>(
   // followed by the caller's request id without flooding the log at the default level.
   return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
     const startedAt = performance.now();
+    // The endpoint picked, once it is: a worker serves a model from several backends, and the
+    // line of a failure must name the one that failed, as the operator cannot ask the caller.
+    const picked: PickedEndpoint = {};
     try {
-      const end = await serve(request, ctx);
+      const end = await serve(request, ctx, picked);
       ctx.log.debug(
         {
           model: request.model,
+          backend: picked.backend,
           finish_reason: end.finish_reason,
           usage: end.usage,
           ms: Math.round(performance.now() - startedAt),
@@ -82,14 +86,26 @@ export function inferenceHandler<Request extends ServedRequest>(
       // backend's own words. What the caller caused or chose (a cancel, a bad or unsupported
       // request) stays at debug.
       const level = isFleetFailure(error) ? 'warn' : 'debug';
-      ctx.log[level]({ model: request.model, err: error }, 'request failed');
+      ctx.log[level](
+        { model: request.model, backend: picked.backend, err: error },
+        'request failed',
+      );
       throw error;
     }
   };
 }
 
+/** Where {@link served} notes the backend it picked for a request: none before it picks one. */
+interface PickedEndpoint {
+  backend?: string;
+}
+
 function served<Request extends ServedRequest>(deps: InferenceHandlerDeps<Request>) {
-  return async (request: Request, ctx: StreamContext): Promise<StreamEnd> => {
+  return async (
+    request: Request,
+    ctx: StreamContext,
+    picked: PickedEndpoint,
+  ): Promise<StreamEnd> => {
     // The queue group that chose this worker is the subject's; a request for another model would
     // be served here or refused as gone depending on which replica it reached.
     if (request.model !== deps.model) throw modelMismatch(request.model, deps.model);
@@ -105,6 +121,7 @@ function served<Request extends ServedRequest>(deps: InferenceHandlerDeps<Reques
         `this worker no longer serves "${request.model}"`,
       );
     }
+    picked.backend = endpoint.id;
     ctx.start({ kind: deps.kind, backend: endpoint.id });
     ctx.log.debug({ model: request.model, backend: endpoint.id }, 'request started');
     const limiter = deps.limiterOf(endpoint);
