@@ -53,6 +53,21 @@ describe('GET /metrics', () => {
     expect(text).toContain(`${prefix}process_cpu_seconds_total`);
   });
 
+  // Ollama serves `llama3.2:latest` as `llama3.2` too: the requests for either name are one
+  // model's, counted under the name its tokens are, so that the two series can be joined.
+  it("counts a request for a name that is only an alias under the model's own name", async () => {
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const alias = 'llama3.2';
+    await client.chat.completions.create({ model: alias, messages });
+
+    const text = await (await fetch(`${fleet.url}/metrics`)).text();
+    const requests = (model: string) =>
+      `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${model}",status="200"}`;
+    expect(text).toContain(`${requests(MODEL)} `);
+    expect(text).not.toContain(`${requests(alias)} `);
+    expect(text).not.toContain(`model="${alias}"`);
+  });
+
   // Any API key may copy a model under a new name, ask it something and delete it: the series of
   // names that came and went must not stay for as long as the gateway runs.
   it('drops the series of a model once the fleet no longer serves it', async () => {

@@ -24,6 +24,11 @@ export class CachedQuery<T> {
     return this.pending;
   }
 
+  /** The last answer, however old, without asking: undefined before the first. */
+  latest(): T | undefined {
+    return this.cached?.value;
+  }
+
   /** Drops the cached answer: the next `get` asks again. */
   forget(): void {
     this.cached = undefined;

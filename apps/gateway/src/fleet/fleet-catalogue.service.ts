@@ -109,6 +109,15 @@ export class FleetCatalogue {
     this.served.forget();
   }
 
+  /**
+   * The model a name stands for as the last listing had it (`llama3.2:latest` for Ollama's bare
+   * `llama3.2`), or the name itself: read without asking the fleet, for the request metrics,
+   * whose model label must be the one the token counts (from the worker's end frame) carry.
+   */
+  ownName(name: string): string {
+    return this.served.latest()?.find((model) => model.id === name)?.aliasOf ?? name;
+  }
+
   async find(id: string, options: { fresh?: boolean } = {}): Promise<FleetModel | undefined> {
     return (await this.models(options)).find((model) => model.id === id);
   }

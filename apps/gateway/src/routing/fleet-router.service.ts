@@ -52,8 +52,8 @@ export interface OpenOptions {
   startedAt: number;
   /**
    * Told the model of each try a worker took up (its start frame came, or an error from it): the
-   * model a request that fails or is left is about, for its metrics. A name no worker serves is
-   * never told: clients invent those.
+   * model a request is about, answered, failed or left, for its metrics; by its own name, not an
+   * alias's. A name no worker serves is never told: clients invent those.
    */
   onTaken?: ((model: string) => void) | undefined;
 }
@@ -208,7 +208,7 @@ export class FleetRouter {
       } catch (thrown) {
         error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
         if (error.code !== 'no_responders' && error.code !== 'model_not_found') {
-          options.onTaken?.(target.model);
+          options.onTaken?.(this.catalogue.ownName(target.model));
         }
         if (error.code === 'stream_interrupted') {
           // A worker that hung, died or lost NATS is the operator's to see; an overload is routine.
@@ -307,7 +307,7 @@ export class FleetRouter {
         const frame = next.value;
         if (frame.type === 'start') {
           start = frame;
-          call.onTaken?.(target.model);
+          call.onTaken?.(this.catalogue.ownName(target.model));
         } else if (frame.type !== 'heartbeat' && start !== undefined) {
           return { start, first: frame, frames: new OpenedFrames(frame, iterator) };
         }

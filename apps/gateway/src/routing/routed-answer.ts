@@ -101,7 +101,6 @@ export async function answerChoices(
     const first = await (others.length === 0
       ? (opened[0] as Promise<RoutedStream>)
       : Promise.race([opened[0] as Promise<RoutedStream>, firstFailureOf(others)]));
-    noteModel(request.raw, first.model);
     if (first.firstTokenOverheadMs !== undefined) {
       reply.header(OVERHEAD_HEADER, first.firstTokenOverheadMs.toFixed(1));
     }
