@@ -53,6 +53,39 @@ describe('GET /metrics', () => {
     expect(text).toContain(`${prefix}process_cpu_seconds_total`);
   });
 
+  // The gateway asks for each of `n` choices as a request of its own; the answer is still one
+  // request, with one first token: a histogram's count must stay the number of requests.
+  it('observes one first-token time and one overhead for an answer of several choices', async () => {
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const counts = async () => {
+      const text = await (await fetch(`${fleet.url}/metrics`)).text();
+      const value = (series: string) =>
+        Number(
+          text
+            .split('\n')
+            .find((line) => line.startsWith(`${series} `))
+            ?.split(' ')[1] ?? 0,
+        );
+      return {
+        requests: value(
+          `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${MODEL}",status="200"}`,
+        ),
+        firstTokens: value(
+          'switchyard_gateway_time_to_first_token_seconds_count{operation="chat"}',
+        ),
+        overheads: value('switchyard_gateway_overhead_seconds_count'),
+      };
+    };
+    const before = await counts();
+    const answer = await client.chat.completions.create({ model: MODEL, messages, n: 3 });
+    expect(answer.choices).toHaveLength(3);
+    expect(await counts()).toEqual({
+      requests: before.requests + 1,
+      firstTokens: before.firstTokens + 1,
+      overheads: before.overheads + 1,
+    });
+  });
+
   // Ollama serves `llama3.2:latest` as `llama3.2` too: the requests for either name are one
   // model's, counted under the name its tokens are, so that the two series can be joined.
   it("counts a request for a name that is only an alias under the model's own name", async () => {

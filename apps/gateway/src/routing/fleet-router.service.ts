@@ -56,6 +56,12 @@ export interface OpenOptions {
    * alias's. A name no worker serves is never told: clients invent those.
    */
   onTaken?: ((model: string) => void) | undefined;
+  /**
+   * `false` for every choice but the first of an answer of several: the answer's first token and
+   * overhead are its first choice's, observed once, as the request is counted once. Their tokens
+   * are counted all the same.
+   */
+  timed?: boolean;
 }
 
 /** A target to try, with its place in the fallback chain (0: the model the client named). */
@@ -192,10 +198,15 @@ export class FleetRouter {
           onTaken: options.onTaken,
         });
         const firstTokenMs = performance.now() - options.startedAt;
-        this.metrics.firstTokenAfter(operation, firstTokenMs);
+        const timed = options.timed !== false;
+        if (timed) this.metrics.firstTokenAfter(operation, firstTokenMs);
         // Tokens and the gateway's overhead are counted as the end frame passes.
         opened.frames.onEnd((end) =>
-          this.metrics.answered(end.model ?? target.model, end, overheadMs(options.startedAt, end)),
+          this.metrics.answered(
+            end.model ?? target.model,
+            end,
+            timed ? overheadMs(options.startedAt, end) : undefined,
+          ),
         );
         return {
           start: opened.start,

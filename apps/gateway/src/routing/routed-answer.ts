@@ -93,7 +93,11 @@ export async function answerChoices(
       startedAt: startOf(request.raw),
       onTaken: (taken: string) => noteModel(request.raw, taken),
     };
-    const opened = bodies.map((body) => deps.router.open(operation, model, body, options));
+    // The answer's first token and overhead are its first choice's (see `timed`).
+    const untimed = Object.assign({}, options, { timed: false });
+    const opened = bodies.map((body, index) =>
+      deps.router.open(operation, model, body, index === 0 ? options : untimed),
+    );
     const others = opened.slice(1);
     // A choice's failure is for whoever reads its frames; none goes unhandled when another fails.
     for (const choice of others) choice.catch(() => undefined);
