@@ -393,13 +393,15 @@ export class FleetRouter {
         { cause: error.cause ?? error },
       );
     }
-    const down = await this.downBackendOf(target);
-    if (down !== undefined) {
-      return new SwitchyardError(
-        'backend_unavailable',
-        `model "${target.model}" is served by backend ${down.id}, which is ${down.state} now: try again once it is back`,
-        { cause: error, details: { model: target.model, backend: down.id, state: down.state } },
-      );
+    const holder = await this.registeredBackendOf(target);
+    if (holder !== undefined) {
+      const message = isServingState(holder.state)
+        ? `model "${target.model}" is on backend ${holder.id}, which is ${holder.state}, but no ${holder.kind} worker answers: try again once one does`
+        : `model "${target.model}" is served by backend ${holder.id}, which is ${holder.state} now: try again once it is back`;
+      return new SwitchyardError('backend_unavailable', message, {
+        cause: error,
+        details: { model: target.model, backend: holder.id, state: holder.state },
+      });
     }
     return new SwitchyardError(
       'model_not_found',
@@ -412,19 +414,25 @@ export class FleetRouter {
   }
 
   /**
-   * A backend that served the target's model when discovery last saw it answer, and is down now
-   * (a monitored or external server restarting): its model is not gone for good, so a client
-   * should hear 503 and try again, not a 404 it would take as final. Read only for a model no
-   * worker serves; without a registry (no discovery) there is nothing to tell.
+   * A backend the registry lists with the target's model, while the model is not gone for good:
+   * the backend is down (a monitored or external server restarting), or up while no worker of
+   * its kind serves anything (its worker crashed, or none runs for the kind). A client should
+   * hear 503 and try again, not a 404 it would take as final, and the operator's count of 5xx
+   * answers should see the fleet's failure. A worker of the kind that serves other models says
+   * the model left the backend since discovery's last look (deleted): that is a 404. Read only
+   * for a model no worker serves; without a registry (no discovery) there is nothing to tell.
    */
-  private async downBackendOf(target: ModelTarget): Promise<RegistryEntry | undefined> {
+  private async registeredBackendOf(target: ModelTarget): Promise<RegistryEntry | undefined> {
     const entries = await this.registry.all().catch(() => []);
-    return entries.find(
+    const holders = entries.filter(
       (entry) =>
-        !isServingState(entry.state) &&
         (target.kind === undefined || entry.kind === target.kind) &&
         entry.models.some((model) => modelNames(model).includes(target.model)),
     );
+    const down = holders.find((entry) => !isServingState(entry.state));
+    if (down !== undefined || holders.length === 0) return down;
+    const served = await this.catalogue.models().catch(() => []);
+    return holders.find((entry) => !served.some((model) => model.kinds.includes(entry.kind)));
   }
 }
 
