@@ -59,11 +59,20 @@ export class FleetRegistry {
   }
 
   /**
-   * Every name of every model the registry lists on a backend, up or down; empty when it cannot
-   * be read. Asked at each metrics scrape, where a fleet without discovery is no warning's worth.
+   * Every backend the registry lists, or none when it cannot be read, without a warning: for
+   * what only does better with a registry (a request for a model no worker serves, a metrics
+   * scrape), where a fleet without discovery is no fault, and any client could fill the log.
    */
+  async known(): Promise<RegistryEntry[]> {
+    return this.read().catch((error: unknown) => {
+      this.logger.debug({ err: error }, 'no fleet registry to read');
+      return [];
+    });
+  }
+
+  /** Every name of every model the registry lists on a backend, up or down (see `known`). */
   async listedModelNames(): Promise<Set<string>> {
-    const entries = await this.read().catch(() => []);
+    const entries = await this.known();
     return new Set(entries.flatMap((entry) => entry.models.flatMap(modelNames)));
   }
 

@@ -112,7 +112,10 @@ export class OrchestratorClient {
   ): Promise<EnsureOutcome> {
     const key = modelKey(model, kind);
     if (this.hasNothingToStart(key)) return 'nothing_to_start';
-    this.logger.info(
+    // At debug: most requests for a model nobody serves name one nobody will (a typo, a model
+    // never pulled), and a client must not fill the log at the default level with its names. A
+    // start that happens is logged at info below, and by the orchestrator.
+    this.logger.debug(
       { request_id: call.requestId, model, because: call.because },
       'asking the orchestrator to start the model',
     );
@@ -140,7 +143,12 @@ export class OrchestratorClient {
     const result = ensureResultSchema.safeParse(
       answer.deltas.find((delta) => delta.result !== undefined)?.result,
     );
-    return result.success && result.data.started ? 'started' : 'served';
+    if (!result.success || !result.data.started) return 'served';
+    this.logger.info(
+      { request_id: call.requestId, model, because: call.because },
+      'the orchestrator started a backend for the model',
+    );
+    return 'started';
   }
 
   /** Whether an `ensure` for `key` found nothing to start less than the time to live ago. */

@@ -423,7 +423,7 @@ export class FleetRouter {
    * for a model no worker serves; without a registry (no discovery) there is nothing to tell.
    */
   private async registeredBackendOf(target: ModelTarget): Promise<RegistryEntry | undefined> {
-    const entries = await this.registry.all().catch(() => []);
+    const entries = await this.registry.known();
     const holders = entries.filter(
       (entry) =>
         (target.kind === undefined || entry.kind === target.kind) &&
