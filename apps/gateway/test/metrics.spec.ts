@@ -86,6 +86,56 @@ describe('GET /metrics', () => {
     });
   });
 
+  // A streamed answer's 200 goes out before its first token: one the backend broke off, or the
+  // client left, is counted with that status, and must show somewhere all the same.
+  it('counts streamed answers that ended early after their 200, by the code sent in-band', async () => {
+    const sim = fleet.sim('ollama');
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const failures = async (code: string) => {
+      const series = `switchyard_gateway_stream_failures_total{route="/v1/chat/completions",model="${MODEL}",code="${code}"}`;
+      const text = await (await fetch(`${fleet.url}/metrics`)).text();
+      return Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(' ')[1] ?? 0,
+      );
+    };
+    const [brokenBefore, leftBefore] = [
+      await failures('backend_error'),
+      await failures('cancelled'),
+    ];
+    sim.setFaults({ errorAfterTokens: 2 });
+    try {
+      const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true });
+      const broken = await (async () => {
+        for await (const _chunk of stream) {
+          // read until the in-band error
+        }
+      })().catch((error: unknown) => error);
+      expect(broken).toMatchObject({ code: 'backend_error' });
+    } finally {
+      sim.setFaults({ errorAfterTokens: null });
+    }
+    sim.setFaults({ tokenDelayMs: 50 });
+    try {
+      const left = new AbortController();
+      const stream = await client.chat.completions.create(
+        { model: MODEL, messages, stream: true },
+        { signal: left.signal },
+      );
+      await (async () => {
+        for await (const _chunk of stream) left.abort();
+      })().catch(() => undefined);
+    } finally {
+      sim.setFaults({ tokenDelayMs: null });
+    }
+    await waitFor(async () => (await failures('cancelled')) === leftBefore + 1, {
+      description: 'the client that left mid-stream counted',
+    });
+    expect(await failures('backend_error')).toBe(brokenBefore + 1);
+  });
+
   // Ollama serves `llama3.2:latest` as `llama3.2` too: the requests for either name are one
   // model's, counted under the name its tokens are, so that the two series can be joined.
   it("counts a request for a name that is only an alias under the model's own name", async () => {

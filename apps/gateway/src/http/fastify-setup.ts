@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, type SwitchyardConfig } from '@switchyard/contracts';
+import { ERROR_CATALOGUE, type ErrorCode, type SwitchyardConfig } from '@switchyard/contracts';
 import type { FastifyInstance } from 'fastify';
 import { ANTHROPIC_REQUEST_ID_HEADER, callsAnthropic } from '../anthropic/anthropic-callers.js';
 import { AccessPolicy, API_KEY_HEADER } from '../auth/api-key.policy.js';
@@ -10,7 +10,7 @@ import { boundStalledReaders } from './response-streams.js';
 import { CorsPolicy } from './cors-policy.js';
 import { nestingExceeds } from './json-nesting.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
-import { markStart, modelOf } from './request-timing.js';
+import { markStart, modelOf, streamFailureOf } from './request-timing.js';
 
 /**
  * Deeper JSON than any real request needs (a tool's schema is a few levels) would overflow the
@@ -20,6 +20,7 @@ const MAX_JSON_DEPTH = 128;
 
 /** What a request whose client left before its answer is counted as: `cancelled`'s 499. */
 const CLIENT_CLOSED_REQUEST = ERROR_CATALOGUE.cancelled.httpStatus;
+const CANCELLED: ErrorCode = 'cancelled';
 
 /** Scrapes are the monitoring system's business, not a caller's budget. */
 const UNLIMITED_PATHS = new Set(['/metrics']);
@@ -53,7 +54,10 @@ export function configureFastify(
       const route = request.routeOptions.url ?? 'unmatched';
       // A client that left before any answer was sent: the status set so far is nobody's.
       const status = reply.raw.headersSent ? reply.raw.statusCode : CLIENT_CLOSED_REQUEST;
-      metrics.request(route, modelOf(request.raw), status);
+      // One that left after it, before the end: the status went out, the answer did not.
+      const leftEarly = reply.raw.headersSent && !reply.raw.writableFinished;
+      const failure = streamFailureOf(request.raw) ?? (leftEarly ? CANCELLED : undefined);
+      metrics.request(route, modelOf(request.raw), status, failure);
     });
     // Browsers first: a preflight carries no credentials, so it is answered before the key check.
     const origin = request.headers.origin;

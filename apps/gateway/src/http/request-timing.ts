@@ -21,3 +21,17 @@ export function noteModel(raw: IncomingMessage, model: string): void {
 export function modelOf(raw: IncomingMessage): string | undefined {
   return models.get(raw);
 }
+
+const streamFailures = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Notes the error code a streamed answer ended with after its 200 went out (written in-band, or
+ * `cancelled` when the client left), for the metrics: its status says nothing of it.
+ */
+export function noteStreamFailure(raw: IncomingMessage, code: string): void {
+  streamFailures.set(raw, code);
+}
+
+export function streamFailureOf(raw: IncomingMessage): string | undefined {
+  return streamFailures.get(raw);
+}

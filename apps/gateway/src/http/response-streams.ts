@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import type { StreamFrame } from '@switchyard/nats';
 import type { FastifyReply } from 'fastify';
+import { noteStreamFailure } from './request-timing.js';
 
 export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 
@@ -66,6 +67,7 @@ export async function writeStream(
     if (format.trailer !== undefined) await write(raw, format.trailer, stalledMs);
   } catch (thrown) {
     const error = SwitchyardError.from(thrown);
+    noteStreamFailure(reply.request.raw, error.code);
     if (!raw.destroyed) await write(raw, format.error(error), stalledMs);
   } finally {
     if (!raw.writableEnded) raw.end();

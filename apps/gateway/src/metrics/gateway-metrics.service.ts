@@ -23,6 +23,12 @@ export class GatewayMetrics {
     labelNames: ['route', 'model', 'status'],
     registers: [this.registry],
   });
+  private readonly streamFailures = new Counter({
+    name: `${PREFIX}stream_failures_total`,
+    help: 'Streamed answers that ended early after their 200 went out, by the error code sent in-band (cancelled: the client left)',
+    labelNames: ['route', 'model', 'code'],
+    registers: [this.registry],
+  });
   private readonly firstToken = new Histogram({
     name: `${PREFIX}time_to_first_token_seconds`,
     help: 'From the request arriving to the first token (or whole embedding) from the fleet',
@@ -83,7 +89,7 @@ export class GatewayMetrics {
    * reads as a counter reset.
    */
   async keepModels(served: ReadonlySet<string>): Promise<void> {
-    for (const counter of [this.requests, this.tokens] as Counter<string>[]) {
+    for (const counter of [this.requests, this.streamFailures, this.tokens] as Counter<string>[]) {
       for (const { labels } of (await counter.get()).values) {
         const model = labels['model'];
         if (typeof model === 'string' && model !== '-' && !served.has(model)) {
@@ -93,8 +99,17 @@ export class GatewayMetrics {
     }
   }
 
-  request(route: string, model: string | undefined, status: number): void {
+  /** One answered request; `streamFailure`, the code its stream ended with after its 200. */
+  request(
+    route: string,
+    model: string | undefined,
+    status: number,
+    streamFailure?: string | undefined,
+  ): void {
     this.requests.inc({ route, model: model ?? '-', status: String(status) });
+    if (streamFailure !== undefined) {
+      this.streamFailures.inc({ route, model: model ?? '-', code: streamFailure });
+    }
   }
 
   firstTokenAfter(operation: InferenceOperation, ms: number): void {
