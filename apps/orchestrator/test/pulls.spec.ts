@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
-import { SwitchyardError } from '@switchyard/contracts';
+import { REQUEST_ID_HEADER, SwitchyardError } from '@switchyard/contracts';
+import type { ServiceProcess } from '@switchyard/testing';
 import { OrchestratorBed } from './support/orchestrator-bed.js';
 
 describe('model pulls through the orchestrator', () => {
   let bed: OrchestratorBed;
   let sim: RunningSimulator;
+  let worker: ServiceProcess;
 
   beforeAll(async () => {
     sim = await startSimulator({ kind: 'ollama', port: 0, pullMs: 400 });
@@ -13,7 +15,7 @@ describe('model pulls through the orchestrator', () => {
       workers: { ollama: { refresh_interval_ms: 300 } },
       backends: [{ id: 'box', kind: 'ollama', url: sim.url, mode: 'external' }],
     });
-    await bed.startOllamaWorker();
+    worker = await bed.startOllamaWorker();
   }, 60_000);
 
   afterAll(async () => {
@@ -39,6 +41,24 @@ describe('model pulls through the orchestrator', () => {
       models: { name: string }[];
     };
     expect(tags.models.map((m) => m.name)).toContain('qwen3:0.6b');
+  });
+
+  // A pull goes gateway → orchestrator → worker: the worker's lines about it must carry the id
+  // the caller sent (the gateway's x-request-id), or one request cannot be followed in the logs.
+  it("has the worker log the pull under the caller's request id", async () => {
+    const request = { id: 'pull-traced', model: 'smollm2:135m', timeout_ms: 30_000 };
+    const headers = { [REQUEST_ID_HEADER]: 'req_traced_pull' };
+    for await (const _frame of bed.client.stream(bed.subjects.orchestrator('pull'), request, {
+      headers,
+    })) {
+      // read to the end
+    }
+    const pulls = worker.logs().filter((line) => line['command'] === 'pull');
+    expect(pulls.length).toBeGreaterThan(0);
+    for (const line of pulls.filter((l) => l['model'] === request.model)) {
+      expect(line).toMatchObject({ request_id: 'req_traced_pull' });
+    }
+    expect(pulls.some((line) => line['model'] === request.model)).toBe(true);
   });
 
   it('says vLLM cannot pull, not that no vLLM backend is configured', async () => {

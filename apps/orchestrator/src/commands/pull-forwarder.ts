@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  REQUEST_ID_HEADER,
   SwitchyardError,
   type OrchestratorConfig,
   type PullCommand,
@@ -83,7 +84,8 @@ export class PullForwarder {
     const frames = this.options.client.stream(
       this.options.subjects.management(supervisor.id, PULL_COMMANDS[kind]),
       pull,
-      { signal: ctx.signal },
+      // The worker logs the pull under the id its caller (the gateway) logs it under.
+      { signal: ctx.signal, headers: { [REQUEST_ID_HEADER]: ctx.callerRequestId } },
     );
     for await (const frame of frames) {
       if (frame.type !== 'delta') continue;

@@ -32,6 +32,12 @@ export interface StreamContext {
    */
   readonly log: NatsLogger;
   /**
+   * The caller's id for the request, as `log` carries it (`request_id`): send it on in the
+   * `REQUEST_ID_HEADER` of the requests this one leads to, so that the lines other services log
+   * about them carry it too, and one request can be followed from the gateway to the backend.
+   */
+  readonly callerRequestId: string;
+  /**
    * Aborts when the caller cancels, the request's deadline passes or the server stops; its
    * `reason` is the {@link SwitchyardError} the caller is sent. Pass it to the backend call. The
    * terminal frame has already gone out when it fires, so nothing sent afterwards is delivered.

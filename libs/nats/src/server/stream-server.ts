@@ -228,6 +228,9 @@ export class StreamServer {
     const ctx: StreamContext = {
       requestId,
       log,
+      get callerRequestId() {
+        return logFieldsOf(requestId, msg.headers).request_id;
+      },
       signal: controller.signal,
       deadline,
       start: ({ kind, backend }) =>
