@@ -4,10 +4,12 @@ import {
   collect,
   PROCESS_HOOK_TIMEOUT_MS,
   rejectionOf,
+  waitFor,
   type ServiceProcess,
 } from '@switchyard/testing';
 import { MODELS, startOllamaTestbed, type OllamaTestbed } from './support/ollama-testbed.js';
 
+const INFO = 30;
 const WARN = 40;
 
 // The caller of a failed request sees a code; the operator reads why in the worker's log, at the
@@ -59,5 +61,29 @@ describe('a failed request in the worker log', () => {
     );
     expect(error).toMatchObject({ code: 'unsupported' });
     expect(failedLines('log-caller-fault')).toEqual([]);
+  });
+
+  // Last, as it stops the backend. Management commands are logged at info: one the caller got
+  // wrong is no warning, one the backend failed is.
+  it('logs a pull of a model no registry has at info, a failed backend at warn', async () => {
+    const subject = bed.subjects.management(bed.endpointId(bed.backend), 'pull');
+    const linesOf = (requestId: string) =>
+      worker
+        .logs()
+        .filter(
+          (line) => line['msg'] === 'management command failed' && line['request_id'] === requestId,
+        );
+    const unknown = { id: 'log-pull-unknown', model: 'nowhere:1b', timeout_ms: 10_000 };
+    const error = await rejectionOf(collect(bed.client.stream(subject, unknown)));
+    expect(error).toMatchObject({ code: 'model_not_found' });
+    await worker.waitForLog('management command failed');
+    expect(linesOf(unknown.id)).toEqual([expect.objectContaining({ level: INFO })]);
+
+    await bed.backend.close();
+    const down = { id: 'log-pull-down', model: 'qwen3:0.6b', timeout_ms: 10_000 };
+    const failure = await rejectionOf(collect(bed.client.stream(subject, down)));
+    expect(failure).toMatchObject({ code: 'backend_unavailable' });
+    await waitFor(() => linesOf(down.id).length > 0, { description: 'the failed pull logged' });
+    expect(linesOf(down.id)).toEqual([expect.objectContaining({ level: WARN })]);
   });
 });

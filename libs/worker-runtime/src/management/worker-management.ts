@@ -17,6 +17,7 @@ import {
   type Subscription,
 } from '@switchyard/nats';
 import type { BackendAdapter, BackendEndpoint } from '../backend-adapter.js';
+import { isFleetFailure } from '../serving/fleet-failure.js';
 import { managementHandler, type ErasedManagementOperation } from './management-handler.js';
 
 /** Management requests are a few fields; anything bigger is not one. */
@@ -168,7 +169,9 @@ export class WorkerManagement {
       ctx.log.info(Object.assign({}, fields, { ms }), 'management command done');
       return end;
     } catch (error) {
-      ctx.log.warn(Object.assign({}, fields, { err: error }), 'management command failed');
+      // As for inference requests: a warning for the fleet's failures, not the caller's.
+      const level = isFleetFailure(error) ? 'warn' : 'info';
+      ctx.log[level](Object.assign({}, fields, { err: error }), 'management command failed');
       throw error;
     }
   }

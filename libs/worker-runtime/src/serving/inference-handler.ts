@@ -1,8 +1,9 @@
-import { ERROR_CATALOGUE, SwitchyardError, type BackendKind } from '@switchyard/contracts';
+import { SwitchyardError, type BackendKind } from '@switchyard/contracts';
 import type { HeartbeatPhase, NatsLogger, StreamContext, StreamEnd } from '@switchyard/nats';
 import type { BackendEndpoint, GenerationEvent } from '../backend-adapter.js';
 import type { EndpointLimiter } from '../limits/endpoint-limiter.js';
 import { pickEndpoint } from './endpoint-picker.js';
+import { isFleetFailure } from './fleet-failure.js';
 import { GenerationFrames } from './generation-frames.js';
 
 /** What the handler reads of every request it serves (chats, completions, embeddings). */
@@ -176,15 +177,6 @@ function served<Request extends ServedRequest>(deps: InferenceHandlerDeps<Reques
       slot.release();
     }
   };
-}
-
-/**
- * A failure the fleet, not the caller, is answerable for: a code the gateway answers with a 5xx.
- * A bug (`internal`, or an error that is no SwitchyardError) the stream server logs as an error.
- */
-function isFleetFailure(error: unknown): boolean {
-  if (!(error instanceof SwitchyardError) || error.code === 'internal') return false;
-  return ERROR_CATALOGUE[error.code].httpStatus >= 500;
 }
 
 function modelMismatch(requested: string, subjectModel: string): SwitchyardError {
