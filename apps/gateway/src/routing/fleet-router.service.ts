@@ -200,6 +200,17 @@ export class FleetRouter {
         const firstTokenMs = performance.now() - options.startedAt;
         const timed = options.timed !== false;
         if (timed) this.metrics.firstTokenAfter(operation, firstTokenMs);
+        // After the first token nothing is tried again: a worker that dies or hangs now is seen
+        // only here, as the client's answer breaks off, and the start frame says which it was.
+        opened.frames.onFailed((failure) => {
+          const error = SwitchyardError.from(failure);
+          if (error.code !== 'stream_interrupted') return;
+          const { worker, backend } = opened.start;
+          this.logger.warn(
+            { request_id: options.requestId, model: target.model, worker, backend, err: error },
+            'a worker broke off the answer',
+          );
+        });
         // Tokens and the gateway's overhead are counted as the end frame passes.
         opened.frames.onEnd((end) =>
           this.metrics.answered(

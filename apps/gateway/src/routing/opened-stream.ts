@@ -20,6 +20,7 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
   private finished = false;
   private readonly endListeners: ((end: EndFrame) => void)[] = [];
   private readonly unfinishedListeners: ((deliveredChars: number) => void)[] = [];
+  private readonly failureListeners: ((error: unknown) => void)[] = [];
   /** The characters of generated text (and reasoning, tool calls) handed on so far. */
   private deliveredChars = 0;
 
@@ -42,6 +43,11 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
    */
   onUnfinished(listener: (deliveredChars: number) => void): void {
     this.unfinishedListeners.push(listener);
+  }
+
+  /** Calls `listener` with the failure that ended the stream after its first frame, if one did. */
+  onFailed(listener: (error: unknown) => void): void {
+    this.failureListeners.push(listener);
   }
 
   [Symbol.asyncIterator](): this {
@@ -81,6 +87,7 @@ export class OpenedFrames implements AsyncIterableIterator<StreamFrame> {
   /** The upstream stream failed: it has ended itself, so there is nothing left to cancel. */
   private readonly failed = (error: unknown): never => {
     if (!this.finished) this.stoppedUnfinished();
+    for (const listener of this.failureListeners) listener(error);
     throw error;
   };
 

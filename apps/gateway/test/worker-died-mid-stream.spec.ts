@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import OpenAI from 'openai';
+import { startFleet, type Fleet } from './support/fleet.fixture.js';
+
+const MODEL = 'llama3.2:latest';
+const messages = [{ role: 'user' as const, content: 'Count slowly.' }];
+const WARN = 40;
+
+// Once a first token has gone out nothing is tried again, and a worker that dies then is dead:
+// it logs nothing. The client's answer breaks off after the idle timeout, and the gateway's log
+// is the only place that can say so, under the client's request id, naming the worker and the
+// backend that broke off.
+describe('a worker that dies in the middle of a streamed answer', () => {
+  let fleet: Fleet;
+  /** The gateway's log lines (it runs in this process and logs JSON to stdout). */
+  const logged: Record<string, unknown>[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      const text = chunk.toString();
+      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
+      else return write(chunk, ...rest);
+      return true;
+    }) as typeof process.stdout.write;
+    fleet = await startFleet({
+      backends: [{ kind: 'ollama', sim: { tokensPerSecond: 5 } }],
+      // Well above the workers' 250 ms heartbeats: only a worker that is gone goes silent.
+      gateway: { stream_idle_timeout_ms: 1_500 },
+      config: { log: { level: 'warn', format: 'json' } },
+    });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await fleet?.close();
+    process.stdout.write = write;
+  });
+
+  it('is a warning naming the request, the worker and the backend', async () => {
+    const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: MODEL, messages, stream: true })
+      .withResponse();
+    const requestId = response.headers.get('x-request-id');
+    const broken = await (async () => {
+      let chunks = 0;
+      for await (const _chunk of stream) {
+        if (++chunks === 2) await fleet.workers[0]?.stop('SIGKILL');
+      }
+    })().catch((error: unknown) => error);
+    expect(broken).toMatchObject({ code: 'stream_interrupted' });
+
+    const warnings = logged.filter(
+      (line) => line['request_id'] === requestId && Number(line['level']) >= WARN,
+    );
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        msg: 'a worker broke off the answer',
+        model: MODEL,
+        worker: expect.stringMatching(/^ollama-worker-/),
+        backend: 'ollama-0',
+      }),
+    ]);
+  });
+});
