@@ -33,6 +33,7 @@ export {
   type StreamResult,
 } from './client/request-stream.client.js';
 export type { FrameStream, StreamFrame } from './client/frame-stream.js';
+export { READER_BEHIND } from './client/frame-stream.js';
 export {
   StreamServer,
   type HandleOptions,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chatRequestSchema, SwitchyardError } from '@switchyard/contracts';
 import { SCHEDULING_SLACK_MS, sleep, waitFor } from '@switchyard/testing';
+import { READER_BEHIND } from '../src/index.js';
 import {
   chatRequest,
   startStreamFixture,
@@ -55,6 +56,8 @@ describe('a caller that stops reading', () => {
     expect(error).toBeInstanceOf(SwitchyardError);
     expect((error as SwitchyardError).code).toBe('stream_interrupted');
     expect((error as SwitchyardError).message).toMatch(/fell behind/);
+    // The caller's own doing, told apart from a responder that went silent.
+    expect((error as SwitchyardError).details).toEqual({ [READER_BEHIND]: true });
     expect(handlerAbort?.code).toBe('cancelled');
     expect(handlerAbort?.message).toMatch(/fell behind/);
   });

@@ -11,7 +11,7 @@ import {
   type StartFrame,
   type SwitchyardConfig,
 } from '@switchyard/contracts';
-import { RequestStreamClient, type StreamFrame } from '@switchyard/nats';
+import { READER_BEHIND, RequestStreamClient, type StreamFrame } from '@switchyard/nats';
 import { SERVICE_LOGGER, SERVICE_CONFIG, type Logger } from '@switchyard/service';
 import { FleetCatalogue } from '../fleet/fleet-catalogue.service.js';
 import { FleetRegistry } from '../fleet/fleet-registry.service.js';
@@ -204,7 +204,9 @@ export class FleetRouter {
         // only here, as the client's answer breaks off, and the start frame says which it was.
         opened.frames.onFailed((failure) => {
           const error = SwitchyardError.from(failure);
-          if (error.code !== 'stream_interrupted') return;
+          // A client too slow to read its answer is its own business, not a worker's failure.
+          if (error.code !== 'stream_interrupted' || error.details?.[READER_BEHIND] === true)
+            return;
           const { worker, backend } = opened.start;
           this.logger.warn(
             { request_id: options.requestId, model: target.model, worker, backend, err: error },

@@ -75,6 +75,12 @@ const MAX_CANCEL_REASON = 1024;
  */
 export const WORKER_ANSWER_WAIT_MS = 2_000;
 
+/**
+ * The detail of a `stream_interrupted` the reader caused by falling behind (the buffer bound),
+ * unlike the others, which say the responder or NATS went silent.
+ */
+export const READER_BEHIND = 'reader_behind';
+
 /** A frame that came with its size, as the stream buffers it. */
 interface Received {
   frame: ReplyFrame;
@@ -443,6 +449,8 @@ export class FrameStreamImpl implements FrameStream, AsyncIterator<StreamFrame>,
       new SwitchyardError(
         'stream_interrupted',
         `the caller fell behind: ${this.queue.size} frames (${this.bufferedBytes} bytes) were waiting to be read`,
+        // The reader's doing, not the responder's: a caller telling the two apart reads this.
+        { details: { [READER_BEHIND]: true } },
       ),
       true,
     );
