@@ -64,6 +64,9 @@ export interface OpenOptions {
   timed?: boolean;
 }
 
+/** The start frame of a try that failed after it, by its error: which worker took the try. */
+const takenBy = new WeakMap<Error, StartFrame>();
+
 /** A target to try, with its place in the fallback chain (0: the model the client named). */
 interface Candidate {
   target: ModelTarget;
@@ -236,8 +239,17 @@ export class FleetRouter {
         }
         if (error.code === 'stream_interrupted') {
           // A worker that hung, died or lost NATS is the operator's to see; an overload is routine.
+          // One that had started answering said which it was: the line names it.
+          const taken = thrown instanceof Error ? takenBy.get(thrown) : undefined;
           this.logger.warn(
-            { request_id: options.requestId, model: target.model, attempt, err: error },
+            {
+              request_id: options.requestId,
+              model: target.model,
+              attempt,
+              worker: taken?.worker,
+              backend: taken?.backend,
+              err: error,
+            },
             'a worker broke off the answer',
           );
         }
@@ -338,6 +350,7 @@ export class FleetRouter {
       }
     } catch (error) {
       await iterator.return?.();
+      if (start !== undefined && error instanceof Error) takenBy.set(error, start);
       throw error;
     }
   }

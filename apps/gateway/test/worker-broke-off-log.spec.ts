@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { TRACING_CHANNELS, type FrameReceiveMessage } from '@switchyard/nats';
+import { pauseProcess, PROCESS_HOOK_TIMEOUT_MS, resumeProcess, waitFor } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
 
@@ -56,6 +58,67 @@ describe('a worker that dies in the middle of a streamed answer', () => {
     expect(warnings).toEqual([
       expect.objectContaining({
         msg: 'a worker broke off the answer',
+        model: MODEL,
+        worker: expect.stringMatching(/^ollama-worker-/),
+        backend: 'ollama-0',
+      }),
+    ]);
+  });
+});
+
+// A worker that froze after it took a request (its start frame came), before the first token:
+// the try breaks off at the idle timeout, and the warning names the worker that had taken it.
+describe('a worker that freezes after taking a request', () => {
+  let fleet: Fleet;
+  const logged: Record<string, unknown>[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      const text = chunk.toString();
+      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
+      else return write(chunk, ...rest);
+      return true;
+    }) as typeof process.stdout.write;
+    fleet = await startFleet({
+      backends: [{ kind: 'ollama' }],
+      gateway: { stream_idle_timeout_ms: 1_500, retries: { max_attempts: 1 } },
+      config: { log: { level: 'warn', format: 'json' } },
+    });
+  }, PROCESS_HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await fleet?.close();
+    process.stdout.write = write;
+  });
+
+  it('is a warning naming the worker and the backend that had taken it', async () => {
+    const worker = fleet.workers[0];
+    const pid = worker?.child.pid;
+    if (pid === undefined) throw new Error('no worker process');
+    let starts = 0;
+    const onFrame = (message: unknown) => {
+      if ((message as FrameReceiveMessage).type === 'start') starts++;
+    };
+    subscribe(TRACING_CHANNELS.frameReceive, onFrame);
+    fleet.sim('ollama').setFaults({ hangMs: -1 });
+    try {
+      const client = new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const answer = client.chat.completions
+        .create({ model: MODEL, messages })
+        .withResponse()
+        .catch((error: unknown) => error);
+      await waitFor(() => starts === 1, { description: 'the worker to take the request' });
+      await pauseProcess(pid);
+      expect(await answer).toMatchObject({ code: 'stream_interrupted' });
+    } finally {
+      resumeProcess(pid);
+      unsubscribe(TRACING_CHANNELS.frameReceive, onFrame);
+      fleet.sim('ollama').setFaults({ hangMs: 0 });
+    }
+    const warnings = logged.filter((line) => line['msg'] === 'a worker broke off the answer');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        level: WARN,
         model: MODEL,
         worker: expect.stringMatching(/^ollama-worker-/),
         backend: 'ollama-0',
