@@ -22,7 +22,17 @@ describe('the model of a backend whose worker is down', () => {
 
   it('is a retryable 503 naming the backend, counted under the model', async () => {
     await client.chat.completions.create({ model: MODEL, messages });
+    // Listed just now: the gateway goes on listing the worker's models for a few seconds.
+    expect((await client.models.list()).data.some((model) => model.id === MODEL)).toBe(true);
     await fleet.workers[0]?.stop('SIGKILL');
+    // At once, while the model is still listed: nothing answers on its subject.
+    const gone = await client.chat.completions.create({ model: MODEL, messages }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(gone).toMatchObject({ status: 503, code: 'no_responders' });
+    const series = `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${MODEL}",status="503"}`;
+    expect(await (await fetch(`${fleet.url}/metrics`)).text()).toContain(`${series} 1`);
     await waitFor(
       async () => !(await client.models.list()).data.some((model) => model.id === MODEL),
       { description: 'the gateway to stop listing the model of the worker that died' },
@@ -37,9 +47,6 @@ describe('the model of a backend whose worker is down', () => {
     expect((down as APIError).message).toMatch(
       /model "llama3\.2:latest" is on backend ollama-0, which is healthy, but no ollama worker answers: try again once one does/,
     );
-    const text = await (await fetch(`${fleet.url}/metrics`)).text();
-    expect(text).toContain(
-      `switchyard_gateway_requests_total{route="/v1/chat/completions",model="${MODEL}",status="503"} 1`,
-    );
+    expect(await (await fetch(`${fleet.url}/metrics`)).text()).toContain(`${series} 2`);
   });
 });

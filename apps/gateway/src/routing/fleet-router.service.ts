@@ -234,7 +234,9 @@ export class FleetRouter {
         };
       } catch (thrown) {
         error = await this.classify(SwitchyardError.from(thrown), target, options.signal);
-        if (error.code !== 'no_responders' && error.code !== 'model_not_found') {
+        // Classified, `no_responders` is a model the fleet listed a moment ago (a worker that
+        // just died): its failures are the model's, as a model nobody serves has none.
+        if (error.code !== 'model_not_found') {
           options.onTaken?.(this.catalogue.ownName(target.model));
         }
         if (error.code === 'stream_interrupted') {
