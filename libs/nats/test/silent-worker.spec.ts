@@ -20,7 +20,9 @@ const OUTAGE_WAIT_MS = 700;
 const ASK_AFTER_MS = Math.max(FIRST_FRAME_TIMEOUT_MS, OUTAGE_WAIT_MS);
 const DEAD = 'raw.dead';
 const QUIET = 'quiet';
-const QUIET_FOR_MS = 3 * (ASK_AFTER_MS + 100);
+// Longer than a silence and the wait for an answer: a stream given up after asking, answered or
+// not, would fail within it.
+const QUIET_FOR_MS = ASK_AFTER_MS + WORKER_ANSWER_WAIT_MS + 1_000;
 
 // A worker that dies mid-answer (SIGKILL, OOM, its host gone) sends no error frame. A live one
 // sends a frame at least every heartbeat interval, so the caller need not wait out the idle
@@ -97,6 +99,6 @@ describe('a worker that goes silent mid-answer', () => {
     expect(text).toBe('thinking… done');
     expect(kinds.at(-1)).toBe('end');
     // The worker's heartbeats are a minute apart: these answered the caller's asks.
-    expect(kinds.filter((kind) => kind === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    expect(kinds.filter((kind) => kind === 'heartbeat').length).toBeGreaterThanOrEqual(1);
   });
 });
