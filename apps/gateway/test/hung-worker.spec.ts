@@ -5,6 +5,7 @@ import { BACKEND_KINDS, Subjects } from '@switchyard/contracts';
 import { PROCESS_HOOK_TIMEOUT_MS, SCHEDULING_SLACK_MS } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
+import { GatewayLog } from './support/gateway-log.js';
 
 const MODEL = 'llama3.2:latest';
 const GHOST = 'ghost:latest';
@@ -25,17 +26,12 @@ describe('a hung worker', () => {
   let hung: NatsConnection;
   const taken = new Map<string, number>();
   /** The gateway's log lines (it runs in this process and logs JSON to stdout). */
-  const logged: Record<string, unknown>[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  const log = new GatewayLog();
+  const logged = log.lines;
   const client = () => new OpenAI({ baseURL: `${fleet.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = chunk.toString();
-      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
-      else return write(chunk, ...rest);
-      return true;
-    }) as typeof process.stdout.write;
+    log.start();
     fleet = await startFleet({
       backends: [{ kind: 'ollama' }],
       gateway: {
@@ -65,7 +61,7 @@ describe('a hung worker', () => {
   afterAll(async () => {
     await hung?.close();
     await fleet?.close();
-    process.stdout.write = write;
+    log.stop();
   });
 
   it('costs a request the first-frame timeout per try it takes, not the idle timeout', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PROCESS_HOOK_TIMEOUT_MS } from '@switchyard/testing';
 import OpenAI, { NotFoundError } from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
+import { GatewayLog } from './support/gateway-log.js';
 
 const INFO = 30;
 const messages = [{ role: 'user' as const, content: 'Hi' }];
@@ -12,16 +13,11 @@ const messages = [{ role: 'user' as const, content: 'Hi' }];
 describe('requests for models nobody serves in the gateway log', () => {
   let fleet: Fleet;
   /** The gateway's log lines (it runs in this process and logs JSON to stdout). */
-  const logged: Record<string, unknown>[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  const log = new GatewayLog();
+  const logged = log.lines;
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = chunk.toString();
-      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
-      else return write(chunk, ...rest);
-      return true;
-    }) as typeof process.stdout.write;
+    log.start();
     fleet = await startFleet({
       backends: [{ kind: 'ollama' }],
       config: { log: { level: 'info', format: 'json' } },
@@ -29,7 +25,7 @@ describe('requests for models nobody serves in the gateway log', () => {
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await fleet?.close();
-    process.stdout.write = write;
+    log.stop();
   });
 
   it('answers each with a 404 and logs nothing at the default level', async () => {

@@ -4,6 +4,7 @@ import { TRACING_CHANNELS, type FrameReceiveMessage } from '@switchyard/nats';
 import { pauseProcess, PROCESS_HOOK_TIMEOUT_MS, resumeProcess, waitFor } from '@switchyard/testing';
 import OpenAI from 'openai';
 import { startFleet, type Fleet } from './support/fleet.fixture.js';
+import { GatewayLog } from './support/gateway-log.js';
 
 const MODEL = 'llama3.2:latest';
 const messages = [{ role: 'user' as const, content: 'Count slowly.' }];
@@ -16,16 +17,11 @@ const WARN = 40;
 describe('a worker that dies in the middle of a streamed answer', () => {
   let fleet: Fleet;
   /** The gateway's log lines (it runs in this process and logs JSON to stdout). */
-  const logged: Record<string, unknown>[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  const log = new GatewayLog();
+  const logged = log.lines;
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = chunk.toString();
-      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
-      else return write(chunk, ...rest);
-      return true;
-    }) as typeof process.stdout.write;
+    log.start();
     fleet = await startFleet({
       backends: [{ kind: 'ollama', sim: { tokensPerSecond: 5 } }],
       // Well above the workers' 250 ms heartbeats: only a worker that is gone goes silent.
@@ -35,7 +31,7 @@ describe('a worker that dies in the middle of a streamed answer', () => {
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await fleet?.close();
-    process.stdout.write = write;
+    log.stop();
   });
 
   it('is a warning naming the request, the worker and the backend', async () => {
@@ -70,16 +66,11 @@ describe('a worker that dies in the middle of a streamed answer', () => {
 // the try breaks off at the idle timeout, and the warning names the worker that had taken it.
 describe('a worker that freezes after taking a request', () => {
   let fleet: Fleet;
-  const logged: Record<string, unknown>[] = [];
-  const write = process.stdout.write.bind(process.stdout);
+  const log = new GatewayLog();
+  const logged = log.lines;
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = chunk.toString();
-      if (text.startsWith('{"level"')) logged.push(JSON.parse(text) as Record<string, unknown>);
-      else return write(chunk, ...rest);
-      return true;
-    }) as typeof process.stdout.write;
+    log.start();
     fleet = await startFleet({
       backends: [{ kind: 'ollama' }],
       gateway: { stream_idle_timeout_ms: 1_500, retries: { max_attempts: 1 } },
@@ -88,7 +79,7 @@ describe('a worker that freezes after taking a request', () => {
   }, PROCESS_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await fleet?.close();
-    process.stdout.write = write;
+    log.stop();
   });
 
   it('is a warning naming the worker and the backend that had taken it', async () => {
