@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectedCompletion } from '@switchyard/backend-sim';
 import { Subjects, SwitchyardError, type SwitchyardConfigInput } from '@switchyard/contracts';
 import { connectNats, RequestStreamClient, type NatsConnection } from '@switchyard/nats';
-import {
-  freePorts,
-  startServiceProcess,
-  streamInFlight,
-  waitFor,
-  type ServiceProcess,
-} from '@switchyard/testing';
+import { freePorts, streamInFlight, waitFor } from '@switchyard/testing';
 import { simCommand } from './support/fleet-bed.js';
-import { CLI_ENTRY, runCli } from './support/run-cli.js';
+import { runCli } from './support/run-cli.js';
+import { UpStack } from './support/up-stack.js';
 
 const MODEL = 'guarded-model';
 const KEY = 'up-test-key';
@@ -32,11 +25,7 @@ const MESSAGES = [{ role: 'user' as const, content: 'Tell me a story.' }];
 // requests without it), its `models`, a concurrency limit with no queue; and a shutdown grace
 // period longer than the answers in flight. `up` adds its simulators to that backend.
 describe('switchyard up with a configuration file', () => {
-  let dir: string;
-  let tmp: string;
-  let configFile: string;
-  let stack: ServiceProcess;
-  let output = '';
+  let stack: UpStack;
   let gatewayUrl: string;
   let nc: NatsConnection;
   let client: RequestStreamClient;
@@ -52,10 +41,6 @@ describe('switchyard up with a configuration file', () => {
   beforeAll(async () => {
     const [natsPort, gatewayPort, simPort] = (await freePorts(3)) as [number, number, number];
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-up-config-'));
-    // `up`'s own temporary files (the JetStream store of its nats-server) go here.
-    tmp = join(dir, 'tmp');
-    configFile = join(dir, 'switchyard.json');
     const sim = simCommand('vllm', simPort) as { program: string; args: string[] };
     const config: SwitchyardConfigInput = {
       nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
@@ -82,38 +67,23 @@ describe('switchyard up with a configuration file', () => {
         },
       ],
     };
-    writeFileSync(configFile, JSON.stringify(config));
-    mkdirSync(tmp);
-    stack = startServiceProcess(CLI_ENTRY, {
-      args: ['up', '--sim', 'on', '--config', configFile],
-      env: { TMPDIR: tmp },
-    });
-    stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     // The banner's last line: the request to try comes after the workers said what they serve.
-    await waitFor(
-      () => output.includes('Ctrl-C stops everything') || stack.child.exitCode !== null,
-      {
-        timeoutMs: 60_000,
-        description: 'the stack to be ready',
-      },
-    );
-    expect(output).toContain('switchyard: ready');
-    expect(output).not.toContain('gateway started');
+    stack = await UpStack.start('up-config', config, ['--sim', 'on']);
+    expect(stack.output()).toContain('switchyard: ready');
+    expect(stack.output()).not.toContain('gateway started');
     nc = await connectNats({ servers: [`nats://127.0.0.1:${natsPort}`] }, { name: 'up-config' });
     client = new RequestStreamClient(nc, { subjects, idleTimeoutMs: 10_000 });
   }, 90_000);
 
   afterAll(async () => {
     await nc?.close();
-    // SIGTERM, not SIGKILL: `up` killed outright would leave its nats-server running.
-    if (stack?.child.exitCode === null) await stack.stop('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   }, 60_000);
 
-  const cli = (args: string[]) => runCli(args, { env: { SWITCHYARD_CONFIG: configFile } });
+  const cli = (args: string[]) => runCli(args, { env: { SWITCHYARD_CONFIG: stack.configFile } });
 
   it('shows the request to try with the API key the gateway asks for', () => {
-    expect(output).toContain(
+    expect(stack.output()).toContain(
       `switchyard: try: curl ${gatewayUrl}/v1/chat/completions -H 'Authorization: Bearer <your key>' -d '{`,
     );
   });
@@ -151,7 +121,9 @@ describe('switchyard up with a configuration file', () => {
   }, 60_000);
 
   it('lets the answer in flight finish within shutdown.grace_ms, then removes its JetStream store', async () => {
-    expect(readdirSync(tmp).filter((name) => name.startsWith('switchyard-nats-'))).toHaveLength(1);
+    expect(
+      readdirSync(stack.tmp).filter((name) => name.startsWith('switchyard-nats-')),
+    ).toHaveLength(1);
     const answer = streamInFlight(client.stream(subjects.chat(MODEL, 'vllm'), request('up-long')));
     await answer.firstDelta;
     // max_concurrency 1 and queue_size 0 reached the worker: a second request is refused.
@@ -159,14 +131,14 @@ describe('switchyard up with a configuration file', () => {
       client.collect(subjects.chat(MODEL, 'vllm'), request('up-second')),
     ).rejects.toMatchObject({ code: 'overloaded' } satisfies Partial<SwitchyardError>);
 
-    const exit = stack.stop('SIGTERM');
+    const exit = stack.service.stop('SIGTERM');
     const { text } = await answer.done;
     expect(text).toBe(
       expectedCompletion({ model: MODEL, messages: MESSAGES, answerTokens: ANSWER_TOKENS }).text,
     );
     expect(await exit).toEqual({ code: 0, signal: null });
-    expect(output).toContain('switchyard: stopped');
-    expect(output).not.toMatch(/\] exited \(/);
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(stack.output()).toContain('switchyard: stopped');
+    expect(stack.output()).not.toMatch(/\] exited \(/);
+    expect(readdirSync(stack.tmp)).toEqual([]);
   }, 90_000);
 });

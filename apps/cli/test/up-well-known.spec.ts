@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type RunningSimulator } from '@switchyard/backend-sim';
 import type { SwitchyardConfigInput } from '@switchyard/contracts';
-import { freePorts, startServiceProcess, waitFor, type ServiceProcess } from '@switchyard/testing';
+import { freePorts, waitFor } from '@switchyard/testing';
 import { isListening } from '../src/stack/tcp-probe.js';
-import { CLI_ENTRY } from './support/run-cli.js';
+import { UpStack } from './support/up-stack.js';
 
 // An Ollama on a port of its own (a second install, a container mapped elsewhere) is found by
 // naming its port in `discovery.well_known`, as discovery finds it, rather than only on 11434.
 describe('switchyard up with the well-known ports configured', () => {
-  let dir: string;
   let ollama: RunningSimulator;
   let lmstudio: RunningSimulator | undefined;
-  let stack: ServiceProcess;
-  let output = '';
+  let stack: UpStack;
   let ports: { ollama: number; lmstudio: number; vllm: number };
   let gatewayUrl: string;
 
@@ -36,40 +31,33 @@ describe('switchyard up with the well-known ports configured', () => {
       loadMs: 0,
       models: ['all-minilm:latest', 'qwen3:0.6b'],
     });
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-up-well-known-'));
-    const configFile = join(dir, 'switchyard.json');
     const config: SwitchyardConfigInput = {
       nats: { servers: [`nats://127.0.0.1:${natsPort}`] },
       gateway: { port: gatewayPort },
       // Quick to notice a server that comes up after the stack did.
       discovery: { well_known: ports, interval_ms: 250, max_backoff_ms: 1_000 },
     };
-    writeFileSync(configFile, JSON.stringify(config));
-    stack = startServiceProcess(CLI_ENTRY, { args: ['up', '--config', configFile] });
-    stack.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(() => output.includes('Ctrl-C stops') || stack.child.exitCode !== null, {
-      timeoutMs: 60_000,
-      description: 'the stack to be ready',
-    });
+    stack = await UpStack.start('up-well-known', config);
   }, 90_000);
 
   afterAll(async () => {
-    if (stack?.child.exitCode === null) await stack.stop('SIGTERM');
+    await stack?.close();
     await lmstudio?.close();
     await ollama?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('finds the server on the configured port, and so starts no simulator', async () => {
-    expect(output).toContain('switchyard: ready');
-    expect(output).toContain(`backend ollama-local (ollama) at http://127.0.0.1:${ports.ollama}`);
-    expect(output).not.toContain('SIMULATED');
+    expect(stack.output()).toContain('switchyard: ready');
+    expect(stack.output()).toContain(
+      `backend ollama-local (ollama) at http://127.0.0.1:${ports.ollama}`,
+    );
+    expect(stack.output()).not.toContain('SIMULATED');
     expect(await isListening('127.0.0.1', ports.lmstudio)).toBe(false);
     expect(await isListening('127.0.0.1', ports.vllm)).toBe(false);
   });
 
   it('suggests a first chat with a model the server holds, and that chat answers', async () => {
-    const tryLine = /try: curl (\S+) -d '(.*)'$/m.exec(output);
+    const tryLine = /try: curl (\S+) -d '(.*)'$/m.exec(stack.output());
     expect(tryLine?.slice(1)).toEqual([
       `${gatewayUrl}/v1/chat/completions`,
       JSON.stringify({ model: 'qwen3:0.6b', messages: [{ role: 'user', content: 'Say hello.' }] }),
@@ -80,7 +68,7 @@ describe('switchyard up with the well-known ports configured', () => {
       body: tryLine?.[2] ?? '',
     });
     expect(response.status).toBe(200);
-    expect(output).toContain('chat-over-nats.mjs qwen3:0.6b "Say hello."');
+    expect(stack.output()).toContain('chat-over-nats.mjs qwen3:0.6b "Say hello."');
   });
 
   // Discovery probes every kind's well-known port, so every kind has a worker to serve what it
