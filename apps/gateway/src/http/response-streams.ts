@@ -33,6 +33,11 @@ export function boundStalledReaders(server: object, timeoutMs: number): void {
   stalledReaderTimeouts.set(server, timeoutMs);
 }
 
+/** The stalled-reader bound of the gateway that answers `reply`. */
+function stalledReaderTimeout(reply: FastifyReply): number {
+  return stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+}
+
 /**
  * Writes an answer as a stream: the status and headers first, then each message as the frames
  * produce it, respecting backpressure (a slow client slows the read of the NATS stream, whose
@@ -48,8 +53,7 @@ export async function writeStream(
   messages: AsyncIterable<unknown>,
 ): Promise<void> {
   const raw = reply.raw;
-  const stalledMs =
-    stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+  const stalledMs = stalledReaderTimeout(reply);
   reply.hijack();
   raw.writeHead(
     200,
@@ -109,7 +113,7 @@ export async function writeJsonPieces(
     gathered += piece;
     if (gathered.length < JSON_WRITE_CHARS) continue;
     if (stalledMs === undefined) {
-      stalledMs = stalledReaderTimeouts.get(reply.server.server) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      stalledMs = stalledReaderTimeout(reply);
       reply.hijack();
       raw.writeHead(
         200,

@@ -6,6 +6,7 @@ import type {
 } from '@switchyard/contracts';
 import { defined } from '../http/defined.js';
 import type { ListBody } from '../http/json-pieces.js';
+import { choicesUsage } from '../openai/openai-choices.js';
 import { assembleToolCalls } from '../openai/openai-chunks.translator.js';
 import { withBytes, type ChatTokenLogprob } from '../openai/openai-logprobs.translator.js';
 import type { OllamaShortcut } from './ollama-request.translator.js';
@@ -222,10 +223,8 @@ export function joinedEmbeddingEnd(ends: readonly EndFrame[]): EndFrame {
     type: 'end',
     seq: first.seq,
     finish_reason: first.finish_reason,
-    usage: {
-      prompt_tokens: sum((end) => end.usage.prompt_tokens),
-      completion_tokens: sum((end) => end.usage.completion_tokens),
-    },
+    // Each request had a prompt of its own: every end's prompt counts.
+    usage: choicesUsage(ends, 1),
     timings,
   };
 }
